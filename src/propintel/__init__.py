@@ -1,0 +1,3 @@
+"""PropIntel: Miami-Dade property intelligence."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,69 @@
+"""Settings: every knob is an environment variable with the ``PROPINTEL_`` prefix (or in ``.env``)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Documented one by one in README.md (configuration table)."""
+
+    model_config = SettingsConfigDict(env_prefix="PROPINTEL_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="External PostgreSQL 15+ with PostGIS. Unset: the embedded cluster is used.",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".data",
+        description="Where the embedded cluster, the secret key and other local state live.",
+    )
+    embedded_port: int = Field(default=54329, description="TCP port of the embedded cluster.")
+    embedded_database: str = Field(default="propintel", description="Database name (embedded).")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs session cookies and CSRF tokens. Unset: generated once into data_dir.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
+    port: int = Field(default=8000, validation_alias="PORT", description="Web server port.")
+    environment: str = Field(default="development", description="development | production")
+    firebase_project_id: str | None = Field(
+        default=None, description="Accept Firebase ID tokens for this project when set."
+    )
+    session_max_age_hours: int = Field(default=24 * 14, description="Web session lifetime.")
+    api_token_max_age_days: int = Field(default=30, description="API bearer token lifetime.")
+    login_max_failures_per_account: int = Field(default=5, description="Per 15 minutes.")
+    login_max_failures_per_ip: int = Field(default=20, description="Per 15 minutes.")
+    demo_parcels: int = Field(default=20_000, description="Parcels generated on first `make run`.")
+    log_level: str = Field(default="INFO", description="Python log level.")
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.environment == "production"
+
+    def signing_key(self) -> str:
+        """The secret for signatures: configured, or created once (0600) under ``data_dir``."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        key_file = self.data_dir / "secret_key"
+        if not key_file.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            key_file.touch(mode=0o600)
+            key_file.write_text(secrets.token_urlsafe(48))
+        return key_file.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

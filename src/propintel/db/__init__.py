@@ -1,0 +1,1 @@
+"""Database access: URLs, engine and sessions, the embedded cluster, migrations."""

@@ -1,0 +1,116 @@
+"""`propintel db …`: the embedded cluster and migrations of whichever database is configured."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import typer
+from rich.console import Console
+
+from propintel.config import get_settings
+from propintel.db import migrate
+from propintel.db.embedded import EmbeddedCluster, EmbeddedDatabaseError, pg_bin_dir
+from propintel.db.urls import database_url, libpq_url, redacted
+
+app = typer.Typer(help="The database: embedded cluster lifecycle, URL, migrations, psql.")
+console = Console(stderr=True)
+
+
+def _embedded_or_exit() -> EmbeddedCluster:
+    settings = get_settings()
+    if not settings.uses_embedded_database:
+        console.print(
+            "PROPINTEL_DATABASE_URL is set: the external database is used and there is no "
+            "embedded cluster to manage."
+        )
+        raise typer.Exit(2)
+    return EmbeddedCluster.from_settings(settings)
+
+
+def prepare_database() -> str:
+    """Start the embedded cluster (if used), create the database, migrate. Returns the URL."""
+    settings = get_settings()
+    if settings.uses_embedded_database:
+        EmbeddedCluster.from_settings(settings).start()
+    url = database_url(settings)
+    migrate.ensure_database_exists(url)
+    migrate.upgrade(url)
+    return url
+
+
+@app.command()
+def up() -> None:
+    """Start the embedded PostgreSQL (initialising it on first use)."""
+    cluster = _embedded_or_exit()
+    try:
+        started = cluster.start()
+    except EmbeddedDatabaseError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    console.print(("started" if started else "already running") + f" on port {cluster.port}")
+
+
+@app.command()
+def down() -> None:
+    """Stop the embedded PostgreSQL."""
+    cluster = _embedded_or_exit()
+    console.print("stopped" if cluster.stop() else "not running")
+
+
+@app.command()
+def status() -> None:
+    """Is the database reachable, and are migrations current?"""
+    settings = get_settings()
+    url = database_url(settings) if settings.uses_embedded_database is False else None
+    if settings.uses_embedded_database:
+        cluster = EmbeddedCluster.from_settings(settings)
+        if not cluster.is_running():
+            console.print(f"embedded cluster at {cluster.root}: not running")
+            raise typer.Exit(1)
+        url = cluster.url()
+        console.print(f"embedded cluster at {cluster.root}: running on port {cluster.port}")
+    assert url is not None
+    try:
+        current, head = migrate.current_revision(url), migrate.head_revision(url)
+    except Exception as error:
+        console.print(f"[red]cannot reach {redacted(url)}: {error}[/red]")
+        raise typer.Exit(1) from error
+    state = "current" if current == head else f"behind (at {current}, head {head})"
+    console.print(f"{redacted(url)}: migrations {state}")
+    if current != head:
+        raise typer.Exit(1)
+
+
+@app.command()
+def url() -> None:
+    """Print the database URL (libpq form, with its password: it is for your own use)."""
+    settings = get_settings()
+    try:
+        print(libpq_url(database_url(settings)))
+    except FileNotFoundError as error:
+        console.print("the embedded cluster is not initialised yet: run `propintel db up`")
+        raise typer.Exit(1) from error
+
+
+@app.command(name="migrate")
+def migrate_command(
+    revision: str = typer.Option("head", help="Target revision (default: newest)."),
+) -> None:
+    """Create the database if needed and apply migrations (embedded or PROPINTEL_DATABASE_URL)."""
+    try:
+        url = prepare_database() if revision == "head" else database_url(get_settings())
+        if revision != "head":
+            migrate.upgrade(url, revision)
+    except EmbeddedDatabaseError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    console.print(f"{redacted(url)}: at revision {migrate.current_revision(url)}")
+
+
+@app.command()
+def psql() -> None:
+    """Open psql on the configured database."""
+    target = libpq_url(database_url(get_settings()))
+    binary = shutil.which("psql") or str(pg_bin_dir() / "psql")
+    os.execv(binary, [binary, target])  # noqa: S606

@@ -1,0 +1,50 @@
+"""Engine and sessions. One request or one job is one transaction, committed at its edge."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import lru_cache
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from propintel.config import Settings, get_settings
+from propintel.db.urls import database_url, sqlalchemy_url
+
+# Business time is New York time: the spec stores TIMESTAMP without zone in America/New_York.
+CONNECT_ARGS = {"options": "-c timezone=America/New_York"}
+
+
+def create_engine_for(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        sqlalchemy_url(url),
+        pool_size=pool_size,
+        max_overflow=10,
+        pool_pre_ping=True,
+        connect_args=CONNECT_ARGS,
+    )
+
+
+@lru_cache
+def _engine_for(url: str) -> AsyncEngine:
+    return create_engine_for(url)
+
+
+def get_engine(settings: Settings | None = None) -> AsyncEngine:
+    return _engine_for(database_url(settings or get_settings()))
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+@asynccontextmanager
+async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """One transaction: committed when the block ends normally, rolled back on any exception."""
+    async with session_factory(engine)() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
