@@ -4,10 +4,45 @@ from __future__ import annotations
 
 import typer
 
+from propintel.auth.cli import app as users_app
+from propintel.config import get_settings
 from propintel.db.cli import app as db_app
+from propintel.jobs.cli import worker
 
 app = typer.Typer(help="PropIntel: Miami-Dade property intelligence.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.command("worker")(worker)
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Bind address (default PROPINTEL_HOST)."),
+    port: int | None = typer.Option(None, help="Port (default PORT, else 8000)."),
+) -> None:
+    """Run the web server (the database must be up and migrated: `propintel db migrate`)."""
+    import uvicorn
+
+    from propintel.web.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    uvicorn.run(
+        "propintel.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        proxy_headers=True,
+        log_config=None,
+    )
+
+
+@app.command()
+def run(demo: bool = typer.Option(True, help="Load demo data on first start.")) -> None:
+    """Everything for development: database, migrations, demo data, worker and web server."""
+    from propintel.runner import run_everything
+
+    raise typer.Exit(run_everything(demo=demo))
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Settings: every knob is an environment variable with the ``PROPINTEL_`` prefix (or in ``.env``)."""
+"""Settings: each is an environment variable prefixed ``PROPINTEL_`` (or a line in ``.env``)."""
 
 from __future__ import annotations
 

@@ -82,7 +82,9 @@ class EmbeddedCluster:
     def is_running(self) -> bool:
         if not self.is_initialized():
             return False
-        result = self._run_as_owner([str(pg_bin_dir() / "pg_ctl"), "status", "-D", str(self.data_dir)])
+        result = self._run_as_owner(
+            [str(pg_bin_dir() / "pg_ctl"), "status", "-D", str(self.data_dir)]
+        )
         return result.returncode == 0
 
     def password(self) -> str:
@@ -111,9 +113,12 @@ class EmbeddedCluster:
             result = self._run_as_owner(
                 [
                     str(pg_bin_dir() / "initdb"),
-                    "-D", str(self.data_dir),
-                    "-U", SUPERUSER,
-                    "--pwfile", str(pwfile),
+                    "-D",
+                    str(self.data_dir),
+                    "-U",
+                    SUPERUSER,
+                    "--pwfile",
+                    str(pwfile),
                     "--auth-local=trust",
                     "--auth-host=scram-sha-256",
                     "--encoding=UTF8",
@@ -159,9 +164,14 @@ class EmbeddedCluster:
         result = self._run_as_owner(
             [
                 str(pg_bin_dir() / "pg_ctl"),
-                "start", "-w", "-t", str(timeout_s),
-                "-D", str(self.data_dir),
-                "-l", str(self.log_file),
+                "start",
+                "-w",
+                "-t",
+                str(timeout_s),
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
             ]
         )
         if result.returncode != 0:

@@ -6,10 +6,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from propintel.config import Settings, get_settings
 from propintel.db.urls import database_url, sqlalchemy_url
+from propintel.kit.errors import DomainError
 
 # Business time is New York time: the spec stores TIMESTAMP without zone in America/New_York.
 CONNECT_ARGS = {"options": "-c timezone=America/New_York"}
@@ -40,11 +46,15 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 @asynccontextmanager
 async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """One transaction: committed when the block ends normally, rolled back on any exception."""
+    """One transaction: committed when the block ends normally, rolled back on any exception
+    (except a domain error that asks for its changes to be kept)."""
     async with session_factory(engine)() as session:
         try:
             yield session
-            await session.commit()
+        except DomainError as error:
+            await (session.commit() if error.commit_changes else session.rollback())
+            raise
         except BaseException:
             await session.rollback()
             raise
+        await session.commit()

@@ -42,10 +42,23 @@ def ensure_database_exists(url: str, *, template: str | None = None) -> bool:
         return True
 
 
+def set_database_timezone(url: str, timezone: str = "America/New_York") -> None:
+    """What revision 1 does for the database it migrates; copies made from a template need it."""
+    name = make_url(url).database
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} SET timezone TO {}").format(
+                sql.Identifier(name or ""), sql.Literal(timezone)
+            )
+        )
+
+
 def drop_database(url: str, name: str) -> None:
     admin_url = libpq_url(with_database(url, "postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def upgrade(url: str, revision: str = "head") -> None:

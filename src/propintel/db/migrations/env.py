@@ -22,7 +22,9 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(sqlalchemy_url(_url()), poolclass=pool.NullPool, connect_args=CONNECT_ARGS)
+    engine = create_engine(
+        sqlalchemy_url(_url()), poolclass=pool.NullPool, connect_args=CONNECT_ARGS
+    )
     with engine.connect() as connection:
         context.configure(connection=connection, transaction_per_migration=True)
         with context.begin_transaction():

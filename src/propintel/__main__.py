@@ -1,0 +1,3 @@
+from propintel.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Admin controls: summaries, and later plans, prices, grants and the audit log."""

@@ -1,0 +1,101 @@
+"""The FastAPI application: routers of every domain, middleware, error handlers, static files."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from propintel import __version__
+from propintel.admin import endpoints as admin_endpoints
+from propintel.auth import endpoints as auth_endpoints
+from propintel.auth import pages as auth_pages
+from propintel.config import Settings, get_settings
+from propintel.db.engine import get_engine
+from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
+from propintel.web import health, pages
+from propintel.web.errors import install_error_handlers
+from propintel.web.logging import log_request
+from propintel.web.security import CSRF_COOKIE, new_csrf_token
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    engine: AsyncEngine | None = None,
+    firebase_verifier: FirebaseVerifier | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="PropIntel",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or get_engine(settings)
+    app.state.signing_key = settings.signing_key()
+    app.state.firebase_verifier = firebase_verifier or _firebase_verifier(settings)
+
+    routers = (
+        health.router,
+        auth_endpoints.router,
+        auth_pages.router,
+        admin_endpoints.router,
+        pages.router,
+    )
+    for router in routers:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_handlers(app)
+    app.middleware("http")(_request_middleware)
+    return app
+
+
+def _firebase_verifier(settings: Settings) -> FirebaseVerifier | None:
+    if not settings.firebase_project_id:
+        return None
+    return FirebaseVerifier(settings.firebase_project_id, GoogleCertificateSource())
+
+
+async def _request_middleware(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Request id, CSRF cookie for new browsers, security headers, one log line per request."""
+    started = time.perf_counter()
+    request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+    request.state.request_id = request_id
+    new_token = None if request.cookies.get(CSRF_COOKIE) else new_csrf_token()
+    request.state.csrf_token = new_token or request.cookies.get(CSRF_COOKIE)
+    response = await call_next(request)
+    if new_token:
+        response.set_cookie(
+            CSRF_COOKIE,
+            new_token,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.cookie_secure,
+        )
+    response.headers["X-Request-ID"] = request_id
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    viewer = getattr(request.state, "viewer", None)
+    log_request(
+        {
+            "request_id": request_id,
+            "method": request.method,
+            "path": request.url.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "user_id": str(viewer.user_id) if viewer else None,
+        }
+    )
+    return response

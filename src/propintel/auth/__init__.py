@@ -1,0 +1,1 @@
+"""Users, local accounts, sessions and API tokens, Firebase ID tokens, roles."""

@@ -1,0 +1,111 @@
+"""Who is asking: a Bearer token (ours or a Firebase ID token) or a signed session cookie.
+
+Roles guard every route through ``require_user(...)``. Cookie-authenticated unsafe API calls must
+carry the CSRF header; Bearer calls cannot be forged by another site, so they need not.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from propintel.auth.models import SessionKind, User, UserType
+from propintel.auth.repository import AuthRepository
+from propintel.auth.service import user_for_secret
+from propintel.db.session import DbSession
+from propintel.integrations.firebase import CertificateFetchError, InvalidIdToken
+from propintel.kit.errors import Forbidden, NotAuthenticated, ServiceUnavailable
+from propintel.web.security import SESSION_COOKIE, unsign_session, verify_csrf
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at a page, as the layout needs it (navigation per role)."""
+
+    user_id: uuid.UUID
+    email: str
+    user_type: str
+
+    @classmethod
+    def of(cls, user: User) -> Viewer:
+        return cls(user.user_id, user.email, user.user_type)
+
+
+class LoginRequired(NotAuthenticated):
+    """A page needs a logged-in user: answered with a redirect to the log-in page."""
+
+
+async def _user_from_bearer(request: Request, repo: AuthRepository, token: str) -> User:
+    if token.startswith("pit_"):
+        user = await user_for_secret(repo, token, SessionKind.API)
+        if user is None:
+            raise NotAuthenticated("The API token is invalid, expired or revoked.")
+        return user
+    verifier = request.app.state.firebase_verifier
+    if verifier is None:
+        raise NotAuthenticated("Unknown token type (Firebase sign-in is not configured).")
+    try:
+        identity = await verifier.verify(token)
+    except InvalidIdToken as error:
+        raise NotAuthenticated(f"Firebase ID token rejected: {error}") from error
+    except CertificateFetchError as error:
+        raise ServiceUnavailable(
+            "Firebase sign-in is unavailable right now; retry shortly."
+        ) from error
+    user = await repo.user_by_firebase_uid(identity.uid)
+    if user is None:
+        raise NotAuthenticated("No PropIntel account is linked to this Firebase user.")
+    return user
+
+
+async def optional_user(request: Request, db: DbSession) -> User | None:
+    user = await _identify(request, AuthRepository(db))
+    # A plain snapshot for the layout and the request log: they run after the transaction ended,
+    # when a rolled-back session has expired the ORM object.
+    request.state.viewer = Viewer.of(user) if user else None
+    return user
+
+
+async def _identify(request: Request, repo: AuthRepository) -> User | None:
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise NotAuthenticated("Authorization header must be 'Bearer <token>'.")
+        return await _user_from_bearer(request, repo, token.strip())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None
+    if secret is None:
+        return None
+    user = await user_for_secret(repo, secret, SessionKind.WEB)
+    if user is not None and request.url.path.startswith("/api/"):
+        await verify_csrf(request)
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def require_user(*roles: UserType) -> Callable[..., Awaitable[User]]:
+    """A dependency: the caller must be logged in and (when roles are given) have one of them."""
+
+    async def dependency(request: Request, user: OptionalUser) -> User:
+        if user is None:
+            if request.url.path.startswith("/api/"):
+                raise NotAuthenticated("Log in first: send 'Authorization: Bearer <token>'.")
+            raise LoginRequired("Please log in to continue.")
+        if roles and user.user_type not in roles:
+            raise Forbidden("Your account type cannot use this page.")
+        return user
+
+    return dependency
+
+
+AnyUser = Annotated[User, Depends(require_user())]
+SubscriberUser = Annotated[User, Depends(require_user(UserType.SUBSCRIBER))]
+HomeownerUser = Annotated[User, Depends(require_user(UserType.HOMEOWNER))]
+AdminUser = Annotated[User, Depends(require_user(UserType.ADMIN))]

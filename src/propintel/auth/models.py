@@ -1,0 +1,131 @@
+"""ORM models of the user-management tables (spec section 1) and local accounts (revision 0002)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from propintel.db.base import Base
+
+
+class UserType(enum.StrEnum):
+    SUBSCRIBER = "subscriber"
+    HOMEOWNER = "homeowner"
+    ADMIN = "admin"
+
+
+class Plan(enum.StrEnum):
+    """Subscription tiers; ``none`` is the spec's value for a subscriber without a plan."""
+
+    NONE = "none"
+    CONTRACTOR = "contractor"
+    INVESTOR = "investor"
+    FULL = "full"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    firebase_uid: Mapped[str] = mapped_column(String(255), unique=True)
+    user_type: Mapped[str] = mapped_column(String(20))
+    subscription_tier: Mapped[str | None] = mapped_column(String(20))
+    subscription_status: Mapped[str | None] = mapped_column(String(20))
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255))
+    token_balance: Mapped[int | None] = mapped_column(Integer, server_default=text("0"))
+    token_preferences: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
+    last_login: Mapped[datetime | None]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user_type == UserType.ADMIN
+
+    @property
+    def has_active_plan(self) -> bool:
+        return self.subscription_status in (
+            "active",
+            "trialing",
+        ) and self.subscription_tier not in (
+            None,
+            Plan.NONE,
+        )
+
+
+class SubscriberProfile(Base):
+    __tablename__ = "subscriber_profiles"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.user_id", ondelete="CASCADE")
+    )
+    business_name: Mapped[str | None] = mapped_column(String(255))
+    business_type: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
+    updated_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
+
+
+class HomeownerProfile(Base):
+    __tablename__ = "homeowner_profiles"
+
+    profile_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    user_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.user_id", ondelete="CASCADE")
+    )
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    zip_code: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
+
+
+class LocalCredential(Base):
+    __tablename__ = "local_credentials"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    password_hash: Mapped[str] = mapped_column(Text)
+    password_changed_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class SessionKind(enum.StrEnum):
+    WEB = "web"
+    API = "api"
+
+
+class AuthSession(Base):
+    """A web session or an API token; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "auth_sessions"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+
+    attempt_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(255))
+    ip_address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    attempted_at: Mapped[datetime] = mapped_column(server_default=text("now()"))

@@ -1,0 +1,126 @@
+"""Sign-up, log-in and log-out pages (HTML forms; CSRF-checked like every form post)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from propintel.auth.deps import OptionalUser
+from propintel.auth.models import SessionKind, UserType
+from propintel.auth.repository import AuthRepository
+from propintel.auth.service import NewAccount, authenticate, close_session, open_session, register
+from propintel.db.session import DbSession
+from propintel.demo.accounts import demo_logins
+from propintel.kit.errors import DomainError
+from propintel.web.client_ip import client_ip
+from propintel.web.security import SESSION_COOKIE, sign_session, unsign_session, verify_csrf
+from propintel.web.templating import redirect_with_flash, render
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would let a phishing link bounce through us."""
+    if not target:
+        return "/dashboard"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/dashboard"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(
+    request: Request, user: OptionalUser, db: DbSession, next: str | None = None
+) -> Response:
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    context = {
+        "next": _safe_next(next),
+        "email": "",
+        "demo_logins": await _demo_logins(db, request),
+    }
+    return render(request, "auth/login.html", context)
+
+
+async def _demo_logins(db: DbSession, request: Request) -> list[dict[str, str]]:
+    """Shown on development installs whose demo accounts exist, so a newcomer can look around."""
+    if request.app.state.settings.environment != "development":
+        return []
+    logins = demo_logins()
+    exists = await AuthRepository(db).user_by_email(logins[0]["email"])
+    return logins if exists else []
+
+
+@router.post("/login")
+async def login_submit(
+    request: Request,
+    db: DbSession,
+    email: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/dashboard"),
+) -> Response:
+    repo = AuthRepository(db)
+    settings = request.app.state.settings
+    try:
+        user = await authenticate(repo, settings, email, password, client_ip(request))
+    except DomainError as error:
+        context = {"next": _safe_next(next), "email": email, "error": error.message}
+        return render(request, "auth/login.html", context, status_code=error.status_code)
+    secret, _ = await open_session(repo, settings, user, SessionKind.WEB)
+    response = redirect_with_flash(request, _safe_next(next), "Welcome back.", "success")
+    response.set_cookie(
+        SESSION_COOKIE,
+        sign_session(request.app.state.signing_key, secret),
+        max_age=settings.session_max_age_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+    return response
+
+
+@router.get("/signup", response_class=HTMLResponse)
+async def signup_page(request: Request, user: OptionalUser) -> Response:
+    if user is not None:
+        return RedirectResponse("/dashboard", status_code=303)
+    return render(request, "auth/signup.html", {"form": {"user_type": "subscriber"}})
+
+
+@router.post("/signup")
+async def signup_submit(
+    request: Request,
+    db: DbSession,
+    email: str = Form(""),
+    password: str = Form(""),
+    user_type: str = Form("subscriber"),
+    name: str = Form(""),
+) -> Response:
+    form = {"email": email, "user_type": user_type, "name": name}
+    if user_type not in (UserType.SUBSCRIBER, UserType.HOMEOWNER):
+        return render(
+            request,
+            "auth/signup.html",
+            {"form": form, "error": "Choose subscriber or homeowner.", "error_field": "user_type"},
+            status_code=422,
+        )
+    account = NewAccount(email, password, UserType(user_type), display_name=name.strip() or None)
+    try:
+        await register(AuthRepository(db), account)
+    except DomainError as error:
+        context = {"form": form, "error": error.message, "error_field": error.field}
+        return render(request, "auth/signup.html", context, status_code=error.status_code)
+    return redirect_with_flash(request, "/login", "Account created. Log in to continue.", "success")
+
+
+@router.post("/logout")
+async def logout(request: Request, db: DbSession) -> Response:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None
+    if secret:
+        await close_session(AuthRepository(db), secret)
+    response = redirect_with_flash(request, "/login", "You are logged out.")
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -1,0 +1,140 @@
+"""Account rules: registration, password log-in with brute-force throttling, sessions and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from propintel.auth.models import (
+    AuthSession,
+    HomeownerProfile,
+    LocalCredential,
+    Plan,
+    SessionKind,
+    SubscriberProfile,
+    User,
+    UserType,
+)
+from propintel.auth.passwords import hash_password, validate_new_password, verify_password
+from propintel.auth.repository import AuthRepository, window_start
+from propintel.config import Settings
+from propintel.kit.clock import now_new_york
+from propintel.kit.errors import Conflict, Invalid, LoginFailed, RateLimited
+
+THROTTLE_WINDOW_MINUTES = 15
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SELF_SERVICE_TYPES = (UserType.SUBSCRIBER, UserType.HOMEOWNER)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    email: str
+    password: str
+    user_type: UserType
+    plan: Plan = Plan.NONE
+    display_name: str | None = None
+
+
+def normalise_email(email: str) -> str:
+    cleaned = email.strip().lower()
+    if not EMAIL_PATTERN.match(cleaned) or len(cleaned) > 255:
+        raise Invalid("Enter a valid email address.", field="email")
+    return cleaned
+
+
+async def register(repo: AuthRepository, account: NewAccount) -> User:
+    """Create a user with a local password credential (and the profile row of its type)."""
+    email = normalise_email(account.email)
+    validate_new_password(account.password)
+    if account.plan != Plan.NONE and account.user_type != UserType.SUBSCRIBER:
+        raise Invalid("Only subscribers have a plan.", field="plan")
+    if await repo.user_by_email(email) is not None:
+        raise Conflict("An account with this email already exists.", field="email")
+    user_id = uuid.uuid4()
+    user = User(
+        user_id=user_id,
+        email=email,
+        firebase_uid=f"local:{user_id}",
+        user_type=account.user_type,
+        subscription_tier=Plan(account.plan) if account.user_type == UserType.SUBSCRIBER else None,
+        subscription_status="active" if account.plan != Plan.NONE else None,
+    )
+    await repo.add(user)
+    await repo.add(LocalCredential(user_id=user_id, password_hash=hash_password(account.password)))
+    if account.user_type == UserType.HOMEOWNER:
+        await repo.add(HomeownerProfile(user_id=user_id, full_name=account.display_name))
+    elif account.user_type == UserType.SUBSCRIBER:
+        await repo.add(SubscriberProfile(user_id=user_id, business_name=account.display_name))
+    return user
+
+
+async def authenticate(
+    repo: AuthRepository, settings: Settings, email: str, password: str, ip: str
+) -> User:
+    """Check a password log-in. Throttled per account and per IP before the password is checked."""
+    email = email.strip().lower()
+    now = now_new_york()
+    await _refuse_if_throttled(repo, settings, email, ip, now)
+    user = await repo.user_by_email(email)
+    credential = await repo.credential_for(user.user_id) if user else None
+    if not verify_password(credential.password_hash if credential else None, password):
+        await repo.record_attempt(email, ip, succeeded=False)
+        raise LoginFailed("Email or password is incorrect.")
+    assert user is not None
+    await repo.record_attempt(email, ip, succeeded=True)
+    await repo.touch_last_login(user, now)
+    return user
+
+
+async def _refuse_if_throttled(
+    repo: AuthRepository, settings: Settings, email: str, ip: str, now: datetime
+) -> None:
+    since = window_start(now, THROTTLE_WINDOW_MINUTES)
+    limits = (
+        ({"email": email, "ip": None}, settings.login_max_failures_per_account, "this account"),
+        ({"email": None, "ip": ip}, settings.login_max_failures_per_ip, "your network address"),
+    )
+    for scope, limit, who in limits:
+        if await repo.recent_failures(**scope, since=since) >= limit:
+            oldest = await repo.oldest_failure_since(**scope, since=since) or now
+            retry_after = oldest + timedelta(minutes=THROTTLE_WINDOW_MINUTES) - now
+            seconds = max(1, int(retry_after.total_seconds()))
+            raise RateLimited(
+                f"Too many failed log-ins for {who}. Try again in {-(-seconds // 60)} minute(s).",
+                retry_after_s=seconds,
+            )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def open_session(
+    repo: AuthRepository, settings: Settings, user: User, kind: SessionKind
+) -> tuple[str, datetime]:
+    """A new random secret for a web session or an API token. Returns (secret, expires_at)."""
+    lifetime = (
+        timedelta(hours=settings.session_max_age_hours)
+        if kind == SessionKind.WEB
+        else timedelta(days=settings.api_token_max_age_days)
+    )
+    secret = ("pit_" if kind == SessionKind.API else "") + secrets.token_urlsafe(32)
+    expires_at = now_new_york() + lifetime
+    await repo.add(
+        AuthSession(
+            user_id=user.user_id, kind=kind, token_hash=token_hash(secret), expires_at=expires_at
+        )
+    )
+    return secret, expires_at
+
+
+async def user_for_secret(repo: AuthRepository, secret: str, kind: SessionKind) -> User | None:
+    return await repo.active_session_user(token_hash(secret), kind, now_new_york())
+
+
+async def close_session(repo: AuthRepository, secret: str) -> None:
+    await repo.revoke_session(token_hash(secret), now_new_york())

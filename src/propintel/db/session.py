@@ -1,0 +1,23 @@
+"""The per-request unit of work as a FastAPI dependency.
+
+The session is committed after the endpoint returns and *before* the response is sent
+(``scope="function"``), so a client never sees success for a transaction that failed to commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.db.engine import unit_of_work
+
+
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with unit_of_work(request.app.state.engine) as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(request_session, scope="function")]

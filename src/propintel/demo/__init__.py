@@ -1,0 +1,1 @@
+"""Demo data for development installs: accounts now, a synthetic Miami-Dade once imports exist."""

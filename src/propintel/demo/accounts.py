@@ -1,0 +1,84 @@
+"""Demo accounts: one admin, one subscriber per plan, one homeowner. Created once, idempotently.
+
+These are development logins with published passwords: `make run` prints them and the log-in
+page shows them only when the environment is `development`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from propintel.auth.models import Plan, UserType
+from propintel.auth.repository import AuthRepository
+from propintel.auth.service import NewAccount, register
+from propintel.config import Settings
+from propintel.db.engine import create_engine_for, unit_of_work
+from propintel.db.urls import database_url
+
+DEMO_PASSWORD = "propintel-demo"  # noqa: S105 - a published development password
+DEMO_ACCOUNTS = [
+    ("Admin", NewAccount("admin@demo.propintel.test", DEMO_PASSWORD, UserType.ADMIN)),
+    (
+        "Subscriber: contractor",
+        NewAccount(
+            "contractor@demo.propintel.test",
+            DEMO_PASSWORD,
+            UserType.SUBSCRIBER,
+            Plan.CONTRACTOR,
+            "Sunshine Pools & Lawn",
+        ),
+    ),
+    (
+        "Subscriber: investor",
+        NewAccount(
+            "investor@demo.propintel.test",
+            DEMO_PASSWORD,
+            UserType.SUBSCRIBER,
+            Plan.INVESTOR,
+            "Biscayne Capital",
+        ),
+    ),
+    (
+        "Subscriber: full",
+        NewAccount(
+            "full@demo.propintel.test",
+            DEMO_PASSWORD,
+            UserType.SUBSCRIBER,
+            Plan.FULL,
+            "Dade Home Services",
+        ),
+    ),
+    (
+        "Homeowner",
+        NewAccount(
+            "homeowner@demo.propintel.test",
+            DEMO_PASSWORD,
+            UserType.HOMEOWNER,
+            display_name="Ana Díaz",
+        ),
+    ),
+]
+
+
+def demo_logins() -> list[dict[str, str]]:
+    return [
+        {"label": label, "email": account.email, "password": account.password}
+        for label, account in DEMO_ACCOUNTS
+    ]
+
+
+async def _ensure_accounts(url: str) -> None:
+    engine = create_engine_for(url, pool_size=1)
+    try:
+        async with unit_of_work(engine) as session:
+            repo = AuthRepository(session)
+            for _, account in DEMO_ACCOUNTS:
+                if await repo.user_by_email(account.email) is None:
+                    await register(repo, account)
+    finally:
+        await engine.dispose()
+
+
+def ensure_demo_data(settings: Settings) -> list[dict[str, str]]:
+    asyncio.run(_ensure_accounts(database_url(settings)))
+    return demo_logins()

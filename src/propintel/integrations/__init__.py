@@ -1,0 +1,1 @@
+"""Adapters for outside services, each behind one interface per capability."""

@@ -1,0 +1,26 @@
+"""``job_runs``: one row per execution of a periodic job (migration 0003)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Integer, String, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from propintel.db.base import Base
+
+
+class JobRun(Base):
+    """Times are New York wall-clock (``TIMESTAMP`` without zone, the database's time zone)."""
+
+    __tablename__ = "job_runs"
+
+    run_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(10))  # running | ok | failed
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

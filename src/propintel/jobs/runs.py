@@ -1,0 +1,94 @@
+"""The record of periodic job runs (``job_runs``), and what the admin dashboard reads from it.
+
+A run is written in transactions of its own, apart from the job's unit of work: the ``running``
+row is committed before the job starts and the outcome after it ends, so a job whose transaction
+rolls back still leaves its ``failed`` row, and a job that is still going shows as ``running``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from procrastinate.types import JSONDict
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from propintel.db.engine import unit_of_work
+from propintel.jobs.models import JobRun
+from propintel.jobs.schedule import SCHEDULE, PeriodicJob
+
+MAX_ERROR_CHARS = 2000
+
+
+@dataclass
+class RunHandle:
+    """The run being recorded; set ``detail`` to what the outcome row should say."""
+
+    run_id: int
+    detail: JSONDict | None = None
+
+
+@asynccontextmanager
+async def recorded_run(engine: AsyncEngine, task_name: str) -> AsyncIterator[RunHandle]:
+    """Record the block as one run of ``task_name``: ``ok`` if it ends, ``failed`` if it raises."""
+    run = RunHandle(run_id=await _start(engine, task_name))
+    started = time.monotonic()
+    try:
+        yield run
+    except BaseException as error:  # cancellation (a worker shutting down) is a failure too
+        await _finish(engine, run.run_id, "failed", started, _error_detail(error))
+        raise
+    await _finish(engine, run.run_id, "ok", started, run.detail)
+
+
+async def _start(engine: AsyncEngine, task_name: str) -> int:
+    async with unit_of_work(engine) as session:
+        statement = (
+            insert(JobRun).values(task_name=task_name, outcome="running").returning(JobRun.run_id)
+        )
+        run_id: int = (await session.execute(statement)).scalar_one()
+    return run_id
+
+
+async def _finish(
+    engine: AsyncEngine, run_id: int, outcome: str, started: float, detail: JSONDict | None
+) -> None:
+    duration_ms = round((time.monotonic() - started) * 1000)
+    async with unit_of_work(engine) as session:
+        await session.execute(
+            update(JobRun)
+            .where(JobRun.run_id == run_id)
+            .values(finished_at=func.now(), duration_ms=duration_ms, outcome=outcome, detail=detail)
+        )
+
+
+def _error_detail(error: BaseException) -> JSONDict:
+    return {"error": f"{type(error).__name__}: {error}"[:MAX_ERROR_CHARS]}
+
+
+async def latest_runs(session: AsyncSession) -> list[JobRun]:
+    """The most recent run of each task that has run at least once, by task name."""
+    statement = (
+        select(JobRun)
+        .ext(distinct_on(JobRun.task_name))
+        .order_by(JobRun.task_name, JobRun.started_at.desc(), JobRun.run_id.desc())
+    )
+    return list((await session.scalars(statement)).all())
+
+
+@dataclass(frozen=True)
+class ScheduledJobStatus:
+    job: PeriodicJob
+    last_run: JobRun | None  # None: it has never run
+
+
+async def schedule_status(
+    session: AsyncSession, schedule: Sequence[PeriodicJob] = SCHEDULE
+) -> list[ScheduledJobStatus]:
+    """Each scheduled job with its latest run, in schedule order (the admin dashboard's table)."""
+    latest = {run.task_name: run for run in await latest_runs(session)}
+    return [ScheduledJobStatus(job, latest.get(job.name)) for job in schedule]

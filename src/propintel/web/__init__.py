@@ -1,0 +1,1 @@
+"""The web shell: templates, static assets, security middleware, error pages."""

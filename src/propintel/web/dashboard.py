@@ -1,0 +1,44 @@
+"""Read-only figures for the dashboards (each scoped to the user it is shown to)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.auth.models import User
+from propintel.auth.repository import AuthRepository
+from propintel.jobs.runs import schedule_status
+
+
+async def subscriber_summary(db: AsyncSession, user: User) -> dict[str, Any]:
+    saved_leads = await db.scalar(
+        text("SELECT count(*) FROM saved_leads WHERE user_id = :user_id"), {"user_id": user.user_id}
+    )
+    return {"saved_leads": saved_leads or 0}
+
+
+async def homeowner_summary(db: AsyncSession, user: User) -> dict[str, Any]:
+    rows = await db.execute(
+        text(
+            "SELECT job_id, job_title, service_category, status, created_at FROM homeowner_jobs "
+            "WHERE homeowner_id = :user_id ORDER BY created_at DESC LIMIT 20"
+        ),
+        {"user_id": user.user_id},
+    )
+    return {"jobs": rows.mappings().all()}
+
+
+async def admin_summary(db: AsyncSession) -> dict[str, Any]:
+    pool = await db.execute(
+        text(
+            "SELECT total_tokens, tokens_purchased, tokens_consumed, updated_at "
+            "FROM company_token_pool ORDER BY updated_at LIMIT 1"
+        )
+    )
+    return {
+        "user_counts": await AuthRepository(db).count_users_by_type(),
+        "pool": pool.mappings().first(),
+        "scheduled_jobs": await schedule_status(db),
+    }

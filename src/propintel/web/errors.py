@@ -1,0 +1,94 @@
+"""One place maps errors to responses: JSON for the API, friendly pages for the browser.
+
+Error pages leak nothing: no stack traces, no exception text for unexpected errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from propintel.auth.deps import LoginRequired
+from propintel.kit.errors import DomainError, RateLimited
+from propintel.web.templating import render
+
+logger = logging.getLogger("propintel.errors")
+
+TITLES = {
+    400: "Bad request",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Please check your input",
+    429: "Too many attempts",
+    500: "Something went wrong",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/webhooks/")) or (
+        "application/json" in (request.headers.get("accept", ""))
+        and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def error_response(request: Request, status: int, message: str, **extra: Any) -> Response:
+    headers = {"Retry-After": str(extra.pop("retry_after_s"))} if "retry_after_s" in extra else None
+    if _wants_json(request):
+        return JSONResponse({"detail": message, **extra}, status_code=status, headers=headers)
+    context = {"status": status, "title": TITLES.get(status, "Error"), "message": message}
+    response = render(request, "error.html", context, status_code=status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def _domain_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, DomainError)
+    if isinstance(error, LoginRequired) and not _wants_json(request):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    extra: dict[str, Any] = {"field": error.field} if error.field else {}
+    if isinstance(error, RateLimited):
+        extra["retry_after_s"] = error.retry_after_s
+    return error_response(request, error.status_code, error.message, **extra)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    default = {404: "There is nothing at this address.", 405: "This address does not accept that."}
+    message = error.detail if isinstance(error.detail, str) and error.status_code != 404 else None
+    return error_response(
+        request, error.status_code, message or default.get(error.status_code, "Request refused.")
+    )
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    errors = [
+        {
+            "field": ".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]),
+            "message": item["msg"],
+        }
+        for item in error.errors()
+    ]
+    summary = "; ".join(f"{item['field']}: {item['message']}" for item in errors)
+    return error_response(request, 422, f"Invalid request: {summary}", errors=errors)
+
+
+async def _unexpected_error(request: Request, error: Exception) -> Response:
+    logger.exception("unhandled error", extra={"fields": {"path": request.url.path}})
+    return error_response(request, 500, "An unexpected error occurred. It has been logged.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)

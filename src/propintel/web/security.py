@@ -1,0 +1,56 @@
+"""Signed session cookies and CSRF tokens (double-submit, compared in constant time)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import Request
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from propintel.kit.errors import Forbidden
+
+SESSION_COOKIE = "propintel_session"
+CSRF_COOKIE = "propintel_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _serializer(signing_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(signing_key, salt="propintel.session")
+
+
+def sign_session(signing_key: str, secret: str) -> str:
+    return _serializer(signing_key).dumps(secret)
+
+
+def unsign_session(signing_key: str, cookie: str) -> str | None:
+    try:
+        value = _serializer(signing_key).loads(cookie)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def csrf_token_of(request: Request) -> str:
+    """The CSRF token of this browser (set by the middleware on the first response)."""
+    return str(getattr(request.state, "csrf_token", "") or request.cookies.get(CSRF_COOKIE, ""))
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose form field or header does not carry the cookie's token."""
+    if request.method in SAFE_METHODS:
+        return
+    expected = request.cookies.get(CSRF_COOKIE, "")
+    supplied = request.headers.get(CSRF_HEADER, "")
+    if not supplied and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        supplied = str((await request.form()).get(CSRF_FIELD, ""))
+    if not expected or not hmac.compare_digest(expected.encode(), supplied.encode()):
+        raise Forbidden("The form has expired or was not sent by this site. Reload and try again.")

@@ -1,0 +1,67 @@
+"""Rendering pages: Jinja2 templates with the CSRF token, the user and one-shot flash messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from propintel.web.security import CSRF_FIELD, csrf_token_of
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+FLASH_COOKIE = "propintel_flash"
+templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+
+
+def _flash_serializer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.signing_key, salt="propintel.flash")
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    messages: list[dict[str, str]] = []
+    raw = request.cookies.get(FLASH_COOKIE)
+    if raw:
+        try:
+            messages = json.loads(_flash_serializer(request).loads(raw))
+        except (BadSignature, ValueError):
+            messages = []
+    page_context = {
+        "request": request,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token_of(request),
+        "viewer": getattr(request.state, "viewer", None),
+        "flash_messages": messages,
+        "settings": request.app.state.settings,
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, template, page_context, status_code=status_code)
+    if raw:
+        response.delete_cookie(FLASH_COOKIE)
+    return response
+
+
+def redirect_with_flash(
+    request: Request, url: str, message: str, level: str = "info"
+) -> RedirectResponse:
+    """A 303 redirect that shows ``message`` once on the next page."""
+    response = RedirectResponse(url, status_code=303)
+    payload = json.dumps([{"level": level, "text": message}])
+    response.set_cookie(
+        FLASH_COOKIE,
+        _flash_serializer(request).dumps(payload),
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.cookie_secure,
+    )
+    return response

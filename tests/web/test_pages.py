@@ -1,0 +1,173 @@
+"""The web shell: log-in/sign-up forms with CSRF, session cookies, role dashboards, error pages."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.auth.models import Plan, UserType
+from tests.factories import DEFAULT_PASSWORD, bearer_for, log_in_browser, make_user
+
+
+async def test_login_form_without_csrf_token_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_user(db)
+    await client.get("/login")
+    response = await client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 403
+    assert "SESSION" not in str(response.headers.get("set-cookie", "")).upper()
+
+
+async def test_login_form_with_wrong_csrf_token_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_user(db)
+    await client.get("/login")
+    response = await client.post(
+        "/login", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": "forged"}
+    )
+    assert response.status_code == 403
+
+
+async def test_session_cookie_is_signed_httponly_and_opens_dashboard(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_user(db, UserType.SUBSCRIBER, plan=Plan.INVESTOR)
+    await client.get("/login")
+    csrf = client.cookies.get("propintel_csrf")
+    response = await client.post(
+        "/login", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": csrf}
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/dashboard"
+    set_cookie = response.headers.get_list("set-cookie")
+    session_cookie = next(c for c in set_cookie if c.startswith("propintel_session="))
+    assert "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
+    page = await client.get("/dashboard")
+    assert page.status_code == 200
+    assert "Investor" in page.text and "Token balance" in page.text
+
+
+async def test_tampered_session_cookie_is_ignored(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_user(db)
+    await log_in_browser(client, user)
+    cookie = client.cookies.get("propintel_session")
+    assert cookie is not None
+    client.cookies.set(
+        "propintel_session", cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
+    )
+    response = await client.get("/dashboard")
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+async def test_logout_revokes_the_session(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    user = await make_user(db)
+    await log_in_browser(client, user)
+    stolen = client.cookies.get("propintel_session")
+    csrf = client.cookies.get("propintel_csrf")
+    assert (await client.post("/logout", data={"csrf_token": csrf})).status_code == 303
+    client.cookies.set("propintel_session", stolen or "")
+    assert (await client.get("/dashboard")).status_code == 303
+
+
+async def test_each_role_gets_its_dashboard(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    expectations = {
+        UserType.ADMIN: "Admin dashboard",
+        UserType.HOMEOWNER: "No jobs yet",
+        UserType.SUBSCRIBER: "Your dashboard",
+    }
+    for user_type, marker in expectations.items():
+        client.cookies.clear()
+        await log_in_browser(client, await make_user(db, user_type))
+        page = await client.get("/dashboard")
+        assert marker in page.text, user_type
+
+
+async def test_admin_api_is_refused_to_other_roles(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    for user_type in (UserType.SUBSCRIBER, UserType.HOMEOWNER):
+        headers = await bearer_for(client, await make_user(db, user_type))
+        assert (await client.get("/api/v1/admin/summary", headers=headers)).status_code == 403
+    admin_headers = await bearer_for(client, await make_user(db, UserType.ADMIN))
+    summary = await client.get("/api/v1/admin/summary", headers=admin_headers)
+    assert summary.status_code == 200
+    assert summary.json()["user_counts"]["admin"] >= 1
+    assert summary.json()["pool"]["total_tokens"] == 0
+    names = [job["name"] for job in summary.json()["scheduled_jobs"]]
+    assert "maintenance.heartbeat" in names
+
+
+async def test_cookie_authenticated_api_write_needs_csrf_header(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_user(db)
+    await log_in_browser(client, user)
+    assert (await client.get("/api/v1/me")).status_code == 200
+    refused = await client.post("/api/v1/auth/logout")
+    assert refused.status_code == 403
+    csrf = client.cookies.get("propintel_csrf") or ""
+    allowed = await client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf})
+    assert allowed.status_code == 204
+
+
+async def test_signup_form_shows_field_error_and_keeps_input(client: httpx.AsyncClient) -> None:
+    await client.get("/signup")
+    csrf = client.cookies.get("propintel_csrf")
+    response = await client.post(
+        "/signup",
+        data={
+            "email": "keep@example.com",
+            "password": "short",
+            "user_type": "homeowner",
+            "csrf_token": csrf,
+        },
+    )
+    assert response.status_code == 422
+    assert "at least 10 characters" in response.text
+    assert 'value="keep@example.com"' in response.text
+
+
+async def test_open_redirect_after_login_is_neutralised(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_user(db)
+    await client.get("/login")
+    csrf = client.cookies.get("propintel_csrf")
+    response = await client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": DEFAULT_PASSWORD,
+            "csrf_token": csrf,
+            "next": "//evil.example",
+        },
+    )
+    assert response.headers["location"] == "/dashboard"
+
+
+async def test_error_pages_leak_nothing(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/no-such-page", headers={"accept": "text/html"})
+    assert missing.status_code == 404
+    assert "Page not found" in missing.text and "Traceback" not in missing.text
+    api_missing = await client.get("/api/v1/no-such-thing")
+    assert api_missing.status_code == 404 and api_missing.json() == {
+        "detail": "There is nothing at this address."
+    }
+
+
+async def test_healthz_and_readyz(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+    assert ready.json()["migrations"] == "current"
+
+
+async def test_every_response_has_a_request_id_and_security_headers(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/healthz", headers={"X-Request-ID": "abc123"})
+    assert response.headers["X-Request-ID"] == "abc123"
+    assert response.headers["X-Frame-Options"] == "DENY"
