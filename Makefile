@@ -32,12 +32,12 @@ db-up: venv
 check: lint typecheck
 
 lint: venv
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 format: venv
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests $(wildcard bench)
+	$(BIN)/ruff check --fix src tests $(wildcard bench)
 
 typecheck: venv
 	$(BIN)/mypy src

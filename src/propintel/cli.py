@@ -7,11 +7,13 @@ import typer
 from propintel.auth.cli import app as users_app
 from propintel.config import get_settings
 from propintel.db.cli import app as db_app
+from propintel.ingest.cli import app as import_app
 from propintel.jobs.cli import worker
 
 app = typer.Typer(help="PropIntel: Miami-Dade property intelligence.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(import_app, name="import")
 app.command("worker")(worker)
 
 

@@ -1,0 +1,1 @@
+"""Importers of public record formats: stream, COPY into staging, one set-based upsert."""

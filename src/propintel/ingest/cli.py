@@ -1,0 +1,196 @@
+"""`propintel import …`: load public record files; `--json` prints a machine-readable summary."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from propintel.config import get_settings
+from propintel.db.engine import get_engine, unit_of_work
+from propintel.db.urls import database_url
+from propintel.ingest.errors import ImportRefused
+from propintel.ingest.registry import importer_for
+from propintel.ingest.repository import ImportRepository
+from propintel.ingest.runs import ImportSummary, run_import
+from propintel.ingest.source import ProgressCallback
+
+T = TypeVar("T")
+app = typer.Typer(help="Import public record files (DOR NAL/SDF, PA points, signals, FSBO).")
+console = Console(stderr=True)
+FILE_ARGUMENT = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The file.")
+JSON_OPTION = typer.Option(False, "--json", help="Print the summary as JSON on stdout.")
+
+
+@contextmanager
+def _progress(path: Path, enabled: bool) -> Iterator[ProgressCallback | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(f"reading {path.name}", total=path.stat().st_size)
+        yield lambda consumed: progress.advance(task, consumed)
+
+
+def run_cli_import(kind: str, path: Path, as_json: bool) -> None:
+    show_bar = console.is_terminal and not as_json
+    try:
+        with _progress(path, show_bar) as on_progress:
+            summary = run_import(
+                importer_for(kind),
+                path,
+                database_url(get_settings()),
+                requested_by_label=f"cli:{getpass.getuser()}",
+                on_progress=on_progress,
+            )
+    except ImportRefused as error:
+        _fail("refused", error.message, as_json)
+    except Exception as error:
+        detail = f"{type(error).__name__}: {error}"
+        _fail("failed", f"import failed, nothing was changed: {detail}", as_json)
+    _report(summary, as_json)
+
+
+def _fail(status: str, message: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"status": status, "error": message}))
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(1)
+
+
+def _report(summary: ImportSummary, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(summary.as_dict()))
+        return
+    table = Table(title=f"{summary.kind} import of {summary.source_file}", show_header=False)
+    for label, value in _summary_lines(summary):
+        table.add_row(label, value)
+    Console().print(table)
+
+
+def _summary_lines(summary: ImportSummary) -> list[tuple[str, str]]:
+    lines = [
+        ("run", str(summary.run_id)),
+        ("read", f"{summary.read:,}"),
+        ("inserted", f"{summary.inserted:,}"),
+        ("updated", f"{summary.updated:,}"),
+        ("unchanged", f"{summary.unchanged:,}"),
+    ]
+    lines += [
+        (f"quarantined: {reason}", f"{count:,}") for reason, count in summary.quarantined.items()
+    ]
+    lines += [(f"nulled: {field}", f"{count:,}") for field, count in summary.nulled.items()]
+    if summary.matched is not None:
+        lines += [
+            ("matched", f"{summary.matched:,}"),
+            ("unmatched", f"{summary.unmatched:,}"),
+            ("match rate", f"{(summary.match_rate or 0):.1%}"),
+        ]
+    lines += [
+        (key.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
+        for key, value in summary.extra.items()
+    ]
+    lines.append(("elapsed", f"{summary.elapsed_s:.2f} s"))
+    return lines
+
+
+@app.command("nal")
+def import_nal(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+    """Florida DOR NAL tax roll (CSV, Miami-Dade CO_NO 23) → properties."""
+    run_cli_import("nal", path, as_json)
+
+
+@app.command("sdf")
+def import_sdf(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+    """Florida DOR SDF sale file (CSV) → sale history and each property's latest sale."""
+    run_cli_import("sdf", path, as_json)
+
+
+@app.command("pa-points")
+def import_pa_points(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+    """Property Appraiser point layer (GeoJSON, ArcGIS JSON or CSV) → location, beds/baths,
+    stories and exact sale days."""
+    run_cli_import("pa-points", path, as_json)
+
+
+async def _with_repository(action: Callable[[ImportRepository], Awaitable[T]]) -> T:
+    engine = get_engine()
+    try:
+        async with unit_of_work(engine) as session:
+            return await action(ImportRepository(session))
+    finally:
+        await engine.dispose()
+
+
+@app.command("runs")
+def list_runs(
+    limit: int = typer.Option(20, min=1, max=500, help="How many, newest first."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Recent import runs: who, what, when, status and counts."""
+    runs = asyncio.run(_with_repository(lambda repo: repo.recent_runs(limit)))
+    if as_json:
+        print(json.dumps([asdict(run) for run in runs], default=str))
+        return
+    if not runs:
+        console.print("no imports yet")
+        return
+    table = Table("started", "kind", "file", "by", "status", "read", "quarantined", "run id")
+    for run in runs:
+        counts = run.counts or {}
+        table.add_row(
+            f"{run.started_at:%Y-%m-%d %H:%M}",
+            run.kind,
+            run.source_file,
+            run.requested_by or "",
+            run.status,
+            str(counts.get("read", "")),
+            str(counts.get("quarantined_total", "")),
+            str(run.run_id),
+        )
+    Console().print(table)
+
+
+@app.command("quarantine")
+def show_quarantine(
+    run_id: uuid.UUID | None = typer.Option(None, "--run", help="Only this import run."),
+    limit: int = typer.Option(100, min=1, max=10_000, help="How many rows."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Rows an import could not use (and fields it nulled): line, reason and raw text."""
+    rows = asyncio.run(_with_repository(lambda repo: repo.quarantine(run_id, limit=limit)))
+    if as_json:
+        print(json.dumps([asdict(row) for row in rows], default=str))
+        return
+    if not rows:
+        console.print("the quarantine is empty" + (f" for run {run_id}" if run_id else ""))
+        return
+    table = Table("run", "line", "action", "field", "reason", "raw", show_lines=False)
+    for row in rows:
+        raw = (row.raw_content or "")[:60]
+        table.add_row(
+            str(row.run_id)[:8],
+            str(row.line_number or ""),
+            row.action,
+            row.field or "",
+            row.reason,
+            raw,
+        )
+    Console().print(table)
