@@ -69,6 +69,15 @@ def test_database_url(server_url: str, template_url: str) -> Iterator[str]:
     migrate.drop_database(server_url, TEST_DB)
 
 
+@pytest.fixture
+def import_url(server_url: str, template_url: str) -> Iterator[str]:
+    """A fresh, committed-to database for code that opens its own connections (importers, jobs)."""
+    name = f"propintel_scratch_{os.getpid()}"
+    url = fresh_database(server_url, template_url, name)
+    yield url
+    migrate.drop_database(server_url, name)
+
+
 @pytest.fixture(scope="session")
 async def engine(test_database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine_for(test_database_url, pool_size=5)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from propintel import __version__
 from propintel.admin import endpoints as admin_endpoints
+from propintel.admin import pages as admin_pages
 from propintel.auth import endpoints as auth_endpoints
 from propintel.auth import pages as auth_pages
 from propintel.config import Settings, get_settings
@@ -49,6 +50,7 @@ def create_app(
         auth_endpoints.router,
         auth_pages.router,
         admin_endpoints.router,
+        admin_pages.router,
         pages.router,
     )
     for router in routers:

@@ -167,7 +167,7 @@ def _property_values(row: CsvRow, folio: str) -> tuple[Any, ...]:
         owner.is_heirs,
         _mailing_address(row),
         mailing_state,
-        bool(is_out_of_state(mailing_state, row.text("OWN_STATE_DOM") or None)),
+        bool(is_out_of_state(mailing_state)),
         street_line or None,
         city,
         zip_code,

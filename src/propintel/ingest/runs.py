@@ -191,12 +191,13 @@ def run_import(
     *,
     requested_by: uuid.UUID | None = None,
     requested_by_label: str | None = None,
+    source_name: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
     """Check the file, record the run, load it in one transaction, record the outcome."""
     importer.check(path)
     facts = file_facts(path)
-    summary = ImportSummary(uuid.uuid4(), importer.kind, path.name)
+    summary = ImportSummary(uuid.uuid4(), importer.kind, source_name or path.name)
     started = time.monotonic()
     _record_start(database_url, summary, facts, requested_by, requested_by_label)
     try:

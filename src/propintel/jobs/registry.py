@@ -17,7 +17,7 @@ from procrastinate.retry import RetryValue
 from procrastinate.types import JSONDict
 
 # Modules whose import declares jobs. A domain that adds a tasks.py lists it here.
-JOB_MODULES: tuple[str, ...] = ("propintel.jobs.tasks",)
+JOB_MODULES: tuple[str, ...] = ("propintel.jobs.tasks", "propintel.ingest.tasks")
 
 DEFAULT_QUEUE = "default"
 

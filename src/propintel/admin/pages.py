@@ -1,0 +1,81 @@
+"""Admin pages: data imports (upload, runs, quarantine)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from propintel.auth.deps import AdminUser
+from propintel.db.session import DbSession
+from propintel.ingest.errors import ImportRefused
+from propintel.ingest.registry import importer_for, importers
+from propintel.ingest.repository import ImportRepository
+from propintel.ingest.tasks import IMPORT_FILE, upload_store
+from propintel.jobs.enqueue import defer_in_transaction
+from propintel.kit.errors import NotFound
+from propintel.web.security import verify_csrf
+from propintel.web.templating import redirect_with_flash, render
+
+router = APIRouter(prefix="/admin", dependencies=[Depends(verify_csrf)], include_in_schema=False)
+QUARANTINE_PAGE = 100
+
+
+@router.get("/imports")
+async def imports_page(request: Request, _admin: AdminUser, db: DbSession) -> Response:
+    runs = await ImportRepository(db).recent_runs(limit=50)
+    return render(request, "admin/imports.html", _imports_context(runs))
+
+
+def _imports_context(runs: list[object], **extra: object) -> dict[str, object]:
+    return {"runs": runs, "kinds": sorted(importers()), **extra}
+
+
+@router.post("/imports")
+async def upload_import(
+    request: Request,
+    admin: AdminUser,
+    db: DbSession,
+    kind: str = Form(...),
+    file: UploadFile = File(...),
+) -> Response:
+    """Store the upload, check it at once (a refused file is reported here), then queue it."""
+    filename = file.filename or "upload"
+    try:
+        importer = importer_for(kind)
+    except KeyError:
+        return await _refused(request, db, f"Unknown import kind {kind!r}.")
+    store = upload_store()
+    key = await asyncio.to_thread(store.save, file.file, filename)
+    try:
+        await asyncio.to_thread(importer.check, store.local_path(key))
+    except ImportRefused as error:
+        store.local_path(key).unlink(missing_ok=True)
+        return await _refused(request, db, error.message)
+    await defer_in_transaction(
+        db, IMPORT_FILE, kind=kind, key=key, filename=filename, user_id=str(admin.user_id)
+    )
+    message = f"{filename} is queued for import; this page shows it when the worker starts."
+    return redirect_with_flash(request, "/admin/imports", message, "success")
+
+
+async def _refused(request: Request, db: DbSession, message: str) -> Response:
+    runs = await ImportRepository(db).recent_runs(limit=50)
+    context = _imports_context(runs, error=message)
+    return render(request, "admin/imports.html", context, status_code=422)
+
+
+@router.get("/imports/{run_id}")
+async def import_run_page(
+    request: Request, run_id: uuid.UUID, _admin: AdminUser, db: DbSession, after: int = 0
+) -> Response:
+    repo = ImportRepository(db)
+    run = await repo.run(run_id)
+    if run is None:
+        raise NotFound("No such import run.")
+    rows = await repo.quarantine(run_id, after_id=after, limit=QUARANTINE_PAGE + 1)
+    next_after = rows[QUARANTINE_PAGE - 1].quarantine_id if len(rows) > QUARANTINE_PAGE else None
+    context = {"run": run, "rows": rows[:QUARANTINE_PAGE], "next_after": next_after, "after": after}
+    return render(request, "admin/import_run.html", context)

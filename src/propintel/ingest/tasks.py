@@ -1,0 +1,37 @@
+"""Background imports: files uploaded by an admin are imported by a worker."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from procrastinate.types import JSONDict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.config import get_settings
+from propintel.db.urls import libpq_url
+from propintel.ingest.registry import importer_for
+from propintel.ingest.runs import run_import
+from propintel.jobs.registry import job
+from propintel.kit.files import LocalFileStore
+
+IMPORT_FILE = "ingest.import_file"
+
+
+def upload_store() -> LocalFileStore:
+    return LocalFileStore(get_settings().data_dir / "uploads")
+
+
+@job(IMPORT_FILE, queue="imports")
+async def import_file(
+    session: AsyncSession, *, kind: str, key: str, filename: str, user_id: str
+) -> JSONDict:
+    """Import an uploaded file into the database this job runs on (its own transactions)."""
+    connection = await session.connection()
+    url = libpq_url(connection.engine.url.render_as_string(hide_password=False))
+    path = upload_store().local_path(key)
+    summary = await asyncio.to_thread(
+        run_import, importer_for(kind), path, url,
+        requested_by=uuid.UUID(user_id), source_name=filename,
+    )
+    return summary.as_dict()

@@ -1,0 +1,145 @@
+"""Admin data imports: upload (checked at once, then queued), runs list, quarantine pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.auth.models import UserType
+from propintel.db.engine import create_engine_for, unit_of_work
+from propintel.ingest.tasks import import_file
+from propintel.kit.files import LocalFileStore
+from tests.factories import log_in_browser, make_user
+from tests.ingest.conftest import FIXTURES, query
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalFileStore:
+    local = LocalFileStore(tmp_path / "uploads")
+    monkeypatch.setattr("propintel.admin.pages.upload_store", lambda: local)
+    monkeypatch.setattr("propintel.ingest.tasks.upload_store", lambda: local)
+    return local
+
+
+async def _admin_client(client: httpx.AsyncClient, db: AsyncSession) -> str:
+    await log_in_browser(client, await make_user(db, UserType.ADMIN))
+    return client.cookies.get("propintel_csrf") or ""
+
+
+async def test_upload_is_checked_and_queued_in_the_same_transaction(
+    client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
+) -> None:
+    csrf = await _admin_client(client, db)
+    with (FIXTURES / "nal_small.csv").open("rb") as handle:
+        response = await client.post(
+            "/admin/imports",
+            data={"kind": "nal", "csrf_token": csrf},
+            files={"file": ("NAL23F202601.csv", handle, "text/csv")},
+        )
+    assert response.status_code == 303
+    jobs = (await db.execute(text("SELECT task_name, args FROM procrastinate_jobs"))).all()
+    assert [(name, args["kind"], args["filename"]) for name, args in jobs] == [
+        ("ingest.import_file", "nal", "NAL23F202601.csv")
+    ]
+    assert (
+        store.local_path(jobs[0][1]["key"]).read_bytes()
+        == (FIXTURES / "nal_small.csv").read_bytes()
+    )
+
+
+async def test_refused_upload_names_missing_columns_and_queues_nothing(
+    client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
+) -> None:
+    csrf = await _admin_client(client, db)
+    response = await client.post(
+        "/admin/imports",
+        data={"kind": "nal", "csrf_token": csrf},
+        files={"file": ("bad.csv", b"CO_NO,PARCEL_ID\n23,1\n", "text/csv")},
+    )
+    assert response.status_code == 422
+    assert "missing required column(s): DOR_UC" in response.text
+    assert (await db.scalar(text("SELECT count(*) FROM procrastinate_jobs"))) == 0
+    assert list(store.root.iterdir()) == []
+
+
+async def test_upload_without_csrf_token_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
+) -> None:
+    await _admin_client(client, db)
+    response = await client.post(
+        "/admin/imports", data={"kind": "nal"}, files={"file": ("a.csv", b"x", "text/csv")}
+    )
+    assert response.status_code == 403
+
+
+async def test_imports_pages_are_admin_only(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    await log_in_browser(client, await make_user(db, UserType.SUBSCRIBER))
+    assert (await client.get("/admin/imports")).status_code == 403
+
+
+async def test_import_job_records_the_run_with_its_uploader(
+    import_url: str, store: LocalFileStore, client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    with (FIXTURES / "nal_small.csv").open("rb") as handle:
+        key = store.save(handle, "NAL23F202601.csv")
+    engine = create_engine_for(import_url, pool_size=1)
+    try:
+        admin_id = query(
+            import_url,
+            "INSERT INTO users (email, firebase_uid, user_type) "
+            "VALUES ('a@x.io', 'local:x', 'admin') RETURNING user_id",
+        )[0][0]
+        async with unit_of_work(engine) as session:
+            result = await import_file(
+                session, kind="nal", key=key, filename="NAL23F202601.csv", user_id=str(admin_id)
+            )
+    finally:
+        await engine.dispose()
+    assert result["status"] == "succeeded" and result["inserted"] == 5
+    [(source_file, requested_by)] = query(
+        import_url, "SELECT source_file, requested_by FROM import_runs"
+    )
+    assert (source_file, requested_by) == ("NAL23F202601.csv", admin_id)
+
+
+async def test_run_page_lists_quarantine_with_keyset_pages(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await _admin_client(client, db)
+    run_id = await db.scalar(
+        text(
+            "INSERT INTO import_runs (kind, source_file, status, counts) VALUES "
+            "('nal', 'roll.csv', 'succeeded', '{\"read\": 150, \"quarantined_total\": 150}') "
+            "RETURNING run_id"
+        )
+    )
+    await db.execute(
+        text(
+            "INSERT INTO import_quarantine (run_id, line_number, action, reason, raw_content) "
+            "SELECT :run, n + 1, 'row_quarantined', 'bad row ' || n, 'raw ' || n "
+            "FROM generate_series(1, 150) n"
+        ),
+        {"run": run_id},
+    )
+    first = await client.get(f"/admin/imports/{run_id}")
+    assert first.status_code == 200
+    assert "bad row 1<" in first.text and "bad row 100<" in first.text
+    assert "bad row 101<" not in first.text
+    next_link = first.text.split('href="?after=')[1].split('"')[0]
+    second = await client.get(f"/admin/imports/{run_id}?after={next_link}")
+    assert "bad row 101<" in second.text and "bad row 150<" in second.text
+    assert "bad row 100<" not in second.text
+    listing = await client.get("/admin/imports")
+    assert "roll.csv" in listing.text
+
+
+async def test_unknown_run_is_404(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    await _admin_client(client, db)
+    response = await client.get(
+        "/admin/imports/00000000-0000-0000-0000-000000000000", headers={"accept": "text/html"}
+    )
+    assert response.status_code == 404
