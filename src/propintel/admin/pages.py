@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
@@ -12,7 +13,7 @@ from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.ingest.errors import ImportRefused
 from propintel.ingest.registry import importer_for, importers
-from propintel.ingest.repository import ImportRepository
+from propintel.ingest.repository import ImportRepository, RunRow
 from propintel.ingest.tasks import IMPORT_FILE, upload_store
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.kit.errors import NotFound
@@ -29,7 +30,7 @@ async def imports_page(request: Request, _admin: AdminUser, db: DbSession) -> Re
     return render(request, "admin/imports.html", _imports_context(runs))
 
 
-def _imports_context(runs: list[object], **extra: object) -> dict[str, object]:
+def _imports_context(runs: Sequence[RunRow], **extra: object) -> dict[str, object]:
     return {"runs": runs, "kinds": sorted(importers()), **extra}
 
 
