@@ -27,11 +27,46 @@ from propintel.ingest.normalize import (
 )
 from propintel.ingest.rows import SALE_STAGING_COLUMNS, CsvRow, dor_sale, raw_line, staged_csv_rows
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
-from propintel.ingest.sales import refresh_sale_summary
+from propintel.ingest.sales import SALE_SUMMARY_CTES, SUMMARY_PARAMS
 from propintel.ingest.source import CsvSource, open_csv, require_columns
 
 REQUIRED = ("CO_NO", "PARCEL_ID", "DOR_UC", "JV", "OWN_NAME", "PHY_ADDR1", "PHY_CITY", "PHY_ZIPCD")
 THIS_YEAR = date.today().year
+SALE_COLUMNS = (
+    "SALE_YR",
+    "SALE_MO",
+    "SALE_PRC",
+    "QUAL_CD",
+    "VI_CD",
+    "OR_BOOK",
+    "OR_PAGE",
+    "CLERK_NO",
+    "MULTI_PAR_SAL",
+)
+USED_COLUMNS = (
+    "CO_NO",
+    "PARCEL_ID",
+    "DOR_UC",
+    "JV",
+    "AV_NSD",
+    "LND_SQFOOT",
+    "TOT_LVG_AREA",
+    "ACT_YR_BLT",
+    "JV_HMSTD",
+    "EXMPT_01",
+    "OWN_NAME",
+    "OWN_ADDR1",
+    "OWN_ADDR2",
+    "OWN_CITY",
+    "OWN_STATE",
+    "OWN_ZIPCD",
+    "PHY_ADDR1",
+    "PHY_ADDR2",
+    "PHY_CITY",
+    "PHY_ZIPCD",
+    "S_LEGAL",
+    *(f"{column}{n}" for n in (1, 2) for column in SALE_COLUMNS),
+)
 
 # (column, lowest, highest): outside the range the field is nulled and the reason recorded.
 RANGES = {
@@ -104,18 +139,22 @@ class NalImporter:
         staging = ctx.create_staging("staging_nal", STAGING_COLUMNS)
         source = open_csv(ctx.facts.path, ctx.on_progress)
         try:
-            rows = staged_csv_rows(source, _parse_row, RANGES, EMPTY_VALUES)
+            rows = staged_csv_rows(source, _parse_row, RANGES, EMPTY_VALUES, USED_COLUMNS)
             ctx.summary.read = ctx.copy_into(staging, COLUMN_NAMES, rows)
         finally:
             source.close()
-        _quarantine_duplicates(ctx, staging)
-        ctx.settle_staging(staging)
-        ctx.count_outcomes(_upsert(staging))
-        ctx.summary.extra["sales_added"] = ctx.conn.execute(
-            INSERT_SALES.format(staging=staging)
-        ).rowcount
-        refresh_sale_summary(ctx, staging)
-        ctx.summary.extra["owner_markers_changed"] = _sync_owner_markers(ctx, staging)
+        with ctx.phase("quarantine"):
+            _quarantine_duplicates(ctx, staging)
+            ctx.settle_staging(staging)
+        # Sales first: the upsert then writes each property once, sale summary included.
+        with ctx.phase("sales"):
+            ctx.summary.extra["sales_added"] = ctx.conn.execute(
+                INSERT_SALES.format(staging=staging)
+            ).rowcount
+        with ctx.phase("upsert"):
+            ctx.count_outcomes(_upsert(staging), SUMMARY_PARAMS)
+        with ctx.phase("owner_markers"):
+            ctx.summary.extra["owner_markers_changed"] = _sync_owner_markers(ctx, staging)
 
 
 def _parse_row(line_no: int, row: CsvRow) -> Sequence[Any]:
@@ -135,17 +174,15 @@ def _parse_row(line_no: int, row: CsvRow) -> Sequence[Any]:
 
 
 def _property_values(row: CsvRow, folio: str) -> tuple[Any, ...]:
-    code = landuse.dor_code(row.text("DOR_UC"))
-    owner = parse_owner_name(row.text("OWN_NAME"))
-    street = row.text("PHY_ADDR1")
-    unit = row.text("PHY_ADDR2")
-    city = row.text("PHY_CITY").upper() or None
-    zip_code = row.text("PHY_ZIPCD")[:5] or None
+    v = row.values
+    code = landuse.dor_code(v["DOR_UC"])
+    owner = parse_owner_name(v["OWN_NAME"])
+    street, unit = v["PHY_ADDR1"], v.get("PHY_ADDR2", "")
+    city = v["PHY_CITY"].upper() or None
+    zip_code = v["PHY_ZIPCD"][:5] or None
     street_line = f"{street} {unit}".strip() if unit and unit not in street else street
-    homestead = (parse_int(row.text("JV_HMSTD")) or 0) > 0 or (
-        parse_int(row.text("EXMPT_01")) or 0
-    ) > 0
-    mailing_state = row.text("OWN_STATE") or None
+    homestead = (parse_int(v.get("JV_HMSTD")) or 0) > 0 or (parse_int(v.get("EXMPT_01")) or 0) > 0
+    mailing_state = v.get("OWN_STATE") or None
     sales = [dor_sale(row, "1"), dor_sale(row, "2")]
     return (
         folio,
@@ -173,20 +210,18 @@ def _property_values(row: CsvRow, folio: str) -> tuple[Any, ...]:
         zip_code,
         _full_address(street_line, city, zip_code, folio),
         normalize_street(street, unit or None) if street else None,
-        row.text("S_LEGAL") or None,
+        v.get("S_LEGAL") or None,
         *sales[0],
         *sales[1],
     )
 
 
 def _mailing_address(row: CsvRow) -> str | None:
-    parts = [row.text("OWN_ADDR1"), row.text("OWN_ADDR2")]
+    v = row.values
     locality = " ".join(
-        part
-        for part in (row.text("OWN_CITY"), row.text("OWN_STATE"), row.text("OWN_ZIPCD"))
-        if part
+        part for part in (v.get("OWN_CITY"), v.get("OWN_STATE"), v.get("OWN_ZIPCD")) if part
     )
-    joined = ", ".join(part for part in (*parts, locality) if part)
+    joined = ", ".join(part for part in (v.get("OWN_ADDR1"), v.get("OWN_ADDR2"), locality) if part)
     return joined or None
 
 
@@ -236,6 +271,9 @@ UPDATED_COLUMNS = (
     "full_address",
     "address_key",
     "legal_description",
+    "last_sale_price",
+    "last_sale_date",
+    "sale_date",
 )
 _assignments = sql.SQL(", ").join(
     sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(column)) for column in UPDATED_COLUMNS
@@ -246,17 +284,21 @@ _incoming = sql.SQL(", ").join(
 )
 _insert_columns = sql.SQL(", ").join(map(sql.Identifier, UPDATED_COLUMNS))
 
-UPSERT_SQL = """
-    WITH upserted AS (
+UPSERT_SQL = (
+    "WITH"
+    + SALE_SUMMARY_CTES
+    + """,
+    upserted AS (
       INSERT INTO properties AS p (folio_number, {insert_columns}, data_issues, source)
       SELECT s.folio, s.parcel_id, s.county, s.dor_use_code, s.property_type, s.market_value,
              s.assessed_value, s.lot_size_sqft, s.square_feet, s.year_built, s.homestead,
              s.owner_name, s.owner_first_name, s.owner_last_name, s.owner_type,
              s.mailing_address, s.mailing_state, s.out_of_state_owner, s.street_address, s.city,
              s.zip_code, s.full_address, s.address_key, s.legal_description,
+             sm.last_sale_price, sm.last_sale_date, sm.arms_length_date,
              CASE WHEN s.issues IS NULL THEN NULL ELSE jsonb_build_object('nal', s.issues) END,
              'dor_nal'
-      FROM {staging} s
+      FROM {staging} s LEFT JOIN sale_summary sm ON sm.folio_number = s.folio
       WHERE s.reject_reason IS NULL
       ON CONFLICT (folio_number) DO UPDATE SET {assignments},
         data_issues = NULLIF(
@@ -269,6 +311,7 @@ UPSERT_SQL = """
     )
     SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
 """
+)
 
 
 def _upsert(staging: sql.Identifier) -> sql.Composed:

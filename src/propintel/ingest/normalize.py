@@ -961,6 +961,8 @@ def _integral(value: Decimal) -> int | None:
 def parse_int(raw: object) -> int | None:
     """Integer of ``" 12 "``, ``"12.0"``, ``"1,234"`` or a number; None for junk, fractions
     (``"12.5"``), empty values and booleans. Never raises."""
+    if type(raw) is str and raw.isdigit() and raw.isascii():  # the common case, fast
+        return int(raw)
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, int):

@@ -148,7 +148,7 @@ def _feature_point(geometry: Any) -> tuple[float | None, float | None]:
 
 
 def _parse_csv_row(line_no: int, row: CsvRow) -> Sequence[Any]:
-    names = _csv_coordinates(set(row.index))
+    names = _csv_coordinates(set(row.values))
     lat = _float(row.text(names[0])) if names else None
     lon = _float(row.text(names[1])) if names else None
     sp_x, sp_y = _float(row.text("X_COORD")), _float(row.text("Y_COORD"))

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -124,11 +125,24 @@ class ImportContext:
             table, sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         count = 0
-        with self.conn.cursor().copy(statement) as copy:
+        with self.phase("copy"), self.conn.cursor().copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
                 count += 1
+        # Temporary tables are never auto-analyzed: without statistics the planner guesses a
+        # handful of rows and joins the staging table to properties by nested loops.
+        self.conn.execute(sql.SQL("ANALYZE {}").format(table))
         return count
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Time a step of the import; the summary reports seconds per step."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            timings = self.summary.extra.setdefault("timings_s", {})
+            timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - started, 3)
 
     def settle_staging(self, table: sql.Identifier) -> None:
         """Quarantine rejected rows and record nulled fields; count both into the summary."""

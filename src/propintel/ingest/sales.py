@@ -17,39 +17,45 @@ from propintel.ingest.runs import ImportContext
 # DOR codes 01/02 are qualified sales; the PA layer's qualified flag is stored as ``Q``.
 ARMS_LENGTH_CODES = ("01", "02", "Q")
 
-REFRESH_SALE_SUMMARY = """
-WITH touched AS (SELECT DISTINCT folio FROM {staging} WHERE reject_reason IS NULL),
-summary AS (
-  SELECT t.folio,
-         latest.sale_price AS last_sale_price, latest.sale_date AS last_sale_date,
-         arms.sale_date AS arms_length_date
-  FROM touched t
-  LEFT JOIN LATERAL (
-    SELECT ps.sale_price, ps.sale_date FROM property_sales ps
-    WHERE ps.folio_number = t.folio
-    ORDER BY (ps.qualification_code = ANY(%(arms_length)s)) IS TRUE DESC, ps.sale_date DESC,
-             ps.sale_price DESC NULLS LAST
-    LIMIT 1
-  ) latest ON TRUE
-  LEFT JOIN LATERAL (
-    SELECT max(ps.sale_date) AS sale_date FROM property_sales ps
-    WHERE ps.folio_number = t.folio AND ps.qualification_code = ANY(%(arms_length)s)
-  ) arms ON TRUE
-)
+# The summary of the staged folios' sales, as CTEs ``touched`` and ``sale_summary`` (columns
+# folio_number, last_sale_price, last_sale_date, arms_length_date), for an UPDATE or an upsert.
+SALE_SUMMARY_CTES = """
+touched AS (SELECT DISTINCT folio FROM {staging} WHERE reject_reason IS NULL),
+sales AS (
+  SELECT ps.folio_number, ps.sale_price, ps.sale_date,
+         ps.qualification_code = ANY(%(arms_length)s) IS TRUE AS arms_length
+  FROM property_sales ps JOIN touched t ON t.folio = ps.folio_number
+),
+sale_summary AS (
+  SELECT folio_number,
+         (array_agg(sale_price ORDER BY arms_length DESC, sale_date DESC,
+                    sale_price DESC NULLS LAST))[1] AS last_sale_price,
+         (array_agg(sale_date ORDER BY arms_length DESC, sale_date DESC,
+                    sale_price DESC NULLS LAST))[1] AS last_sale_date,
+         max(sale_date) FILTER (WHERE arms_length) AS arms_length_date
+  FROM sales GROUP BY folio_number
+)"""
+
+REFRESH_SALE_SUMMARY = (
+    "WITH"
+    + SALE_SUMMARY_CTES
+    + """
 UPDATE properties p
 SET last_sale_price = s.last_sale_price, last_sale_date = s.last_sale_date,
     sale_date = s.arms_length_date, last_updated = now()
-FROM summary s
-WHERE p.folio_number = s.folio
+FROM sale_summary s
+WHERE p.folio_number = s.folio_number
   AND (p.last_sale_price, p.last_sale_date, p.sale_date)
       IS DISTINCT FROM (s.last_sale_price, s.last_sale_date, s.arms_length_date)
 """
+)
+SUMMARY_PARAMS = {"arms_length": list(ARMS_LENGTH_CODES)}
 
 
 def refresh_sale_summary(ctx: ImportContext, staging: sql.Identifier) -> int:
     """Recompute the summary of the properties whose folios are staged; returns rows changed."""
     query = sql.SQL(REFRESH_SALE_SUMMARY).format(staging=staging)
-    changed = ctx.conn.execute(query, {"arms_length": list(ARMS_LENGTH_CODES)}).rowcount
+    changed = ctx.conn.execute(query, SUMMARY_PARAMS).rowcount
     ctx.summary.extra["sale_summaries_changed"] = (
         ctx.summary.extra.get("sale_summaries_changed", 0) + changed
     )
