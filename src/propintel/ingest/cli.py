@@ -24,6 +24,7 @@ from propintel.ingest.errors import ImportRefused
 from propintel.ingest.registry import importer_for
 from propintel.ingest.repository import ImportRepository
 from propintel.ingest.runs import ImportSummary, run_import
+from propintel.ingest.signals_kinds import SIGNAL_KINDS
 from propintel.ingest.source import ProgressCallback
 
 T = TypeVar("T")
@@ -128,6 +129,25 @@ def import_pa_points(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) ->
     """Property Appraiser point layer (GeoJSON, ArcGIS JSON or CSV) → location, beds/baths,
     stories and exact sale days."""
     run_cli_import("pa-points", path, as_json)
+
+
+@app.command("signals")
+def import_signals(
+    kind: str = typer.Argument(..., help=f"The feed: {', '.join(SIGNAL_KINDS)}."),
+    path: Path = FILE_ARGUMENT,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Signal feeds (code/building violations, tax certificates, foreclosure auctions, lis
+    pendens, probate, generic signal CSV) → property_signals, matched to properties."""
+    if kind.lower() not in SIGNAL_KINDS:
+        _fail("refused", f"unknown signal kind {kind!r}; known: {', '.join(SIGNAL_KINDS)}", as_json)
+    run_cli_import(f"signals:{kind.lower()}", path, as_json)
+
+
+@app.command("fsbo")
+def import_fsbo(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+    """FSBO listing feed (CSV or JSON) → fsbo_listings, matched by folio or address."""
+    run_cli_import("fsbo", path, as_json)
 
 
 async def _with_repository(action: Callable[[ImportRepository], Awaitable[T]]) -> T:

@@ -31,7 +31,11 @@ async def import_file(
     url = libpq_url(connection.engine.url.render_as_string(hide_password=False))
     path = upload_store().local_path(key)
     summary = await asyncio.to_thread(
-        run_import, importer_for(kind), path, url,
-        requested_by=uuid.UUID(user_id), source_name=filename,
+        run_import,
+        importer_for(kind),
+        path,
+        url,
+        requested_by=uuid.UUID(user_id),
+        source_name=filename,
     )
     return summary.as_dict()

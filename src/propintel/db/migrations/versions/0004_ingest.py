@@ -92,7 +92,18 @@ ALTER TABLE properties
   ADD COLUMN data_issues JSONB;
 CREATE INDEX idx_properties_address_key ON properties(address_key);
 CREATE INDEX idx_properties_street_key ON properties((split_part(address_key, ' UNIT ', 1)));
-CREATE INDEX idx_properties_legal ON properties(legal_description);
+-- The matcher's own keys (ingest/matching.py: legal_key_sql, owner_key_sql), so lis pendens and
+-- probate filings match by legal description or owner name with an index lookup.
+CREATE INDEX idx_properties_legal_key ON properties ((NULLIF(upper(btrim(regexp_replace(
+  translate(legal_description, 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
+            'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy'),
+  '[^A-Za-z0-9]+', ' ', 'g')) COLLATE "C"), '')));
+CREATE INDEX idx_properties_owner_key ON properties ((NULLIF(regexp_replace(NULLIF(upper(btrim(
+  regexp_replace(
+    translate(owner_name, 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
+              'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy'),
+    '[^A-Za-z0-9]+', ' ', 'g')) COLLATE "C"), ''),
+  '^(THE )?(EST|ESTATE) OF | (EST|ESTATE|DECEASED|DECD)$', '', 'g'), '')));
 
 ALTER TABLE fsbo_listings
   ADD COLUMN folio_number VARCHAR(50),
@@ -109,7 +120,8 @@ ALTER TABLE fsbo_listings
   DROP COLUMN IF EXISTS folio_number, DROP COLUMN IF EXISTS listing_address,
   DROP COLUMN IF EXISTS address_key, DROP COLUMN IF EXISTS listed_date,
   DROP COLUMN IF EXISTS updated_at;
-DROP INDEX IF EXISTS idx_properties_legal;
+DROP INDEX IF EXISTS idx_properties_owner_key;
+DROP INDEX IF EXISTS idx_properties_legal_key;
 DROP INDEX IF EXISTS idx_properties_street_key;
 DROP INDEX IF EXISTS idx_properties_address_key;
 ALTER TABLE properties
