@@ -7,6 +7,7 @@ import typer
 from propintel.auth.cli import app as users_app
 from propintel.config import get_settings
 from propintel.db.cli import app as db_app
+from propintel.demo.cli import app as demo_app
 from propintel.ingest.cli import app as import_app
 from propintel.jobs.cli import worker
 
@@ -14,6 +15,7 @@ app = typer.Typer(help="PropIntel: Miami-Dade property intelligence.", no_args_i
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
+app.add_typer(demo_app, name="demo")
 app.command("worker")(worker)
 
 

@@ -7,6 +7,8 @@ page shows them only when the environment is `development`.
 from __future__ import annotations
 
 import asyncio
+import tempfile
+from pathlib import Path
 
 from propintel.auth.models import Plan, UserType
 from propintel.auth.repository import AuthRepository
@@ -14,6 +16,7 @@ from propintel.auth.service import NewAccount, register
 from propintel.config import Settings
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.db.urls import database_url
+from propintel.demo.load import has_properties, load_demo
 
 DEMO_PASSWORD = "propintel-demo"  # noqa: S105 - a published development password
 DEMO_ACCOUNTS = [
@@ -80,5 +83,11 @@ async def _ensure_accounts(url: str) -> None:
 
 
 def ensure_demo_data(settings: Settings) -> list[dict[str, str]]:
-    asyncio.run(_ensure_accounts(database_url(settings)))
+    """Demo accounts, and on first start (no properties yet) the synthetic Miami-Dade."""
+    url = database_url(settings)
+    asyncio.run(_ensure_accounts(url))
+    if not has_properties(url):
+        print(f"first start: loading a synthetic Miami-Dade of {settings.demo_parcels:,} parcels…")
+        with tempfile.TemporaryDirectory(prefix="propintel-demo-") as workdir:
+            load_demo(url, Path(workdir), settings.demo_parcels)
     return demo_logins()
