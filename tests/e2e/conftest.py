@@ -16,6 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from propintel.db import migrate
 from tests.conftest import fresh_database
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -39,7 +40,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(server_url: str, template_url: str) -> Iterator[str]:
     """The app served by uvicorn on a free port, with its own committed database."""
-    database = fresh_database(server_url, template_url, f"propintel_e2e_{os.getpid()}")
+    name = f"propintel_e2e_{os.getpid()}"
+    database = fresh_database(server_url, template_url, name)
     port = _free_port()
     env = {**os.environ, "PROPINTEL_DATABASE_URL": database, "PORT": str(port)}
     ARTIFACTS.mkdir(exist_ok=True)
@@ -55,6 +57,7 @@ def live_server(server_url: str, template_url: str) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=15)
         log.close()
+        migrate.drop_database(server_url, name)
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
