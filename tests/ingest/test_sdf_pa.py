@@ -128,3 +128,46 @@ def test_csv_without_coordinates_is_refused(import_url: str, tmp_path: Path) -> 
     csv_file.write_text("FOLIO,BEDROOM_COUNT\n3059040370010,3\n")
     with pytest.raises(ImportRefused, match="needs coordinates"):
         run("pa-points", csv_file, import_url)
+
+
+def test_duplicates_are_quarantined_not_collapsed(import_url: str, tmp_path: Path) -> None:
+    sdf = tmp_path / "sdf.csv"
+    lines = (FIXTURES / "sdf_small.csv").read_text().splitlines()
+    sdf.write_text("\n".join([*lines, lines[1]]) + "\n")  # the first sale again, last
+    summary = run("sdf", sdf, import_url)
+    assert summary.quarantined["duplicate sale in file (a later row wins)"] == 1
+    geojson = json.loads((FIXTURES / "pa_small.geojson").read_text())
+    geojson["features"].append(geojson["features"][0])
+    pa = tmp_path / "pa.geojson"
+    pa.write_text(json.dumps(geojson))
+    points = run("pa-points", pa, import_url)
+    assert points.quarantined["duplicate folio in file (a later row wins)"] == 1
+    [(line,)] = query(
+        import_url,
+        "SELECT line_number FROM import_quarantine WHERE run_id = %s AND reason LIKE 'duplicate%%'",
+        (points.run_id,),
+    )
+    assert line == 1  # the earlier feature is the one set aside
+
+
+def test_overlong_text_is_nulled_with_reason_not_fatal(import_url: str, tmp_path: Path) -> None:
+    geojson = json.loads((FIXTURES / "pa_small.geojson").read_text())
+    geojson["features"][2]["properties"]["TRUE_SITE_CITY"] = "X" * 150
+    pa = tmp_path / "pa.geojson"
+    pa.write_text(json.dumps(geojson))
+    summary = run("pa-points", pa, import_url)
+    assert summary.status == "succeeded" and summary.nulled["city"] == 1
+    [(city, reason)] = query(
+        import_url,
+        "SELECT p.city, q.reason FROM properties p, import_quarantine q "
+        "WHERE p.folio_number = '3049270520999' AND q.field = 'city'",
+    )
+    assert city is None and reason == "city is longer than 100 characters"
+
+
+def test_junk_qualification_code_is_nulled(import_url: str, tmp_path: Path) -> None:
+    sdf = tmp_path / "sdf.csv"
+    text = (FIXTURES / "sdf_small.csv").read_text().replace(",01,2004,6,", ",QQQ,2004,6,")
+    sdf.write_text(text)
+    summary = run("sdf", sdf, import_url)
+    assert summary.nulled == {"sale_qualification": 1}

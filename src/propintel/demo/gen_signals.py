@@ -433,7 +433,7 @@ class SignalMaker:
                 "vacant",
                 when,
                 "usps-vacancy",
-                f"USPS-{when.year}Q{q}",
+                f"USPS-{when.year}Q{q}-{p.folio}",
                 pick(self.rng, ("NO-STAT 90+ DAYS", "VACANT 6+ MONTHS")),
             )
 

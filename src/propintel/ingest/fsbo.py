@@ -99,7 +99,7 @@ class FsboImporter:
         staging = ctx.create_staging("staging_fsbo", STAGING_COLUMNS)
         ctx.summary.read = ctx.copy_into(staging, COLUMN_NAMES, _rows(ctx))
         with ctx.phase("match"):
-            ctx.conn.execute(sql.SQL(QUARANTINE_DUPLICATES).format(staging=staging))
+            ctx.quarantine_duplicates(staging, ("listing_url",), "listing_url")
             match_staged(ctx.conn, staging, ("folio", "address", "street"))
             counts = match_counts(ctx.conn, staging)
             ctx.summary.unmatched = counts.pop(None, 0)
@@ -274,13 +274,6 @@ def _days_on_market(row: CsvRow) -> int | None:
         return None
     return days
 
-
-QUARANTINE_DUPLICATES = """
-UPDATE {staging} s SET reject_reason = 'duplicate listing_url in file (a later row wins)'
-FROM (SELECT listing_url, max(line_no) AS last_line FROM {staging}
-      WHERE reject_reason IS NULL GROUP BY 1 HAVING count(*) > 1) d
-WHERE s.listing_url = d.listing_url AND s.line_no < d.last_line AND s.reject_reason IS NULL
-"""
 
 UPDATED_COLUMNS: Final = (
     "property_id",

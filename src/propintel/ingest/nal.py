@@ -144,7 +144,8 @@ class NalImporter:
         finally:
             source.close()
         with ctx.phase("quarantine"):
-            _quarantine_duplicates(ctx, staging)
+            ctx.quarantine_duplicates(staging, ("folio",), "folio")
+            ctx.null_overlong(staging, "properties", [name for name, _ in STAGING_COLUMNS])
             ctx.settle_staging(staging)
         # Sales first: the upsert then writes each property once, sale summary included.
         with ctx.phase("sales"):
@@ -231,20 +232,6 @@ def _full_address(street: str, city: str | None, zip_code: str | None, folio: st
     if not street:
         return f"No situs address (folio {format_folio(folio)}), {locality}"
     return f"{street}, {locality}"
-
-
-def _quarantine_duplicates(ctx: ImportContext, staging: sql.Identifier) -> None:
-    """A folio twice in one file: the last row wins, earlier ones are quarantined."""
-    ctx.conn.execute(
-        sql.SQL(
-            """
-            UPDATE {staging} s SET reject_reason = 'duplicate folio in file (a later row wins)'
-            FROM (SELECT folio, max(line_no) AS last_line FROM {staging}
-                  WHERE reject_reason IS NULL GROUP BY folio HAVING count(*) > 1) d
-            WHERE s.folio = d.folio AND s.line_no < d.last_line AND s.reject_reason IS NULL
-            """
-        ).format(staging=staging)
-    )
 
 
 UPDATED_COLUMNS = (

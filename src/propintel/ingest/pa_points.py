@@ -98,6 +98,8 @@ class PaPointsImporter:
     def load(self, ctx: ImportContext) -> None:
         staging = ctx.create_staging("staging_pa", STAGING_COLUMNS)
         ctx.summary.read = ctx.copy_into(staging, COLUMN_NAMES, _rows(ctx))
+        ctx.quarantine_duplicates(staging, ("folio",), "folio")
+        ctx.null_overlong(staging, "properties", [name for name, _ in STAGING_COLUMNS])
         ctx.settle_staging(staging)
         ctx.count_outcomes(sql.SQL(UPSERT).format(staging=staging))
         ctx.summary.extra["sale_days_set"] = ctx.conn.execute(
@@ -271,7 +273,7 @@ WITH upserted AS (
     street_address, city, zip_code, full_address, address_key, owner_name, owner_type,
     dor_use_code, property_type, year_built, square_feet, lot_size_sqft, assessed_value,
     legal_description, data_issues, source)
-  SELECT DISTINCT ON (s.folio) s.folio, NULL, """
+  SELECT s.folio, NULL, """
     + LOCATION
     + """, s.bedrooms, s.bathrooms, s.stories, s.street_address, s.city, s.zip_code,
          s.full_address, s.address_key, s.owner_name, s.owner_type, s.dor_use_code,
@@ -280,7 +282,6 @@ WITH upserted AS (
          CASE WHEN s.issues IS NULL THEN NULL ELSE jsonb_build_object('pa', s.issues) END,
          'pa_points'
   FROM {staging} s WHERE s.reject_reason IS NULL
-  ORDER BY s.folio, s.line_no DESC
   ON CONFLICT (folio_number) DO UPDATE SET
     location = EXCLUDED.location, bedrooms = EXCLUDED.bedrooms, bathrooms = EXCLUDED.bathrooms,
     stories = EXCLUDED.stories,

@@ -107,18 +107,39 @@ def dor_sale(row: CsvRow, suffix: str = "") -> tuple[Any, ...]:
         label = f"sale{suffix}" if suffix else "sale"
         row.issues.append((label, f"sale date {year}/{month} is not a valid year/month"))
         return NO_SALE
-    qualification = v.get(f"QUAL_CD{suffix}", "")
+    label = f"sale{suffix}" if suffix else "sale"
     return (
         year,
         month,
         row.number(f"SALE_PRC{suffix}", f"sale{suffix}_price"),
-        qualification.zfill(2) if qualification else None,
-        v.get(f"VI_CD{suffix}", "").upper() or None,
-        v.get(f"OR_BOOK{suffix}") or None,
-        v.get(f"OR_PAGE{suffix}") or None,
-        v.get(f"CLERK_NO{suffix}") or None,
+        _sale_code(row, f"QUAL_CD{suffix}", label),
+        _sale_text(row, f"VI_CD{suffix}", 1, label, upper=True),
+        _sale_text(row, f"OR_BOOK{suffix}", 12, label),
+        _sale_text(row, f"OR_PAGE{suffix}", 12, label),
+        _sale_text(row, f"CLERK_NO{suffix}", 20, label),
         v.get(f"MULTI_PAR_SAL{suffix}", "").upper() in ("M", "Y", "1"),
     )
+
+
+def _sale_code(row: CsvRow, column: str, label: str) -> str | None:
+    """DOR qualification code: one or two digits, zero-padded (``1`` → ``01``)."""
+    value = row.values.get(column, "")
+    if not value:
+        return None
+    if not (value.isdigit() and len(value) <= 2):
+        row.issues.append((f"{label}_qualification", f"{column} {value!r} is not a DOR code"))
+        return None
+    return value.zfill(2)
+
+
+def _sale_text(
+    row: CsvRow, column: str, width: int, label: str, *, upper: bool = False
+) -> str | None:
+    value = row.values.get(column, "")
+    if len(value) > width:
+        row.issues.append((f"{label}_{column.lower()}", f"{column} is longer than {width}"))
+        return None
+    return (value.upper() if upper else value) or None
 
 
 SALE_STAGING_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -144,6 +144,66 @@ class ImportContext:
             timings = self.summary.extra.setdefault("timings_s", {})
             timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - started, 3)
 
+    def quarantine_duplicates(self, table: sql.Identifier, keys: Sequence[str], what: str) -> None:
+        """The same record twice in one file (equal ``keys``, none of them NULL): the last row
+        wins, earlier ones are quarantined, so nothing collapses silently."""
+        columns = sql.SQL(", ").join(map(sql.Identifier, keys))
+        matches = sql.SQL(" AND ").join(
+            sql.SQL("s.{0} = d.{0}").format(sql.Identifier(key)) for key in keys
+        )
+        reason = f"duplicate {what} in file (a later row wins)"
+        self.conn.execute(
+            sql.SQL(
+                """
+                UPDATE {table} s SET reject_reason = {reason}
+                FROM (SELECT {columns}, max(line_no) AS last_line FROM {table}
+                      WHERE reject_reason IS NULL GROUP BY {columns} HAVING count(*) > 1) d
+                WHERE {matches} AND s.line_no < d.last_line AND s.reject_reason IS NULL
+                """
+            ).format(table=table, reason=sql.Literal(reason), columns=columns, matches=matches)
+        )
+
+    def null_overlong(self, table: sql.Identifier, target: str, columns: Sequence[str]) -> None:
+        """Null staged text longer than the ``target`` table's column of the same name allows,
+        recording why, in one pass: one over-long value must not fail a whole import."""
+        widths = self.conn.execute(
+            "SELECT column_name, character_maximum_length FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = %s "
+            "AND column_name = ANY(%s) AND character_maximum_length IS NOT NULL",
+            (target, list(columns)),
+        ).fetchall()
+        if not widths:
+            return
+        too_long = [
+            sql.SQL("length({0}) > {1}").format(sql.Identifier(name), sql.Literal(width))
+            for name, width in widths
+        ]
+        assignments = [
+            sql.SQL("{0} = CASE WHEN length({0}) > {1} THEN NULL ELSE {0} END").format(
+                sql.Identifier(name), sql.Literal(width)
+            )
+            for name, width in widths
+        ]
+        notes = [
+            sql.SQL(
+                "CASE WHEN length({0}) > {1} THEN jsonb_build_array(jsonb_build_array({2}, "
+                "{2} || ' is longer than ' || {1} || ' characters')) ELSE '[]' END"
+            ).format(sql.Identifier(name), sql.Literal(width), sql.Literal(name))
+            for name, width in widths
+        ]
+        self.conn.execute(
+            sql.SQL(
+                "UPDATE {table} AS t SET {assignments}, issues = NULLIF(COALESCE(issues, '[]') "
+                "|| {notes}, '[]'), raw = COALESCE(raw, (to_jsonb(t) - 'raw' - 'issues')::text) "
+                "WHERE reject_reason IS NULL AND ({any})"
+            ).format(
+                table=table,
+                assignments=sql.SQL(", ").join(assignments),
+                notes=sql.SQL(" || ").join(notes),
+                any=sql.SQL(" OR ").join(too_long),
+            )
+        )
+
     def settle_staging(self, table: sql.Identifier) -> None:
         """Quarantine rejected rows and record nulled fields; count both into the summary."""
         self.conn.execute(

@@ -27,7 +27,11 @@ from propintel.ingest.sales import refresh_sale_summary
 from propintel.ingest.source import open_csv, require_columns
 
 REQUIRED = ("CO_NO", "PARCEL_ID", "QUAL_CD", "SALE_YR", "SALE_MO", "SALE_PRC")
-STAGING_COLUMNS: tuple[tuple[str, str], ...] = (("folio", "text"), *SALE_STAGING_COLUMNS)
+STAGING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("folio", "text"),
+    ("deed_key", "text"),  # the sale's identity within the folio, never NULL (for duplicates)
+    *SALE_STAGING_COLUMNS,
+)
 COLUMN_NAMES = staging_column_names(STAGING_COLUMNS)
 EMPTY_VALUES: tuple[None, ...] = (None,) * len(STAGING_COLUMNS)
 RANGES = {"SALE_PRC": (0, 2_000_000_000)}
@@ -36,8 +40,7 @@ INSERT_SALES = """
 WITH added AS (
   INSERT INTO property_sales (folio_number, sale_year, sale_month, sale_date, sale_price,
     qualification_code, vacant_or_improved, or_book, or_page, clerk_number, multi_parcel, source)
-  SELECT DISTINCT ON (folio, year, month, book, page, price)
-         folio, year, month, make_date(year, month, 1), price, qual, vi, book, page, clerk,
+  SELECT folio, year, month, make_date(year, month, 1), price, qual, vi, book, page, clerk,
          multi, 'sdf'
   FROM {staging} WHERE reject_reason IS NULL
   ON CONFLICT ON CONSTRAINT uq_property_sales_deed DO NOTHING
@@ -70,6 +73,7 @@ class SdfImporter:
             ctx.summary.read = ctx.copy_into(staging, COLUMN_NAMES, rows)
         finally:
             source.close()
+        ctx.quarantine_duplicates(staging, ("folio", "deed_key"), "sale")
         ctx.settle_staging(staging)
         ctx.count_outcomes(sql.SQL(INSERT_SALES).format(staging=staging))
         unknown = ctx.conn.execute(sql.SQL(UNKNOWN_FOLIOS).format(staging=staging)).fetchone()
@@ -90,4 +94,5 @@ def _parse_row(line_no: int, row: CsvRow) -> Sequence[Any]:
     if reason is not None or sale is None:
         return (line_no, reason, None, raw_line(row.fields), *EMPTY_VALUES)
     raw = raw_line(row.fields) if row.issues else None
-    return (line_no, None, issues_json(row.issues), raw, folio, *sale)
+    deed_key = "|".join(str(part) for part in (sale[0], sale[1], sale[5], sale[6], sale[2]))
+    return (line_no, None, issues_json(row.issues), raw, folio, deed_key, *sale)

@@ -73,7 +73,9 @@ class SignalImporter:
         finally:
             source.close()
         with ctx.phase("match"):
-            _quarantine_duplicates(ctx, staging)
+            # A record and its cancellation are not duplicates: ``cancels`` is part of the key.
+            keys = ("source", "signal_type", "reference", "cancels")
+            ctx.quarantine_duplicates(staging, keys, "reference")
             match_staged(ctx.conn, staging, self.spec.match_methods)
             if self.spec.cancellations:
                 fold_cancellations(ctx, staging)
@@ -172,22 +174,6 @@ def _date(spec: SignalKind, row: CsvRow, column: str) -> date | None:
 
 
 # --- set-based steps -----------------------------------------------------------------------------
-
-QUARANTINE_DUPLICATES = """
-UPDATE {staging} s SET reject_reason = 'duplicate reference in file (a later row wins)'
-FROM (SELECT source, signal_type, reference, cancels, max(line_no) AS last_line FROM {staging}
-      WHERE reject_reason IS NULL GROUP BY 1, 2, 3, 4 HAVING count(*) > 1) d
-WHERE (s.source, s.signal_type, s.reference, s.cancels)
-      = (d.source, d.signal_type, d.reference, d.cancels)
-  AND s.line_no < d.last_line AND s.reject_reason IS NULL
-"""
-
-
-def _quarantine_duplicates(ctx: ImportContext, staging: sql.Identifier) -> None:
-    """A record twice in one file: the last row wins. A record and its cancellation are not
-    duplicates of each other (``cancels`` is part of the key)."""
-    ctx.conn.execute(sql.SQL(QUARANTINE_DUPLICATES).format(staging=staging))
-
 
 # 1. A cancellation in this file folds into its record's row (and lends it its property).
 FOLD_IN_FILE = """
