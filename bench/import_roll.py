@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -114,17 +113,23 @@ def floor(url: str, nal: Path) -> float:
 
 
 def cli_import(url: str, kind: str, path: Path) -> tuple[dict[str, Any], float, int]:
-    """`propintel import KIND PATH --json` in a child process: summary, seconds, peak RSS (KiB)."""
+    """`propintel import KIND PATH --json` in a child process: summary, seconds, and the peak RSS
+    (KiB) of that child alone (``wait4`` returns the child's own resource usage)."""
     env = {**os.environ, "PROPINTEL_DATABASE_URL": url}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     command = [sys.executable, "-m", "propintel", "import", kind, str(path), "--json"]
-    result, seconds = timed(
-        lambda: subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"import {kind} failed: {result.stdout}{result.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return json.loads(result.stdout), seconds, max(peak, before)
+
+    def run_child() -> tuple[int, str, int]:
+        child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert child.stdout is not None
+        output = child.stdout.read().decode()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        return child.returncode, output, usage.ru_maxrss
+
+    (code, output, peak_kib), seconds = timed(run_child)
+    if code != 0:
+        raise RuntimeError(f"import {kind} failed: {output}")
+    return json.loads(output.strip().splitlines()[-1]), seconds, peak_kib
 
 
 def run(parcels: int, seed: int, workdir: Path) -> Report:
