@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import Report, scratch_database, timed  # noqa: E402
-from propintel.demo.generator import generate, nal_name  # noqa: E402
+from propintel.demo.generator import Manifest, generate, nal_name  # noqa: E402
 
 TODAY = date(2026, 11, 27)  # fixed, so a given --parcels/--seed always makes the same files
 FLOOR_COLUMNS = {
@@ -132,11 +132,26 @@ def cli_import(url: str, kind: str, path: Path) -> tuple[dict[str, Any], float, 
     return json.loads(output.strip().splitlines()[-1]), seconds, peak_kib
 
 
+def _generated(workdir: Path, parcels: int, seed: int) -> Manifest:
+    """The files for (parcels, seed): reused when ``workdir`` already holds exactly them."""
+    existing = workdir / "manifest.json"
+    if existing.exists():
+        data = json.loads(existing.read_text())
+        wanted = {"parcels": parcels, "seed": seed, "today": TODAY.isoformat()}
+        if {key: data.get(key) for key in wanted} == wanted:
+            return Manifest(seed, parcels, data["roll_year"], TODAY, data["files"], data["fsbo"])
+    return generate(workdir, parcels, seed, today=TODAY)
+
+
 def run(parcels: int, seed: int, workdir: Path) -> Report:
     report = Report("import_roll", {"parcels": parcels, "seed": seed})
-    manifest, gen_s = timed(lambda: generate(workdir, parcels, seed, today=TODAY))
+    manifest, gen_s = timed(lambda: _generated(workdir, parcels, seed))
     nal = workdir / nal_name(manifest.roll_year)
     report.add("generate files (not part of any ratio)", gen_s, rows=manifest.rows(nal.name))
+    # The floor and the import read the same file from the page cache: warm it once for both.
+    with nal.open("rb") as handle:
+        while handle.read(1 << 24):
+            pass
     with scratch_database(f"propintel_bench_import_{os.getpid()}") as url:
         floor_s = floor(url, nal)
         report.add("floor: COPY + set-based upsert (SQL)", floor_s)

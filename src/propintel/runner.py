@@ -28,6 +28,8 @@ def _spawn(*args: str) -> subprocess.Popen[bytes]:
 def run_everything(*, demo: bool = True) -> int:
     settings = get_settings()
     console.print("[bold]PropIntel[/bold]: preparing the database…")
+    cluster = EmbeddedCluster.from_settings(settings) if settings.uses_embedded_database else None
+    started_cluster = cluster.start() if cluster else False  # False: it was already running
     prepare_database()
     if demo:
         from propintel.demo.accounts import ensure_demo_data
@@ -52,8 +54,8 @@ def run_everything(*, demo: bool = True) -> int:
                 stopping, exit_code = True, 1
         time.sleep(0.5)
     _stop_children(children)
-    if settings.uses_embedded_database:
-        EmbeddedCluster.from_settings(settings).stop()
+    if cluster and started_cluster:  # only what we started: others may be using it
+        cluster.stop()
         console.print("embedded PostgreSQL stopped")
     return exit_code
 
