@@ -76,7 +76,7 @@ def test_pa_reimport_and_nal_after_pa_change_nothing(import_url: str) -> None:
     run("nal", FIXTURES / "nal_small.csv", import_url)
     run("pa-points", FIXTURES / "pa_small.geojson", import_url)
     again = run("pa-points", FIXTURES / "pa_small.geojson", import_url)
-    assert (again.inserted, again.updated, again.extra["sale_summaries_changed"]) == (0, 0, 0)
+    assert (again.inserted, again.updated, again.extra["sale_days_set"]) == (0, 0, 0)
     nal_again = run("nal", FIXTURES / "nal_small.csv", import_url)
     assert (nal_again.inserted, nal_again.updated) == (0, 0)  # the exact sale day survives
     exact = query(

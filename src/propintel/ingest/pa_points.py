@@ -29,7 +29,7 @@ from propintel.ingest.normalize import (
 )
 from propintel.ingest.rows import CsvRow, RecordRow, raw_line, staged_csv_rows
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
-from propintel.ingest.sales import refresh_sale_summary
+from propintel.ingest.sales import SALE_SUMMARY_CTES, SUMMARY_PARAMS
 from propintel.ingest.source import json_records, open_csv, require_columns
 
 THIS_YEAR = date.today().year
@@ -98,17 +98,20 @@ class PaPointsImporter:
     def load(self, ctx: ImportContext) -> None:
         staging = ctx.create_staging("staging_pa", STAGING_COLUMNS)
         ctx.summary.read = ctx.copy_into(staging, COLUMN_NAMES, _rows(ctx))
-        ctx.quarantine_duplicates(staging, ("folio",), "folio")
-        ctx.null_overlong(staging, "properties", [name for name, _ in STAGING_COLUMNS])
-        ctx.settle_staging(staging)
-        ctx.count_outcomes(sql.SQL(UPSERT).format(staging=staging))
-        ctx.summary.extra["sale_days_set"] = ctx.conn.execute(
-            sql.SQL(EXACT_SALE_DAYS).format(staging=staging)
-        ).rowcount
-        ctx.summary.extra["sales_added"] = ctx.conn.execute(
-            sql.SQL(NEW_SALES).format(staging=staging)
-        ).rowcount
-        refresh_sale_summary(ctx, staging)
+        with ctx.phase("quarantine"):
+            ctx.quarantine_duplicates(staging, ("folio",), "folio")
+            ctx.null_overlong(staging, "properties", [name for name, _ in STAGING_COLUMNS])
+            ctx.settle_staging(staging)
+        # Sales first: the upsert then writes each property once, sale summary included.
+        with ctx.phase("sales"):
+            ctx.summary.extra["sale_days_set"] = ctx.conn.execute(
+                sql.SQL(EXACT_SALE_DAYS).format(staging=staging)
+            ).rowcount
+            ctx.summary.extra["sales_added"] = ctx.conn.execute(
+                sql.SQL(NEW_SALES).format(staging=staging)
+            ).rowcount
+        with ctx.phase("upsert"):
+            ctx.count_outcomes(sql.SQL(UPSERT).format(staging=staging), SUMMARY_PARAMS)
 
 
 def _is_json(path: Path) -> bool:
@@ -267,31 +270,37 @@ LOCATION = """CASE
 END"""
 
 UPSERT = (
-    """
-WITH upserted AS (
+    "WITH"
+    + SALE_SUMMARY_CTES
+    + """,
+upserted AS (
   INSERT INTO properties AS p (folio_number, parcel_id, location, bedrooms, bathrooms, stories,
     street_address, city, zip_code, full_address, address_key, owner_name, owner_type,
     dor_use_code, property_type, year_built, square_feet, lot_size_sqft, assessed_value,
-    legal_description, data_issues, source)
+    legal_description, last_sale_price, last_sale_date, sale_date, data_issues, source)
   SELECT s.folio, NULL, """
     + LOCATION
     + """, s.bedrooms, s.bathrooms, s.stories, s.street_address, s.city, s.zip_code,
          s.full_address, s.address_key, s.owner_name, s.owner_type, s.dor_use_code,
          s.property_type, s.year_built, s.square_feet, s.lot_size_sqft, s.assessed_value,
-         s.legal_description,
+         s.legal_description, sm.last_sale_price, sm.last_sale_date, sm.arms_length_date,
          CASE WHEN s.issues IS NULL THEN NULL ELSE jsonb_build_object('pa', s.issues) END,
          'pa_points'
-  FROM {staging} s WHERE s.reject_reason IS NULL
+  FROM {staging} s LEFT JOIN sale_summary sm ON sm.folio_number = s.folio
+  WHERE s.reject_reason IS NULL
   ON CONFLICT (folio_number) DO UPDATE SET
     location = EXCLUDED.location, bedrooms = EXCLUDED.bedrooms, bathrooms = EXCLUDED.bathrooms,
-    stories = EXCLUDED.stories,
+    stories = EXCLUDED.stories, last_sale_price = EXCLUDED.last_sale_price,
+    last_sale_date = EXCLUDED.last_sale_date, sale_date = EXCLUDED.sale_date,
     data_issues = NULLIF((COALESCE(p.data_issues, '{{}}'::jsonb) - 'pa')
                          || COALESCE(EXCLUDED.data_issues, '{{}}'::jsonb), '{{}}'::jsonb),
     last_updated = now()
-  WHERE (p.location::text, p.bedrooms, p.bathrooms, p.stories, p.data_issues -> 'pa')
+  WHERE (p.location::text, p.bedrooms, p.bathrooms, p.stories, p.data_issues -> 'pa',
+         p.last_sale_price, p.last_sale_date, p.sale_date)
         IS DISTINCT FROM
         (EXCLUDED.location::text, EXCLUDED.bedrooms, EXCLUDED.bathrooms, EXCLUDED.stories,
-         EXCLUDED.data_issues -> 'pa')
+         EXCLUDED.data_issues -> 'pa', EXCLUDED.last_sale_price, EXCLUDED.last_sale_date,
+         EXCLUDED.sale_date)
   RETURNING (xmax = 0) AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
