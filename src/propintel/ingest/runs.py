@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,6 +328,3 @@ def _record_outcome(conn: psycopg.Connection[Any], summary: ImportSummary) -> No
             summary.run_id,
         ),
     )
-
-
-RowTransform = Callable[[int, list[str]], Sequence[Any]]
