@@ -1,0 +1,82 @@
+"""Scoring API: a property's score explained; indicator weights and refreshes for admins."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from propintel.auth.deps import AdminUser, require_user
+from propintel.auth.models import User, UserType
+from propintel.db.session import DbSession
+from propintel.scoring import service
+from propintel.scoring.repository import ScoringRepository
+from propintel.scoring.schemas import (
+    IndicatorCreate,
+    IndicatorOut,
+    RefreshRequestOut,
+    ScoreExplanationOut,
+    WeightChangeOut,
+    WeightsPatch,
+    WeightsUpdated,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["scoring"])
+ScoreReader = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.ADMIN))]
+REFRESH_MESSAGES = {
+    "queued": "The score refresh is queued; a worker runs it in a moment.",
+    "already_queued": "A score refresh is already waiting for a worker; it will use these weights.",
+}
+
+
+def _repo(db: DbSession) -> ScoringRepository:
+    return ScoringRepository(db)
+
+
+Repo = Annotated[ScoringRepository, Depends(_repo)]
+
+
+@router.get("/properties/{property_id}/score", response_model=ScoreExplanationOut)
+async def property_score(
+    property_id: uuid.UUID, request: Request, _user: ScoreReader, repo: Repo
+) -> ScoreExplanationOut:
+    """Each detected indicator with its weight, evidence records and first detection."""
+    days = request.app.state.settings.new_homeowner_days
+    explanation = await service.explain_property(repo, property_id, days)
+    return ScoreExplanationOut.of(explanation)
+
+
+@router.get("/admin/indicators", response_model=list[IndicatorOut])
+async def list_indicators(_admin: AdminUser, repo: Repo) -> list[IndicatorOut]:
+    return [IndicatorOut.of(row) for row in await repo.indicators()]
+
+
+@router.patch("/admin/indicators", response_model=WeightsUpdated)
+async def patch_weights(body: WeightsPatch, admin: AdminUser, repo: Repo) -> WeightsUpdated:
+    """Change weights (audit-logged); scores follow at the next refresh."""
+    changes = await service.update_weights(repo, admin, body.weights)
+    return WeightsUpdated(
+        changed=[WeightChangeOut(**asdict(change)) for change in changes],
+        indicators=[IndicatorOut.of(row) for row in await repo.indicators()],
+    )
+
+
+@router.post("/admin/indicators", response_model=IndicatorOut, status_code=201)
+async def create_indicator(body: IndicatorCreate, admin: AdminUser, repo: Repo) -> IndicatorOut:
+    """Add the indicator of a detection rule that has none (e.g. ``heirship``)."""
+    await service.add_indicator(
+        repo, admin, body.indicator_name, body.intent_type, body.weight, body.description
+    )
+    [row] = [row for row in await repo.indicators() if row.indicator_name == body.indicator_name]
+    return IndicatorOut.of(row)
+
+
+@router.post("/admin/scores/refresh", response_model=RefreshRequestOut, status_code=202)
+async def refresh_now(_admin: AdminUser, db: DbSession) -> RefreshRequestOut:
+    """Queue the refresh job now (it runs in a worker: a full refresh can take a minute)."""
+    request = await service.request_refresh(db)
+    return RefreshRequestOut(
+        status=request.status, job_id=request.job_id, message=REFRESH_MESSAGES[request.status]
+    )

@@ -1,0 +1,132 @@
+"""Scoring pages: indicator weights for admins (CSRF forms), a property's score explained."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from propintel.auth.deps import AdminUser
+from propintel.db.session import DbSession
+from propintel.jobs.runs import latest_runs
+from propintel.kit.errors import DomainError
+from propintel.scoring import service
+from propintel.scoring.endpoints import ScoreReader
+from propintel.scoring.indicators import RULES
+from propintel.scoring.repository import ScoringRepository
+from propintel.scoring.schemas import IndicatorOut, ScoreExplanationOut
+from propintel.web.security import verify_csrf
+from propintel.web.templating import redirect_with_flash, render
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+PAGE = "/admin/indicators"
+WEIGHT_FIELD = "weight_"
+
+
+async def _page_context(db: DbSession, **extra: Any) -> dict[str, Any]:
+    repo = ScoringRepository(db)
+    indicators = [IndicatorOut.of(row) for row in await repo.indicators()]
+    named = {indicator.indicator_name for indicator in indicators}
+    last_run = next(
+        (run for run in await latest_runs(db) if run.task_name == "scoring.refresh"), None
+    )
+    return {
+        "indicators": indicators,
+        "rules_without_indicator": [rule for rule in RULES if rule.name not in named],
+        "last_run": last_run,
+        "waiting": await repo.refresh_waiting(service.REFRESH_JOB),
+        "weight_field": WEIGHT_FIELD,
+        "min_weight": service.MIN_WEIGHT,
+        "max_weight": service.MAX_WEIGHT,
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+
+
+@router.get(PAGE)
+async def indicators_page(request: Request, _admin: AdminUser, db: DbSession) -> Response:
+    return render(request, "scoring/indicators.html", await _page_context(db))
+
+
+def _parse_weights(form: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, str]]:
+    """``weight_<name>`` fields → (weights, errors by indicator name)."""
+    weights: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for key, raw in form.items():
+        if not key.startswith(WEIGHT_FIELD):
+            continue
+        name = key.removeprefix(WEIGHT_FIELD)
+        try:
+            weights[name] = int(str(raw).strip())
+        except ValueError:
+            errors[name] = f"{raw!r} is not a whole number."
+            continue
+        if not service.MIN_WEIGHT <= weights[name] <= service.MAX_WEIGHT:
+            errors[name] = f"Must be from {service.MIN_WEIGHT} to {service.MAX_WEIGHT}."
+    return weights, errors
+
+
+@router.post(PAGE)
+async def save_weights(request: Request, admin: AdminUser, db: DbSession) -> Response:
+    form = await request.form()
+    weights, errors = _parse_weights(form)
+    changes: list[service.WeightChange] = []
+    if not errors:
+        try:
+            changes = await service.update_weights(ScoringRepository(db), admin, weights)
+        except DomainError as error:
+            errors = {(error.field or "").removeprefix("weights."): error.message}
+    if errors:
+        values = {key.removeprefix(WEIGHT_FIELD): value for key, value in form.items()}
+        context = await _page_context(db, errors=errors, values=values)
+        return render(request, "scoring/indicators.html", context, status_code=422)
+    if not changes:
+        return redirect_with_flash(request, PAGE, "No weight changed.")
+    listed = ", ".join(f"{c.indicator_name} {c.before} → {c.after}" for c in changes)
+    message = f"Saved: {listed}. Scores follow at the next refresh (daily 03:00) or Refresh now."
+    return redirect_with_flash(request, PAGE, message, "success")
+
+
+@router.post(PAGE + "/new")
+async def add_indicator(
+    request: Request,
+    admin: AdminUser,
+    db: DbSession,
+    indicator_name: str = Form(...),
+    intent_type: str = Form("distressed_property"),
+    weight: int = Form(...),
+) -> Response:
+    if intent_type not in ("distressed_property", "new_homeowner"):
+        return redirect_with_flash(request, PAGE, "Unknown intent type.", "error")
+    try:
+        await service.add_indicator(
+            ScoringRepository(db), admin, indicator_name, intent_type, weight, None
+        )
+    except DomainError as error:
+        return redirect_with_flash(request, PAGE, error.message, "error")
+    message = f"Added {indicator_name} ({weight}); it scores from the next refresh."
+    return redirect_with_flash(request, PAGE, message, "success")
+
+
+@router.post("/admin/scores/refresh")
+async def refresh_now(request: Request, _admin: AdminUser, db: DbSession) -> Response:
+    outcome = await service.request_refresh(db)
+    if outcome.status == "queued":
+        message = "Score refresh queued: a worker runs it in a moment (this page shows the run)."
+    else:
+        message = "A score refresh is already waiting for a worker; it will use the saved weights."
+    return redirect_with_flash(request, PAGE, message, "success")
+
+
+@router.get("/properties/{property_id}/score")
+async def property_score_page(
+    request: Request, property_id: uuid.UUID, _user: ScoreReader, db: DbSession
+) -> Response:
+    days = request.app.state.settings.new_homeowner_days
+    explanation = await service.explain_property(ScoringRepository(db), property_id, days)
+    score = ScoreExplanationOut.of(explanation)
+    return render(request, "scoring/property_score.html", {"score": score})
