@@ -26,11 +26,19 @@ async def job_runs(engine: AsyncEngine) -> list[dict[str, Any]]:
         return [dict(row) for row in rows.mappings()]
 
 
-async def wait_for_runs(engine: AsyncEngine, *, timeout_s: float) -> list[dict[str, Any]]:
-    """The run records, once at least one run has finished (polling: a worker is another task)."""
+async def wait_for_runs(
+    engine: AsyncEngine, *, timeout_s: float, task_name: str | None = None
+) -> list[dict[str, Any]]:
+    """The run records (of ``task_name`` only, when given), once at least one of them has
+    finished (polling: a worker is another task). Other scheduled jobs may run meanwhile: a
+    worker started within 10 minutes after one's tick defers it."""
     poll_s = 0.2
     for _ in range(round(timeout_s / poll_s)):
-        runs = await job_runs(engine)
+        runs = [
+            run
+            for run in await job_runs(engine)
+            if task_name is None or run["task_name"] == task_name
+        ]
         if any(run["outcome"] != "running" for run in runs):
             return runs
         await asyncio.sleep(poll_s)

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,14 +17,16 @@ from propintel.jobs.tasks import HEARTBEAT
 from tests.jobs.helpers import job_runs, wait_for_runs
 
 
-async def start_worker(url: str, *args: str) -> asyncio.subprocess.Process:
+async def start_worker(
+    url: str, *args: str, env: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "propintel",
         "worker",
         *args,
-        env={**os.environ, "PROPINTEL_DATABASE_URL": url},
+        env={**os.environ, "PROPINTEL_DATABASE_URL": url, **(env or {})},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
@@ -55,11 +58,15 @@ async def test_worker_once_runs_the_waiting_jobs_then_exits(
 
 
 async def test_worker_runs_the_schedule_until_sigterm(
-    jobs_engine: AsyncEngine, jobs_database_url: str
+    jobs_engine: AsyncEngine, jobs_database_url: str, tmp_path: Path
 ) -> None:
-    worker = await start_worker(jobs_database_url)
+    # The real schedule: a maintenance job whose tick was < 10 minutes ago runs too (a backup
+    # writes into PROPINTEL_BACKUP_DIR, kept out of the real one here).
+    worker = await start_worker(
+        jobs_database_url, env={"PROPINTEL_BACKUP_DIR": str(tmp_path / "backups")}
+    )
     try:
-        runs = await wait_for_runs(jobs_engine, timeout_s=60)
+        runs = await wait_for_runs(jobs_engine, timeout_s=60, task_name=HEARTBEAT)
     finally:
         worker.send_signal(signal.SIGTERM)
         output = await output_of(worker, timeout_s=30)

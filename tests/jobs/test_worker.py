@@ -135,9 +135,15 @@ async def test_job_that_is_not_periodic_commits_its_work_and_is_not_recorded(
 async def test_periodic_deferrer_schedules_the_heartbeat_once_per_tick(
     jobs_engine: AsyncEngine, jobs_database_url: str
 ) -> None:
-    """On start the deferrer defers the tick just past (under a minute ago for ``* * * * *``)."""
+    """On start the deferrer defers the tick just past (under a minute ago for ``* * * * *``).
+
+    Only the heartbeat is scheduled: the real schedule would also defer any maintenance job whose
+    tick was under 10 minutes ago (a backup at 02:0x would write into the configured directory).
+    """
     workers = [
-        asyncio.create_task(run_worker(build_job_app(url), install_signal_handlers=False))
+        asyncio.create_task(
+            run_worker(heartbeat_app(url, "* * * * *"), install_signal_handlers=False)
+        )
         for url in (jobs_database_url, jobs_database_url)
     ]
     try:

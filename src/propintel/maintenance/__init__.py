@@ -1,0 +1,5 @@
+"""Maintenance: token reconciliation, retention, VACUUM/ANALYZE and reports, backup and restore.
+
+Each operation is a plain function (``tokens``, ``retention``, ``database``, ``backup``) used by
+both the scheduled jobs (``tasks``) and ``propintel maintenance …`` (``cli``).
+"""

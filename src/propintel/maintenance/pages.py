@@ -1,0 +1,65 @@
+"""Admin pages: scheduled maintenance (last runs, "Run now") and database reports."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from procrastinate.exceptions import AlreadyEnqueued
+
+from propintel.admin.audit import audit
+from propintel.auth.deps import AdminUser
+from propintel.db.session import DbSession
+from propintel.jobs.enqueue import defer_in_transaction
+from propintel.jobs.schedule import SCHEDULE
+from propintel.kit.errors import NotFound
+from propintel.maintenance.database import SlowQueriesUnavailable, index_usage, slow_queries
+from propintel.maintenance.overview import maintenance_overview
+from propintel.web.security import verify_csrf
+from propintel.web.templating import redirect_with_flash, render
+
+router = APIRouter(
+    prefix="/admin/maintenance", dependencies=[Depends(verify_csrf)], include_in_schema=False
+)
+PAGE = "/admin/maintenance"
+SLOW_QUERY_ROWS = 20
+
+
+@router.get("")
+async def maintenance_page(request: Request, _admin: AdminUser, db: DbSession) -> Response:
+    overview = await maintenance_overview(db)
+    return render(request, "admin/maintenance.html", {"overview": overview})
+
+
+@router.post("/run")
+async def run_now(
+    request: Request, admin: AdminUser, db: DbSession, job: str = Form(...)
+) -> Response:
+    """Queue a scheduled job in this request's transaction: it exists once the request commits."""
+    if job not in {entry.name for entry in SCHEDULE}:
+        raise NotFound(f"No scheduled job is called {job!r}.")
+    try:
+        job_id = await defer_in_transaction(db, job)
+    except AlreadyEnqueued:
+        message = f"{job} is already waiting for a worker; it was not queued twice."
+        return redirect_with_flash(request, PAGE, message, "info")
+    # Cleanup deletes data and backup writes files: who started one by hand is on record.
+    after = {"task_name": job, "job_id": job_id}
+    await audit(db, admin, "maintenance.run_now", "procrastinate_jobs", None, None, after)
+    message = f"{job} is queued; this page shows its run when a worker has taken it."
+    return redirect_with_flash(request, PAGE, message, "success")
+
+
+@router.get("/database")
+async def database_page(request: Request, _admin: AdminUser, db: DbSession) -> Response:
+    """The spec's index-usage and slow-query reports, read-only."""
+    unavailable: str | None = None
+    try:
+        slow = await slow_queries(db, limit=SLOW_QUERY_ROWS)
+    except SlowQueriesUnavailable as error:
+        slow, unavailable = [], str(error)
+    context = {
+        "indexes": await index_usage(db),
+        "slow_queries": slow,
+        "slow_unavailable": unavailable,
+    }
+    return render(request, "admin/maintenance_database.html", context)

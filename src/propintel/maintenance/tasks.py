@@ -1,0 +1,65 @@
+"""Scheduled maintenance jobs (see ``jobs/schedule.py`` for when they run).
+
+Each returns the detail recorded in ``job_runs`` (and shown on /admin/maintenance). The queueing
+lock keeps at most one of each waiting; the lock keeps two of the same from running at once.
+VACUUM and pg_dump need connections of their own (VACUUM cannot run in a transaction block): they
+go to the database of the job's session, in a thread, while the session itself stays idle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from procrastinate.types import JSONDict
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from propintel.config import get_settings
+from propintel.db.urls import libpq_url
+from propintel.jobs.registry import job
+from propintel.maintenance.backup import scheduled_backup
+from propintel.maintenance.database import vacuum_analyze
+from propintel.maintenance.retention import RetentionPolicy, clean_old_data
+from propintel.maintenance.tokens import reconcile_tokens
+
+RECONCILE_TOKENS = "maintenance.reconcile_tokens"
+CLEANUP = "maintenance.cleanup"
+ANALYZE = "maintenance.analyze"
+BACKUP = "maintenance.backup"
+
+
+def session_database_url(session: AsyncSession) -> str:
+    """The libpq URL of the database the session is bound to (password included)."""
+    bind = session.bind
+    if bind is None:
+        raise RuntimeError("the session is not bound to an engine")
+    engine = bind if isinstance(bind, AsyncEngine) else bind.engine
+    return libpq_url(engine.url.render_as_string(hide_password=False))
+
+
+@job(RECONCILE_TOKENS, lock=RECONCILE_TOKENS, queueing_lock=RECONCILE_TOKENS)
+async def reconcile_tokens_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
+    """Pool from the ledgers; balance discrepancies listed, never corrected."""
+    return (await reconcile_tokens(session)).to_detail()
+
+
+@job(CLEANUP, lock=CLEANUP, queueing_lock=CLEANUP)
+async def cleanup_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
+    policy = RetentionPolicy.from_settings(get_settings())
+    return (await clean_old_data(session, policy)).to_detail()
+
+
+@job(ANALYZE, lock=ANALYZE, queueing_lock=ANALYZE)
+async def analyze_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
+    report = await asyncio.to_thread(vacuum_analyze, session_database_url(session))
+    return report.to_detail()
+
+
+@job(BACKUP, lock=BACKUP, queueing_lock=BACKUP)
+async def backup_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
+    """A dump under the backup directory; only the newest ``PROPINTEL_BACKUP_KEEP`` are kept."""
+    settings = get_settings()
+    url = session_database_url(session)
+    report = await asyncio.to_thread(
+        scheduled_backup, url, settings.backups_path, settings.backup_keep
+    )
+    return report.to_detail()

@@ -1,0 +1,85 @@
+"""VACUUM (ANALYZE), the index-usage report and the slow-query report on a real server
+(the embedded cluster preloads pg_stat_statements)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from psycopg import errors as pg_errors
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.maintenance import database
+from propintel.maintenance.database import (
+    NOT_INSTALLED,
+    NOT_PRELOADED,
+    SlowQueriesUnavailable,
+    index_usage,
+    slow_queries,
+    vacuum_analyze,
+)
+
+
+def test_vacuum_analyze_runs_outside_a_transaction_and_refreshes_statistics(
+    import_url: str,
+) -> None:
+    with psycopg.connect(import_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO conversation_history (message_content) "
+            "SELECT 'm' || n FROM generate_series(1, 50) AS n"
+        )
+
+    report = vacuum_analyze(import_url)
+
+    assert report.tables > 30 and report.duration_ms >= 0
+    with psycopg.connect(import_url) as conn:
+        analyzed, vacuumed = conn.execute(
+            "SELECT last_analyze IS NOT NULL, last_vacuum IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE relname = 'conversation_history'"
+        ).fetchone() or (False, False)
+    assert analyzed and vacuumed
+    assert report.to_detail()["statement"] == "VACUUM (ANALYZE)"
+
+
+async def test_index_usage_lists_the_specs_indexes_least_used_first(db: AsyncSession) -> None:
+    rows = await index_usage(db)
+
+    names = {row.indexname for row in rows}
+    assert {"idx_users_email", "idx_token_usage_logs_user_id"} <= names
+    assert [row.idx_scan for row in rows] == sorted(row.idx_scan for row in rows)
+    email = next(row for row in rows if row.indexname == "idx_users_email")
+    assert (email.schemaname, email.tablename) == ("public", "users")
+    assert len(await index_usage(db, limit=3)) == 3
+
+
+async def test_slow_queries_come_from_this_database_slowest_first(db: AsyncSession) -> None:
+    await db.execute(text("SELECT pg_sleep(0.02) AS maintenance_slow_marker"))
+
+    rows = await slow_queries(db, limit=50)
+
+    assert rows and len(rows) <= 50
+    means = [row.mean_exec_time_ms for row in rows]
+    assert means == sorted(means, reverse=True)
+    assert any("maintenance_slow_marker" in row.query for row in rows)
+    assert all(row.calls >= 1 for row in rows)
+
+
+async def test_missing_extension_gives_the_fix_and_keeps_the_session_usable(
+    db: AsyncSession,
+) -> None:
+    await db.execute(text("DROP EXTENSION pg_stat_statements"))  # rolled back with the test
+
+    with pytest.raises(SlowQueriesUnavailable) as raised:
+        await slow_queries(db)
+
+    assert str(raised.value) == NOT_INSTALLED
+    assert "CREATE EXTENSION pg_stat_statements" in NOT_INSTALLED
+    assert await db.scalar(text("SELECT 1")) == 1
+
+
+def test_extension_not_preloaded_is_explained() -> None:
+    error = DBAPIError("SELECT …", {}, pg_errors.ObjectNotInPrerequisiteState("not loaded"))
+
+    assert database._unavailable_reason(error) == NOT_PRELOADED
+    assert "shared_preload_libraries" in NOT_PRELOADED

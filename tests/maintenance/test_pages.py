@@ -1,0 +1,221 @@
+"""The admin Maintenance page: every scheduled job with its last run, "Run now" queues the job in
+the request's transaction, discrepancies are listed; database reports; admins only, CSRF."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.auth.models import UserType
+from propintel.jobs.schedule import SCHEDULE
+from propintel.maintenance import tasks
+from tests.factories import log_in_browser, make_user
+
+
+async def admin_client(client: httpx.AsyncClient, db: AsyncSession) -> str:
+    await log_in_browser(client, await make_user(db, UserType.ADMIN))
+    return client.cookies.get("propintel_csrf") or ""
+
+
+async def record_run(
+    db: AsyncSession, task_name: str, outcome: str, detail: dict[str, Any]
+) -> None:
+    await db.execute(
+        text(
+            "INSERT INTO job_runs "
+            "(task_name, started_at, finished_at, duration_ms, outcome, detail) VALUES "
+            "(:name, LOCALTIMESTAMP, LOCALTIMESTAMP, 1234, :outcome, CAST(:detail AS jsonb))"
+        ),
+        {"name": task_name, "outcome": outcome, "detail": json.dumps(detail)},
+    )
+
+
+RECONCILE_DETAIL = {
+    "pool": [
+        {"pool_id": "p", "tokens_purchased": 1500, "tokens_consumed": 305, "total_tokens": 1195}
+    ],
+    "pool_before": [],
+    "pool_changed": True,
+    "users_checked": 3,
+    "discrepancy_count": 1,
+    "discrepancies": [
+        {
+            "user_id": "6f1c",
+            "email": "tampered@example.com",
+            "token_balance": 980,
+            "implied_balance": 880,
+            "purchased": 1000,
+            "transactions": 80,
+            "used": 200,
+            "difference": 100,
+        }
+    ],
+    "discrepancies_truncated": False,
+    "warnings": [],
+}
+
+
+async def test_page_lists_every_scheduled_job_with_its_last_run(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await admin_client(client, db)
+    await record_run(db, tasks.RECONCILE_TOKENS, "ok", RECONCILE_DETAIL)
+    await record_run(db, tasks.BACKUP, "failed", {"error": "BackupError: pg_dump failed for x"})
+    await record_run(
+        db,
+        tasks.CLEANUP,
+        "ok",
+        {
+            "conversation_days": 90,
+            "conversations_deleted": 12,
+            "email_log_days": 180,
+            "email_logs_deleted": 3,
+        },
+    )
+
+    page = await client.get("/admin/maintenance")
+
+    assert page.status_code == 200
+    for entry in SCHEDULE:
+        assert f'data-job="{entry.name}"' in page.text
+        assert f"<code>{entry.cron}</code>" in page.text
+    assert "1,234 ms" in page.text
+    assert "total 1,195 (corrected)" in page.text
+    assert "3 users checked, 1 balance discrepancy." in page.text
+    assert "BackupError: pg_dump failed for x" in page.text
+    assert "Deleted 12 conversation messages older than 90 days and 3 email logs" in page.text
+    assert 'id="discrepancy-table"' in page.text
+    assert "tampered@example.com" in page.text and "+100" in page.text
+    assert page.text.count("Run now</button>") == len(SCHEDULE)
+    assert 'href="/admin/maintenance">Maintenance</a>' in page.text  # in the admin navigation
+
+
+async def test_page_before_any_run_says_so(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    await admin_client(client, db)
+    await db.execute(text("DELETE FROM job_runs"))
+
+    page = await client.get("/admin/maintenance")
+
+    assert page.text.count("Not run yet.") == len(SCHEDULE)
+    assert "No finished token reconciliation to show yet." in page.text
+
+
+async def test_failed_reconciliation_is_flagged_under_discrepancies(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await admin_client(client, db)
+    await record_run(db, tasks.RECONCILE_TOKENS, "ok", RECONCILE_DETAIL)
+    await record_run(db, tasks.RECONCILE_TOKENS, "failed", {"error": "OperationalError: gone"})
+
+    page = await client.get("/admin/maintenance")
+
+    assert "The latest token reconciliation failed" in page.text
+    assert "OperationalError: gone" in page.text
+    assert 'id="discrepancy-table"' not in page.text
+
+
+async def test_run_now_queues_the_job_in_the_request_transaction_and_audits_it(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    csrf = await admin_client(client, db)
+
+    response = await client.post(
+        "/admin/maintenance/run", data={"job": tasks.BACKUP, "csrf_token": csrf}
+    )
+
+    assert response.status_code == 303 and response.headers["location"] == "/admin/maintenance"
+    jobs = (await db.execute(text("SELECT task_name, status::text FROM procrastinate_jobs"))).all()
+    assert [tuple(job) for job in jobs] == [(tasks.BACKUP, "todo")]
+    audit = (await db.execute(text("SELECT action, changes FROM admin_audit_logs"))).one()
+    assert audit[0] == "maintenance.run_now"
+    assert audit[1]["after"]["task_name"] == tasks.BACKUP
+    page = await client.get("/admin/maintenance")
+    assert "is queued" in page.text
+    assert '<span class="badge">waiting</span>' in page.text
+    assert '<meta http-equiv="refresh"' in page.text
+
+
+async def test_run_now_twice_queues_once(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    csrf = await admin_client(client, db)
+    form = {"job": tasks.RECONCILE_TOKENS, "csrf_token": csrf}
+
+    await client.post("/admin/maintenance/run", data=form)
+    second = await client.post("/admin/maintenance/run", data=form)
+
+    assert second.status_code == 303
+    assert (await db.scalar(text("SELECT count(*) FROM procrastinate_jobs"))) == 1
+    assert "already waiting" in (await client.get("/admin/maintenance")).text
+
+
+async def test_run_now_of_an_unscheduled_job_is_404(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    csrf = await admin_client(client, db)
+
+    response = await client.post(
+        "/admin/maintenance/run", data={"job": "ingest.import_file", "csrf_token": csrf}
+    )
+
+    assert response.status_code == 404
+    assert (await db.scalar(text("SELECT count(*) FROM procrastinate_jobs"))) == 0
+
+
+async def test_run_now_without_csrf_token_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await admin_client(client, db)
+
+    response = await client.post("/admin/maintenance/run", data={"job": tasks.CLEANUP})
+
+    assert response.status_code == 403
+    assert (await db.scalar(text("SELECT count(*) FROM procrastinate_jobs"))) == 0
+
+
+async def test_maintenance_pages_are_admin_only(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await log_in_browser(client, await make_user(db, UserType.SUBSCRIBER))
+    csrf = client.cookies.get("propintel_csrf") or ""
+
+    assert (await client.get("/admin/maintenance")).status_code == 403
+    assert (await client.get("/admin/maintenance/database")).status_code == 403
+    refused = await client.post(
+        "/admin/maintenance/run", data={"job": tasks.CLEANUP, "csrf_token": csrf}
+    )
+    assert refused.status_code == 403
+    assert (await db.scalar(text("SELECT count(*) FROM procrastinate_jobs"))) == 0
+
+
+async def test_logged_out_visitor_is_sent_to_log_in(client: httpx.AsyncClient) -> None:
+    response = await client.get("/admin/maintenance")
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+async def test_database_page_shows_index_usage_and_slow_queries(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await admin_client(client, db)
+    await db.execute(text("SELECT pg_sleep(0.01) AS maintenance_page_marker"))
+
+    page = await client.get("/admin/maintenance/database")
+
+    assert page.status_code == 200
+    assert 'id="index-usage-table"' in page.text and "idx_users_email" in page.text
+    assert 'id="slow-query-table"' in page.text
+
+
+async def test_database_page_explains_a_missing_extension(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await admin_client(client, db)
+    await db.execute(text("DROP EXTENSION pg_stat_statements"))  # rolled back with the test
+
+    page = await client.get("/admin/maintenance/database")
+
+    assert page.status_code == 200
+    assert "CREATE EXTENSION pg_stat_statements" in page.text
+    assert "idx_users_email" in page.text
