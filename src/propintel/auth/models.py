@@ -45,6 +45,8 @@ class User(Base):
     token_preferences: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
     last_login: Mapped[datetime | None]
+    # Revision 0006: a suspended account cannot log in, use its sessions or spend tokens.
+    suspended_at: Mapped[datetime | None]
 
     @property
     def is_admin(self) -> bool:

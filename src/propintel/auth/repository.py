@@ -42,6 +42,7 @@ class AuthRepository:
                 AuthSession.kind == kind,
                 AuthSession.revoked_at.is_(None),
                 AuthSession.expires_at > now,
+                User.suspended_at.is_(None),
             )
         )
         return await self.session.scalar(stmt)

@@ -23,7 +23,7 @@ from propintel.auth.passwords import hash_password, validate_new_password, verif
 from propintel.auth.repository import AuthRepository, window_start
 from propintel.config import Settings
 from propintel.kit.clock import now_new_york
-from propintel.kit.errors import Conflict, Invalid, LoginFailed, RateLimited
+from propintel.kit.errors import Conflict, Invalid, LoginFailed, NotAuthenticated, RateLimited
 
 THROTTLE_WINDOW_MINUTES = 15
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -85,6 +85,8 @@ async def authenticate(
         await repo.record_attempt(email, ip, succeeded=False)
         raise LoginFailed("Email or password is incorrect.")
     assert user is not None
+    if user.suspended_at is not None:
+        raise NotAuthenticated("This account is suspended.")
     await repo.record_attempt(email, ip, succeeded=True)
     await repo.touch_last_login(user, now)
     return user

@@ -1,0 +1,1 @@
+"""Tokens: pricing, the ledger (charges, refunds, holds, purchases, admin adjustments), the pool."""

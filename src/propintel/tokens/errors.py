@@ -1,0 +1,78 @@
+"""Typed refusals of the ledger. Each names the rule that refused (``rule``), so callers and the
+API can say exactly why nothing was charged."""
+
+from __future__ import annotations
+
+from propintel.kit.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+
+
+class TokenRefusal(DomainError):
+    """A charge, hold or deduction that the ledger refused; nothing was written."""
+
+    rule = "refused"
+
+
+class InsufficientTokens(TokenRefusal):
+    """402 Payment Required: the fix is to buy tokens, which is what 402 says."""
+
+    status_code = 402
+    rule = "insufficient_balance"
+
+    def __init__(self, *, needed: int, balance: int) -> None:
+        super().__init__(f"This needs {needed} tokens; your balance is {balance}.")
+        self.needed = needed
+        self.balance = balance
+
+
+class DailyLimitReached(TokenRefusal, Conflict):
+    """409: the user's own daily limit (a New York day) refuses it until midnight or a new limit."""
+
+    rule = "daily_limit"
+
+    def __init__(self, *, needed: int, used_today: int, daily_limit: int) -> None:
+        super().__init__(
+            f"This needs {needed} tokens; {used_today} of your daily limit of {daily_limit} "
+            "are already used today (New York time)."
+        )
+        self.needed = needed
+        self.used_today = used_today
+        self.daily_limit = daily_limit
+
+
+class AccountSuspended(TokenRefusal, Forbidden):
+    rule = "suspended"
+
+    def __init__(self) -> None:
+        super().__init__("This account is suspended: it cannot spend tokens.")
+
+
+class UnknownAction(TokenRefusal, Invalid):
+    rule = "unknown_action"
+
+    def __init__(self, action_type: str) -> None:
+        super().__init__(f"No price is set for action {action_type!r}.", field="action_type")
+
+
+class ReservationNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such token reservation.")
+
+
+class ReservationClosed(Conflict):
+    def __init__(self, status: str) -> None:
+        super().__init__(f"This reservation is already {status}.")
+
+
+class SettlementExceedsHold(Conflict):
+    def __init__(self, *, actual: int, held: int) -> None:
+        super().__init__(f"The actual charge of {actual} tokens exceeds the {held} tokens held.")
+
+
+class AlreadyRefunded(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This charge was already refunded.")
+
+
+class UsageNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such charge.")
