@@ -19,6 +19,11 @@ from propintel.auth import pages as auth_pages
 from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
+from propintel.maintenance import pages as maintenance_pages
+from propintel.scoring import endpoints as scoring_endpoints
+from propintel.scoring import pages as scoring_pages
+from propintel.tokens import endpoints as tokens_endpoints
+from propintel.tokens import pages as tokens_pages
 from propintel.web import health, pages
 from propintel.web.errors import install_error_handlers
 from propintel.web.logging import log_request
@@ -51,6 +56,11 @@ def create_app(
         auth_pages.router,
         admin_endpoints.router,
         admin_pages.router,
+        maintenance_pages.router,
+        scoring_endpoints.router,
+        scoring_pages.router,
+        tokens_endpoints.router,
+        tokens_pages.router,
         pages.router,
     )
     for router in routers:

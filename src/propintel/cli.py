@@ -10,12 +10,16 @@ from propintel.db.cli import app as db_app
 from propintel.demo.cli import app as demo_app
 from propintel.ingest.cli import app as import_app
 from propintel.jobs.cli import worker
+from propintel.maintenance.cli import app as maintenance_app
+from propintel.scoring.cli import app as scores_app
 
 app = typer.Typer(help="PropIntel: Miami-Dade property intelligence.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(import_app, name="import")
 app.add_typer(demo_app, name="demo")
+app.add_typer(maintenance_app, name="maintenance")
+app.add_typer(scores_app, name="scores")
 app.command("worker")(worker)
 
 

@@ -42,7 +42,29 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, description="Per 15 minutes.")
     login_max_failures_per_ip: int = Field(default=20, description="Per 15 minutes.")
     demo_parcels: int = Field(default=20_000, description="Parcels generated on first `make run`.")
+    new_homeowner_days: int = Field(
+        default=365,
+        ge=1,
+        le=3650,
+        description="A residential sale at most this many days ago makes a new homeowner.",
+    )
     log_level: str = Field(default="INFO", description="Python log level.")
+    retention_conversation_days: int = Field(
+        default=90, ge=1, description="`maintenance cleanup` deletes older conversation_history."
+    )
+    retention_email_log_days: int = Field(
+        default=180, ge=1, description="`maintenance cleanup` deletes older email_workflow_logs."
+    )
+    backup_dir: Path | None = Field(
+        default=None, description="Where `maintenance backup` writes. Unset: <data_dir>/backups."
+    )
+    backup_keep: int = Field(
+        default=7, ge=1, description="The scheduled backup keeps this many newest backups."
+    )
+
+    @property
+    def backups_path(self) -> Path:
+        return self.backup_dir or self.data_dir / "backups"
 
     @property
     def uses_embedded_database(self) -> bool:

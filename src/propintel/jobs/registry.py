@@ -17,7 +17,12 @@ from procrastinate.retry import RetryValue
 from procrastinate.types import JSONDict
 
 # Modules whose import declares jobs. A domain that adds a tasks.py lists it here.
-JOB_MODULES: tuple[str, ...] = ("propintel.jobs.tasks", "propintel.ingest.tasks")
+JOB_MODULES: tuple[str, ...] = (
+    "propintel.jobs.tasks",
+    "propintel.ingest.tasks",
+    "propintel.maintenance.tasks",
+    "propintel.scoring.tasks",
+)
 
 DEFAULT_QUEUE = "default"
 

@@ -29,4 +29,33 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         cron="* * * * *",
         description="Proves that a worker runs the schedule and the database answers.",
     ),
+    PeriodicJob(
+        name="scoring.refresh",
+        cron="0 3 * * *",
+        description="Score refresh: detects every indicator, writes the scores, flags and "
+        "estimates that changed (days since sale move daily); Sundays: a full refresh.",
+    ),
+    PeriodicJob(
+        name="maintenance.reconcile_tokens",
+        cron="0 * * * *",
+        description="Recomputes the company token pool from the ledgers; lists users whose "
+        "balance differs from their ledger (never changes a balance).",
+    ),
+    PeriodicJob(
+        name="maintenance.backup",
+        cron="0 2 * * *",
+        description="pg_dump (custom format) into the backup directory; keeps the newest "
+        "PROPINTEL_BACKUP_KEEP.",
+    ),
+    PeriodicJob(
+        name="maintenance.cleanup",
+        cron="30 2 * * *",
+        description="Retention: deletes conversation history and email logs older than the "
+        "configured periods (90 and 180 days by default).",
+    ),
+    PeriodicJob(
+        name="maintenance.analyze",
+        cron="0 4 * * 0",
+        description="VACUUM (ANALYZE) of the whole database, weekly.",
+    ),
 )
