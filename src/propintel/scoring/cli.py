@@ -42,11 +42,14 @@ def refresh(
         help="Score as of this New York date (default today).",
     ),
     full: bool = typer.Option(
-        False, "--full", help="Also check every property's stored indicators (slower; repairs)."
+        False,
+        "--full",
+        help="Examine every property, repair sale summaries and stored indicators (slower).",
     ),
 ) -> None:
     """Detect every indicator and write the scores, flags and estimates that changed (one
-    transaction; only changed rows are written). Prints counts per field and the duration."""
+    transaction; only changed rows are written; only the properties whose records changed since
+    the last refresh are examined). Prints counts per field and the duration."""
     try:
         result = asyncio.run(_refresh(as_of.date() if as_of else None, full))
     except OperationalError as error:
@@ -62,7 +65,7 @@ def refresh(
 
 
 def _print(result: RefreshResult) -> None:
-    table = Table(title=f"Score refresh as of {result.as_of}", show_header=False)
+    table = Table(title=f"Score refresh as of {result.as_of} ({result.mode})", show_header=False)
     table.add_row("properties examined", f"{result.examined:,}")
     table.add_row("properties changed", f"{result.changed:,}")
     for column, count in result.fields.items():
@@ -70,5 +73,7 @@ def _print(result: RefreshResult) -> None:
             table.add_row(f"  {column}", f"{count:,}")
     table.add_row("indicators detected (new)", f"{result.intents_inserted:,}")
     table.add_row("indicators ended", f"{result.intents_deleted:,}")
+    if result.mode == "full":
+        table.add_row("sale summaries repaired", f"{result.sale_summaries_repaired:,}")
     table.add_row("duration", f"{result.duration_s:.2f} s")
     Console().print(table)

@@ -111,13 +111,25 @@ def _column(as_of: date, column: str) -> str:
     return f"(SELECT array_agg({column} ORDER BY d) FROM ({amortisation_sql(as_of)}) a)"
 
 
+def _index(sale: str, as_of: date) -> str:
+    return f"({sale} - DATE '{as_of}' + {PAST_DAYS + 1})"
+
+
+def months_paid_sql(sale: str, as_of: date) -> str:
+    """``min(months_paid(sale, as_of), 360)``: the estimate changes exactly when this does."""
+    return f"""(CASE WHEN {sale} > DATE '{as_of}' + {FUTURE_DAYS} THEN 0
+  WHEN {sale} < DATE '{as_of}' - {PAST_DAYS} THEN {TERM_MONTHS}
+  ELSE LEAST({_column(as_of, "paid")}[{_index(sale, as_of)}], {TERM_MONTHS}) END)"""
+
+
 def balance_sql(price: str, sale: str, as_of: date) -> str:
     """SQL for ``estimated_balance(price, sale, as_of)`` over the columns ``price`` and ``sale``:
     the same IEEE operations in the same order as the Python reference, so the two agree to the
     dollar. Per row it is array look-ups by date and four operations, no date arithmetic."""
     principal = f"(CAST({price} AS bigint) * 4 + 2) / 5"
-    index = f"({sale} - DATE '{as_of}' + {PAST_DAYS + 1})"
-    paid, fk, g = (f"{_column(as_of, column)}[{index}]" for column in ("paid", "fk", "g"))
+    paid, fk, g = (
+        f"{_column(as_of, column)}[{_index(sale, as_of)}]" for column in ("paid", "fk", "g")
+    )
     return f"""(CASE WHEN {price} > 0 AND {sale} IS NOT NULL THEN
   CASE WHEN {sale} > DATE '{as_of}' + {FUTURE_DAYS} THEN ({principal})::int
        WHEN {sale} < DATE '{as_of}' - {PAST_DAYS} OR {paid} >= {TERM_MONTHS} THEN 0

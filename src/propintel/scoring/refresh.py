@@ -1,34 +1,42 @@
 """The score refresh: set-based SQL that writes only the rows whose values change.
 
-One transaction, in this order (``RefreshPlan.statements``):
+One transaction (``PREAMBLE``, ``state_sql``, then ``RefreshPlan.statements``). The last refresh's
+state (``scoring_state``) makes it *incremental* (only the properties whose inputs may have changed
+since, ``candidates_sql``) or, when the rules, weights, settings or year changed, examine *all*
+properties; a *full* refresh (weekly) examines all, repairs the sale summaries first and reconciles
+every property's stored indicators. Then:
 
-1. ``scoring_changes`` (a temporary table) = one pass over ``properties`` that keeps only the
-   properties whose computed values differ from the stored ones. Per property it joins the bits of
-   its open records and active listings (one aggregate), its last arm's-length sale with the days
-   since it and the mortgage estimate (one aggregate, read in index order), computes its two rule
-   keys (``indicators.py``) and looks up, by key, the breakdown, scores and flags in two small
-   tables built from ``intent_indicators`` in the same statement (every possible key: 2,048 and
-   33 rows). So a property costs a few integer operations and one row comparison, whatever the
-   number of indicators.
-2. Counts per written column: the changed rows against their stored values.
-3. ``property_intents`` of the changed rows: delete the indicators no longer detected, insert the
-   new ones (``ON CONFLICT DO NOTHING`` keeps the ``detected_at`` of an ongoing detection).
-4. One ``UPDATE properties … FROM scoring_changes`` (``last_updated`` = now).
+1. ``scoring_changes`` (a temporary table) = one pass over the candidates (or all properties)
+   keeping only those whose computed values differ from the stored ones. Per property: the bits
+   of its open records and active listings (one aggregate, hash-joined), its last arm's-length
+   sale from the importers' summary with the mortgage estimate (array look-ups by date), its two
+   rule keys (``indicators.py``), and by key, in two small tables built from ``intent_indicators``
+   in the same statement (every possible key: 2,048 and 33 rows), its breakdown, scores and
+   flags. A property costs a few integer operations, two hash look-ups and one row comparison,
+   however many indicators there are. The kept rows carry a bit mask of the columns that differ.
+2. Counts per written column, from the masks.
+3. One ``UPDATE properties … FROM scoring_changes`` (``last_updated`` = now).
+4. ``property_intents`` of the changed rows: delete the indicators no longer detected, insert the
+   new ones (an ongoing detection keeps its row, and its ``detected_at``).
+5. ``scoring_state`` for the next refresh.
 
-Why step 3 needs only the changed rows: the refresh writes ``intent_breakdown`` (the detected
+Why step 4 needs only the changed rows: the refresh writes ``intent_breakdown`` (the detected
 indicators' names) and ``property_intents`` together, so when a property's values are unchanged,
-its detected set is too. ``full=True`` also keeps every property with a detection and reconciles the
-whole ``property_intents`` table with them (repairs rows written by anything else), at the price of
-a much bigger temporary table.
+its detected set is too. A full refresh also keeps every property with a detection and reconciles
+the whole ``property_intents`` table with them (repairs rows written by anything else).
 
-"Today" is the New York date (``as_of`` overrides it, for tests and replays).
+"Today" is the New York date (``as_of`` overrides it, for tests and replays). Details and the
+reasons: docs/scoring.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final
 
 from sqlalchemy import text
@@ -55,17 +63,19 @@ from propintel.scoring.indicators import (
     new_homeowner_keys,
     sql_list,
 )
-from propintel.scoring.mortgage import balance_sql
+from propintel.scoring.mortgage import RATE_BY_YEAR, balance_sql, months_paid_sql
 
 NEW_YORK_TODAY: Final = "SELECT (now() AT TIME ZONE 'America/New_York')::date"
 # Refreshes never overlap (a CLI run and the job, two workers): they queue on this lock.
 LOCK_KEY: Final = 7_361_420_001
 WORK_MEM: Final = "256MB"  # the aggregates and hash joins of a million rows stay in memory
 # The planner cannot estimate joins on computed keys: it would sort a million rows for a merge
-# join with a 2,048-row lookup. And compiling this statement (JIT) costs more than it saves.
-# The planner also overestimates the rows that differ (a few percent): with its default tuple
-# costs it would not scan in parallel.
+# join with a 2,048-row lookup, or hash the big table. Compiling this statement (JIT) costs more
+# than it saves. And it overestimates the rows that differ (a few percent): with its default
+# tuple cost it would not even scan ``properties`` in parallel.
 PLANNER: Final = (
+    # A first scoring rewrites every breakdown: a larger GIN pending list defers the index merge.
+    ("gin_pending_list_limit", "'64MB'"),
     ("enable_mergejoin", "off"),
     ("join_collapse_limit", "1"),  # join in the written order: the big table probes, lookups hash
     ("jit", "off"),
@@ -152,17 +162,25 @@ def new_homeowner_key_sql(new_homeowner_days: int) -> str:
     return f"CASE WHEN {is_new_sql(new_homeowner_days)} THEN {' | '.join(parts)} ELSE 0 END"
 
 
-def inputs_sql(as_of: date, *, one_property: bool = False) -> str:
-    """``FROM`` properties ``p`` with their record bits ``f`` and last arm's-length sale ``s``
-    (only the property ``:property_id`` when ``one_property``: the same SQL for explanations)."""
-    signals_where = listings_where = where = ""
-    if one_property:
+CANDIDATES: Final = "(SELECT property_id FROM scoring_candidates)"
+
+
+def inputs_sql(as_of: date, scope: str = "all") -> str:
+    """``FROM`` properties ``p`` with their record bits ``f`` and last arm's-length sale ``s``:
+    every property (``all``), the ``candidates`` of an incremental refresh, or ``one`` property
+    (``:property_id``: the same SQL for explanations)."""
+    source, signals_where, listings_where, where = "properties p", "", "", ""
+    if scope == "candidates":
+        source = "scoring_candidates c JOIN properties p ON p.property_id = c.property_id"
+        signals_where = f"\n    AND s.property_id IN {CANDIDATES}"
+        listings_where = f" AND property_id IN {CANDIDATES}"
+    elif scope == "one":
         signals_where = "\n    AND s.property_id = :property_id"
         listings_where = " AND property_id = :property_id"
         where = "\nWHERE p.property_id = :property_id"
     bits = record_bits_sql(as_of, signals_where=signals_where, listings_where=listings_where)
     return (
-        f"FROM properties p\nLEFT JOIN ({bits}) f ON f.property_id = p.property_id\n"
+        f"FROM {source}\nLEFT JOIN ({bits}) f ON f.property_id = p.property_id\n"
         f"CROSS JOIN LATERAL ({last_sale_sql(as_of)}) s{where}"
     )
 
@@ -216,7 +234,7 @@ def _lookup_sql(keys: str, rules: tuple[Rule, ...], extra: list[str]) -> str:
     ]
     # DISTINCT (the keys are distinct anyway) keeps the planner from flattening the lookup into
     # the outer query, where its expressions would be evaluated once per property; unlike
-    # OFFSET 0 it lets the whole refresh run in parallel workers (each builds its own copy).
+    # OFFSET 0 it leaves the statement free to use parallel workers.
     return f"SELECT DISTINCT {', '.join(columns)}\nFROM {keys} CROSS JOIN ({_weights_sql()}) w"
 
 
@@ -281,9 +299,13 @@ def written(as_of: date) -> tuple[Written, ...]:
 
 
 COLUMNS: Final = tuple(column.column for column in written(date(2000, 1, 1)))
+# Changes with any rule, check, rate or written value: the next refresh then examines everything.
+VERSION: Final = hashlib.sha256(
+    repr((RULES, quality.CHECKS, RATE_BY_YEAR, written(date(2000, 1, 1)))).encode()
+).hexdigest()[:16]
 
 
-def _changes_sql(as_of: date, new_homeowner_days: int, full: bool) -> str:
+def _changes_sql(as_of: date, new_homeowner_days: int, full: bool, scope: str) -> str:
     values = written(as_of)
     stored = ", ".join(f"p.{value.column}" for value in values)
     computed = ", ".join(value.compared or value.value for value in values)
@@ -301,7 +323,7 @@ def _changes_sql(as_of: date, new_homeowner_days: int, full: bool) -> str:
 SELECT p.property_id,
   {columns},
   {mask} AS mask
-{inputs_sql(as_of)}
+{inputs_sql(as_of, scope)}
 {lookup_joins_sql(new_homeowner_days)}
 WHERE {keep}"""
 
@@ -327,13 +349,18 @@ WHERE c.property_id = pi.property_id AND i.indicator_id = pi.indicator_id
   AND NOT COALESCE(jsonb_exists(c.intent_breakdown, i.indicator_name), false)"""
 
 
+# An ongoing detection keeps its row (and detected_at). An anti-join rather than ON CONFLICT:
+# refreshes are serialised by the lock and nothing else writes property_intents, and a plain
+# insert in key order is a fifth cheaper when a first scoring inserts most of a million rows.
 INSERT_NEW: Final = """INSERT INTO property_intents (property_id, indicator_id)
 SELECT c.property_id, i.indicator_id
 FROM scoring_changes c
 CROSS JOIN LATERAL jsonb_object_keys(c.intent_breakdown) AS k(name)
 JOIN intent_indicators i ON i.indicator_name = k.name
-WHERE c.intent_breakdown IS NOT NULL
-ON CONFLICT (property_id, indicator_id) DO NOTHING"""
+WHERE c.intent_breakdown IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM property_intents pi
+  WHERE pi.property_id = c.property_id AND pi.indicator_id = i.indicator_id)
+ORDER BY c.property_id, i.indicator_id"""
 
 
 def _update_sql() -> str:
@@ -349,43 +376,196 @@ class Statement:
     sql: str
 
 
+PREAMBLE: Final = (
+    Statement("lock", f"SELECT pg_advisory_xact_lock({LOCK_KEY})"),
+    Statement("work_mem", f"SET LOCAL work_mem = '{WORK_MEM}'"),
+    *(Statement("plan", f"SET LOCAL {name} = {value}") for name, value in PLANNER),
+)
+XID_SPAN: Final = 1 << 32
+# Beyond this many transactions since the last refresh, 32-bit transaction ids may have wrapped
+# around for the comparison ``age(xmin) <= age(...)``: examine everything instead.
+MAX_XID_DISTANCE: Final = 1 << 30
+
+
+@dataclass(frozen=True)
+class Since:
+    """The last refresh, from ``scoring_state``: an incremental refresh examines the properties
+    whose inputs may have changed since (docs/scoring.md, "Incremental refreshes")."""
+
+    as_of: date
+    xmin: int  # 32-bit: a row written by a transaction this new or newer may be unseen by it
+    own_xid: int | None  # 32-bit: its own transaction (its writes need no second look)
+
+
+def _written_since(alias: str, since: Since) -> str:
+    return f"age({alias}.xmin) <= age('{since.xmin}'::xid)"
+
+
+def _calendar_sql(as_of: date, since: Since, new_homeowner_days: int) -> str:
+    """Properties whose new-homeowner days, band or estimate move between the two dates."""
+    if since.as_of == as_of:
+        return "false"
+    low = min(as_of, since.as_of) - timedelta(days=new_homeowner_days)
+    high = max(as_of, since.as_of)
+    paid = [months_paid_sql("p.sale_date", day) for day in (since.as_of, as_of)]
+    return (
+        f"p.sale_date BETWEEN DATE '{low}' AND DATE '{high}'"
+        f" OR (p.last_sale_price > 0 AND p.sale_date IS NOT NULL AND {paid[0]} <> {paid[1]})"
+    )
+
+
+def _listing_crossing_sql(as_of: date, since: Since) -> str:
+    if since.as_of == as_of:
+        return "false"
+    now, then = (listing_days(f"DATE '{day}'") for day in (as_of, since.as_of))
+    return (
+        f"listing_status = 'active' AND ({now} > {OLD_LISTING_DAYS})"
+        f" IS DISTINCT FROM ({then} > {OLD_LISTING_DAYS})"
+    )
+
+
+def candidates_sql(as_of: date, since: Since, new_homeowner_days: int) -> str:
+    """The properties an incremental refresh examines: rows written since the last refresh
+    (``xmin``; but not by that refresh itself), those whose open records, listings or (for a lis
+    pendens) sales were written since, and those the calendar moves."""
+    own = f" AND p.xmin <> '{since.own_xid}'::xid" if since.own_xid is not None else ""
+    return f"""CREATE TEMPORARY TABLE scoring_candidates ON COMMIT DROP AS
+SELECT property_id FROM properties p
+WHERE ({_written_since("p", since)}{own}) OR {_calendar_sql(as_of, since, new_homeowner_days)}
+UNION
+SELECT property_id FROM property_signals s
+WHERE property_id IS NOT NULL AND {_written_since("s", since)}
+UNION
+SELECT property_id FROM fsbo_listings l
+WHERE property_id IS NOT NULL
+  AND ({_written_since("l", since)} OR {_listing_crossing_sql(as_of, since)})
+UNION
+SELECT s.property_id FROM property_signals s
+JOIN property_sales later ON later.folio_number = s.folio_number
+WHERE s.signal_type = 'pre_foreclosure' AND s.status = 'open' AND s.property_id IS NOT NULL
+  AND {_written_since("later", since)}"""
+
+
+def basis_sql(new_homeowner_days: int, as_of: date) -> str:
+    """What a refresh's results depend on besides the records; a change means examine all."""
+    weights = (
+        "(SELECT jsonb_object_agg(indicator_name, jsonb_build_array(intent_type, weight))"
+        " FROM intent_indicators)"
+    )
+    return (
+        f"jsonb_build_object('version', '{VERSION}', 'new_homeowner_days', {new_homeowner_days},"
+        f" 'year', {as_of.year}, 'weights', {weights})"
+    )
+
+
+def state_sql(new_homeowner_days: int, as_of: date) -> str:
+    """The last refresh's state, and what this one would store."""
+    return f"""SELECT st.as_of, st.snapshot_xmin::text AS snapshot_xmin,
+  st.refresh_xid::text AS refresh_xid, st.basis,
+  pg_current_xact_id_if_assigned()::text AS current_xid,
+  pg_snapshot_xmin(pg_current_snapshot())::text AS now_xmin,
+  {basis_sql(new_homeowner_days, as_of)} AS basis_now
+FROM (SELECT 1) one LEFT JOIN scoring_state st ON true"""
+
+
 @dataclass(frozen=True)
 class RefreshPlan:
-    """The statements of one refresh, as plain SQL (every value is a literal we generate)."""
+    """The statements of one refresh after ``PREAMBLE``, as plain SQL (every value a literal we
+    generate). ``since`` None: examine every property."""
 
     as_of: date
     new_homeowner_days: int
-    full: bool = False
+    full: bool
+    since: Since | None
+    snapshot_xmin: str  # xid8, stored for the next refresh
+    basis: str  # JSON, stored for the next refresh
+
+    @property
+    def mode(self) -> str:
+        return "full" if self.full else ("incremental" if self.since else "all")
 
     def statements(self) -> list[Statement]:
-        changes = _changes_sql(self.as_of, self.new_homeowner_days, self.full)
-        repair = [
+        scope = "candidates" if self.since else "all"
+        changes = _changes_sql(self.as_of, self.new_homeowner_days, self.full, scope)
+        return [
+            *(self._repair() if self.full else []),
+            *(self._candidates() if self.since else []),
+            Statement("drop", "DROP TABLE IF EXISTS pg_temp.scoring_changes"),
+            Statement("changes", changes),
+            Statement("analyze", "ANALYZE scoring_changes"),
+            Statement("counts", _counts_sql()),
+            Statement(
+                "examined",
+                f"SELECT count(*) FROM {'scoring_candidates' if self.since else 'properties'}",
+            ),
+            # properties first: the foreign-key checks of the inserted intents then find their
+            # rows already locked by this transaction.
+            Statement("update", _update_sql()),
+            Statement("intents_deleted", _delete_ended_sql(self.full)),
+            Statement("intents_inserted", INSERT_NEW),
+            Statement("cleanup", "DROP TABLE scoring_changes"),
+            Statement("state", self._state_write()),
+        ]
+
+    def _repair(self) -> list[Statement]:
+        return [
             Statement("drop", "DROP TABLE IF EXISTS pg_temp.scoring_folios"),
             Statement("folios", ALL_FOLIOS),
             Statement("sale_summaries_repaired", SALE_SUMMARY_REPAIR),
             Statement("cleanup", "DROP TABLE scoring_folios"),
         ]
+
+    def _candidates(self) -> list[Statement]:
+        assert self.since is not None
         return [
-            Statement("lock", f"SELECT pg_advisory_xact_lock({LOCK_KEY})"),
-            Statement("work_mem", f"SET LOCAL work_mem = '{WORK_MEM}'"),
-            *(Statement("plan", f"SET LOCAL {name} = {value}") for name, value in PLANNER),
-            *(repair if self.full else []),
-            Statement("drop", "DROP TABLE IF EXISTS pg_temp.scoring_changes"),
-            Statement("changes", changes),
-            Statement("analyze", "ANALYZE scoring_changes"),
-            Statement("counts", _counts_sql()),
-            Statement("examined", "SELECT count(*) FROM properties"),
-            Statement("intents_deleted", _delete_ended_sql(self.full)),
-            Statement("intents_inserted", INSERT_NEW),
-            Statement("update", _update_sql()),
-            Statement("cleanup", "DROP TABLE scoring_changes"),
+            Statement("drop", "DROP TABLE IF EXISTS pg_temp.scoring_candidates"),
+            Statement(
+                "candidates", candidates_sql(self.as_of, self.since, self.new_homeowner_days)
+            ),
+            Statement("analyze", "ANALYZE scoring_candidates"),
         ]
+
+    def _state_write(self) -> str:
+        basis = self.basis.replace("'", "''")
+        return f"""INSERT INTO scoring_state AS st
+  (singleton, refreshed_at, as_of, snapshot_xmin, refresh_xid, basis)
+VALUES (true, now(), DATE '{self.as_of}', '{self.snapshot_xmin}'::xid8, pg_current_xact_id(),
+  '{basis}'::jsonb)
+ON CONFLICT (singleton) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at,
+  as_of = EXCLUDED.as_of, snapshot_xmin = EXCLUDED.snapshot_xmin,
+  refresh_xid = EXCLUDED.refresh_xid, basis = EXCLUDED.basis"""
+
+
+def plan_refresh(
+    state: Mapping[str, Any], as_of: date, new_homeowner_days: int, full: bool
+) -> RefreshPlan:
+    """Incremental when the last refresh was based on the same rules, weights, settings and year
+    (and not so many transactions ago that 32-bit ids could have wrapped); else every property."""
+    since = None
+    if not full and state["as_of"] is not None and state["basis"] == state["basis_now"]:
+        last_xmin, now_xmin = int(state["snapshot_xmin"]), int(state["now_xmin"])
+        own = int(state["refresh_xid"])
+        if now_xmin - last_xmin < MAX_XID_DISTANCE:
+            same_transaction = state["current_xid"] is not None and int(state["current_xid"]) == own
+            since = Since(
+                as_of=state["as_of"],
+                xmin=last_xmin % XID_SPAN,
+                own_xid=None if same_transaction else own % XID_SPAN,
+            )
+    return RefreshPlan(
+        as_of,
+        new_homeowner_days,
+        full,
+        since,
+        state["now_xmin"],
+        json.dumps(state["basis_now"], sort_keys=True),
+    )
 
 
 @dataclass
 class RefreshResult:
     as_of: date
-    full: bool
+    mode: str  # incremental | all | full
     examined: int = 0
     changed: int = 0
     fields: dict[str, int] = field(default_factory=dict)
@@ -415,19 +595,29 @@ async def refresh_scores(
     new_homeowner_days: int | None = None,
     full: bool = False,
 ) -> RefreshResult:
-    """Refresh every property's scores in the session's transaction (the caller commits)."""
+    """Refresh the scores in the session's transaction (the caller commits): incrementally when
+    possible (``plan_refresh``), of every property otherwise; ``full`` also repairs the sale
+    summaries and reconciles every property's stored indicators."""
     started = time.perf_counter()
     as_of = as_of or await new_york_today(session)
     days = new_homeowner_days or get_settings().new_homeowner_days
-    result = RefreshResult(as_of=as_of, full=full)
-    for statement in RefreshPlan(as_of, days, full).statements():
-        began = time.perf_counter()
-        outcome = await session.execute(text(statement.sql))
-        _collect(result, statement.name, outcome)
-        elapsed = time.perf_counter() - began
-        result.timings_s[statement.name] = result.timings_s.get(statement.name, 0.0) + elapsed
+    timings: dict[str, float] = {}
+    for statement in PREAMBLE:
+        await _timed(session, statement, timings)
+    state = (await _timed(session, Statement("state", state_sql(days, as_of)), timings)).mappings()
+    plan = plan_refresh(state.one(), as_of, days, full)
+    result = RefreshResult(as_of=as_of, mode=plan.mode, timings_s=timings)
+    for statement in plan.statements():
+        _collect(result, statement.name, await _timed(session, statement, timings))
     result.duration_s = time.perf_counter() - started
     return result
+
+
+async def _timed(session: AsyncSession, statement: Statement, timings: dict[str, float]) -> Any:
+    began = time.perf_counter()
+    outcome = await session.execute(text(statement.sql))
+    timings[statement.name] = timings.get(statement.name, 0.0) + time.perf_counter() - began
+    return outcome
 
 
 def _collect(result: RefreshResult, name: str, outcome: Any) -> None:

@@ -159,7 +159,7 @@ class ScoringRepository:
                 await self.session.execute(
                     text(
                         f"SELECT {FACT_COLUMNS}, {keys}, {quality.checks_sql(as_of)}\n"
-                        + inputs_sql(as_of, one_property=True)
+                        + inputs_sql(as_of, "one")
                     ),
                     {"property_id": property_id},
                 )
