@@ -113,6 +113,13 @@ def plain_sql(url: str, as_of: date) -> float:
     return seconds
 
 
+def warm_plain_sql(url: str, as_of: date) -> float:
+    """The second of two runs: the first pays for cold pages and hint bits, as the refresh after
+    it would otherwise not."""
+    plain_sql(url, as_of)
+    return plain_sql(url, as_of)
+
+
 def refresh(url: str, as_of: date, full: bool = False) -> tuple[RefreshResult, float]:
     """`refresh_scores` in its own unit of work (committed), as the job and the command run it."""
 
@@ -159,7 +166,7 @@ def measure(report: Report, url: str, as_of: date, parcels: int) -> None:
     report.add("floor: no-op full scan of properties", scan_s)
     report.add("(a) first full scoring", first_s, scan_s, **counts(first))
 
-    floor_b = plain_sql(url, as_of)
+    floor_b = warm_plain_sql(url, as_of)
     report.add("floor (b): the same statements as plain SQL", floor_b)
     again, again_s = refresh(url, as_of)
     assert again.changed == 0, "a refresh with nothing changed must write 0 rows"
@@ -167,7 +174,7 @@ def measure(report: Report, url: str, as_of: date, parcels: int) -> None:
     report.add("(b) refresh, nothing changed", again_s, floor_b, **extra)
 
     changes = change_one_percent(url, as_of, parcels)
-    floor_c = plain_sql(url, as_of)
+    floor_c = warm_plain_sql(url, as_of)
     report.add("floor (c): the same statements as plain SQL", floor_c)
     changed, changed_s = refresh(url, as_of)
     extra = {"vs_scan": ratio(changed_s, scan_s), **changes, **counts(changed)}

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.scoring.mortgage import (
     RATE_BY_YEAR,
+    amortisation_cte,
     balance_sql,
     estimated_balance,
     months_paid,
@@ -84,7 +85,10 @@ async def sql_balances(db: AsyncSession, rows: list[tuple[int | None, date]], as
     )
     balance = balance_sql("v.sale_price", "v.sale_date", as_of)
     result = await db.execute(
-        text(f"SELECT {balance} FROM (VALUES {values}) v(sale_price, sale_date, n) ORDER BY n")
+        text(
+            f"WITH {amortisation_cte(as_of)} SELECT {balance} "
+            f"FROM (VALUES {values}) v(sale_price, sale_date, n) ORDER BY n"
+        )
     )
     return list(result.scalars())
 

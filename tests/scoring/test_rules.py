@@ -5,12 +5,15 @@ equity exactly 50%, 90/91 days on market, cancelled lis pendens, land-use codes)
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.scoring.indicators import RULES
 from propintel.scoring.mortgage import estimated_balance
+from propintel.scoring.quality import CHECKS
 from tests.scoring.helpers import (
     AS_OF,
     SCORED,
@@ -450,3 +453,15 @@ async def test_bare_record_scores_only_the_checks_that_do_not_apply(db: AsyncSes
     await refresh(db)
 
     assert (await scores(db, prop_id))["data_quality_score"] == 5  # rooms: not residential
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
+
+
+def test_quality_checks_add_up_to_100_and_every_rule_and_check_is_documented() -> None:
+    documented = DOCS.read_text()
+    assert sum(check.points for check in CHECKS) == 100
+    for check in CHECKS:
+        assert f"| `{check.name}` | {check.points} |" in documented
+    for rule in RULES:
+        assert f"`{rule.name}`" in documented

@@ -105,30 +105,39 @@ FROM (
 ) amortisation"""
 
 
-def _column(as_of: date, column: str) -> str:
-    """The amortisation table's ``column`` as an array by date (an uncorrelated sub-select: the
-    database computes it once per statement)."""
-    return f"(SELECT array_agg({column} ORDER BY d) FROM ({amortisation_sql(as_of)}) a)"
+def amortisation_cte(as_of: date, name: str = "amortisation") -> str:
+    """A ``WITH`` item: the amortisation table as three arrays by date (``paid``, ``fk``, ``g``),
+    computed once per statement (``MATERIALIZED``) however many expressions read it."""
+    columns = ", ".join(
+        f"array_agg({column} ORDER BY d) AS {column}" for column in ("paid", "fk", "g")
+    )
+    return f"{name} AS MATERIALIZED (SELECT {columns} FROM ({amortisation_sql(as_of)}) a)"
+
+
+def _column(cte: str, column: str) -> str:
+    return f"(SELECT {column} FROM {cte})"
 
 
 def _index(sale: str, as_of: date) -> str:
     return f"({sale} - DATE '{as_of}' + {PAST_DAYS + 1})"
 
 
-def months_paid_sql(sale: str, as_of: date) -> str:
-    """``min(months_paid(sale, as_of), 360)``: the estimate changes exactly when this does."""
+def months_paid_sql(sale: str, as_of: date, cte: str = "amortisation") -> str:
+    """``min(months_paid(sale, as_of), 360)``: the estimate changes exactly when this does (over
+    the ``amortisation_cte(as_of, cte)`` of the same statement)."""
     return f"""(CASE WHEN {sale} > DATE '{as_of}' + {FUTURE_DAYS} THEN 0
   WHEN {sale} < DATE '{as_of}' - {PAST_DAYS} THEN {TERM_MONTHS}
-  ELSE LEAST({_column(as_of, "paid")}[{_index(sale, as_of)}], {TERM_MONTHS}) END)"""
+  ELSE LEAST({_column(cte, "paid")}[{_index(sale, as_of)}], {TERM_MONTHS}) END)"""
 
 
-def balance_sql(price: str, sale: str, as_of: date) -> str:
-    """SQL for ``estimated_balance(price, sale, as_of)`` over the columns ``price`` and ``sale``:
-    the same IEEE operations in the same order as the Python reference, so the two agree to the
-    dollar. Per row it is array look-ups by date and four operations, no date arithmetic."""
+def balance_sql(price: str, sale: str, as_of: date, cte: str = "amortisation") -> str:
+    """SQL for ``estimated_balance(price, sale, as_of)`` over the columns ``price`` and ``sale``
+    (and the ``amortisation_cte(as_of, cte)`` of the same statement): the same IEEE operations in
+    the same order as the Python reference, so the two agree to the dollar. Per row it is array
+    look-ups by date and four operations, no date arithmetic."""
     principal = f"(CAST({price} AS bigint) * 4 + 2) / 5"
     paid, fk, g = (
-        f"{_column(as_of, column)}[{_index(sale, as_of)}]" for column in ("paid", "fk", "g")
+        f"{_column(cte, column)}[{_index(sale, as_of)}]" for column in ("paid", "fk", "g")
     )
     return f"""(CASE WHEN {price} > 0 AND {sale} IS NOT NULL THEN
   CASE WHEN {sale} > DATE '{as_of}' + {FUTURE_DAYS} THEN ({principal})::int

@@ -63,7 +63,12 @@ from propintel.scoring.indicators import (
     new_homeowner_keys,
     sql_list,
 )
-from propintel.scoring.mortgage import RATE_BY_YEAR, balance_sql, months_paid_sql
+from propintel.scoring.mortgage import (
+    RATE_BY_YEAR,
+    amortisation_cte,
+    balance_sql,
+    months_paid_sql,
+)
 
 NEW_YORK_TODAY: Final = "SELECT (now() AT TIME ZONE 'America/New_York')::date"
 # Refreshes never overlap (a CLI run and the job, two workers): they queue on this lock.
@@ -172,8 +177,8 @@ def inputs_sql(as_of: date, scope: str = "all") -> str:
     source, signals_where, listings_where, where = "properties p", "", "", ""
     if scope == "candidates":
         source = "scoring_candidates c JOIN properties p ON p.property_id = c.property_id"
-        signals_where = f"\n    AND s.property_id IN {CANDIDATES}"
-        listings_where = f" AND property_id IN {CANDIDATES}"
+        signals_where = f"\n    AND s.property_id = ANY (ARRAY{CANDIDATES})"
+        listings_where = f" AND property_id = ANY (ARRAY{CANDIDATES})"
     elif scope == "one":
         signals_where = "\n    AND s.property_id = :property_id"
         listings_where = " AND property_id = :property_id"
@@ -320,6 +325,7 @@ def _changes_sql(as_of: date, new_homeowner_days: int, full: bool, scope: str) -
         for bit, value in enumerate(values)
     )
     return f"""CREATE TEMPORARY TABLE scoring_changes ON COMMIT DROP AS
+WITH {amortisation_cte(as_of)}
 SELECT p.property_id,
   {columns},
   {mask} AS mask
@@ -407,7 +413,10 @@ def _calendar_sql(as_of: date, since: Since, new_homeowner_days: int) -> str:
         return "false"
     low = min(as_of, since.as_of) - timedelta(days=new_homeowner_days)
     high = max(as_of, since.as_of)
-    paid = [months_paid_sql("p.sale_date", day) for day in (since.as_of, as_of)]
+    paid = [
+        months_paid_sql("p.sale_date", day, cte)
+        for day, cte in ((since.as_of, "amortisation_then"), (as_of, "amortisation"))
+    ]
     return (
         f"p.sale_date BETWEEN DATE '{low}' AND DATE '{high}'"
         f" OR (p.last_sale_price > 0 AND p.sale_date IS NOT NULL AND {paid[0]} <> {paid[1]})"
@@ -429,8 +438,10 @@ def candidates_sql(as_of: date, since: Since, new_homeowner_days: int) -> str:
     (``xmin``; but not by that refresh itself), those whose open records, listings or (for a lis
     pendens) sales were written since, and those the calendar moves."""
     own = f" AND p.xmin <> '{since.own_xid}'::xid" if since.own_xid is not None else ""
+    then = amortisation_cte(since.as_of, "amortisation_then")
+    ctes = "" if since.as_of == as_of else f"WITH {amortisation_cte(as_of)},\n{then}\n"
     return f"""CREATE TEMPORARY TABLE scoring_candidates ON COMMIT DROP AS
-SELECT property_id FROM properties p
+{ctes}SELECT property_id FROM properties p
 WHERE ({_written_since("p", since)}{own}) OR {_calendar_sql(as_of, since, new_homeowner_days)}
 UNION
 SELECT property_id FROM property_signals s

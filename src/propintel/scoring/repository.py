@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.scoring import quality
 from propintel.scoring.indicators import hits
+from propintel.scoring.mortgage import amortisation_cte
 from propintel.scoring.refresh import (
     ARMS_LENGTH,
     LAST_SALE_ORDER,
@@ -158,6 +159,7 @@ class ScoringRepository:
             (
                 await self.session.execute(
                     text(
+                        f"WITH {amortisation_cte(as_of)}\n"
                         f"SELECT {FACT_COLUMNS}, {keys}, {quality.checks_sql(as_of)}\n"
                         + inputs_sql(as_of, "one")
                     ),
