@@ -16,6 +16,8 @@ from propintel.admin import endpoints as admin_endpoints
 from propintel.admin import pages as admin_pages
 from propintel.auth import endpoints as auth_endpoints
 from propintel.auth import pages as auth_pages
+from propintel.billing import endpoints as billing_endpoints
+from propintel.billing import pages as billing_pages
 from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
@@ -61,6 +63,8 @@ def create_app(
         scoring_pages.router,
         tokens_endpoints.router,
         tokens_pages.router,
+        billing_endpoints.router,
+        billing_pages.router,
         pages.router,
     )
     for router in routers:

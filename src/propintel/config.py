@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +56,18 @@ class Settings(BaseSettings):
     retention_email_log_days: int = Field(
         default=180, ge=1, description="`maintenance cleanup` deletes older email_workflow_logs."
     )
+    stripe_secret_key: SecretStr | None = Field(
+        default=None,
+        description="Stripe API key (sk_…). Unset: the offline payment simulator is used.",
+    )
+    stripe_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Stripe webhook signing secret (whsec_…). Unset: derived from the secret key.",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The site's public URL, for links the payment provider sends customers to.",
+    )
     backup_dir: Path | None = Field(
         default=None, description="Where `maintenance backup` writes. Unset: <data_dir>/backups."
     )
@@ -65,6 +78,18 @@ class Settings(BaseSettings):
     @property
     def backups_path(self) -> Path:
         return self.backup_dir or self.data_dir / "backups"
+
+    @property
+    def uses_stripe(self) -> bool:
+        return self.stripe_secret_key is not None
+
+    def stripe_webhook_signing_secret(self) -> str:
+        """Stripe's ``whsec_…`` secret; offline, one derived from our signing key, so the
+        simulator signs its events exactly as Stripe would and the same check verifies them."""
+        if self.stripe_webhook_secret is not None:
+            return self.stripe_webhook_secret.get_secret_value()
+        digest = hashlib.sha256(f"stripe-webhook:{self.signing_key()}".encode()).hexdigest()
+        return f"whsec_local_{digest[:40]}"
 
     @property
     def uses_embedded_database(self) -> bool:

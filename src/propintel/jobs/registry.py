@@ -22,6 +22,7 @@ JOB_MODULES: tuple[str, ...] = (
     "propintel.ingest.tasks",
     "propintel.maintenance.tasks",
     "propintel.scoring.tasks",
+    "propintel.billing.tasks",
 )
 
 DEFAULT_QUEUE = "default"

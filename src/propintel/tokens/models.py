@@ -29,6 +29,7 @@ class TransactionType(enum.StrEnum):
     REFUND = "refund"
     RESERVATION = "reservation"
     RESERVATION_RELEASE = "reservation_release"
+    PLAN_ALLOWANCE = "plan_allowance"
 
 
 class TokenReservation(Base):

@@ -20,6 +20,13 @@ def validate(preferences: TokenPreferences) -> TokenPreferences:
         raise Invalid(
             "Auto-recharge needs a threshold above 0 to trigger at.", field="recharge_threshold"
         )
+    if preferences.auto_recharge and preferences.recharge_amount < preferences.recharge_threshold:
+        # Smaller top-ups would leave the balance under the threshold: one dip, many charges.
+        raise Invalid(
+            "The recharge amount must be at least the threshold, so one top-up lifts the "
+            "balance above it.",
+            field="recharge_amount",
+        )
     return preferences
 
 

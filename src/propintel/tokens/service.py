@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from propintel.billing.trigger import after_spend
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Invalid, NotFound
 from propintel.tokens.errors import (
@@ -126,7 +127,9 @@ async def charge(
     tokens = price.tokens_required * units
     account = await locked_account(repo, user_id)
     used, limit = await _check_can_spend(repo, account, tokens, now)
-    return await _log_usage(repo, user_id, price, units, tokens, reference, now, used, limit)
+    charged = await _log_usage(repo, user_id, price, units, tokens, reference, now, used, limit)
+    await after_spend(repo.session, user_id, account.preferences, charged.balance)
+    return charged
 
 
 async def _log_usage(
@@ -214,6 +217,7 @@ async def reserve(
     result = await repo.adjust(user_id, -tokens, TransactionType.RESERVATION, description, now)
     if result is None:  # unreachable under the row lock
         raise InsufficientTokens(needed=tokens, balance=account.balance)
+    await after_spend(repo.session, user_id, account.preferences, result[0])
     return Held(reservation_id=reservation_id, tokens_held=tokens, balance=result[0])
 
 

@@ -12,13 +12,13 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-# billing_events: every provider event stored once (unique source + event id) before anything else
-# happens; a job handles it. billing_subscriptions: the provider's subscription as last seen, with
-# the creation time of the event that set it, so late (out-of-order) events never roll it back.
-# billing_invoices: one row per paid invoice — the plan allowance is granted once per invoice and the
-# Economics report reads plan revenue here. billing_recharges: one off-session top-up per dip (a
-# partial unique index allows one pending recharge per user). local_checkout_sessions /
-# local_payment_methods: state of the offline Stripe simulator (billing/local.py), unused with Stripe.
+# billing_events: every provider event stored once (unique source + event id) before anything
+# else happens; a job handles it. billing_subscriptions: the provider's subscription as last seen,
+# with the creation time of the event that set it, so late (out-of-order) events never roll it
+# back. billing_invoices: one row per paid invoice — the plan allowance is granted once per invoice
+# and the Economics report reads plan revenue here. billing_recharges: one off-session top-up per
+# dip (a partial unique index allows one pending recharge per user). local_checkout_sessions and
+# local_payment_methods: state of the offline Stripe simulator (billing/local.py).
 UPGRADE = """
 CREATE TABLE billing_events (
   event_pk UUID PRIMARY KEY DEFAULT uuid_generate_v4(),

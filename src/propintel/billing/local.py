@@ -1,0 +1,299 @@
+"""The offline payment simulator (used whenever Stripe is not configured), labelled as such in
+every page it shows.
+
+It behaves like Stripe where billing can tell: Checkout is a page of ours (pay with a test card,
+or cancel); paying produces the events Stripe would send (``checkout.session.completed``, and for
+a subscription ``customer.subscription.created`` and ``invoice.paid``), shaped like Stripe's and
+signed with the webhook secret exactly as Stripe signs, then delivered to the same intake as
+``POST /webhooks/stripe``. Saved cards are Stripe's test cards: 4242 always pays, 0341 pays at
+checkout but declines off-session (how a failed auto-recharge is tried offline).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
+
+import stripe
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.integrations.payments import (
+    CheckoutItem,
+    CheckoutRequest,
+    CheckoutSession,
+    OffSessionPayment,
+)
+from propintel.kit.errors import Conflict, NotFound
+
+CHECKOUT_PATH = "/billing/local-checkout"
+TEST_CARDS = {"4242": False, "0341": True}  # last four → declines off-session
+MONTH_S = 30 * 24 * 3600
+YEAR_S = 365 * 24 * 3600
+
+Deliver = Callable[[bytes, str], Awaitable[object]]
+
+
+def _id(prefix: str) -> str:
+    return f"{prefix}_local_{secrets.token_hex(12)}"
+
+
+class LocalPayments:
+    name = "local"
+
+    def __init__(self, session: AsyncSession, secret: str, deliver: Deliver) -> None:
+        self.session = session
+        self.secret = secret
+        self.deliver = deliver
+
+    async def create_customer(self, email: str, user_id: str, idempotency_key: str) -> str:
+        return "cus_local_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
+
+    async def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
+        session_id = _id("cs")
+        await self.session.execute(
+            text(
+                "INSERT INTO local_checkout_sessions (session_id, params) "
+                "VALUES (:id, CAST(:params AS jsonb))"
+            ),
+            {"id": session_id, "params": json.dumps(asdict(request))},
+        )
+        return CheckoutSession(session_id, f"{CHECKOUT_PATH}/{session_id}")
+
+    async def open_session(self, session_id: str) -> dict[str, Any]:
+        """The checkout's parameters, if it is still open (what the local Checkout page shows)."""
+        row = (
+            await self.session.execute(
+                text(
+                    "SELECT params, status FROM local_checkout_sessions "
+                    "WHERE session_id = :id FOR UPDATE"
+                ),
+                {"id": session_id},
+            )
+        ).first()
+        if row is None:
+            raise NotFound("No such checkout.")
+        if row.status != "open":
+            raise Conflict("This checkout is already finished.")
+        params: dict[str, Any] = row.params
+        return params
+
+    async def cancel(self, session_id: str) -> str:
+        """The customer left Checkout: nothing is paid; returns where Stripe would send them."""
+        params = await self.open_session(session_id)
+        await self._close(session_id, "expired")
+        return str(params["cancel_url"])
+
+    async def pay(self, session_id: str, card_last4: str) -> str:
+        """The customer paid: events are delivered; returns the success URL."""
+        if card_last4 not in TEST_CARDS:
+            raise Conflict("Use test card 4242 (pays) or 0341 (declines off-session).")
+        params = await self.open_session(session_id)
+        await self._close(session_id, "complete")
+        await self._save_card(params["customer_id"], card_last4)
+        for event in self._paid_events(session_id, params):
+            await self._send(event)
+        return str(params["success_url"]).replace("{CHECKOUT_SESSION_ID}", session_id)
+
+    async def _close(self, session_id: str, status: str) -> None:
+        await self.session.execute(
+            text("UPDATE local_checkout_sessions SET status = :s WHERE session_id = :id"),
+            {"s": status, "id": session_id},
+        )
+
+    async def _save_card(self, customer_id: str, last4: str) -> None:
+        await self.session.execute(
+            text(
+                "INSERT INTO local_payment_methods (customer_id, card_last4, declines_off_session) "
+                "VALUES (:c, :l, :d) ON CONFLICT (customer_id) DO UPDATE SET "
+                "card_last4 = EXCLUDED.card_last4, "
+                "declines_off_session = EXCLUDED.declines_off_session"
+            ),
+            {"c": customer_id, "l": last4, "d": TEST_CARDS[last4]},
+        )
+
+    def _paid_events(self, session_id: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        item = params["item"]
+        completed: dict[str, Any] = {
+            "id": session_id,
+            "object": "checkout.session",
+            "mode": params["mode"],
+            "status": "complete",
+            "payment_status": "paid",
+            "client_reference_id": params["client_reference_id"],
+            "customer": params["customer_id"],
+            "metadata": params["metadata"],
+            "amount_total": item["amount_cents"],
+            "currency": "usd",
+            "payment_intent": None,
+            "subscription": None,
+        }
+        if params["mode"] == "payment":
+            completed["payment_intent"] = _id("pi")
+            return [event("checkout.session.completed", completed)]
+        subscription = subscription_object(
+            _id("sub"), params["customer_id"], item, params["subscription_metadata"]
+        )
+        completed["subscription"] = subscription["id"]
+        return [
+            event("customer.subscription.created", subscription),
+            event("invoice.paid", invoice_object(subscription, item["amount_cents"])),
+            event("checkout.session.completed", completed),
+        ]
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        raw = json.dumps(payload)
+        header = stripe.WebhookSignature.generate_signature_header(raw, self.secret)
+        await self.deliver(raw.encode(), header)
+
+    async def change_subscription_plan(
+        self, subscription_id: str, item: CheckoutItem, metadata: dict[str, str]
+    ) -> None:
+        customer = await self._customer_of(subscription_id)
+        await self._send(
+            event(
+                "customer.subscription.updated",
+                subscription_object(subscription_id, customer, asdict(item), metadata),
+            )
+        )
+
+    async def set_cancel_at_period_end(self, subscription_id: str, cancel: bool) -> None:
+        current = await self._stored_subscription(subscription_id)
+        subscription = subscription_object(
+            subscription_id, current["customer"], current["item"], current["metadata"]
+        )
+        subscription["cancel_at_period_end"] = cancel
+        await self._send(event("customer.subscription.updated", subscription))
+
+    async def renew(self, subscription_id: str) -> None:
+        """Simulate the end of a period: a cancelled-at-period-end subscription ends
+        (``.deleted``); any other is renewed (``invoice.paid``)."""
+        current = await self._stored_subscription(subscription_id)
+        subscription = subscription_object(
+            subscription_id, current["customer"], current["item"], current["metadata"]
+        )
+        if current["cancel_at_period_end"]:
+            subscription["status"] = "canceled"
+            await self._send(event("customer.subscription.deleted", subscription))
+            return
+        amount = int(current["item"]["amount_cents"])
+        await self._send(event("invoice.paid", invoice_object(subscription, amount)))
+
+    async def _customer_of(self, subscription_id: str) -> str:
+        return str((await self._stored_subscription(subscription_id))["customer"])
+
+    async def _stored_subscription(self, subscription_id: str) -> dict[str, Any]:
+        """What Stripe would know of the subscription: its customer, price and metadata (read
+        from billing's record of it — the simulator keeps no second copy)."""
+        row = (
+            await self.session.execute(
+                text(
+                    "SELECT u.stripe_customer_id, s.user_id, s.plan_id, s.billing_interval, "
+                    "s.cancel_at_period_end, p.plan_name, p.monthly_price, p.yearly_price "
+                    "FROM billing_subscriptions s JOIN users u USING (user_id) "
+                    "LEFT JOIN subscription_plans p USING (plan_id) "
+                    "WHERE s.subscription_id = :id"
+                ),
+                {"id": subscription_id},
+            )
+        ).first()
+        if row is None:
+            raise NotFound("No such subscription.")
+        price = row.yearly_price if row.billing_interval == "year" else row.monthly_price
+        return {
+            "customer": row.stripe_customer_id,
+            "cancel_at_period_end": row.cancel_at_period_end,
+            "item": {
+                "name": row.plan_name,
+                "amount_cents": int((price or 0) * 100),
+                "price_id": None,
+                "interval": row.billing_interval,
+            },
+            "metadata": {
+                "user_id": str(row.user_id),
+                "plan_id": str(row.plan_id),
+                "interval": row.billing_interval,
+            },
+        }
+
+    async def charge_saved_card(
+        self, customer_id: str, amount_cents: int, metadata: dict[str, str], idempotency_key: str
+    ) -> OffSessionPayment:
+        row = (
+            await self.session.execute(
+                text(
+                    "SELECT declines_off_session FROM local_payment_methods WHERE customer_id = :c"
+                ),
+                {"c": customer_id},
+            )
+        ).first()
+        if row is None:
+            return OffSessionPayment(False, None, "No saved card on file.")
+        # The same idempotency key gives the same payment intent, as with Stripe.
+        intent = "pi_local_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
+        if row.declines_off_session:
+            return OffSessionPayment(False, intent, "Your card was declined.")
+        return OffSessionPayment(True, intent)
+
+
+def event(event_type: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """A Stripe event envelope around ``obj``."""
+    return {
+        "id": _id("evt"),
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "livemode": False,
+        "data": {"object": obj},
+    }
+
+
+def subscription_object(
+    subscription_id: str, customer: str, item: dict[str, Any], metadata: dict[str, str]
+) -> dict[str, Any]:
+    interval = item.get("interval") or "month"
+    period_end = int(time.time()) + (YEAR_S if interval == "year" else MONTH_S)
+    return {
+        "id": subscription_id,
+        "object": "subscription",
+        "customer": customer,
+        "status": "active",
+        "cancel_at_period_end": False,
+        "metadata": metadata,
+        "items": {
+            "data": [
+                {
+                    "id": "si_" + subscription_id.removeprefix("sub_"),
+                    "current_period_end": period_end,
+                    "price": {
+                        "id": item.get("price_id") or f"price_local_{item['name']}_{interval}",
+                        "unit_amount": item["amount_cents"],
+                        "recurring": {"interval": interval},
+                    },
+                }
+            ]
+        },
+    }
+
+
+def invoice_object(subscription: dict[str, Any], amount_cents: int) -> dict[str, Any]:
+    return {
+        "id": _id("in"),
+        "object": "invoice",
+        "customer": subscription["customer"],
+        "status": "paid",
+        "amount_paid": amount_cents,
+        "status_transitions": {"paid_at": int(time.time())},
+        "parent": {
+            "type": "subscription_details",
+            "subscription_details": {
+                "subscription": subscription["id"],
+                "metadata": subscription["metadata"],
+            },
+        },
+    }

@@ -1,0 +1,217 @@
+"""Subscriber billing pages (plan and billing, buy credits) and the offline simulator's Checkout
+page, which says plainly that no money moves."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from propintel.auth.deps import SubscriberUser
+from propintel.billing import service
+from propintel.billing.endpoints import Provider, Repo, base_url
+from propintel.billing.local import LocalPayments
+from propintel.billing.provider import local_payments
+from propintel.db.session import DbSession
+from propintel.integrations.payments import BillingInterval, CheckoutSession
+from propintel.kit.errors import DomainError, NotFound
+from propintel.tokens import service as tokens_service
+from propintel.tokens.repository import TokenRepository
+from propintel.web.security import verify_csrf
+from propintel.web.templating import redirect_with_flash, render
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+BILLING = "/billing"
+CREDITS = "/billing/credits"
+CHECKOUT_MESSAGES = {
+    "paid": "Payment received. It is credited as soon as the payment provider confirms it "
+    "(usually within seconds).",
+    "cancelled": "Checkout cancelled: nothing was charged.",
+}
+
+
+def _checkout_notice(request: Request) -> str | None:
+    return CHECKOUT_MESSAGES.get(request.query_params.get("checkout", ""))
+
+
+@router.get(BILLING)
+async def billing_page(
+    request: Request, user: SubscriberUser, repo: Repo, provider: Provider
+) -> Response:
+    return render(request, "billing/plan.html", await _plan_context(request, user, repo, provider))
+
+
+async def _plan_context(
+    request: Request, user: SubscriberUser, repo: Repo, provider: Provider, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "overview": await service.overview(repo, user),
+        "simulated": provider.name == "local",
+        "notice": _checkout_notice(request),
+        "confirm_cancel": False,
+        **extra,
+    }
+
+
+async def _to_checkout(request: Request, start: Awaitable[CheckoutSession], back: str) -> Response:
+    """Send the customer to the provider's Checkout, or back with the reason it refused."""
+    try:
+        checkout = await start
+    except DomainError as error:
+        return redirect_with_flash(request, back, error.message, "error")
+    return RedirectResponse(checkout.url, status_code=303)
+
+
+async def _ask_provider(request: Request, call: Awaitable[None], message: str) -> Response:
+    try:
+        await call
+    except DomainError as error:
+        return redirect_with_flash(request, BILLING, error.message, "error")
+    return redirect_with_flash(request, BILLING, message)
+
+
+@router.post(f"{BILLING}/subscribe")
+async def subscribe(
+    request: Request,
+    user: SubscriberUser,
+    repo: Repo,
+    provider: Provider,
+    plan_id: uuid.UUID = Form(),
+    interval: str = Form("month"),
+) -> Response:
+    chosen: BillingInterval = "year" if interval == "year" else "month"
+    start = service.checkout_subscription(repo, provider, user, plan_id, chosen, base_url(request))
+    return await _to_checkout(request, start, BILLING)
+
+
+@router.post(f"{BILLING}/plan")
+async def switch_plan(
+    request: Request,
+    user: SubscriberUser,
+    repo: Repo,
+    provider: Provider,
+    plan_id: uuid.UUID = Form(),
+) -> Response:
+    return await _ask_provider(
+        request,
+        service.change_plan(repo, provider, user, plan_id),
+        "Plan change requested: it shows here once the payment provider confirms it.",
+    )
+
+
+@router.post(f"{BILLING}/cancel")
+async def cancel_plan(
+    request: Request,
+    user: SubscriberUser,
+    repo: Repo,
+    provider: Provider,
+    confirm: str = Form(""),
+) -> Response:
+    """Two steps: the first post asks for confirmation, the second (confirm=yes) cancels."""
+    if confirm != "yes":
+        context = await _plan_context(request, user, repo, provider, confirm_cancel=True)
+        return render(request, "billing/plan.html", context)
+    return await _ask_provider(
+        request,
+        service.set_cancel_at_period_end(repo, provider, user, True),
+        "Your plan will end at the end of the paid period.",
+    )
+
+
+@router.post(f"{BILLING}/resume")
+async def resume_plan(
+    request: Request, user: SubscriberUser, repo: Repo, provider: Provider
+) -> Response:
+    return await _ask_provider(
+        request,
+        service.set_cancel_at_period_end(repo, provider, user, False),
+        "Your plan continues: the cancellation is withdrawn.",
+    )
+
+
+@router.get(CREDITS)
+async def credits_page(
+    request: Request, user: SubscriberUser, repo: Repo, provider: Provider, db: DbSession
+) -> Response:
+    context = {
+        "bundles": await repo.active_bundles(),
+        "summary": await tokens_service.balance_summary(TokenRepository(db), user.user_id),
+        "simulated": provider.name == "local",
+        "notice": _checkout_notice(request),
+        "latest_recharge": await repo.latest_recharge(user.user_id),
+    }
+    return render(request, "billing/credits.html", context)
+
+
+@router.post(f"{CREDITS}/buy")
+async def buy_bundle(
+    request: Request,
+    user: SubscriberUser,
+    repo: Repo,
+    provider: Provider,
+    bundle_id: uuid.UUID = Form(),
+) -> Response:
+    start = service.checkout_bundle(repo, provider, user, bundle_id, base_url(request))
+    return await _to_checkout(request, start, CREDITS)
+
+
+# --- the offline simulator's Checkout (404 when Stripe is configured) ------------------------
+
+
+def _simulator(request: Request, db: DbSession) -> LocalPayments:
+    if request.app.state.settings.uses_stripe:
+        raise NotFound("Not found.")
+    return local_payments(request.app.state.settings, db)
+
+
+async def _own_session(
+    simulator: LocalPayments, session_id: str, user: SubscriberUser
+) -> dict[str, Any]:
+    params = await simulator.open_session(session_id)
+    if params["client_reference_id"] != str(user.user_id):
+        raise NotFound("No such checkout.")
+    return params
+
+
+@router.get("/billing/local-checkout/{session_id}")
+async def local_checkout_page(
+    request: Request, session_id: str, user: SubscriberUser, db: DbSession
+) -> Response:
+    params = await _own_session(_simulator(request, db), session_id, user)
+    return render(
+        request, "billing/local_checkout.html", {"params": params, "session_id": session_id}
+    )
+
+
+@router.post("/billing/local-checkout/{session_id}/pay")
+async def local_checkout_pay(
+    request: Request, session_id: str, user: SubscriberUser, db: DbSession, card: str = Form("")
+) -> Response:
+    simulator = _simulator(request, db)
+    await _own_session(simulator, session_id, user)
+    return RedirectResponse(await simulator.pay(session_id, card), status_code=303)
+
+
+@router.post("/billing/local-checkout/{session_id}/cancel")
+async def local_checkout_cancel(
+    request: Request, session_id: str, user: SubscriberUser, db: DbSession
+) -> Response:
+    simulator = _simulator(request, db)
+    await _own_session(simulator, session_id, user)
+    return RedirectResponse(await simulator.cancel(session_id), status_code=303)
+
+
+@router.post(f"{BILLING}/local-renew")
+async def local_renew(
+    request: Request, user: SubscriberUser, repo: Repo, db: DbSession
+) -> Response:
+    """Simulator only: end the current period now (renew, or end a cancelled plan)."""
+    simulator = _simulator(request, db)
+    current = await repo.current_subscription(user.user_id)
+    if current is None:
+        return redirect_with_flash(request, BILLING, "You have no plan to renew.", "error")
+    await simulator.renew(current.subscription_id)
+    return redirect_with_flash(request, BILLING, "Simulated the end of the billing period.")
