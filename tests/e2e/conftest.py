@@ -39,23 +39,32 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(server_url: str, template_url: str) -> Iterator[str]:
-    """The app served by uvicorn on a free port, with its own committed database."""
+    """The app served by uvicorn on a free port with a worker, on its own committed database."""
     name = f"propintel_e2e_{os.getpid()}"
     database = fresh_database(server_url, template_url, name)
     port = _free_port()
     env = {**os.environ, "PROPINTEL_DATABASE_URL": database, "PORT": str(port)}
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "live-server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "propintel", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
+    # The server and a worker (webhook events, auto-recharges and other jobs run there).
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "propintel", command],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        for command in ("serve", "worker")
+    ]
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{base_url}/healthz", process)
+        _wait_for(f"{base_url}/healthz", processes[0])
         yield base_url
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=15)
         log.close()
         migrate.drop_database(server_url, name)
 
