@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,7 @@ from propintel.tokens import preferences, service
 from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import TokenPreferences
 from tests.billing.helpers import run_deferred
-from tests.factories import make_subscriber
+from tests.factories import log_in_browser, make_subscriber
 from tests.tokens.helpers import balance
 
 RECHARGES = (
@@ -152,3 +153,15 @@ BUNDLES = [
 )
 def test_a_recharge_is_priced_at_the_largest_fitting_bundles_rate(tokens: int, price: str) -> None:
     assert recharge_price(BUNDLES, tokens) == Decimal(price)
+
+
+async def test_the_tokens_page_tells_the_user_auto_recharge_was_declined(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    user = await _subscriber_with_card(db, declines=True)
+    await _charge_sms(db, user, 6)
+    await run_deferred(db)
+    await log_in_browser(client, user)
+    page = await client.get("/tokens")
+    assert 'data-testid="recharge-declined"' in page.text
+    assert "Your card was declined." in page.text and "Auto-recharge is now off" in page.text

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from propintel.auth.deps import SubscriberUser
+from propintel.billing.repository import BillingRepository
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
 from propintel.tokens import history, preferences, service
@@ -32,6 +33,7 @@ async def _context(db: DbSession, user: SubscriberUser, request: Request) -> dic
         "next_cursor": next_cursor,
         "usage": await history.usage_by_action(db, user.user_id),
         "prefs": await preferences.get_preferences(repo, user.user_id),
+        "latest_recharge": await BillingRepository(db).latest_recharge(user.user_id),
         "errors": {},
     }
 
