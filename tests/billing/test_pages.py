@@ -140,3 +140,13 @@ async def test_billing_api_lists_plans_and_refuses_a_second_subscription(
         "/api/v1/billing/cancel", json={"cancel_at_period_end": True}, headers=headers
     )
     assert no_plan.status_code == 409  # no active plan to cancel
+
+
+async def test_a_plan_set_without_billing_is_shown_as_unbilled(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    user = await make_subscriber(db, Plan.CONTRACTOR)
+    await log_in_browser(client, user)
+    page = await client.get("/billing")
+    assert "<strong>contractor</strong> — set up by PropIntel" in page.text
+    assert "Subscribe to full" in page.text

@@ -47,8 +47,12 @@ async def billing_page(
 async def _plan_context(
     request: Request, user: SubscriberUser, repo: Repo, provider: Provider, **extra: Any
 ) -> dict[str, Any]:
+    overview = await service.overview(repo, user)
+    billed = overview.subscription is not None and overview.subscription.status in service.LIVE
     return {
-        "overview": await service.overview(repo, user),
+        "overview": overview,
+        # A plan set without the provider (demo accounts, an admin's complimentary plan).
+        "unbilled_plan": user.subscription_tier if user.has_active_plan and not billed else None,
         "simulated": provider.name == "local",
         "notice": _checkout_notice(request),
         "confirm_cancel": False,
