@@ -18,6 +18,8 @@ from propintel.auth import endpoints as auth_endpoints
 from propintel.auth import pages as auth_pages
 from propintel.billing import endpoints as billing_endpoints
 from propintel.billing import pages as billing_pages
+from propintel.catalog import endpoints as catalog_endpoints
+from propintel.catalog import pages as catalog_pages
 from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
@@ -58,6 +60,8 @@ def create_app(
         auth_pages.router,
         admin_endpoints.router,
         admin_pages.router,
+        catalog_endpoints.router,
+        catalog_pages.router,
         maintenance_pages.router,
         scoring_endpoints.router,
         scoring_pages.router,

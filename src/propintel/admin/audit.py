@@ -1,8 +1,10 @@
 """The admin audit trail: one ``admin_audit_logs`` row per change an admin makes.
 
 ``changes`` is ``{"before": {...}, "after": {...}}`` with the changed fields' values (JSON: dates
-and decimals are written as strings). Call it in the same transaction as the change itself, so the
-trail and the change are committed (or rolled back) together.
+and decimals are written as strings), plus ``"key"`` for rows whose key is not a UUID
+(``token_pricing.action_type``), since ``target_id`` is a UUID column. Call it in the same
+transaction as the change itself, so the trail and the change are committed (or rolled back)
+together.
 """
 
 from __future__ import annotations
@@ -32,10 +34,15 @@ async def audit(
     entity_id: uuid.UUID | None,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
+    *,
+    entity_key: str | None = None,
 ) -> uuid.UUID:
     """Record that ``admin`` did ``action`` (``domain.verb``, e.g. ``intent_indicator.update``) on
     row ``entity_id`` of table ``entity``; returns the log row's id."""
-    changes = json.dumps({"before": before, "after": after}, default=str)
+    payload: dict[str, Any] = {"before": before, "after": after}
+    if entity_key is not None:
+        payload["key"] = entity_key
+    changes = json.dumps(payload, default=str)
     log_id: uuid.UUID = (
         await session.execute(
             INSERT,

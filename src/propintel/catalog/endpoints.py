@@ -1,0 +1,105 @@
+"""Catalog API for admins: list, create, update and (plans, bundles) deactivate/activate.
+
+    GET    /api/v1/admin/{plans|bundles|token-pricing|ai-costs}
+    POST   /api/v1/admin/{...}                      create (201)
+    PATCH  /api/v1/admin/{...}/{key}                 update the fields given
+    POST   /api/v1/admin/{plans|bundles}/{key}/deactivate | /activate
+
+The same routes for every table are built from its ``Catalog`` description. This module does not
+use postponed annotations: FastAPI reads the body model of each generated route from its
+annotation, which must be the class itself, not a string naming a local variable.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+from pydantic import BaseModel
+
+from propintel.auth.deps import AdminUser
+from propintel.catalog import service
+from propintel.catalog.repository import CatalogRepository
+from propintel.catalog.tables import CATALOGS, Catalog
+from propintel.db.session import DbSession
+
+router = APIRouter(prefix="/api/v1/admin", tags=["admin catalog"])
+
+
+def _repo(db: DbSession) -> CatalogRepository:
+    return CatalogRepository(db)
+
+
+Repo = Annotated[CatalogRepository, Depends(_repo)]
+
+
+def _add_routes(catalog: Catalog) -> None:
+    create_model: Any = catalog.create_model
+    patch_model: Any = catalog.patch_model
+    out: Any = catalog.out_model
+    base = f"/{catalog.slug}"
+    noun = catalog.noun.replace("_", " ")
+
+    async def list_rows(_admin: AdminUser, repo: Repo) -> list[BaseModel]:
+        return [out.model_validate(row) for row in await repo.rows(catalog)]
+
+    async def create_row(
+        body: Annotated[create_model, Body()], admin: AdminUser, repo: Repo
+    ) -> BaseModel:
+        return out.model_validate(await service.create(repo, catalog, admin, body))
+
+    async def update_row(
+        key: str, body: Annotated[patch_model, Body()], admin: AdminUser, repo: Repo
+    ) -> BaseModel:
+        parsed = service.parse_key(catalog, key)
+        return out.model_validate(await service.update(repo, catalog, admin, parsed, body))
+
+    router.add_api_route(
+        base,
+        list_rows,
+        methods=["GET"],
+        response_model=list[out],
+        summary=f"List {noun}s",
+        operation_id=f"admin_{catalog.noun}_list",
+    )
+    router.add_api_route(
+        base,
+        create_row,
+        methods=["POST"],
+        response_model=out,
+        status_code=201,
+        summary=f"Create a {noun} (audit-logged)",
+        operation_id=f"admin_{catalog.noun}_create",
+    )
+    router.add_api_route(
+        base + "/{key}",
+        update_row,
+        methods=["PATCH"],
+        response_model=out,
+        summary=f"Update a {noun}: the fields given (audit-logged)",
+        operation_id=f"admin_{catalog.noun}_update",
+    )
+    if catalog.deactivatable:
+        _add_activation_routes(catalog, base, out, noun)
+
+
+def _activation_endpoint(catalog: Catalog, out: Any, active: bool) -> Any:
+    async def set_active(key: str, admin: AdminUser, repo: Repo) -> BaseModel:
+        parsed = service.parse_key(catalog, key)
+        return out.model_validate(await service.set_active(repo, catalog, admin, parsed, active))
+
+    return set_active
+
+
+def _add_activation_routes(catalog: Catalog, base: str, out: Any, noun: str) -> None:
+    for verb, active in (("deactivate", False), ("activate", True)):
+        router.add_api_route(
+            f"{base}/{{key}}/{verb}",
+            _activation_endpoint(catalog, out, active),
+            methods=["POST"],
+            response_model=out,
+            summary=f"{verb.capitalize()} a {noun} (audit-logged)",
+            operation_id=f"admin_{catalog.noun}_{verb}",
+        )
+
+
+for _catalog in CATALOGS:
+    _add_routes(_catalog)

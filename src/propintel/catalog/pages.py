@@ -1,0 +1,235 @@
+"""Catalog pages for admins: /admin/plans, /admin/bundles, /admin/pricing (token pricing and AI
+cost config on one page). Lists with an "add" form, an edit page per row, deactivation after a
+confirmation page. The forms call the same services as the API, so rules and audit are shared."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+
+from propintel.auth.deps import AdminUser
+from propintel.auth.models import User
+from propintel.catalog import service
+from propintel.catalog.mapping import ACTION_COST_SERVICE
+from propintel.catalog.repository import CatalogRepository
+from propintel.catalog.tables import AI_COSTS, BUNDLES, PLANS, PRICING, Catalog, Column
+from propintel.db.session import DbSession
+from propintel.kit.errors import DomainError
+from propintel.web.security import verify_csrf
+from propintel.web.templating import redirect_with_flash, render
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+
+# Each list page and the catalogs it shows.
+PAGES: dict[str, tuple[Catalog, ...]] = {
+    "/admin/plans": (PLANS,),
+    "/admin/bundles": (BUNDLES,),
+    "/admin/pricing": (PRICING, AI_COSTS),
+}
+PAGE_TITLES = {"/admin/plans": "Plans", "/admin/bundles": "Bundles", "/admin/pricing": "Pricing"}
+
+
+class FormErrors(Exception):
+    """Field messages of a form that did not validate, keyed by column name."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _form_value(column: Column, raw: str) -> Any:
+    """A form string as the API would receive it: empty optional fields are null, features
+    are JSON text."""
+    raw = raw.strip()
+    if not raw and not column.required:
+        return None
+    if column.kind == "features":
+        try:
+            return json.loads(raw or "{}")
+        except ValueError as error:
+            raise FormErrors(
+                {column.name: 'Enter a JSON object, e.g. {"ai_chat": true}.'}
+            ) from error
+    return raw
+
+
+def parse_form(
+    model: type[BaseModel], columns: tuple[Column, ...], form: dict[str, Any]
+) -> BaseModel:
+    data = {column.name: _form_value(column, str(form.get(column.name, ""))) for column in columns}
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        errors: dict[str, str] = {}
+        for item in error.errors():
+            name = str(item["loc"][0]) if item["loc"] else "form"
+            detail = ".".join(str(part) for part in item["loc"][1:])
+            errors.setdefault(name, f"{detail}: {item['msg']}" if detail else item["msg"])
+        raise FormErrors(errors) from error
+
+
+def form_values(catalog: Catalog, row: dict[str, Any]) -> dict[str, str]:
+    """A stored row as the edit form shows it."""
+    values = {}
+    for column in catalog.columns:
+        value = row.get(column.name)
+        if value is None:
+            values[column.name] = ""
+        elif column.kind == "features":
+            values[column.name] = json.dumps(value, indent=1, sort_keys=True)
+        else:
+            values[column.name] = str(value)
+    return values
+
+
+async def _list_context(db: DbSession, page: str, **extra: Any) -> dict[str, Any]:
+    repo = CatalogRepository(db)
+    sections = [(catalog, await repo.rows(catalog)) for catalog in PAGES[page]]
+    return {
+        "title": PAGE_TITLES[page],
+        "page": page,
+        "sections": sections,
+        "mapping": ACTION_COST_SERVICE if page == "/admin/pricing" else None,
+        "errors": {},
+        "values": {},
+        "open_new": None,
+        **extra,
+    }
+
+
+async def _list_page(request: Request, db: DbSession, page: str) -> Response:
+    return render(request, "catalog/list.html", await _list_context(db, page))
+
+
+async def _create(request: Request, admin: User, db: DbSession, catalog: Catalog) -> Response:
+    form = dict(await request.form())
+    try:
+        data = parse_form(catalog.create_model, catalog.columns, form)
+        row = await service.create(CatalogRepository(db), catalog, admin, data)
+    except (FormErrors, DomainError) as error:
+        context = await _list_context(
+            db, catalog.page, errors=_errors_of(error), values=form, open_new=catalog.slug
+        )
+        return render(request, "catalog/list.html", context, status_code=422)
+    message = f"Added {catalog.noun.replace('_', ' ')} {_name(catalog, row)}."
+    return redirect_with_flash(request, catalog.page, message, "success")
+
+
+def _errors_of(error: Exception) -> dict[str, str]:
+    if isinstance(error, FormErrors):
+        return error.errors
+    assert isinstance(error, DomainError)
+    return {error.field or "form": error.message}
+
+
+def _name(catalog: Catalog, row: dict[str, Any]) -> str:
+    return str(row.get(catalog.columns[0].name) or row[catalog.key])
+
+
+async def _edit_page(request: Request, db: DbSession, catalog: Catalog, raw_key: str) -> Response:
+    key = service.parse_key(catalog, raw_key)
+    row = await CatalogRepository(db).row(catalog, key)
+    if row is None:
+        raise service.not_found(catalog)
+    context = {"catalog": catalog, "row": row, "values": form_values(catalog, row), "errors": {}}
+    return render(request, "catalog/edit.html", context)
+
+
+async def _update(
+    request: Request, admin: User, db: DbSession, catalog: Catalog, raw_key: str
+) -> Response:
+    key = service.parse_key(catalog, raw_key)
+    repo = CatalogRepository(db)
+    form = dict(await request.form())
+    try:
+        patch = parse_form(catalog.patch_model, catalog.editable(), form)
+        row = await service.update(repo, catalog, admin, key, patch)
+    except (FormErrors, DomainError) as error:
+        if isinstance(error, DomainError) and error.status_code == 404:
+            raise
+        stored = await repo.row(catalog, key)
+        context = {"catalog": catalog, "row": stored, "values": form, "errors": _errors_of(error)}
+        return render(request, "catalog/edit.html", context, status_code=422)
+    message = f"Saved {catalog.noun.replace('_', ' ')} {_name(catalog, row)}."
+    return redirect_with_flash(request, catalog.page, message, "success")
+
+
+async def _confirm_deactivate(
+    request: Request, db: DbSession, catalog: Catalog, raw_key: str
+) -> Response:
+    key = service.parse_key(catalog, raw_key)
+    row = await CatalogRepository(db).row(catalog, key)
+    if row is None or not catalog.deactivatable:
+        raise service.not_found(catalog)
+    return render(request, "catalog/confirm.html", {"catalog": catalog, "row": row})
+
+
+async def _set_active(
+    request: Request, admin: User, db: DbSession, catalog: Catalog, raw_key: str, active: bool
+) -> Response:
+    key = service.parse_key(catalog, raw_key)
+    try:
+        row = await service.set_active(CatalogRepository(db), catalog, admin, key, active)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return redirect_with_flash(request, catalog.page, error.message, "error")
+    state = "active again" if active else "deactivated: it is no longer offered"
+    message = f"{catalog.noun.capitalize()} {_name(catalog, row)} is {state}."
+    return redirect_with_flash(request, catalog.page, message, "success")
+
+
+def _add_routes(catalog: Catalog) -> None:
+    prefix = catalog.edit_prefix
+
+    async def create(request: Request, admin: AdminUser, db: DbSession) -> Response:
+        return await _create(request, admin, db, catalog)
+
+    async def edit(request: Request, key: str, _admin: AdminUser, db: DbSession) -> Response:
+        return await _edit_page(request, db, catalog, key)
+
+    async def update(request: Request, key: str, admin: AdminUser, db: DbSession) -> Response:
+        return await _update(request, admin, db, catalog, key)
+
+    router.add_api_route(prefix, create, methods=["POST"], name=f"{catalog.slug}_create")
+    router.add_api_route(f"{prefix}/{{key}}", edit, methods=["GET"], name=f"{catalog.slug}_edit")
+    router.add_api_route(
+        f"{prefix}/{{key}}", update, methods=["POST"], name=f"{catalog.slug}_update"
+    )
+    if catalog.deactivatable:
+        _add_activation_routes(catalog)
+
+
+def _add_activation_routes(catalog: Catalog) -> None:
+    prefix = catalog.edit_prefix
+
+    async def confirm(request: Request, key: str, _admin: AdminUser, db: DbSession) -> Response:
+        return await _confirm_deactivate(request, db, catalog, key)
+
+    async def deactivate(request: Request, key: str, admin: AdminUser, db: DbSession) -> Response:
+        return await _set_active(request, admin, db, catalog, key, False)
+
+    async def activate(request: Request, key: str, admin: AdminUser, db: DbSession) -> Response:
+        return await _set_active(request, admin, db, catalog, key, True)
+
+    base = f"{prefix}/{{key}}"
+    router.add_api_route(f"{base}/deactivate", confirm, methods=["GET"])
+    router.add_api_route(f"{base}/deactivate", deactivate, methods=["POST"])
+    router.add_api_route(f"{base}/activate", activate, methods=["POST"])
+
+
+def _add_list_route(page: str) -> None:
+    async def list_page(request: Request, _admin: AdminUser, db: DbSession) -> Response:
+        return await _list_page(request, db, page)
+
+    router.add_api_route(page, list_page, methods=["GET"], name=f"list_{page}")
+
+
+for _page, _catalogs in PAGES.items():
+    _add_list_route(_page)
+    for _catalog in _catalogs:
+        _add_routes(_catalog)

@@ -1,0 +1,163 @@
+"""The four catalog tables, described once so the repository, service, API and pages are shared.
+
+A ``Catalog`` names its table, key, columns, unique column, whether rows are deactivated rather
+than deleted (``is_active``) and whether the table keeps ``updated_at``. Nothing is ever deleted:
+plans and bundles are deactivated (subscriptions and purchases refer to them), pricing rows are
+referenced by ``token_reservations`` and by the code that charges, and AI cost rows are the
+Economics report's markup targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from pydantic import BaseModel
+
+from propintel.auth.models import Plan
+from propintel.catalog import schemas
+
+FieldKind = Literal["slug", "text", "money", "cost", "percent", "tokens", "features", "longtext"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    kind: FieldKind
+    required: bool = True
+    on_create_only: bool = False  # a key chosen at creation, never changed afterwards
+
+
+@dataclass(frozen=True)
+class Catalog:
+    slug: str  # API path segment and audit action prefix
+    noun: str  # "plan": used in messages and audit actions (``plan.update``)
+    title: str
+    table: str
+    key: str
+    key_is_uuid: bool
+    columns: tuple[Column, ...]
+    unique: str | None
+    order_by: str
+    page: str  # the admin page that lists it
+    edit_prefix: str  # an item's edit page is edit_prefix/<key>
+    create_model: type[BaseModel]
+    patch_model: type[BaseModel]
+    out_model: type[BaseModel]
+    deactivatable: bool = False
+    has_updated_at: bool = False
+    renamable_check: bool = False  # plans: tier names cannot be renamed
+
+    @property
+    def stored_columns(self) -> tuple[str, ...]:
+        """What is read back: the key, the columns, and is_active/created_at/updated_at."""
+        extra = ("is_active", "created_at") if self.deactivatable else ()
+        stamp = ("updated_at",) if self.has_updated_at else ()
+        names = [self.key] if self.key_is_uuid else []
+        names += [column.name for column in self.columns]
+        return tuple(dict.fromkeys([*names, *extra, *stamp]))
+
+    def editable(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.columns if not column.on_create_only)
+
+
+PLANS = Catalog(
+    slug="plans",
+    noun="plan",
+    title="Subscription plans",
+    table="subscription_plans",
+    key="plan_id",
+    key_is_uuid=True,
+    columns=(
+        Column("plan_name", "Name", "slug"),
+        Column("monthly_price", "Monthly price (USD)", "money"),
+        Column("yearly_price", "Yearly price (USD)", "money", required=False),
+        Column("base_tokens_monthly", "Tokens per month", "tokens"),
+        Column("features", "Features", "features"),
+        Column("stripe_price_id", "Stripe price id", "text", required=False),
+    ),
+    unique="plan_name",
+    order_by="monthly_price, plan_name",
+    page="/admin/plans",
+    edit_prefix="/admin/plans",
+    create_model=schemas.PlanCreate,
+    patch_model=schemas.PlanPatch,
+    out_model=schemas.PlanOut,
+    deactivatable=True,
+    has_updated_at=True,
+    renamable_check=True,
+)
+
+BUNDLES = Catalog(
+    slug="bundles",
+    noun="bundle",
+    title="Token bundles",
+    table="token_bundles",
+    key="bundle_id",
+    key_is_uuid=True,
+    columns=(
+        Column("bundle_name", "Name", "text"),
+        Column("token_amount", "Tokens", "tokens"),
+        Column("price", "Price (USD)", "money"),
+        Column("stripe_price_id", "Stripe price id", "text", required=False),
+    ),
+    unique=None,
+    order_by="token_amount, price",
+    page="/admin/bundles",
+    edit_prefix="/admin/bundles",
+    create_model=schemas.BundleCreate,
+    patch_model=schemas.BundlePatch,
+    out_model=schemas.BundleOut,
+    deactivatable=True,
+)
+
+PRICING = Catalog(
+    slug="token-pricing",
+    noun="token_pricing",
+    title="Token pricing (tokens per action)",
+    table="token_pricing",
+    key="action_type",
+    key_is_uuid=False,
+    columns=(
+        Column("action_type", "Action", "slug", on_create_only=True),
+        Column("tokens_required", "Tokens per unit", "tokens"),
+        Column("actual_cost_usd", "Provider cost per unit (USD)", "cost"),
+        Column("description", "Description", "longtext", required=False),
+    ),
+    unique="action_type",
+    order_by="action_type",
+    page="/admin/pricing",
+    edit_prefix="/admin/pricing/actions",
+    create_model=schemas.PricingCreate,
+    patch_model=schemas.PricingPatch,
+    out_model=schemas.PricingOut,
+    has_updated_at=True,
+)
+
+AI_COSTS = Catalog(
+    slug="ai-costs",
+    noun="ai_cost",
+    title="AI and provider cost configuration",
+    table="ai_cost_config",
+    key="config_id",
+    key_is_uuid=True,
+    columns=(
+        Column("service_name", "Service", "slug", on_create_only=True),
+        Column("cost_per_unit", "Cost per unit (USD)", "cost"),
+        Column("markup_percentage", "Target markup (%)", "percent"),
+        Column("tokens_per_unit", "Tokens per unit", "tokens"),
+        Column("unit_description", "Unit", "text", required=False),
+    ),
+    unique="service_name",
+    order_by="service_name",
+    page="/admin/pricing",
+    edit_prefix="/admin/pricing/ai-costs",
+    create_model=schemas.AiCostCreate,
+    patch_model=schemas.AiCostPatch,
+    out_model=schemas.AiCostOut,
+    has_updated_at=True,
+)
+
+CATALOGS: Final = (PLANS, BUNDLES, PRICING, AI_COSTS)
+TIER_PLAN_NAMES: Final = frozenset(plan.value for plan in Plan if plan != Plan.NONE)
