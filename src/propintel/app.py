@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from propintel import __version__
 from propintel.admin import endpoints as admin_endpoints
 from propintel.admin import pages as admin_pages
+from propintel.admin import report_pages as admin_report_pages
+from propintel.admin import user_pages as admin_user_pages
 from propintel.auth import endpoints as auth_endpoints
 from propintel.auth import pages as auth_pages
 from propintel.billing import endpoints as billing_endpoints
@@ -60,6 +62,8 @@ def create_app(
         auth_pages.router,
         admin_endpoints.router,
         admin_pages.router,
+        admin_user_pages.router,
+        admin_report_pages.router,
         catalog_endpoints.router,
         catalog_pages.router,
         maintenance_pages.router,

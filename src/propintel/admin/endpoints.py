@@ -1,12 +1,31 @@
-"""Admin API."""
+"""Admin API: summary, users (search, facts, ledger), the audit log and the Economics report."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from datetime import date
+from typing import Annotated
 
-from propintel.admin.schemas import AdminSummaryOut, PoolOut, ScheduledJobOut
+from fastapi import APIRouter, Query
+
+from propintel.admin import audit_log, economics, users
+from propintel.admin.schemas import (
+    AdminSummaryOut,
+    AuditEntryOut,
+    AuditPageOut,
+    EconomicsOut,
+    PoolOut,
+    ScheduledJobOut,
+    UserDetailOut,
+    UserOut,
+    UsersPageOut,
+)
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
+from propintel.tokens import history
+from propintel.tokens import service as token_service
+from propintel.tokens.repository import TokenRepository
+from propintel.tokens.schemas import HistoryEntryOut, HistoryPageOut
 from propintel.web import dashboard
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -31,3 +50,77 @@ async def summary(_admin: AdminUser, db: DbSession) -> AdminSummaryOut:
     ]
     pool = PoolOut(**figures["pool"]) if figures["pool"] else None
     return AdminSummaryOut(user_counts=figures["user_counts"], pool=pool, scheduled_jobs=jobs)
+
+
+@router.get("/users", response_model=UsersPageOut)
+async def list_users(
+    _admin: AdminUser,
+    db: DbSession,
+    filters: Annotated[users.UserFilters, Query()],
+    limit: Annotated[int, Query(ge=1, le=users.MAX_PAGE)] = 50,
+    after: Annotated[str | None, Query(description="next_after of the previous page")] = None,
+) -> UsersPageOut:
+    """Users by email, filtered by part of the email, type, tier and account status."""
+    rows, next_after = await users.search_users(db, filters, limit, after)
+    return UsersPageOut(users=[UserOut.model_validate(row) for row in rows], next_after=next_after)
+
+
+@router.get("/users/{user_id}", response_model=UserDetailOut)
+async def get_user(user_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> UserDetailOut:
+    facts = await users.user_facts(db, user_id)
+    balance = await token_service.balance_summary(TokenRepository(db), user_id)
+    return UserDetailOut.model_validate(
+        {
+            **vars(facts),
+            "held": balance.held,
+            "used_today": balance.used_today,
+            "daily_limit": balance.daily_limit,
+        }
+    )
+
+
+@router.get("/users/{user_id}/ledger", response_model=HistoryPageOut)
+async def user_ledger(
+    user_id: uuid.UUID,
+    _admin: AdminUser,
+    db: DbSession,
+    limit: Annotated[int, Query(ge=1, le=history.MAX_PAGE)] = 50,
+    cursor: str | None = None,
+) -> HistoryPageOut:
+    """One user's purchases, grants, holds, refunds and usage with the running balance."""
+    await users.user_facts(db, user_id)  # 404 for an unknown user
+    entries, next_cursor = await history.history_page(db, user_id, limit, cursor)
+    return HistoryPageOut(
+        entries=[HistoryEntryOut(**vars(entry)) for entry in entries], next_cursor=next_cursor
+    )
+
+
+@router.get("/audit", response_model=AuditPageOut)
+async def list_audit(
+    _admin: AdminUser,
+    db: DbSession,
+    filters: Annotated[audit_log.AuditFilters, Query()],
+    limit: Annotated[int, Query(ge=1, le=audit_log.MAX_PAGE)] = 50,
+    cursor: str | None = None,
+) -> AuditPageOut:
+    """Audit entries newest first; dates are New York days, both inclusive."""
+    entries, next_cursor = await audit_log.audit_page(db, filters, limit, cursor)
+    return AuditPageOut(
+        entries=[AuditEntryOut.model_validate(entry) for entry in entries],
+        next_cursor=next_cursor,
+    )
+
+
+@router.get("/economics", response_model=EconomicsOut)
+async def get_economics(
+    _admin: AdminUser,
+    db: DbSession,
+    period: economics.Period = "day",
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+) -> EconomicsOut:
+    """Tokens sold / granted / consumed and revenue per New York period; cost and realised
+    markup per action; the company pool (definitions: docs/billing-admin.md)."""
+    start, end = economics.resolve_range(period, date_from, date_to)
+    report = await economics.economics(db, period, start, end)
+    return EconomicsOut.model_validate(report)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class PoolOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     total_tokens: int | None
     tokens_purchased: int | None
     tokens_consumed: int | None
     updated_at: datetime | None
+    cost_per_token: Decimal | None = None
 
 
 class ScheduledJobOut(BaseModel):
@@ -30,3 +35,96 @@ class AdminSummaryOut(BaseModel):
     user_counts: dict[str, int]
     pool: PoolOut | None
     scheduled_jobs: list[ScheduledJobOut]
+
+
+class _FromRow(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class UserOut(_FromRow):
+    user_id: uuid.UUID
+    email: str
+    user_type: str
+    subscription_tier: str | None
+    subscription_status: str | None
+    token_balance: int
+    created_at: datetime | None
+    last_login: datetime | None
+    suspended_at: datetime | None
+
+
+class UsersPageOut(BaseModel):
+    users: list[UserOut]
+    next_after: str | None = Field(description="Pass as `after` for the next page; null: last.")
+
+
+class UserDetailOut(UserOut):
+    stripe_customer_id: str | None
+    business_name: str | None
+    held: int
+    used_today: int
+    daily_limit: int | None
+
+
+class FieldChangeOut(_FromRow):
+    field: str
+    before: str
+    after: str
+
+
+class AuditEntryOut(_FromRow):
+    log_id: uuid.UUID
+    timestamp: datetime
+    admin_user_id: uuid.UUID | None
+    admin_email: str | None
+    action: str | None
+    target_entity: str | None
+    target_id: uuid.UUID | None
+    target_key: str | None
+    changes: dict[str, Any] | None
+    fields: list[FieldChangeOut]
+
+
+class AuditPageOut(BaseModel):
+    entries: list[AuditEntryOut]
+    next_cursor: str | None
+
+
+class PeriodFiguresOut(_FromRow):
+    start: date
+    sold: int
+    plan_allowance: int
+    granted: int
+    deducted: int
+    consumed: int
+    refunded: int
+    bundle_revenue: Decimal
+    plan_revenue: Decimal
+    revenue: Decimal
+
+
+class ActionFiguresOut(_FromRow):
+    action_type: str | None
+    charges: int
+    tokens_used: int
+    tokens_billed: int
+    provider_cost: Decimal
+    cost_per_charge: Decimal
+    service: str | None
+    service_cost_per_unit: Decimal | None
+    target_markup: Decimal | None
+    revenue: Decimal | None
+    realised_markup: Decimal | None
+    below_target: bool
+
+
+class EconomicsOut(_FromRow):
+    period: str
+    date_from: date
+    date_to: date
+    periods: list[PeriodFiguresOut]
+    totals: PeriodFiguresOut
+    price_per_token: Decimal | None
+    price_source: str | None
+    actions: list[ActionFiguresOut]
+    pool: PoolOut | None

@@ -1,0 +1,114 @@
+"""The audit log: filters (admin, action, entity, New York dates), keyset pages, readable
+before/after on the page."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.auth.models import User, UserType
+from tests.catalog.helpers import admin_headers
+from tests.factories import log_in_browser, make_user
+
+
+async def _log(
+    db: AsyncSession, admin: User, action: str, entity: str, at: str, changes: dict[str, object]
+) -> None:
+    await db.execute(
+        text(
+            "INSERT INTO admin_audit_logs (admin_user_id, action, target_entity, target_id, "
+            "changes, timestamp) VALUES (:a, :action, :entity, :target, CAST(:changes AS jsonb), "
+            ":at)"
+        ),
+        {
+            "a": admin.user_id,
+            "action": action,
+            "entity": entity,
+            "target": uuid.uuid4(),
+            "changes": json.dumps(changes),
+            "at": datetime.fromisoformat(at),
+        },
+    )
+
+
+async def test_filters_and_pages(db: AsyncSession, client: httpx.AsyncClient) -> None:
+    me, headers = await admin_headers(db, client)
+    other = await make_user(db, UserType.ADMIN)
+    price = {"before": {"price": "10.00"}, "after": {"price": "12.00"}}
+    await _log(db, me, "bundle.update", "token_bundles", "2026-03-01 23:59:59", price)
+    await _log(db, me, "plan.update", "subscription_plans", "2026-03-02 00:00:00", price)
+    await _log(db, other, "bundle.update", "token_bundles", "2026-03-03 12:00:00", price)
+
+    async def actions(**params: object) -> list[tuple[str, str]]:
+        response = await client.get("/api/v1/admin/audit", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        return [(e["action"], e["timestamp"][:10]) for e in response.json()["entries"]]
+
+    assert await actions() == [
+        ("bundle.update", "2026-03-03"),
+        ("plan.update", "2026-03-02"),
+        ("bundle.update", "2026-03-01"),
+    ]
+    assert await actions(admin_user_id=str(me.user_id)) == [
+        ("plan.update", "2026-03-02"),
+        ("bundle.update", "2026-03-01"),
+    ]
+    assert await actions(action="bundle.update", entity="token_bundles") == [
+        ("bundle.update", "2026-03-03"),
+        ("bundle.update", "2026-03-01"),
+    ]
+    # whole New York days, both ends included: 23:59:59 on the 1st is in, midnight of the 2nd out
+    assert await actions(date_from="2026-03-01", date_to="2026-03-01") == [
+        ("bundle.update", "2026-03-01")
+    ]
+    assert await actions(date_from="2026-03-02") == [
+        ("bundle.update", "2026-03-03"),
+        ("plan.update", "2026-03-02"),
+    ]
+    backwards = await client.get(
+        "/api/v1/admin/audit",
+        params={"date_from": "2026-03-02", "date_to": "2026-03-01"},
+        headers=headers,
+    )
+    assert backwards.status_code == 422 and backwards.json()["field"] == "date_to"
+
+    first = (await client.get("/api/v1/admin/audit", params={"limit": 2}, headers=headers)).json()
+    assert len(first["entries"]) == 2 and first["next_cursor"]
+    rest = await client.get(
+        "/api/v1/admin/audit", params={"limit": 2, "cursor": first["next_cursor"]}, headers=headers
+    )
+    assert [e["timestamp"][:10] for e in rest.json()["entries"]] == ["2026-03-01"]
+    assert rest.json()["next_cursor"] is None
+    assert rest.json()["entries"][0]["fields"] == [
+        {"field": "price", "before": "10.00", "after": "12.00"}
+    ]
+
+
+async def test_page_shows_changes_readably_and_filters(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    admin = await make_user(db, UserType.ADMIN)
+    await log_in_browser(client, admin)
+    csrf = client.cookies.get("propintel_csrf")
+    await client.post(
+        "/admin/plans",
+        data={
+            "csrf_token": csrf,
+            "plan_name": "starter",
+            "monthly_price": "19",
+            "base_tokens_monthly": "1000",
+            "features": '{"ai_chat": true}',
+        },
+    )
+    page = await client.get("/admin/audit", params={"action": "plan.create"})
+    assert page.status_code == 200
+    assert "<td>monthly_price</td><td>—</td><td>19.00</td>" in page.text
+    assert "<td>features</td><td>—</td><td>{&#34;ai_chat&#34;: true}</td>" in page.text
+    assert admin.email in page.text
+    empty = await client.get("/admin/audit", params={"action": "nothing.here"})
+    assert "No audit entry matches" in empty.text
