@@ -38,12 +38,24 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(server_url: str, template_url: str) -> Iterator[str]:
-    """The app served by uvicorn on a free port with a worker, on its own committed database."""
+def live_database(server_url: str, template_url: str) -> Iterator[str]:
+    """The live server's own database (tests may create accounts or rows in it)."""
     name = f"propintel_e2e_{os.getpid()}"
-    database = fresh_database(server_url, template_url, name)
+    yield fresh_database(server_url, template_url, name)
+    migrate.drop_database(server_url, name)
+
+
+def run_cli(database: str, *args: str) -> None:
+    """Run ``propintel …`` against ``database`` (e.g. ``users create`` for an admin)."""
+    env = {**os.environ, "PROPINTEL_DATABASE_URL": database}
+    subprocess.run([sys.executable, "-m", "propintel", *args], env=env, check=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: str) -> Iterator[str]:
+    """The app served by uvicorn on a free port with a worker, on its own committed database."""
     port = _free_port()
-    env = {**os.environ, "PROPINTEL_DATABASE_URL": database, "PORT": str(port)}
+    env = {**os.environ, "PROPINTEL_DATABASE_URL": live_database, "PORT": str(port)}
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "live-server.log").open("w")
     # The server and a worker (webhook events, auto-recharges and other jobs run there).
@@ -66,7 +78,6 @@ def live_server(server_url: str, template_url: str) -> Iterator[str]:
         for process in processes:
             process.wait(timeout=15)
         log.close()
-        migrate.drop_database(server_url, name)
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
