@@ -25,6 +25,7 @@ from propintel.catalog import pages as catalog_pages
 from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
+from propintel.leads import endpoints as leads_endpoints
 from propintel.maintenance import pages as maintenance_pages
 from propintel.scoring import endpoints as scoring_endpoints
 from propintel.scoring import pages as scoring_pages
@@ -73,6 +74,7 @@ def create_app(
         tokens_pages.router,
         billing_endpoints.router,
         billing_pages.router,
+        leads_endpoints.router,
         pages.router,
     )
     for router in routers:

@@ -1,0 +1,1 @@
+"""Saved leads and their pipeline; saved searches and their alerts."""

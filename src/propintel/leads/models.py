@@ -1,0 +1,132 @@
+"""ORM models of ``saved_leads`` and ``saved_searches`` (spec section 5) and a lead's history
+(``lead_events``, revision 0010). The pipeline's statuses and their legal moves live here too."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from propintel.db.base import Base
+
+
+class LeadStatus(enum.StrEnum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    QUALIFIED = "qualified"
+    APPOINTMENT = "appointment"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    def allowed_moves(self) -> tuple[LeadStatus, ...]:
+        """Where a lead in this status may go: one step forward or back along the pipeline,
+        any open lead to lost, a lost lead reopened as new. Won is final."""
+        return _MOVES[self]
+
+
+PIPELINE = (
+    LeadStatus.NEW,
+    LeadStatus.CONTACTED,
+    LeadStatus.QUALIFIED,
+    LeadStatus.APPOINTMENT,
+    LeadStatus.WON,
+)
+_MOVES: dict[LeadStatus, tuple[LeadStatus, ...]] = {
+    LeadStatus.NEW: (LeadStatus.CONTACTED, LeadStatus.LOST),
+    LeadStatus.CONTACTED: (LeadStatus.QUALIFIED, LeadStatus.NEW, LeadStatus.LOST),
+    LeadStatus.QUALIFIED: (LeadStatus.APPOINTMENT, LeadStatus.CONTACTED, LeadStatus.LOST),
+    LeadStatus.APPOINTMENT: (LeadStatus.WON, LeadStatus.QUALIFIED, LeadStatus.LOST),
+    LeadStatus.WON: (),
+    LeadStatus.LOST: (LeadStatus.NEW,),
+}
+
+
+class LeadSource(enum.StrEnum):
+    """The intent a lead was saved for; its ``lead_score`` is the property's score for it."""
+
+    NEW_HOMEOWNER = "new_homeowner"
+    DISTRESSED = "distressed"
+    FSBO = "fsbo"
+
+
+class EventKind(enum.StrEnum):
+    NOTE = "note"
+    CONTACT = "contact"
+    STATUS = "status"
+
+
+class ContactChannel(enum.StrEnum):
+    CALL = "call"
+    EMAIL = "email"
+    SMS = "sms"
+    IN_PERSON = "in_person"
+    MAIL = "mail"
+    OTHER = "other"
+
+
+class AlertFrequency(enum.StrEnum):
+    NONE = "none"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class SavedLead(Base):
+    __tablename__ = "saved_leads"
+
+    lead_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"))
+    # properties has no ORM model (it is read and written with SQL): a plain column here.
+    property_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    lead_source: Mapped[str | None] = mapped_column(String(50))
+    lead_score: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(50), server_default=text("'new'"))
+    notes: Mapped[str | None] = mapped_column(Text)
+    contact_attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    last_contact_date: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class LeadEvent(Base):
+    __tablename__ = "lead_events"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    # Insertion order: events written in one transaction share created_at.
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True))
+    lead_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("saved_leads.lead_id", ondelete="CASCADE")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(50))
+    to_status: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class SavedSearch(Base):
+    __tablename__ = "saved_searches"
+
+    search_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"))
+    search_name: Mapped[str | None] = mapped_column(String(255))
+    search_criteria: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    alert_frequency: Mapped[str | None] = mapped_column(String(20))
+    last_run_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))

@@ -1,0 +1,181 @@
+"""Every query of saved leads, always scoped by the owner's ``user_id``: another subscriber's lead
+is simply not found."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, column, func, select, table, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.leads.models import LeadEvent, LeadSource, SavedLead
+
+# The property facts a lead shows (its page, its card, its table row).
+_FACTS = text(
+    """
+    SELECT property_id, full_address, street_address, city, zip_code, folio_number,
+           property_type, bedrooms, bathrooms, square_feet, lot_size_sqft, year_built, pool,
+           owner_name, mailing_address, out_of_state_owner, market_value, assessed_value,
+           last_sale_price, last_sale_date, estimated_equity, mortgage_balance,
+           distressed_score, new_homeowner_score, is_new_homeowner, days_since_sale,
+           intent_breakdown, has_tax_lien, has_code_violation, is_pre_foreclosure,
+           is_foreclosure, is_vacant, is_probate, is_divorce, is_heirship, data_quality_score
+    FROM properties WHERE property_id = :property_id
+    """
+)
+
+# lead_score at save time: the property's score for the intent the lead is saved for. A stale
+# FSBO listing is a distressed indicator (old_listing), so FSBO leads carry the distressed score.
+SCORE_COLUMN = {
+    LeadSource.NEW_HOMEOWNER: "COALESCE(new_homeowner_score, 0)",
+    LeadSource.DISTRESSED: "COALESCE(distressed_score, 0)",
+    LeadSource.FSBO: "COALESCE(distressed_score, 0)",
+}
+
+
+_properties = table("properties", column("property_id"), column("full_address"), column("zip_code"))
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    status: str | None = None
+    lead_source: str | None = None
+    min_score: int | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """A lead with the address and zip of its property, for lists and cards."""
+
+    lead: SavedLead
+    full_address: str
+    zip_code: str | None
+
+
+class LeadRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def score_for(self, property_id: uuid.UUID, source: LeadSource) -> int | None:
+        """The property's score for ``source``, or None when the property does not exist."""
+        sql = f"SELECT {SCORE_COLUMN[source]} FROM properties WHERE property_id = :property_id"
+        row = (await self.session.execute(text(sql), {"property_id": property_id})).first()
+        return None if row is None else int(row[0])
+
+    async def insert_once(
+        self, user_id: uuid.UUID, property_id: uuid.UUID, source: LeadSource, score: int
+    ) -> uuid.UUID | None:
+        """The new lead's id, or None when this user already has a lead for the property."""
+        statement = (
+            insert(SavedLead)
+            .values(user_id=user_id, property_id=property_id, lead_source=source, lead_score=score)
+            .on_conflict_do_nothing(index_elements=["user_id", "property_id"])
+            .returning(SavedLead.lead_id)
+        )
+        lead_id: uuid.UUID | None = await self.session.scalar(statement)
+        return lead_id
+
+    async def get_for_user(
+        self, lead_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
+    ) -> SavedLead | None:
+        statement = select(SavedLead).where(
+            SavedLead.lead_id == lead_id, SavedLead.user_id == user_id
+        )
+        if lock:
+            statement = statement.with_for_update()
+        lead: SavedLead | None = await self.session.scalar(
+            statement.execution_options(populate_existing=True)
+        )
+        return lead
+
+    async def get_by_property(self, user_id: uuid.UUID, property_id: uuid.UUID) -> SavedLead | None:
+        statement = select(SavedLead).where(
+            SavedLead.user_id == user_id, SavedLead.property_id == property_id
+        )
+        lead: SavedLead | None = await self.session.scalar(statement)
+        return lead
+
+    def _listing(self, user_id: uuid.UUID, filters: LeadFilters) -> Select[Any]:
+        statement = (
+            select(SavedLead, _properties.c.full_address, _properties.c.zip_code)
+            .join(_properties, _properties.c.property_id == SavedLead.property_id)
+            .where(SavedLead.user_id == user_id)
+        )
+        if filters.status:
+            statement = statement.where(SavedLead.status == filters.status)
+        if filters.lead_source:
+            statement = statement.where(SavedLead.lead_source == filters.lead_source)
+        if filters.min_score is not None:
+            statement = statement.where(SavedLead.lead_score >= filters.min_score)
+        if filters.address:
+            pattern = f"%{_escape_like(filters.address)}%"
+            statement = statement.where(_properties.c.full_address.ilike(pattern, escape="\\"))
+        return statement
+
+    async def list_for_user(
+        self, user_id: uuid.UUID, filters: LeadFilters, *, limit: int, offset: int
+    ) -> tuple[list[LeadRow], int]:
+        """One page of the user's leads, most recently updated first, and the total count."""
+        listing = self._listing(user_id, filters)
+        total = await self.session.scalar(select(func.count()).select_from(listing.subquery()))
+        rows = await self.session.execute(
+            listing.order_by(SavedLead.updated_at.desc(), SavedLead.lead_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [LeadRow(row[0], row[1], row[2]) for row in rows], int(total or 0)
+
+    async def count_by_status(self, user_id: uuid.UUID) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(SavedLead.status, func.count())
+            .where(SavedLead.user_id == user_id)
+            .group_by(SavedLead.status)
+        )
+        return {str(status): int(count) for status, count in rows.tuples()}
+
+    async def property_facts(self, property_id: uuid.UUID) -> dict[str, Any] | None:
+        row = (await self.session.execute(_FACTS, {"property_id": property_id})).mappings().first()
+        return dict(row) if row else None
+
+    async def add_event(
+        self, lead: SavedLead, kind: str, now: datetime, **values: Any
+    ) -> LeadEvent:
+        event = LeadEvent(lead_id=lead.lead_id, user_id=lead.user_id, kind=kind, created_at=now)
+        for name, value in values.items():
+            setattr(event, name, value)
+        self.session.add(event)
+        await self.session.flush()
+        return event
+
+    async def events(self, lead_id: uuid.UUID, user_id: uuid.UUID) -> list[LeadEvent]:
+        """The lead's history, newest first (scoped by owner like everything else)."""
+        rows = await self.session.scalars(
+            select(LeadEvent)
+            .where(LeadEvent.lead_id == lead_id, LeadEvent.user_id == user_id)
+            .order_by(LeadEvent.seq.desc())
+        )
+        return list(rows)
+
+    async def has_outreach(self, lead_id: uuid.UUID) -> bool:
+        """Whether calls or emails are logged against the lead (their rows keep it alive)."""
+        found = await self.session.scalar(
+            text(
+                "SELECT EXISTS (SELECT 1 FROM ai_voice_call_logs WHERE lead_id = :id) "
+                "OR EXISTS (SELECT 1 FROM email_workflow_logs WHERE lead_id = :id)"
+            ),
+            {"id": lead_id},
+        )
+        return bool(found)
+
+    async def delete(self, lead: SavedLead) -> None:
+        await self.session.delete(lead)
+        await self.session.flush()
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

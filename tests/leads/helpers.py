@@ -1,0 +1,23 @@
+"""Builders for lead tests: a scored property in one line."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.scoring.helpers import make_property
+
+
+async def scored_property(
+    db: AsyncSession, *, distressed: int = 0, new_homeowner: int | None = None, **columns: Any
+) -> uuid.UUID:
+    """A property with the given scores (as a refresh would have written them)."""
+    return await make_property(
+        db,
+        distressed_score=distressed,
+        new_homeowner_score=new_homeowner,
+        is_new_homeowner=new_homeowner is not None,
+        **columns,
+    )
