@@ -26,6 +26,7 @@ from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
 from propintel.leads import endpoints as leads_endpoints
+from propintel.leads import pages as leads_pages
 from propintel.maintenance import pages as maintenance_pages
 from propintel.scoring import endpoints as scoring_endpoints
 from propintel.scoring import pages as scoring_pages
@@ -75,6 +76,7 @@ def create_app(
         billing_endpoints.router,
         billing_pages.router,
         leads_endpoints.router,
+        leads_pages.router,
         pages.router,
     )
     for router in routers:

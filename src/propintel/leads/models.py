@@ -33,6 +33,20 @@ class LeadStatus(enum.StrEnum):
         return _MOVES[self]
 
 
+def move_label(current: str, target: LeadStatus) -> str:
+    """The button text of a move: "Mark lost", "Reopen", or an arrow along the pipeline."""
+    if target == LeadStatus.LOST:
+        return "Mark lost"
+    if current == LeadStatus.LOST:
+        return "Reopen"
+    forward = PIPELINE.index(target) > PIPELINE.index(LeadStatus(current))
+    return f"{target.label} →" if forward else f"← {target.label}"
+
+
+def lead_moves(status: str) -> tuple[LeadStatus, ...]:
+    return LeadStatus(status).allowed_moves()
+
+
 PIPELINE = (
     LeadStatus.NEW,
     LeadStatus.CONTACTED,

@@ -1,0 +1,163 @@
+"""Lead pages: save from a form, the board and its moves, the table's filters, the lead page's
+forms, deletion with confirmation; CSRF on every form; another subscriber's lead is a 404."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.factories import log_in_browser, make_subscriber
+from tests.leads.helpers import scored_property
+
+
+def _csrf(client: httpx.AsyncClient) -> str:
+    return str(client.cookies.get("propintel_csrf"))
+
+
+async def _save(client: httpx.AsyncClient, prop: uuid.UUID, source: str = "distressed") -> str:
+    """Save through the page form; returns the lead page's path."""
+    saved = await client.post(
+        "/leads",
+        data={"property_id": str(prop), "lead_source": source, "csrf_token": _csrf(client)},
+    )
+    assert saved.status_code == 303, saved.text
+    return saved.headers["location"]
+
+
+async def test_save_form_creates_once_and_board_shows_the_lead(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    user = await make_subscriber(db)
+    prop = await scored_property(db, distressed=45, full_address="7 CORAL WAY, MIAMI, FL 33145")
+    await log_in_browser(client, user)
+
+    empty = await client.get("/leads")
+    first = await _save(client, prop)
+    second = await _save(client, prop)
+    board = await client.get("/leads")
+    no_csrf = await client.post("/leads", data={"property_id": str(prop), "lead_source": "fsbo"})
+
+    assert "No saved leads yet" in empty.text
+    assert first == second and re.fullmatch(r"/leads/[0-9a-f-]{36}", first)
+    assert board.status_code == 200
+    assert 'data-testid="column-new"' in board.text and "7 CORAL WAY" in board.text
+    assert "Contacted →" in board.text and "Mark lost" in board.text
+    assert no_csrf.status_code == 403
+    count = await db.scalar(text("SELECT count(*) FROM saved_leads WHERE user_id = :u"),
+                            {"u": user.user_id})  # fmt: skip
+    assert count == 1
+
+
+async def test_moves_from_the_board_and_illegal_moves_flash_an_error(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    user = await make_subscriber(db)
+    await log_in_browser(client, user)
+    lead_path = await _save(client, await scored_property(db, distressed=10))
+
+    moved = await client.post(
+        f"{lead_path}/status",
+        data={"status": "contacted", "return_to": "board", "csrf_token": _csrf(client)},
+    )
+    illegal = await client.post(
+        f"{lead_path}/status",
+        data={"status": "won", "return_to": "elsewhere", "csrf_token": _csrf(client)},
+    )
+    page = await client.get(illegal.headers["location"])
+
+    assert (moved.status_code, moved.headers["location"]) == (303, "/leads")
+    assert (illegal.status_code, illegal.headers["location"]) == (303, lead_path)
+    assert "A contacted lead cannot move to won" in page.text
+    assert 'data-testid="lead-status">contacted<' in page.text
+
+
+async def test_lead_page_notes_contacts_and_field_errors(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    user = await make_subscriber(db)
+    await log_in_browser(client, user)
+    lead_path = await _save(client, await scored_property(db, distressed=10, owner_name="ROE R"))
+    csrf = _csrf(client)
+
+    contact = await client.post(
+        f"{lead_path}/contacts",
+        data={"channel": "call", "body": "Left a voicemail", "csrf_token": csrf},
+    )
+    note = await client.post(
+        f"{lead_path}/notes", data={"body": "Call after 5pm", "csrf_token": csrf}
+    )
+    blank = await client.post(f"{lead_path}/notes", data={"body": "  ", "csrf_token": csrf})
+    bad_channel = await client.post(
+        f"{lead_path}/contacts", data={"channel": "pigeon", "csrf_token": csrf}
+    )
+    page = await client.get(lead_path)
+
+    assert (contact.status_code, note.status_code) == (303, 303)
+    assert blank.status_code == 422 and 'data-testid="error-body"' in blank.text
+    assert bad_channel.status_code == 422 and 'data-testid="error-channel"' in bad_channel.text
+    assert "Contact by call: Left a voicemail" in page.text
+    assert "Note: Call after 5pm" in page.text
+    assert "Moved from new to <strong>contacted</strong>" in page.text
+    assert "ROE R" in page.text and "Next actions" in page.text
+
+
+async def test_table_filters_and_paginates(db: AsyncSession, client: httpx.AsyncClient) -> None:
+    user = await make_subscriber(db)
+    await log_in_browser(client, user)
+    for number in range(27):
+        prop = await scored_property(
+            db, distressed=number, full_address=f"{number} BAY RD, MIAMI, FL 33139"
+        )
+        await _save(client, prop)
+
+    first = await client.get("/leads/table")
+    second = await client.get("/leads/table?page=2")
+    filtered = await client.get("/leads/table?min_score=25&address=bay&status=nonsense")
+    none = await client.get("/leads/table?status=won")
+
+    assert first.text.count("BAY RD") == 25 and "Page 1 of 2" in first.text
+    assert second.text.count("BAY RD") == 2
+    assert filtered.text.count("BAY RD") == 2 and "2 leads" in filtered.text
+    assert "No leads match" in none.text and "clear the filters" in none.text
+
+
+async def test_delete_asks_for_confirmation_first(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    user = await make_subscriber(db)
+    await log_in_browser(client, user)
+    lead_path = await _save(client, await scored_property(db))
+
+    confirm = await client.get(f"{lead_path}/delete")
+    still_there = await client.get(lead_path)
+    deleted = await client.post(f"{lead_path}/delete", data={"csrf_token": _csrf(client)})
+
+    assert "Delete this lead?" in confirm.text and still_there.status_code == 200
+    assert (deleted.status_code, deleted.headers["location"]) == (303, "/leads")
+    assert (await client.get(lead_path)).status_code == 404
+
+
+async def test_another_subscribers_lead_pages_are_404(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    alice = await make_subscriber(db)
+    bob = await make_subscriber(db)
+    await log_in_browser(client, alice)
+    lead_path = await _save(client, await scored_property(db))
+    client.cookies.clear()
+    await log_in_browser(client, bob)
+    csrf = _csrf(client)
+
+    answers = [
+        await client.get(lead_path),
+        await client.get(f"{lead_path}/delete"),
+        await client.post(f"{lead_path}/status", data={"status": "lost", "csrf_token": csrf}),
+        await client.post(f"{lead_path}/notes", data={"body": "x", "csrf_token": csrf}),
+        await client.post(f"{lead_path}/contacts", data={"channel": "sms", "csrf_token": csrf}),
+        await client.post(f"{lead_path}/delete", data={"csrf_token": csrf}),
+    ]
+    assert [answer.status_code for answer in answers] == [404] * 6
