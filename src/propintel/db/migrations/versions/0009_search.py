@@ -1,0 +1,55 @@
+"""Search: the indexes lead search walks in order, and the log of CSV exports.
+
+Revision ID: 0009
+Revises: 0006
+Create Date: 2026-12-02
+"""
+
+from propintel.db.sqlfiles import run_sql_script
+
+revision = "0009"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+# Each search orders by (score, property_id) for keyset pages. The expressions are exactly those of
+# search/repository.py (NEW_HOMEOWNER_SCORE, DISTRESSED_SCORE, BEST_SCORE): a (zip, score, id)
+# index answers "this ZIP, best first" by reading only the rows it returns; a (score, id) index
+# does the same without a ZIP. Partial on the intent's own condition, so each stays small.
+UPGRADE = """
+CREATE INDEX idx_properties_search_new_homeowner ON properties
+  ((COALESCE(new_homeowner_score, 0)), property_id) WHERE is_new_homeowner;
+CREATE INDEX idx_properties_search_new_homeowner_zip ON properties
+  (zip_code, (COALESCE(new_homeowner_score, 0)), property_id) WHERE is_new_homeowner;
+CREATE INDEX idx_properties_search_distressed ON properties
+  ((COALESCE(distressed_score, 0)), property_id) WHERE distressed_score > 0;
+CREATE INDEX idx_properties_search_distressed_zip ON properties
+  (zip_code, (COALESCE(distressed_score, 0)), property_id) WHERE distressed_score > 0;
+
+CREATE TABLE search_exports (
+  export_id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
+  user_id UUID NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+  criteria JSONB NOT NULL,
+  max_rows INTEGER NOT NULL CHECK (max_rows > 0),
+  row_count INTEGER CHECK (row_count >= 0),
+  created_at TIMESTAMP NOT NULL DEFAULT NOW(),
+  finished_at TIMESTAMP
+);
+CREATE INDEX idx_search_exports_user_created ON search_exports (user_id, created_at DESC);
+"""
+
+DOWNGRADE = """
+DROP TABLE IF EXISTS search_exports;
+DROP INDEX IF EXISTS idx_properties_search_distressed_zip;
+DROP INDEX IF EXISTS idx_properties_search_distressed;
+DROP INDEX IF EXISTS idx_properties_search_new_homeowner_zip;
+DROP INDEX IF EXISTS idx_properties_search_new_homeowner;
+"""
+
+
+def upgrade() -> None:
+    run_sql_script(UPGRADE)
+
+
+def downgrade() -> None:
+    run_sql_script(DOWNGRADE)

@@ -1,0 +1,329 @@
+"""What a search asks for: one pydantic model for ``GET /api/v1/properties`` (query string),
+``POST /api/v1/properties/search`` (JSON), the search page and saved searches (stored as JSON in
+``saved_searches.search_criteria``), plus the opaque keyset cursor of a page of results.
+
+Cross-field rules live in field validators of the later field (``radius_m`` after ``near``,
+``sort`` after ``near``, ``max_value`` after ``min_value``), so every error names its field.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, get_args
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+)
+
+from propintel.ingest.landuse import RESIDENTIAL_TYPES
+from propintel.ingest.normalize import OwnerType
+from propintel.kit.errors import Invalid
+
+MAX_RADIUS_M = 50_000
+DEFAULT_RADIUS_M = 5_000
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+MAX_LIST_ITEMS = 50
+MAX_POLYGON_VERTICES = 1_000
+OWNER_TYPES: tuple[str, ...] = get_args(OwnerType)
+PROPERTY_TYPES: frozenset[str] = frozenset(
+    {
+        *RESIDENTIAL_TYPES.values(),
+        "vacant_commercial",
+        "vacant_industrial",
+        "commercial",
+        "industrial",
+        "agricultural",
+        "institutional",
+        "government",
+        "miscellaneous",
+    }
+)
+ZIP_PATTERN = re.compile(r"^\d{5}$")
+INDICATOR_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+
+
+class Intent(enum.StrEnum):
+    NEW_HOMEOWNER = "new_homeowner"
+    DISTRESSED = "distressed"
+    FSBO = "fsbo"
+
+
+class SortKey(enum.StrEnum):
+    SCORE = "score"
+    SALE_DATE = "sale_date"
+    DISTANCE = "distance"
+    VALUE = "value"
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+    def __str__(self) -> str:
+        return f"{self.lat:.6f},{self.lon:.6f}"
+
+
+def _parse_point(value: Any) -> Any:
+    """``"lat,lon"`` (query string, saved JSON) or ``{"lat": …, "lon": …}`` → Point."""
+    if isinstance(value, Point) or value is None:
+        return value
+    if isinstance(value, dict):
+        lat, lon = value.get("lat"), value.get("lon")
+    elif isinstance(value, str) and value.count(",") == 1:
+        lat, lon = (part.strip() for part in value.split(","))
+    else:
+        raise ValueError("must be 'lat,lon' (e.g. '25.7617,-80.1918')")
+    try:
+        point = Point(float(lat), float(lon))  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise ValueError("must be 'lat,lon' with two numbers") from error
+    if not (-90 <= point.lat <= 90 and -180 <= point.lon <= 180):
+        raise ValueError("latitude must be within ±90 and longitude within ±180")
+    return point
+
+
+LatLon = Annotated[Point, BeforeValidator(_parse_point), PlainSerializer(str, return_type=str)]
+Position = tuple[float, float]
+
+
+class GeoJsonPolygon(BaseModel):
+    """A GeoJSON Polygon (RFC 7946: [lon, lat] positions, closed rings). Self-intersection is
+    checked by the database (``ST_IsValid``) before searching."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str
+    coordinates: list[list[Position]] = Field(min_length=1, max_length=20)
+
+    @field_validator("type")
+    @classmethod
+    def _is_polygon(cls, value: str) -> str:
+        if value != "Polygon":
+            raise ValueError("must be 'Polygon' (a GeoJSON Polygon geometry)")
+        return value
+
+    @field_validator("coordinates")
+    @classmethod
+    def _rings(cls, rings: list[list[Position]]) -> list[list[Position]]:
+        if sum(len(ring) for ring in rings) > MAX_POLYGON_VERTICES:
+            raise ValueError(f"at most {MAX_POLYGON_VERTICES} positions")
+        for ring in rings:
+            if len(ring) < 4:
+                raise ValueError("each ring needs at least 4 positions (a closed triangle)")
+            if ring[0] != ring[-1]:
+                raise ValueError("each ring must be closed (last position = first)")
+            for lon, lat in ring:
+                if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                    raise ValueError("positions are [longitude, latitude] within ±180/±90")
+        return rings
+
+
+class SearchCriteria(BaseModel):
+    """The filters and order of a search. Stored as is by saved searches
+    (``model_dump(mode="json", exclude_defaults=True)``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intent: Intent | None = Field(
+        default=None, description="new_homeowner | distressed | fsbo; unset: all your plan allows"
+    )
+    zip: list[str] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
+    city: str | None = Field(default=None, min_length=1, max_length=100)
+    property_type: list[str] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
+    near: LatLon | None = Field(default=None, description="'lat,lon': centre of a radius search")
+    radius_m: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_RADIUS_M,
+        description=f"metres around near (default {DEFAULT_RADIUS_M:,}, at most {MAX_RADIUS_M:,})",
+        validate_default=True,
+    )
+    polygon: GeoJsonPolygon | None = Field(
+        default=None, description="GeoJSON Polygon (POST only): draw-on-map search"
+    )
+    min_score: int | None = Field(default=None, ge=0, le=10_000)
+    indicator: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="intent_indicators names; every one must be detected",
+    )
+    sold_within_days: int | None = Field(default=None, ge=1, le=36_500)
+    min_years_owned: int | None = Field(
+        default=None, ge=1, le=100, description="last arm's-length sale at least this long ago"
+    )
+    pool: bool | None = None
+    min_beds: int | None = Field(default=None, ge=0, le=50)
+    min_baths: float | None = Field(default=None, ge=0, le=50)
+    min_value: int | None = Field(default=None, ge=0)
+    max_value: int | None = Field(default=None, ge=0, validate_default=True)
+    min_equity_pct: float | None = Field(default=None, ge=-1000, le=100)
+    owner_type: str | None = None
+    out_of_state: bool | None = None
+    sort: SortKey = Field(default=SortKey.SCORE, validate_default=True)
+
+    @field_validator("zip")
+    @classmethod
+    def _zips(cls, values: list[str]) -> list[str]:
+        return _checked(values, lambda value: bool(ZIP_PATTERN.match(value)), "a 5-digit ZIP code")
+
+    @field_validator("zip", "property_type", "indicator", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("property_type")
+    @classmethod
+    def _property_types(cls, values: list[str]) -> list[str]:
+        return _checked(
+            values,
+            PROPERTY_TYPES.__contains__,
+            f"a known property type (one of: {', '.join(sorted(PROPERTY_TYPES))})",
+        )
+
+    @field_validator("indicator")
+    @classmethod
+    def _indicators(cls, values: list[str]) -> list[str]:
+        # Whether each name exists is checked against intent_indicators (service.py).
+        return _checked(
+            values, lambda value: bool(INDICATOR_PATTERN.match(value)), "an indicator name"
+        )
+
+    @field_validator("owner_type")
+    @classmethod
+    def _owner_type(cls, value: str | None) -> str | None:
+        if value is not None and value not in OWNER_TYPES:
+            raise ValueError(f"unknown owner type; one of: {', '.join(OWNER_TYPES)}")
+        return value
+
+    @field_validator("city")
+    @classmethod
+    def _city(cls, value: str | None) -> str | None:
+        return value.strip().upper() if value else value
+
+    @field_validator("radius_m")
+    @classmethod
+    def _radius_needs_centre(cls, value: int | None, info: ValidationInfo) -> int | None:
+        has_centre = info.data.get("near") is not None
+        if value is not None and not has_centre and "near" not in _failed(info):
+            raise ValueError("radius_m needs near=lat,lon")
+        if value is None and has_centre:
+            return DEFAULT_RADIUS_M
+        return value
+
+    @field_validator("max_value")
+    @classmethod
+    def _value_range(cls, value: int | None, info: ValidationInfo) -> int | None:
+        low = info.data.get("min_value")
+        if value is not None and low is not None and low > value:
+            raise ValueError("max_value must be at least min_value")
+        return value
+
+    @field_validator("sort")
+    @classmethod
+    def _distance_needs_centre(cls, value: SortKey, info: ValidationInfo) -> SortKey:
+        if value == SortKey.DISTANCE and info.data.get("near") is None:
+            raise ValueError("sort=distance needs near=lat,lon")
+        return value
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON a saved search keeps (defaults left out, so older searches stay valid)."""
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+    def fingerprint(self) -> str:
+        """Identifies these criteria: a cursor only continues the search it came from."""
+        canonical = json.dumps(self.stored(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _checked(values: list[str], valid: Any, what: str) -> list[str]:
+    cleaned = [str(value).strip() for value in values]
+    for value in cleaned:
+        if not valid(value):
+            raise ValueError(f"{value!r} is not {what}")
+    return list(dict.fromkeys(cleaned))
+
+
+def _failed(info: ValidationInfo) -> set[str]:
+    """Fields validated before this one that failed (absent from ``info.data``)."""
+    return set(SearchCriteria.model_fields) - set(info.data) - {info.field_name or ""}
+
+
+class SearchPage(SearchCriteria):
+    """Criteria plus the page wanted: ``limit`` rows after ``cursor``."""
+
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(default=None, max_length=500, description="next_cursor of a page")
+
+    def criteria(self) -> SearchCriteria:
+        return SearchCriteria.model_validate(self.model_dump(exclude={"limit", "cursor"}))
+
+
+# ---- keyset cursor -------------------------------------------------------------------------------
+
+SortValue = int | float | str
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The last row of a page: its sort value and id. Opaque to clients (base64 of JSON), and
+    bound to the criteria it came from."""
+
+    sort: SortKey
+    value: SortValue
+    property_id: uuid.UUID
+    fingerprint: str
+
+    def encode(self) -> str:
+        payload = [self.sort.value, self.value, str(self.property_id), self.fingerprint]
+        raw = json.dumps(payload, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str, criteria: SearchCriteria) -> Cursor:
+    """The cursor of ``token``; ``Invalid`` (field ``cursor``) when it is malformed or belongs to
+    another search or order."""
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        sort_name, value, property_id, fingerprint = json.loads(raw)
+        cursor = Cursor(SortKey(sort_name), value, uuid.UUID(property_id), str(fingerprint))
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
+        raise Invalid("The cursor is not one this API returned.", field="cursor") from error
+    if cursor.sort != criteria.sort or cursor.fingerprint != criteria.fingerprint():
+        raise Invalid(
+            "The cursor belongs to a different search; start again without it.", field="cursor"
+        )
+    _check_value_type(cursor)
+    return cursor
+
+
+def _check_value_type(cursor: Cursor) -> None:
+    expected: dict[SortKey, tuple[type, ...]] = {
+        SortKey.SCORE: (int,),
+        SortKey.VALUE: (int,),
+        SortKey.DISTANCE: (int, float),
+        SortKey.SALE_DATE: (str,),
+    }
+    ok = isinstance(cursor.value, expected[cursor.sort]) and not isinstance(cursor.value, bool)
+    if ok and cursor.sort == SortKey.SALE_DATE:
+        try:
+            date.fromisoformat(str(cursor.value))
+        except ValueError:
+            ok = False
+    if not ok:
+        raise Invalid("The cursor is not one this API returned.", field="cursor")

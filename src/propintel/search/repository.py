@@ -1,0 +1,277 @@
+"""Every query of the search domain. ``search_sql`` builds the one statement a search runs (the
+benchmark runs exactly that text directly, to measure the API against it).
+
+Ordering is keyset pagination on ``(sort value, property_id)``: the sort values are never NULL
+(``COALESCE`` to a floor), so a row comparison continues exactly after the last row of a page,
+whatever was inserted meanwhile; no OFFSET. The sort expressions match the indexes of revision
+0009 (docs/schema.md), so the planner can walk them in order.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import RowMapping, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.search.criteria import Cursor, Intent, SearchCriteria, SortKey
+
+ACTIVE_LISTING = (
+    "EXISTS (SELECT 1 FROM fsbo_listings f WHERE f.property_id = p.property_id "
+    "AND f.listing_status = 'active')"
+)
+INTENT_CONDITION: dict[Intent, str] = {
+    Intent.NEW_HOMEOWNER: "p.is_new_homeowner",
+    Intent.DISTRESSED: "p.distressed_score > 0",
+    Intent.FSBO: ACTIVE_LISTING,
+}
+NEW_HOMEOWNER_SCORE = "COALESCE(p.new_homeowner_score, 0)"
+DISTRESSED_SCORE = "COALESCE(p.distressed_score, 0)"
+BEST_SCORE = f"GREATEST({DISTRESSED_SCORE}, {NEW_HOMEOWNER_SCORE})"
+CENTRE = "ST_SetSRID(ST_MakePoint(:near_lon, :near_lat), 4326)::geography"
+POLYGON = "ST_SetSRID(ST_GeomFromGeoJSON(:polygon), 4326)::geography"
+# What a result row carries. Never the enriched contact data (phone_number, email).
+RESULT_COLUMNS = """p.property_id, p.folio_number, p.full_address, p.street_address, p.city,
+  p.zip_code, ST_Y(p.location::geometry) AS lat, ST_X(p.location::geometry) AS lon,
+  p.property_type, p.bedrooms, p.bathrooms, p.square_feet, p.lot_size_sqft, p.year_built, p.pool,
+  p.stories, p.assessed_value, p.market_value, p.estimated_equity, p.mortgage_balance,
+  p.last_sale_price, p.last_sale_date, p.sale_date, p.days_since_sale, p.owner_name, p.owner_type,
+  p.out_of_state_owner, p.is_new_homeowner, p.distressed_score, p.new_homeowner_score,
+  p.intent_breakdown"""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The leads a caller may see: the intents of their plan."""
+
+    intents: frozenset[Intent]
+
+    def allows(self, intent: Intent) -> bool:
+        return intent in self.intents
+
+    @property
+    def everything(self) -> bool:
+        return self.intents == frozenset(Intent)
+
+
+@dataclass(frozen=True)
+class SearchStatement:
+    """One search as SQL text with ``:name`` parameters."""
+
+    sql: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def score_sql(intent: Intent | None) -> str:
+    """The score a search filters (min_score) and orders by: the intent's own score, or the
+    higher of the two when no intent is given."""
+    if intent == Intent.NEW_HOMEOWNER:
+        return NEW_HOMEOWNER_SCORE
+    if intent in (Intent.DISTRESSED, Intent.FSBO):
+        return DISTRESSED_SCORE
+    return BEST_SCORE
+
+
+def sort_sql(criteria: SearchCriteria) -> tuple[str, str]:
+    """(never-NULL sort expression, direction)."""
+    if criteria.sort == SortKey.SALE_DATE:
+        return "COALESCE(p.sale_date, DATE '0001-01-01')", "DESC"
+    if criteria.sort == SortKey.VALUE:
+        return "COALESCE(p.market_value, -1)", "DESC"
+    if criteria.sort == SortKey.DISTANCE:
+        return f"ST_Distance(p.location, {CENTRE})", "ASC"
+    return score_sql(criteria.intent), "DESC"
+
+
+def _scope_conditions(criteria: SearchCriteria, scope: Scope) -> list[str]:
+    if criteria.intent is not None:
+        return [INTENT_CONDITION[criteria.intent]]
+    if scope.everything:
+        return []
+    allowed = [INTENT_CONDITION[intent] for intent in Intent if scope.allows(intent)]
+    return ["(" + " OR ".join(allowed) + ")"]
+
+
+def _filters(criteria: SearchCriteria, today: date) -> tuple[list[str], dict[str, Any]]:
+    """SQL conditions and their parameters, one per given criterion."""
+    c = criteria
+    where: list[str] = []
+    params: dict[str, Any] = {}
+
+    def add(condition: str, **values: Any) -> None:
+        where.append(condition)
+        params.update(values)
+
+    if c.zip:
+        add("p.zip_code = ANY(CAST(:zip AS text[]))", zip=c.zip)
+    if c.city:
+        add("upper(p.city) = :city", city=c.city)
+    if c.property_type:
+        add("p.property_type = ANY(CAST(:property_type AS text[]))", property_type=c.property_type)
+    if c.near is not None:
+        add(
+            f"ST_DWithin(p.location, {CENTRE}, :radius_m)",
+            near_lat=c.near.lat,
+            near_lon=c.near.lon,
+            radius_m=float(c.radius_m or 0),
+        )
+    if c.polygon is not None:
+        add(f"ST_Intersects(p.location, {POLYGON})", polygon=c.polygon.model_dump_json())
+    if c.min_score is not None:
+        add(f"{score_sql(c.intent)} >= :min_score", min_score=c.min_score)
+    if c.indicator:
+        add("p.intent_breakdown ?& CAST(:indicator AS text[])", indicator=c.indicator)
+    if c.sold_within_days is not None:
+        add("p.sale_date >= :sold_since", sold_since=today - timedelta(days=c.sold_within_days))
+    if c.min_years_owned is not None:
+        owned_before = _years_before(today, c.min_years_owned)
+        add("p.last_sale_date <= :owned_before", owned_before=owned_before)
+    if c.pool is not None:
+        where.append("p.pool IS TRUE" if c.pool else "p.pool IS NOT TRUE")
+    if c.min_beds is not None:
+        add("p.bedrooms >= :min_beds", min_beds=c.min_beds)
+    if c.min_baths is not None:
+        add("p.bathrooms >= :min_baths", min_baths=c.min_baths)
+    if c.min_value is not None:
+        add("p.market_value >= :min_value", min_value=c.min_value)
+    if c.max_value is not None:
+        add("p.market_value <= :max_value", max_value=c.max_value)
+    if c.min_equity_pct is not None:
+        add(
+            "p.market_value > 0 AND p.estimated_equity >= p.market_value * :equity_share",
+            equity_share=c.min_equity_pct / 100,
+        )
+    if c.owner_type is not None:
+        add("p.owner_type = :owner_type", owner_type=c.owner_type)
+    if c.out_of_state is not None:
+        where.append(
+            "p.out_of_state_owner IS TRUE" if c.out_of_state else "p.out_of_state_owner IS NOT TRUE"
+        )
+    return where, params
+
+
+def _years_before(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def search_sql(
+    criteria: SearchCriteria,
+    scope: Scope,
+    *,
+    today: date,
+    limit: int,
+    after: Cursor | None = None,
+    columns: str = RESULT_COLUMNS,
+) -> SearchStatement:
+    """The statement of one page: ``limit`` rows after ``after``, in the criteria's order, with
+    ``sort_value`` (the keyset value of each row) after ``columns``."""
+    where, params = _filters(criteria, today)
+    where = _scope_conditions(criteria, scope) + where
+    key, direction = sort_sql(criteria)
+    if criteria.sort == SortKey.DISTANCE and criteria.near is not None:
+        params.update(near_lat=criteria.near.lat, near_lon=criteria.near.lon)
+    if after is not None:
+        compare = ">" if direction == "ASC" else "<"
+        where.append(f"({key}, p.property_id) {compare} (:after_value, :after_id)")
+        params.update(after_value=_cursor_value(after), after_id=after.property_id)
+    sql = (
+        f"SELECT {columns}, {key} AS sort_value FROM properties p"
+        + (f"\nWHERE {' AND '.join(where)}" if where else "")
+        + f"\nORDER BY {key} {direction}, p.property_id {direction}\nLIMIT :limit"
+    )
+    return SearchStatement(sql, {**params, "limit": limit})
+
+
+def _cursor_value(cursor: Cursor) -> Any:
+    if cursor.sort == SortKey.SALE_DATE:
+        return date.fromisoformat(str(cursor.value))
+    if cursor.sort == SortKey.DISTANCE:
+        return float(cursor.value)
+    return cursor.value
+
+
+class SearchRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def page(self, statement: SearchStatement) -> list[RowMapping]:
+        rows = await self.session.execute(text(statement.sql), statement.params)
+        return list(rows.mappings())
+
+    async def ids(self, statement: SearchStatement) -> list[uuid.UUID]:
+        rows = await self.session.execute(text(statement.sql), statement.params)
+        return [row.property_id for row in rows]
+
+    async def stream(self, statement: SearchStatement) -> AsyncIterator[RowMapping]:
+        """Rows through a server-side cursor: an export never holds all of them in memory."""
+        result = await self.session.stream(text(statement.sql), statement.params)
+        async for row in result.mappings():
+            yield row
+
+    async def unknown_indicators(self, names: list[str]) -> list[str]:
+        rows = await self.session.execute(
+            text(
+                "SELECT name FROM unnest(CAST(:names AS text[])) AS name "
+                "WHERE NOT EXISTS (SELECT 1 FROM intent_indicators i "
+                "WHERE i.indicator_name = name) ORDER BY name"
+            ),
+            {"names": names},
+        )
+        return [name for (name,) in rows]
+
+    async def indicator_names(self) -> list[str]:
+        rows = await self.session.execute(
+            text(
+                "SELECT indicator_name FROM intent_indicators ORDER BY intent_type, indicator_name"
+            )
+        )
+        return [name for (name,) in rows]
+
+    async def polygon_problem(self, geojson: str) -> str | None:
+        """Why the polygon is unusable (self-intersecting…), or None when it is valid."""
+        problem: str | None = await self.session.scalar(
+            text(
+                "SELECT CASE WHEN ST_IsValid(g) THEN NULL ELSE ST_IsValidReason(g) END "
+                "FROM ST_GeomFromGeoJSON(:polygon) AS g"
+            ),
+            {"polygon": geojson},
+        )
+        return problem
+
+    async def plan_features(self, plan_name: str) -> dict[str, Any] | None:
+        features: dict[str, Any] | None = await self.session.scalar(
+            text("SELECT features FROM subscription_plans WHERE plan_name = :plan"),
+            {"plan": plan_name},
+        )
+        return features
+
+    async def log_export(
+        self, user_id: uuid.UUID, criteria: dict[str, Any], max_rows: int
+    ) -> uuid.UUID:
+        export_id: uuid.UUID = (
+            await self.session.execute(
+                text(
+                    "INSERT INTO search_exports (user_id, criteria, max_rows) "
+                    "VALUES (:user_id, CAST(:criteria AS jsonb), :max_rows) RETURNING export_id"
+                ),
+                {"user_id": user_id, "criteria": json.dumps(criteria), "max_rows": max_rows},
+            )
+        ).scalar_one()
+        return export_id
+
+    async def finish_export(self, export_id: uuid.UUID, rows: int) -> None:
+        await self.session.execute(
+            text(
+                "UPDATE search_exports SET row_count = :rows, finished_at = now() "
+                "WHERE export_id = :id"
+            ),
+            {"rows": rows, "id": export_id},
+        )

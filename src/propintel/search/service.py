@@ -1,0 +1,154 @@
+"""Search rules: which leads a plan may see (enforced here, for the API, the pages, exports and
+saved-search alerts alike), criteria checked against the database, pages with keyset cursors.
+
+Plans come from ``subscription_plans.features``: ``new_homeowner_leads`` → new homeowners,
+``distressed_leads`` → distressed properties, ``fsbo_leads`` → FSBO listings. A subscriber
+without an active (or trialing) plan is told how to get one; admins see everything.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from propintel.auth.models import User, UserType
+from propintel.kit.clock import today_new_york
+from propintel.kit.errors import Forbidden, Invalid
+from propintel.search.criteria import Cursor, Intent, SearchCriteria, SearchPage, decode_cursor
+from propintel.search.repository import Scope, SearchRepository, search_sql
+
+# Alerts and other callers that want ids, not pages, get at most this many.
+MAX_MATCHES = 1_000
+FEATURE_OF_INTENT = {
+    Intent.NEW_HOMEOWNER: "new_homeowner_leads",
+    Intent.DISTRESSED: "distressed_leads",
+    Intent.FSBO: "fsbo_leads",
+}
+INTENT_LABEL = {
+    Intent.NEW_HOMEOWNER: "new-homeowner",
+    Intent.DISTRESSED: "distressed-property",
+    Intent.FSBO: "FSBO",
+}
+PLAN_FOR_INTENT = {
+    Intent.NEW_HOMEOWNER: "the contractor or full plan",
+    Intent.DISTRESSED: "the investor or full plan",
+    Intent.FSBO: "the investor or full plan",
+}
+UPGRADE_MESSAGE = (
+    "Searching leads needs an active plan: contractor (new homeowners), investor (distressed "
+    "properties and FSBO listings) or full (everything). Choose one to unlock lead search."
+)
+
+
+class PlanRequired(Forbidden):
+    """No active plan, or a plan without the leads asked for: the message says what to upgrade."""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    items: list[RowMapping]
+    next_cursor: str | None
+
+
+async def scope_for(repo: SearchRepository, user: User) -> Scope:
+    """The intents ``user`` may search; ``PlanRequired`` when there are none."""
+    if user.user_type == UserType.ADMIN:
+        return Scope(frozenset(Intent))
+    if user.user_type != UserType.SUBSCRIBER or not user.has_active_plan:
+        raise PlanRequired(UPGRADE_MESSAGE)
+    features = await repo.plan_features(str(user.subscription_tier)) or {}
+    intents = frozenset(i for i in Intent if features.get(FEATURE_OF_INTENT[i]) is True)
+    if not intents:
+        raise PlanRequired(UPGRADE_MESSAGE)
+    return Scope(intents)
+
+
+def check_intent(scope: Scope, user: User, intent: Intent | None) -> None:
+    if intent is None or scope.allows(intent):
+        return
+    plan = user.subscription_tier or "current"
+    raise PlanRequired(
+        f"Your {plan} plan does not include {INTENT_LABEL[intent]} leads; they come with "
+        f"{PLAN_FOR_INTENT[intent]}. Upgrade to search them.",
+        field="intent",
+    )
+
+
+async def check_criteria(repo: SearchRepository, criteria: SearchCriteria) -> None:
+    """What only the database can tell: indicator names exist, the polygon is simple."""
+    if criteria.indicator:
+        unknown = await repo.unknown_indicators(criteria.indicator)
+        if unknown:
+            known = ", ".join(await repo.indicator_names())
+            raise Invalid(
+                f"Unknown indicator {', '.join(unknown)}; known: {known}.", field="indicator"
+            )
+    if criteria.polygon is not None:
+        problem = await repo.polygon_problem(criteria.polygon.model_dump_json())
+        if problem:
+            raise Invalid(f"The polygon is not valid: {problem}.", field="polygon")
+
+
+async def authorised_scope(repo: SearchRepository, user: User, criteria: SearchCriteria) -> Scope:
+    """Gating and database checks every search runs before its SQL."""
+    scope = await scope_for(repo, user)
+    check_intent(scope, user, criteria.intent)
+    await check_criteria(repo, criteria)
+    return scope
+
+
+async def search(
+    repo: SearchRepository, user: User, page: SearchPage, today: date | None = None
+) -> SearchResult:
+    """One page of results and the cursor of the next page (None on the last page)."""
+    criteria = page.criteria()
+    after = decode_cursor(page.cursor, criteria) if page.cursor else None
+    scope = await authorised_scope(repo, user, criteria)
+    statement = search_sql(
+        criteria, scope, today=today or today_new_york(), limit=page.limit + 1, after=after
+    )
+    rows = await repo.page(statement)
+    items, more = rows[: page.limit], len(rows) > page.limit
+    next_cursor = None
+    if more:
+        last = items[-1]
+        next_cursor = Cursor(
+            criteria.sort,
+            _json_value(last["sort_value"]),
+            last["property_id"],
+            criteria.fingerprint(),
+        ).encode()
+    return SearchResult(items, next_cursor)
+
+
+def _json_value(value: Any) -> int | float | str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return value
+    return int(value)  # numeric
+
+
+async def matching_property_ids(
+    repo: SearchRepository,
+    user: User,
+    criteria: SearchCriteria,
+    *,
+    limit: int = MAX_MATCHES,
+    today: date | None = None,
+) -> list[uuid.UUID]:
+    """Ids of the properties ``criteria`` matches for ``user`` (plan gating included), in the
+    criteria's order, at most ``limit``. For saved-search alerts: no cursor, no paging."""
+    scope = await authorised_scope(repo, user, criteria)
+    statement = search_sql(
+        criteria,
+        scope,
+        today=today or today_new_york(),
+        limit=min(limit, MAX_MATCHES),
+        columns="p.property_id",
+    )
+    return await repo.ids(statement)
