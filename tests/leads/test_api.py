@@ -250,3 +250,34 @@ async def test_leads_are_for_subscribers_only(db: AsyncSession, client: httpx.As
     headers = await bearer_for(client, homeowner)
     assert (await client.get("/api/v1/leads", headers=headers)).status_code == 403
     assert (await client.get("/api/v1/leads")).status_code == 401
+
+
+async def test_saving_follows_the_plan_like_search(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    from propintel.auth.models import Plan
+
+    contractor = await make_subscriber(db, Plan.CONTRACTOR)
+    no_plan = await make_subscriber(db, Plan.NONE)
+    prop = str(await scored_property(db, distressed=50, new_homeowner=75))
+    headers = await bearer_for(client, contractor)
+    no_plan_headers = await bearer_for(client, no_plan)  # a refused request expires ORM objects
+
+    refused = await client.post(
+        "/api/v1/leads", json={"property_id": prop, "lead_source": "distressed"}, headers=headers
+    )
+    allowed = await client.post(
+        "/api/v1/leads", json={"property_id": prop, "lead_source": "new_homeowner"},
+        headers=headers,
+    )  # fmt: skip
+    nothing = await client.post(
+        "/api/v1/leads",
+        json={"property_id": prop, "lead_source": "new_homeowner"},
+        headers=no_plan_headers,
+    )
+
+    assert refused.status_code == 403
+    assert refused.json()["field"] == "lead_source"
+    assert "investor or full plan" in refused.json()["detail"]
+    assert allowed.status_code == 201
+    assert nothing.status_code == 403 and "needs an active plan" in nothing.json()["detail"]

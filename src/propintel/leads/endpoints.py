@@ -11,7 +11,7 @@ from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york
 from propintel.leads import service
-from propintel.leads.models import LeadSource, LeadStatus
+from propintel.leads.models import LeadStatus
 from propintel.leads.repository import LeadFilters, LeadRepository
 from propintel.leads.schemas import (
     MAX_PAGE,
@@ -24,6 +24,7 @@ from propintel.leads.schemas import (
     LeadPatch,
     NoteCreate,
 )
+from propintel.search.criteria import Intent
 
 router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
 
@@ -51,7 +52,7 @@ async def list_leads(
     user: SubscriberUser,
     repo: Repo,
     status: LeadStatus | None = None,
-    lead_source: LeadSource | None = None,
+    lead_source: Intent | None = None,
     min_score: Annotated[int | None, Query(ge=0)] = None,
     address: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,

@@ -64,14 +64,6 @@ _MOVES: dict[LeadStatus, tuple[LeadStatus, ...]] = {
 }
 
 
-class LeadSource(enum.StrEnum):
-    """The intent a lead was saved for; its ``lead_score`` is the property's score for it."""
-
-    NEW_HOMEOWNER = "new_homeowner"
-    DISTRESSED = "distressed"
-    FSBO = "fsbo"
-
-
 class EventKind(enum.StrEnum):
     NOTE = "note"
     CONTACT = "contact"

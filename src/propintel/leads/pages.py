@@ -17,9 +17,10 @@ from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Conflict, DomainError
 from propintel.leads import service
-from propintel.leads.models import ContactChannel, LeadSource, LeadStatus, lead_moves, move_label
+from propintel.leads.models import ContactChannel, LeadStatus, lead_moves, move_label
 from propintel.leads.repository import LeadFilters, LeadRepository
 from propintel.leads.schemas import ContactCreate, NoteCreate
+from propintel.search.criteria import Intent
 from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
@@ -63,7 +64,7 @@ def _filters(request: Request) -> tuple[LeadFilters, dict[str, str]]:
     raw_score = query.get("min_score", "").strip()
     filters = LeadFilters(
         status=status if status in {s.value for s in LeadStatus} else None,
-        lead_source=source if source in {s.value for s in LeadSource} else None,
+        lead_source=source if source in {s.value for s in Intent} else None,
         min_score=int(raw_score) if raw_score.isdigit() else None,
         address=(query.get("address", "").strip()[:200] or None),
     )
@@ -93,7 +94,7 @@ async def table_page(request: Request, user: SubscriberUser, db: DbSession) -> R
         "values": values,
         "query": query,
         "statuses": STATUSES,
-        "sources": list(LeadSource),
+        "sources": list(Intent),
     }
     return render(request, "leads/table.html", context)
 
@@ -127,7 +128,7 @@ async def save_lead(
     user: SubscriberUser,
     db: DbSession,
     property_id: uuid.UUID = Form(...),
-    lead_source: LeadSource = Form(...),
+    lead_source: Intent = Form(...),
 ) -> Response:
     """The "Save lead" form of search results and property pages."""
     saved = await service.save_lead(

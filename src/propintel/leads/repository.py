@@ -12,7 +12,8 @@ from sqlalchemy import Select, column, func, select, table, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.leads.models import LeadEvent, LeadSource, SavedLead
+from propintel.leads.models import LeadEvent, SavedLead
+from propintel.search.criteria import Intent
 
 # The property facts a lead shows (its page, its card, its table row).
 _FACTS = text(
@@ -31,9 +32,9 @@ _FACTS = text(
 # lead_score at save time: the property's score for the intent the lead is saved for. A stale
 # FSBO listing is a distressed indicator (old_listing), so FSBO leads carry the distressed score.
 SCORE_COLUMN = {
-    LeadSource.NEW_HOMEOWNER: "COALESCE(new_homeowner_score, 0)",
-    LeadSource.DISTRESSED: "COALESCE(distressed_score, 0)",
-    LeadSource.FSBO: "COALESCE(distressed_score, 0)",
+    Intent.NEW_HOMEOWNER: "COALESCE(new_homeowner_score, 0)",
+    Intent.DISTRESSED: "COALESCE(distressed_score, 0)",
+    Intent.FSBO: "COALESCE(distressed_score, 0)",
 }
 
 
@@ -61,14 +62,14 @@ class LeadRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def score_for(self, property_id: uuid.UUID, source: LeadSource) -> int | None:
+    async def score_for(self, property_id: uuid.UUID, source: Intent) -> int | None:
         """The property's score for ``source``, or None when the property does not exist."""
         sql = f"SELECT {SCORE_COLUMN[source]} FROM properties WHERE property_id = :property_id"
         row = (await self.session.execute(text(sql), {"property_id": property_id})).first()
         return None if row is None else int(row[0])
 
     async def insert_once(
-        self, user_id: uuid.UUID, property_id: uuid.UUID, source: LeadSource, score: int
+        self, user_id: uuid.UUID, property_id: uuid.UUID, source: Intent, score: int
     ) -> uuid.UUID | None:
         """The new lead's id, or None when this user already has a lead for the property."""
         statement = (

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from propintel.leads.models import ContactChannel, LeadSource, LeadStatus, SavedLead
+from propintel.leads.models import ContactChannel, LeadStatus, SavedLead
 from propintel.leads.repository import LeadRow
 from propintel.leads.service import LeadDetail
+from propintel.search.criteria import Intent
 
 MAX_NOTE = 5_000
 MAX_PAGE = 200
@@ -21,7 +22,7 @@ class LeadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     property_id: uuid.UUID
-    lead_source: LeadSource
+    lead_source: Intent
 
 
 class LeadPatch(BaseModel):

@@ -14,11 +14,13 @@ from propintel.leads.models import (
     ContactChannel,
     EventKind,
     LeadEvent,
-    LeadSource,
     LeadStatus,
     SavedLead,
 )
 from propintel.leads.repository import LeadRepository
+from propintel.search.criteria import Intent
+from propintel.search.repository import SearchRepository
+from propintel.search.service import PlanRequired, check_intent, scope_for
 
 # What to do next with a lead in each status (the lead page lists them above its actions).
 NEXT_ACTIONS: dict[LeadStatus, tuple[str, ...]] = {
@@ -72,11 +74,13 @@ async def save_lead(
     repo: LeadRepository,
     user: User,
     property_id: uuid.UUID,
-    source: LeadSource,
+    source: Intent,
     now: datetime,
 ) -> SavedOutcome:
     """Save the property as a lead for ``source``, scored at save time; an existing lead of this
-    user for the property is returned unchanged (its source and score are those of its save)."""
+    user for the property is returned unchanged (its source and score are those of its save).
+    The user's plan must include leads of that intent, exactly as for searching them."""
+    await _check_plan(repo, user, source)
     score = await repo.score_for(property_id, source)
     if score is None:
         raise Invalid("No such property.", field="property_id")
@@ -89,6 +93,13 @@ async def save_lead(
     lead.created_at = lead.updated_at = now
     await repo.session.flush()
     return SavedOutcome(lead, created=True)
+
+
+async def _check_plan(repo: LeadRepository, user: User, source: Intent) -> None:
+    try:
+        check_intent(await scope_for(SearchRepository(repo.session), user), user, source)
+    except PlanRequired as error:
+        raise PlanRequired(error.message, field="lead_source") from error
 
 
 async def _owned(
