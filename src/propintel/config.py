@@ -66,13 +66,21 @@ class Settings(BaseSettings):
     )
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="The site's public URL, for links the payment provider sends customers to.",
+        description="The site's public URL, for links in checkouts and emails.",
     )
     backup_dir: Path | None = Field(
         default=None, description="Where `maintenance backup` writes. Unset: <data_dir>/backups."
     )
     backup_keep: int = Field(
         default=7, ge=1, description="The scheduled backup keeps this many newest backups."
+    )
+    sendgrid_api_key: SecretStr | None = Field(
+        default=None,
+        description="Send email through SendGrid. Unset: the local outbox (/outbox), nothing sent.",
+    )
+    email_from: str = Field(
+        default="PropIntel <alerts@propintel.example>",
+        description="Sender of PropIntel's emails (a SendGrid-verified sender in production).",
     )
 
     @property

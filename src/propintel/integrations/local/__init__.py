@@ -1,0 +1,1 @@
+"""Local adapters: offline simulators used when no vendor credentials are configured."""

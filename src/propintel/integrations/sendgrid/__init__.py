@@ -1,0 +1,1 @@
+"""SendGrid adapters (the official ``sendgrid`` library; nothing of ours but the interface)."""
