@@ -27,6 +27,7 @@ from propintel.db.engine import get_engine
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
 from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
+from propintel.leads import search_endpoints as saved_search_endpoints
 from propintel.maintenance import pages as maintenance_pages
 from propintel.scoring import endpoints as scoring_endpoints
 from propintel.scoring import pages as scoring_pages
@@ -77,6 +78,7 @@ def create_app(
         billing_pages.router,
         leads_endpoints.router,
         leads_pages.router,
+        saved_search_endpoints.router,
         pages.router,
     )
     for router in routers:

@@ -23,6 +23,7 @@ JOB_MODULES: tuple[str, ...] = (
     "propintel.maintenance.tasks",
     "propintel.scoring.tasks",
     "propintel.billing.tasks",
+    "propintel.leads.tasks",
 )
 
 DEFAULT_QUEUE = "default"

@@ -54,6 +54,12 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         "configured periods (90 and 180 days by default).",
     ),
     PeriodicJob(
+        name="leads.send_alerts",
+        cron="0 7 * * *",
+        description="Saved-search alerts: one digest email per due search (daily ones every "
+        "day, weekly ones 7 days after their last run) naming only properties new to it.",
+    ),
+    PeriodicJob(
         name="maintenance.analyze",
         cron="0 4 * * 0",
         description="VACUUM (ANALYZE) of the whole database, weekly.",

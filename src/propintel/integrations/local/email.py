@@ -16,9 +16,10 @@ PROVIDER = "local"
 
 _INSERT = text(
     "INSERT INTO email_outbox (user_id, to_email, from_email, subject, text_body, html_body, "
-    "category) VALUES (:user_id, :to, :from_, :subject, :text, :html, :category) "
-    "RETURNING email_id"
+    "category, created_at) VALUES (:user_id, :to, :from_, :subject, :text, :html, :category, "
+    "CAST(clock_timestamp() AS timestamp)) RETURNING email_id"
 )
+# clock_timestamp(), not now(): emails sent in one transaction keep the order they were sent in.
 _COLUMNS = (
     "email_id, user_id, to_email, from_email, subject, text_body, html_body, category, created_at"
 )

@@ -1,0 +1,97 @@
+"""Saved searches: criteria validated by the search's own schema and rules (plan gating,
+indicator names), a name, an alert frequency. Switching alerts on takes a baseline: what the
+search matches then is recorded as seen, so the first alert names only what is new after it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from propintel.auth.models import User
+from propintel.kit.errors import NotFound
+from propintel.leads.models import AlertFrequency, SavedSearch
+from propintel.leads.search_repository import ALERTING, SavedSearchRepository
+from propintel.search.criteria import SearchCriteria
+from propintel.search.repository import SearchRepository
+from propintel.search.service import authorised_scope, matching_property_ids
+
+
+class SavedSearchNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such saved search.")
+
+
+@dataclass(frozen=True)
+class SearchChanges:
+    search_name: str | None = None
+    alert_frequency: AlertFrequency | None = None
+
+
+async def create_search(
+    repo: SavedSearchRepository,
+    user: User,
+    name: str,
+    criteria: SearchCriteria,
+    frequency: AlertFrequency,
+    now: datetime,
+) -> SavedSearch:
+    """Refused exactly as running the search would be (plan, unknown indicator, bad polygon)."""
+    await authorised_scope(SearchRepository(repo.session), user, criteria)
+    search = await repo.add(
+        SavedSearch(
+            user_id=user.user_id,
+            search_name=name,
+            search_criteria=criteria.stored(),
+            alert_frequency=frequency.value,
+            created_at=now,
+        )
+    )
+    if frequency in ALERTING:
+        await take_baseline(repo, user, search, now)
+    return search
+
+
+async def take_baseline(
+    repo: SavedSearchRepository, user: User, search: SavedSearch, now: datetime
+) -> None:
+    criteria = SearchCriteria.model_validate(search.search_criteria)
+    ids = await matching_property_ids(
+        SearchRepository(repo.session), user, criteria, today=now.date()
+    )
+    await repo.record_matches(search.search_id, ids, now, alerted=False)
+
+
+async def owned_search(
+    repo: SavedSearchRepository, user_id: uuid.UUID, search_id: uuid.UUID
+) -> SavedSearch:
+    search = await repo.get_for_user(search_id, user_id)
+    if search is None:
+        raise SavedSearchNotFound()
+    return search
+
+
+async def update_search(
+    repo: SavedSearchRepository,
+    user: User,
+    search_id: uuid.UUID,
+    changes: SearchChanges,
+    now: datetime,
+) -> SavedSearch:
+    """Rename and/or change the alert frequency; switching alerts on from none re-baselines."""
+    search = await owned_search(repo, user.user_id, search_id)
+    if changes.search_name is not None:
+        search.search_name = changes.search_name
+    if changes.alert_frequency is not None:
+        was_alerting = search.alert_frequency in ALERTING
+        search.alert_frequency = changes.alert_frequency.value
+        if changes.alert_frequency in ALERTING and not was_alerting:
+            await take_baseline(repo, user, search, now)
+    await repo.session.flush()
+    return search
+
+
+async def delete_search(
+    repo: SavedSearchRepository, user_id: uuid.UUID, search_id: uuid.UUID
+) -> None:
+    await repo.delete(await owned_search(repo, user_id, search_id))
