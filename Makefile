@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test check lint format typecheck pytest system-runtime system-test venv db-up clean-data
+.PHONY: run test check lint format typecheck pytest system-runtime system-test venv vendor db-up clean-data
 
-run: system-runtime venv
+run: system-runtime venv vendor
 	$(BIN)/propintel run
 
-test: system-test venv check db-up pytest
+test: system-test venv vendor check db-up pytest
 
 venv: $(STAMP)
 
@@ -19,6 +19,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Leaflet and its plugins, from the npm registry (package-lock.json pins them), served by the app
+# itself from static/vendor (not committed): maps never load code from another site.
+VENDOR       := src/propintel/web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed-stamp
+
+vendor: $(VENDOR_STAMP)
+
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp -r node_modules/leaflet/dist $(VENDOR)/leaflet
+	cp -r node_modules/leaflet.markercluster/dist $(VENDOR)/leaflet.markercluster
+	cp -r node_modules/leaflet-draw/dist $(VENDOR)/leaflet-draw
+	touch $(VENDOR_STAMP)
 
 system-runtime:
 	scripts/setup-system.sh runtime

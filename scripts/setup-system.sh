@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages PropIntel needs, when they are missing.
-#   runtime: PostgreSQL 15 server + PostGIS 3
+#   runtime: PostgreSQL 15 server + PostGIS 3, Node.js + npm (installs Leaflet for the maps)
 #   test:    runtime + Chromium (Playwright drives Debian's Chromium; it downloads no browser)
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
@@ -12,6 +12,7 @@ if [ -z "${PROPINTEL_DATABASE_URL:-}" ]; then
   [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing+=(postgresql-15)
   [ -f /usr/share/postgresql/15/extension/postgis.control ] || missing+=(postgresql-15-postgis-3)
 fi
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # Leaflet for the maps (make vendor)
 if [ "$profile" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)

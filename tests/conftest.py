@@ -19,7 +19,7 @@ from propintel.config import get_settings
 from propintel.db import migrate
 from propintel.db.embedded import EmbeddedCluster
 from propintel.db.engine import create_engine_for
-from propintel.db.session import request_session
+from propintel.db.session import request_session, streaming_session
 from propintel.db.urls import database_url, with_database
 from propintel.kit.errors import DomainError
 
@@ -128,6 +128,7 @@ async def client(
         await db.commit()
 
     app.dependency_overrides[request_session] = session_override
+    app.dependency_overrides[streaming_session] = session_override
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http

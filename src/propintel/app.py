@@ -31,6 +31,8 @@ from propintel.leads import search_endpoints as saved_search_endpoints
 from propintel.maintenance import pages as maintenance_pages
 from propintel.scoring import endpoints as scoring_endpoints
 from propintel.scoring import pages as scoring_pages
+from propintel.search import endpoints as search_endpoints
+from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
 from propintel.web import health, pages
@@ -70,6 +72,8 @@ def create_app(
         catalog_endpoints.router,
         catalog_pages.router,
         maintenance_pages.router,
+        search_endpoints.router,
+        search_pages.router,
         scoring_endpoints.router,
         scoring_pages.router,
         tokens_endpoints.router,

@@ -83,6 +83,18 @@ class Settings(BaseSettings):
         description="Sender of PropIntel's emails (a SendGrid-verified sender in production).",
     )
 
+    search_export_max_rows: int = Field(
+        default=5_000, ge=1, le=1_000_000, description="Most rows one CSV export of a search sends."
+    )
+    map_tile_url: str | None = Field(
+        default=None,
+        description="Leaflet tile URL template ({z}/{x}/{y}); unset: maps show points on a blank "
+        "background (offline).",
+    )
+    map_tile_attribution: str = Field(
+        default="", description="Attribution shown on maps for the tiles of map_tile_url."
+    )
+
     @property
     def backups_path(self) -> Path:
         return self.backup_dir or self.data_dir / "backups"

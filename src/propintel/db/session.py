@@ -21,3 +21,12 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 DbSession = Annotated[AsyncSession, Depends(request_session, scope="function")]
+
+
+async def streaming_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """For a streamed response body: the session lives (and commits) after the last byte."""
+    async with unit_of_work(request.app.state.engine) as session:
+        yield session
+
+
+StreamingDbSession = Annotated[AsyncSession, Depends(streaming_session, scope="request")]

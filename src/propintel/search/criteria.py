@@ -182,6 +182,17 @@ class SearchCriteria(BaseModel):
     def _zips(cls, values: list[str]) -> list[str]:
         return _checked(values, lambda value: bool(ZIP_PATTERN.match(value)), "a 5-digit ZIP code")
 
+    @field_validator("polygon", mode="before")
+    @classmethod
+    def _polygon_json(cls, value: Any) -> Any:
+        """A query string (a page's URL, an export link) carries the polygon as JSON text."""
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except ValueError as error:
+            raise ValueError("must be a GeoJSON Polygon (JSON)") from error
+
     @field_validator("zip", "property_type", "indicator", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:

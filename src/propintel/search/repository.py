@@ -172,16 +172,17 @@ def search_sql(
     columns: str = RESULT_COLUMNS,
 ) -> SearchStatement:
     """The statement of one page: ``limit`` rows after ``after``, in the criteria's order, with
-    ``sort_value`` (the keyset value of each row) after ``columns``."""
+    ``distance_m`` (when ``near`` is given) and ``sort_value`` (the keyset value of each row)
+    after ``columns``."""
     where, params = _filters(criteria, today)
     where = _scope_conditions(criteria, scope) + where
     key, direction = sort_sql(criteria)
-    if criteria.sort == SortKey.DISTANCE and criteria.near is not None:
-        params.update(near_lat=criteria.near.lat, near_lon=criteria.near.lon)
     if after is not None:
         compare = ">" if direction == "ASC" else "<"
         where.append(f"({key}, p.property_id) {compare} (:after_value, :after_id)")
         params.update(after_value=_cursor_value(after), after_id=after.property_id)
+    if criteria.near is not None:
+        columns += f", ST_Distance(p.location, {CENTRE}) AS distance_m"
     sql = (
         f"SELECT {columns}, {key} AS sort_value FROM properties p"
         + (f"\nWHERE {' AND '.join(where)}" if where else "")
@@ -215,6 +216,47 @@ class SearchRepository:
         result = await self.session.stream(text(statement.sql), statement.params)
         async for row in result.mappings():
             yield row
+
+    async def property_record(self, property_id: uuid.UUID, scope: Scope) -> RowMapping | None:
+        """A property's page record (no enriched contact data) with ``in_scope``: whether
+        ``scope`` covers it."""
+        in_scope = _scope_conditions(SearchCriteria(), scope) or ["true"]
+        row = await self.session.execute(
+            text(
+                f"SELECT {RESULT_COLUMNS}, p.parcel_id, p.dor_use_code, p.homestead, "
+                "p.legal_description, p.mailing_address, p.mailing_state, p.owner_first_name, "
+                "p.owner_last_name, p.data_issues, p.data_quality_score, p.last_updated, "
+                f"({in_scope[0]}) AS in_scope FROM properties p WHERE p.property_id = :id"
+            ),
+            {"id": property_id},
+        )
+        return row.mappings().first()
+
+    async def sale_history(self, folio_number: str | None) -> list[RowMapping]:
+        if folio_number is None:
+            return []
+        rows = await self.session.execute(
+            text(
+                "SELECT sale_date, sale_day_exact, sale_price, qualification_code, or_book, "
+                "or_page, clerk_number, source FROM property_sales WHERE folio_number = :folio "
+                "ORDER BY sale_date DESC NULLS LAST, sale_price DESC NULLS LAST"
+            ),
+            {"folio": folio_number},
+        )
+        return list(rows.mappings())
+
+    async def listings(self, property_id: uuid.UUID) -> list[RowMapping]:
+        """FSBO listings of the property (the seller's contact details are not read)."""
+        rows = await self.session.execute(
+            text(
+                "SELECT listing_url, listing_platform, listing_price, listing_description, "
+                "listing_status, listed_date, days_on_market, updated_at FROM fsbo_listings "
+                "WHERE property_id = :id ORDER BY (listing_status = 'active') DESC, "
+                "listed_date DESC NULLS LAST"
+            ),
+            {"id": property_id},
+        )
+        return list(rows.mappings())
 
     async def unknown_indicators(self, names: list[str]) -> list[str]:
         rows = await self.session.execute(

@@ -17,7 +17,7 @@ from sqlalchemy import RowMapping
 
 from propintel.auth.models import User, UserType
 from propintel.kit.clock import today_new_york
-from propintel.kit.errors import Forbidden, Invalid
+from propintel.kit.errors import Forbidden, Invalid, NotFound
 from propintel.search.criteria import Cursor, Intent, SearchCriteria, SearchPage, decode_cursor
 from propintel.search.repository import Scope, SearchRepository, search_sql
 
@@ -76,6 +76,22 @@ def check_intent(scope: Scope, user: User, intent: Intent | None) -> None:
         f"{PLAN_FOR_INTENT[intent]}. Upgrade to search them.",
         field="intent",
     )
+
+
+async def property_in_scope(
+    repo: SearchRepository, user: User, scope: Scope, property_id: uuid.UUID
+) -> RowMapping:
+    """A property's record for its page: missing → 404; outside the plan → ``PlanRequired``."""
+    record = await repo.property_record(property_id, scope)
+    if record is None:
+        raise NotFound("There is no such property.")
+    if not record["in_scope"]:
+        included = " and ".join(INTENT_LABEL[i] for i in Intent if scope.allows(i))
+        raise PlanRequired(
+            f"This property is not among the leads of your {user.subscription_tier} plan "
+            f"({included} leads). Upgrade your plan to open it."
+        )
+    return record
 
 
 async def check_criteria(repo: SearchRepository, criteria: SearchCriteria) -> None:

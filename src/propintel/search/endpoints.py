@@ -1,0 +1,66 @@
+"""Search API: properties by criteria (query string or JSON with a polygon), a page at a time with
+an opaque keyset cursor, and the CSV export. Subscribers see what their plan includes; admins see
+everything; homeowners cannot search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from propintel.auth.deps import require_user
+from propintel.auth.models import User, UserType
+from propintel.db.session import DbSession, StreamingDbSession
+from propintel.kit.clock import today_new_york
+from propintel.search import service
+from propintel.search.criteria import SearchPage
+from propintel.search.export import ExportRequest, start_export, stream_rows
+from propintel.search.repository import SearchRepository
+from propintel.search.schemas import PropertyItem, SearchResponse
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+Searcher = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.ADMIN))]
+
+
+async def _respond(db: DbSession, user: User, page: SearchPage) -> SearchResponse:
+    result = await service.search(SearchRepository(db), user, page)
+    return SearchResponse(
+        items=[PropertyItem.of(row) for row in result.items], next_cursor=result.next_cursor
+    )
+
+
+@router.get("/properties", response_model=SearchResponse)
+async def search_properties(
+    query: Annotated[SearchPage, Query()], user: Searcher, db: DbSession
+) -> SearchResponse:
+    """Leads matching every given filter, best first (``sort``), ``limit`` per page. Repeat
+    ``zip``, ``property_type`` and ``indicator`` for several values. ``polygon`` may be given as
+    GeoJSON text; ``POST /properties/search`` takes it as JSON."""
+    return await _respond(db, user, query)
+
+
+@router.post("/properties/search", response_model=SearchResponse)
+async def search_properties_json(body: SearchPage, user: Searcher, db: DbSession) -> SearchResponse:
+    """The same search with the criteria as JSON, including a GeoJSON ``polygon`` (draw on map)."""
+    return await _respond(db, user, body)
+
+
+@router.get("/properties/export.csv", response_class=StreamingResponse)
+async def export_csv(
+    query: Annotated[ExportRequest, Query()],
+    request: Request,
+    user: Searcher,
+    db: DbSession,
+    stream_db: StreamingDbSession,
+) -> StreamingResponse:
+    """Every matching row (up to ``max_rows``, at most the configured cap) as CSV, streamed. The
+    export is logged before the first row is sent."""
+    ceiling = request.app.state.settings.search_export_max_rows
+    job = await start_export(SearchRepository(db), user, query, ceiling)
+    filename = f"propintel-search-{today_new_york().isoformat()}.csv"
+    return StreamingResponse(
+        stream_rows(SearchRepository(stream_db), job),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

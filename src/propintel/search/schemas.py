@@ -1,0 +1,116 @@
+"""API shapes of search results. A result never carries the owner's phone or email (enriched
+contact data): only public-record facts, values, the last sale, the owner's name and type, and
+the scores with their breakdown."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import RowMapping
+
+MORTGAGE_NOTE = "estimate (80% of the last arm's-length sale, 30-year loan at that year's rate)"
+
+
+class AddressOut(BaseModel):
+    full: str
+    street: str | None
+    city: str | None
+    zip: str | None
+
+
+class LocationOut(BaseModel):
+    lat: float
+    lon: float
+
+
+class ValuesOut(BaseModel):
+    assessed: int | None
+    market: int | None
+    estimated_equity: int | None = Field(description=MORTGAGE_NOTE)
+    mortgage_balance: int | None = Field(description=MORTGAGE_NOTE)
+
+
+class SaleOut(BaseModel):
+    price: int | None
+    date: date | None
+
+
+class OwnerOut(BaseModel):
+    name: str | None
+    type: str | None
+    out_of_state: bool | None
+
+
+class PropertyItem(BaseModel):
+    id: uuid.UUID
+    folio: str | None
+    address: AddressOut
+    location: LocationOut | None
+    type: str | None
+    bedrooms: int | None
+    bathrooms: float | None
+    square_feet: int | None
+    lot_size_sqft: int | None
+    year_built: int | None
+    pool: bool | None
+    values: ValuesOut
+    last_sale: SaleOut
+    new_homeowner_sale_date: date | None = Field(
+        description="The last arm's-length sale (what sold_within_days and sort=sale_date use)."
+    )
+    owner: OwnerOut
+    distressed_score: int | None
+    new_homeowner_score: int | None
+    is_new_homeowner: bool | None
+    intent_breakdown: dict[str, Any] | None
+    distance_m: float | None = Field(default=None, description="From near, when given.")
+
+    @classmethod
+    def of(cls, row: RowMapping) -> PropertyItem:
+        located = row["lat"] is not None and row["lon"] is not None
+        return cls(
+            id=row["property_id"],
+            folio=row["folio_number"],
+            address=AddressOut(
+                full=row["full_address"],
+                street=row["street_address"],
+                city=row["city"],
+                zip=row["zip_code"],
+            ),
+            location=LocationOut(lat=row["lat"], lon=row["lon"]) if located else None,
+            type=row["property_type"],
+            bedrooms=row["bedrooms"],
+            bathrooms=float(row["bathrooms"]) if row["bathrooms"] is not None else None,
+            square_feet=row["square_feet"],
+            lot_size_sqft=row["lot_size_sqft"],
+            year_built=row["year_built"],
+            pool=row["pool"],
+            values=ValuesOut(
+                assessed=row["assessed_value"],
+                market=row["market_value"],
+                estimated_equity=row["estimated_equity"],
+                mortgage_balance=row["mortgage_balance"],
+            ),
+            last_sale=SaleOut(price=row["last_sale_price"], date=row["last_sale_date"]),
+            new_homeowner_sale_date=row["sale_date"],
+            owner=OwnerOut(
+                name=row["owner_name"],
+                type=row["owner_type"],
+                out_of_state=row["out_of_state_owner"],
+            ),
+            distressed_score=row["distressed_score"],
+            new_homeowner_score=row["new_homeowner_score"],
+            is_new_homeowner=row["is_new_homeowner"],
+            intent_breakdown=row["intent_breakdown"],
+            distance_m=row.get("distance_m"),
+        )
+
+
+class SearchResponse(BaseModel):
+    items: list[PropertyItem]
+    next_cursor: str | None = Field(
+        description="Pass as cursor for the next page (same criteria); null on the last page."
+    )

@@ -1,0 +1,152 @@
+/* Maps of the search and property pages (Leaflet, markercluster, leaflet-draw, served locally).
+ * The page renders everything the map needs in data attributes of #map; the map only draws it and
+ * turns drawn areas into form fields. The URL stays the search: drawing submits the form (GET). */
+(function () {
+  "use strict";
+
+  function band(score) {
+    return score >= 75 ? "hot" : score >= 40 ? "warm" : "cool";
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  function markerIcon(score) {
+    return L.divIcon({
+      className: "score-marker " + band(score),
+      html: "<span>" + score + "</span>",
+      iconSize: [30, 30],
+    });
+  }
+
+  function clusterIcon(cluster) {
+    var best = 0;
+    cluster.getAllChildMarkers().forEach(function (marker) {
+      best = Math.max(best, marker.options.score || 0);
+    });
+    return L.divIcon({
+      className: "score-cluster " + band(best),
+      html: "<span>" + cluster.getChildCount() + "</span>",
+      iconSize: [38, 38],
+    });
+  }
+
+  function field(id) {
+    return document.getElementById(id);
+  }
+
+  function setArea(near, radius, polygon) {
+    field("f-near").value = near;
+    field("f-radius").value = radius;
+    field("f-polygon").value = polygon;
+    var sort = field("f-sort");
+    if (!near && sort.value === "distance") sort.value = "score";
+    var cursor = document.querySelector("#search-form input[name=cursor]");
+    if (cursor) cursor.remove();
+  }
+
+  function round(value) {
+    return Math.round(value * 1e6) / 1e6;
+  }
+
+  function polygonOf(geometry) {
+    geometry.coordinates = geometry.coordinates.map(function (ring) {
+      return ring.map(function (position) { return [round(position[0]), round(position[1])]; });
+    });
+    return JSON.stringify({ type: "Polygon", coordinates: geometry.coordinates });
+  }
+
+  function submit() {
+    field("search-form").requestSubmit();
+  }
+
+  function enableDrawing(map, area) {
+    var controls = new L.Control.Draw({
+      draw: { polyline: false, marker: false, circlemarker: false, polygon: true, rectangle: true, circle: true },
+      edit: false,
+    });
+    map.addControl(controls);
+    map.on(L.Draw.Event.CREATED, function (event) {
+      area.clearLayers();
+      area.addLayer(event.layer);
+      if (event.layerType === "circle") {
+        var centre = event.layer.getLatLng();
+        var radius = Math.min(50000, Math.max(1, Math.round(event.layer.getRadius())));
+        setArea(round(centre.lat) + "," + round(centre.lng), radius, "");
+      } else {
+        setArea("", "", polygonOf(event.layer.toGeoJSON().geometry));
+      }
+      submit();
+    });
+    var here = field("search-area");
+    if (here) {
+      here.addEventListener("click", function () {
+        var b = map.getBounds();
+        var ring = [
+          [b.getWest(), b.getSouth()], [b.getEast(), b.getSouth()], [b.getEast(), b.getNorth()],
+          [b.getWest(), b.getNorth()], [b.getWest(), b.getSouth()],
+        ];
+        setArea("", "", polygonOf({ type: "Polygon", coordinates: [ring] }));
+        submit();
+      });
+    }
+    var clear = field("clear-area");
+    if (clear) {
+      clear.addEventListener("click", function () {
+        setArea("", "", "");
+        area.clearLayers();
+      });
+    }
+  }
+
+  function drawSearchedArea(element, area) {
+    var data = element.dataset;
+    if (data.near && data.radius) {
+      var parts = data.near.split(",").map(Number);
+      if (parts.length === 2 && !isNaN(parts[0]) && !isNaN(parts[1])) {
+        L.circle(parts, { radius: Number(data.radius), className: "searched-area" }).addTo(area);
+      }
+    }
+    if (data.polygon) {
+      try {
+        L.geoJSON(JSON.parse(data.polygon), { className: "searched-area" }).addTo(area);
+      } catch (ignored) { /* the page shows the field's error */ }
+    }
+  }
+
+  function init(element) {
+    var data = element.dataset;
+    var points = JSON.parse(data.points || "[]");
+    var map = L.map(element, { scrollWheelZoom: false }).setView(JSON.parse(data.centre), Number(data.zoom || 11));
+    if (data.tileUrl) {
+      L.tileLayer(data.tileUrl, { attribution: data.attribution || "", maxZoom: 19 }).addTo(map);
+    } else {
+      element.classList.add("no-tiles");  // offline: the points on a blank background
+    }
+    var markers = L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 40 });
+    points.forEach(function (point) {
+      var marker = L.marker([point.lat, point.lon], {
+        icon: markerIcon(point.score), score: point.score, title: point.label, alt: point.label,
+      });
+      marker.bindPopup('<a href="/properties/' + encodeURIComponent(point.id) + '">' +
+        escapeHtml(point.label) + "</a><br>Score " + point.score);
+      markers.addLayer(marker);
+    });
+    map.addLayer(markers);
+    var area = L.featureGroup().addTo(map);
+    drawSearchedArea(element, area);
+    var bounds = points.length ? markers.getBounds() : null;
+    if (area.getLayers().length) bounds = bounds ? bounds.extend(area.getBounds()) : area.getBounds();
+    if (bounds && bounds.isValid() && !data.zoom) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
+    if (data.draw) enableDrawing(map, area);
+    element.dataset.ready = String(points.length);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var element = document.getElementById("map");
+    if (element && window.L) init(element);
+  });
+})();
