@@ -159,9 +159,7 @@ async def _run_search(
     context.update(
         items=[(item, _item_score(item, page.intent)) for item in items],
         points=json.dumps(_points(items, page.intent)),
-        next_url=_url("/search", values, cursor=result.next_cursor)
-        if result.next_cursor
-        else None,
+        next_url=_url("/search", values, cursor=result.next_cursor) if result.next_cursor else None,
         first_url=_url("/search", values, cursor=None) if page.cursor else None,
         export_url=_url("/api/v1/properties/export.csv", criteria_values),
     )
