@@ -28,6 +28,7 @@ from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateS
 from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
 from propintel.leads import search_endpoints as saved_search_endpoints
+from propintel.leads import search_pages as saved_search_pages
 from propintel.maintenance import pages as maintenance_pages
 from propintel.scoring import endpoints as scoring_endpoints
 from propintel.scoring import pages as scoring_pages
@@ -35,7 +36,7 @@ from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
-from propintel.web import health, pages
+from propintel.web import health, outbox, pages
 from propintel.web.errors import install_error_handlers
 from propintel.web.logging import log_request
 from propintel.web.security import CSRF_COOKIE, new_csrf_token
@@ -83,6 +84,8 @@ def create_app(
         leads_endpoints.router,
         leads_pages.router,
         saved_search_endpoints.router,
+        saved_search_pages.router,
+        outbox.router,
         pages.router,
     )
     for router in routers:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york
-from propintel.kit.errors import Conflict, DomainError
+from propintel.kit.errors import Conflict, DomainError, Forbidden, Invalid
 from propintel.leads import service
 from propintel.leads.models import ContactChannel, LeadStatus, lead_moves, move_label
 from propintel.leads.repository import LeadFilters, LeadRepository
@@ -130,10 +130,14 @@ async def save_lead(
     property_id: uuid.UUID = Form(...),
     lead_source: Intent = Form(...),
 ) -> Response:
-    """The "Save lead" form of search results and property pages."""
-    saved = await service.save_lead(
-        LeadRepository(db), user, property_id, lead_source, now_new_york()
-    )
+    """The "Save lead" form of search results and property pages; a refusal (plan, unknown
+    property) goes back to the property page with the reason."""
+    try:
+        saved = await service.save_lead(
+            LeadRepository(db), user, property_id, lead_source, now_new_york()
+        )
+    except (Forbidden, Invalid) as error:
+        return redirect_with_flash(request, f"/properties/{property_id}", error.message, "error")
     message = "Lead saved." if saved.created else "This property is already in your leads."
     return redirect_with_flash(request, _lead_url(saved.lead.lead_id), message, "success")
 

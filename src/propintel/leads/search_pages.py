@@ -1,0 +1,195 @@
+"""Saved-search pages: the list (re-run, rename, alerts, delete with confirmation) and the form
+that saves the search just run. A search is carried as the search page's own query string and
+read with the search page's parser, so what is saved is exactly what was searched."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import QueryParams
+
+from propintel.auth.deps import SubscriberUser
+from propintel.db.session import DbSession
+from propintel.kit.clock import now_new_york
+from propintel.kit.errors import DomainError, Invalid
+from propintel.leads import searches
+from propintel.leads.models import AlertFrequency, SavedSearch
+from propintel.leads.search_repository import SavedSearchRepository
+from propintel.leads.search_schemas import SavedSearchPatch
+from propintel.search.criteria import SearchCriteria
+from propintel.search.pages import form_values
+from propintel.web.security import verify_csrf
+from propintel.web.templating import redirect_with_flash, render
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+PAGE = "/saved-searches"
+PER_PAGE = 25
+NOT_IN_QUERY = frozenset({"cursor", "limit"})
+
+
+def criteria_of_query(query: str) -> SearchCriteria:
+    values = form_values(QueryParams(query))
+    return SearchCriteria.model_validate(
+        {key: value for key, value in values.items() if key not in NOT_IN_QUERY}
+    )
+
+
+def _ordered(stored: dict[str, Any]) -> dict[str, Any]:
+    """Stored criteria in the schema's field order (JSONB keeps keys in its own order)."""
+    return {name: stored[name] for name in SearchCriteria.model_fields if name in stored}
+
+
+def search_url(search: SavedSearch) -> str | None:
+    """The search page running this saved search; None for a drawn polygon (API only)."""
+    stored = _ordered(search.search_criteria)
+    if "polygon" in stored:
+        return None
+    pairs = [
+        (key, str(item).lower() if isinstance(item, bool) else str(item))
+        for key, value in stored.items()
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    return f"/search?{urlencode(pairs)}"
+
+
+def describe(stored: dict[str, Any]) -> str:
+    """Criteria in one line for people: ``intent: distressed · zip: 33139, 33140``."""
+    if not stored:
+        return "everything your plan includes"
+    parts = []
+    for key, value in _ordered(stored).items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(f"{key.replace('_', ' ')}: {shown if key != 'polygon' else 'drawn area'}")
+    return " · ".join(parts)
+
+
+HELPERS = {"search_url": search_url, "describe": describe, "frequencies": list(AlertFrequency)}
+
+
+@router.get(PAGE)
+async def list_page(request: Request, user: SubscriberUser, db: DbSession) -> Response:
+    raw_page = request.query_params.get("page", "1")
+    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
+    rows, total = await SavedSearchRepository(db).list_for_user(
+        user.user_id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+    )
+    context = {
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": max(math.ceil(total / PER_PAGE), 1),
+        **HELPERS,
+    }
+    return render(request, "leads/saved_searches.html", context)
+
+
+def _new_context(query: str, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {"query": query, "errors": {}, "values": {}, **HELPERS, **extra}
+    try:
+        context["summary"] = describe(criteria_of_query(query).stored())
+    except ValidationError as error:
+        context["errors"] = {"criteria": _first_error(error)}
+    return context
+
+
+def _first_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"])
+    return f"{field}: {str(first['msg']).removeprefix('Value error, ')}"
+
+
+@router.get(PAGE + "/new")
+async def new_page(request: Request, _user: SubscriberUser) -> Response:
+    return render(request, "leads/saved_search_new.html", _new_context(request.url.query))
+
+
+@router.post(PAGE)
+async def create(
+    request: Request,
+    user: SubscriberUser,
+    db: DbSession,
+    query: str = Form(""),
+    search_name: str = Form(""),
+    alert_frequency: str = Form("none"),
+) -> Response:
+    values = {"search_name": search_name, "alert_frequency": alert_frequency}
+    try:
+        criteria = criteria_of_query(query)
+        form = SavedSearchPatch.model_validate(values)
+        if form.search_name is None:
+            raise Invalid("Give the search a name.", field="search_name")
+        await searches.create_search(
+            SavedSearchRepository(db),
+            user,
+            form.search_name,
+            criteria,
+            form.alert_frequency or AlertFrequency.NONE,
+            now_new_york(),
+        )
+    except (ValidationError, DomainError) as error:
+        errors = (
+            {"form": _first_error(error)}
+            if isinstance(error, ValidationError)
+            else {error.field or "form": error.message}
+        )
+        context = _new_context(query, values=values)
+        context["errors"].update(errors)
+        return render(request, "leads/saved_search_new.html", context, status_code=422)
+    return redirect_with_flash(request, PAGE, f'Saved "{form.search_name}".', "success")
+
+
+@router.get(PAGE + "/{search_id}")
+async def rerun(
+    request: Request, search_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    """Run the saved search again on the search page (the link of alert emails)."""
+    search = await searches.owned_search(SavedSearchRepository(db), user.user_id, search_id)
+    url = search_url(search)
+    if url is None:
+        message = "A search of a drawn area runs through the API (POST /api/v1/properties/search)."
+        return redirect_with_flash(request, PAGE, message, "error")
+    return redirect_with_flash(request, url, f'Results of "{search.search_name}".')
+
+
+@router.post(PAGE + "/{search_id}")
+async def update(
+    request: Request,
+    search_id: uuid.UUID,
+    user: SubscriberUser,
+    db: DbSession,
+    search_name: str = Form(""),
+    alert_frequency: str = Form(""),
+) -> Response:
+    try:
+        form = SavedSearchPatch.model_validate(
+            {"search_name": search_name, "alert_frequency": alert_frequency or None}
+        )
+    except ValidationError as error:
+        return redirect_with_flash(request, PAGE, _first_error(error), "error")
+    changes = searches.SearchChanges(form.search_name, form.alert_frequency)
+    await searches.update_search(
+        SavedSearchRepository(db), user, search_id, changes, now_new_york()
+    )
+    return redirect_with_flash(request, PAGE, "Saved search updated.", "success")
+
+
+@router.get(PAGE + "/{search_id}/delete")
+async def confirm_delete(
+    request: Request, search_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    search = await searches.owned_search(SavedSearchRepository(db), user.user_id, search_id)
+    return render(request, "leads/saved_search_delete.html", {"search": search, **HELPERS})
+
+
+@router.post(PAGE + "/{search_id}/delete")
+async def delete(
+    request: Request, search_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    await searches.delete_search(SavedSearchRepository(db), user.user_id, search_id)
+    return redirect_with_flash(request, PAGE, "Saved search deleted.", "success")
