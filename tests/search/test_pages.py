@@ -1,0 +1,116 @@
+"""Search and property pages: results from the URL, errors by field, the plan's limits, the
+property page's sections and its "Save lead" form."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.auth.models import Plan
+from tests.factories import log_in_browser, make_subscriber
+from tests.scoring.helpers import (
+    add_listing,
+    add_sale,
+    add_signal,
+    days_ago,
+    make_property,
+    refresh,
+)
+from tests.search.helpers import distressed, new_owner
+
+
+async def _browser(client: httpx.AsyncClient, db: AsyncSession, plan: Plan) -> None:
+    await log_in_browser(client, await make_subscriber(db, plan))
+
+
+async def test_search_page_lists_results_with_links_map_points_and_export(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    lead = await distressed(db, 77, zip_code="33190", street_address="9 SEARCH ST")
+    await _browser(client, db, Plan.INVESTOR)
+
+    page = await client.get("/search", params={"zip": "33190", "intent": "distressed"})
+
+    assert page.status_code == 200
+    assert "9 SEARCH ST" in page.text and f'href="/properties/{lead}"' in page.text
+    assert f"&#34;id&#34;: &#34;{lead}&#34;" in page.text  # the map's points
+    assert "/api/v1/properties/export.csv?zip=33190&amp;intent=distressed" in page.text
+    assert "Pre-foreclosure within 5 km" in page.text  # investor presets
+    assert "Pool service" not in page.text  # a contractor preset
+
+
+async def test_search_page_splits_zip_codes_and_pages_with_a_cursor(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    for _ in range(3):
+        await distressed(db, 30, zip_code="33191")
+    await distressed(db, 30, zip_code="33192")
+    await _browser(client, db, Plan.FULL)
+
+    page = await client.get("/search", params={"zip": "33191, 33192", "limit": 2})
+
+    assert page.text.count('data-testid="result"') == 2
+    assert 'data-testid="next-page"' in page.text and "cursor=" in page.text
+
+
+async def test_search_page_shows_errors_next_to_their_fields(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await _browser(client, db, Plan.FULL)
+    page = await client.get("/search", params={"radius_m": "60000", "near": "25.7,-80.2"})
+    assert page.status_code == 422
+    assert 'id="err-radius_m"' in page.text and 'aria-invalid="true"' in page.text
+    unknown = await client.get("/search", params={"indicator": "bogus"})
+    assert unknown.status_code == 422 and 'id="err-indicator"' in unknown.text
+
+
+async def test_search_page_without_a_plan_shows_the_upgrade_message(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await _browser(client, db, Plan.NONE)
+    page = await client.get("/search")
+    assert page.status_code == 403 and 'data-testid="upgrade"' in page.text
+    assert "needs an active plan" in page.text
+
+
+async def test_contractor_cannot_pick_distressed_leads_on_the_page(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await _browser(client, db, Plan.CONTRACTOR)
+    page = await client.get("/search")
+    assert 'value="new_homeowner"' in page.text and 'value="distressed"' not in page.text
+    refused = await client.get("/search", params={"intent": "distressed"})
+    assert refused.status_code == 403 and "investor or full" in refused.text
+
+
+async def test_property_page_shows_facts_sales_owner_scores_listing_and_save_form(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    prop = await make_property(db, street_address="12 PAGE AVE", mailing_address="1 ELM ST, NY")
+    await add_sale(db, prop, days_ago(400), 250_000)
+    await add_signal(db, prop, "tax_lien", source="tax_collector")
+    await add_listing(db, prop, days_ago(120))
+    await refresh(db)
+    await _browser(client, db, Plan.FULL)
+
+    page = await client.get(f"/properties/{prop}")
+
+    assert page.status_code == 200, page.text
+    body = page.text
+    assert "12 PAGE AVE" in body and "1 ELM ST, NY" in body
+    assert 'data-testid="sales"' in body and "$250,000" in body
+    assert 'data-testid="score-panel"' in body and 'data-indicator="tax_lien"' in body
+    assert 'data-testid="fsbo"' in body and 'id="map"' in body
+    assert 'action="/leads"' in body and f'name="property_id" value="{prop}"' in body
+    assert 'name="csrf_token"' in body
+
+
+async def test_property_page_follows_the_plan(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    lien = await distressed(db, 30)
+    owner = await new_owner(db, 100)
+    await _browser(client, db, Plan.CONTRACTOR)
+    assert (await client.get(f"/properties/{owner}")).status_code == 200
+    refused = await client.get(f"/properties/{lien}")
+    assert refused.status_code == 403 and "contractor plan" in refused.text
+    missing = await client.get("/properties/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404
