@@ -1,0 +1,323 @@
+"""Lead search benchmark: the search API against the same SQL run directly, in one run.
+
+    python bench/search.py --parcels 1000000 --workdir bench/out/import1m --keep-db NAME
+
+Builds (or reuses, with ``--keep-db``) a database of the demo generator's synthetic Miami-Dade
+imported through the real importers and scored (as bench/score_refresh.py does), migrated to head
+(so with the search indexes), then VACUUM ANALYZE. A fixed, seeded mix of searches of four kinds:
+  zip_score : 1-2 ZIP codes + an intent (new homeowner or distressed) + a minimum score;
+  radius    : 5 km around a property + intent distressed;
+  indicator : intent distressed + one or two indicators that must all be present;
+  polygon   : a drawn polygon of ~2-5 km across (POST), intent distressed or none.
+Each search is measured twice, after one unmeasured warm-up pass over the whole mix:
+  sql : the statement ``search/repository.py`` builds for it, run directly through psycopg;
+  api : the HTTP API (uvicorn in a child process, a warmed keep-alive client, a full-plan
+        subscriber's bearer token): authentication, plan gating, criteria checks, the same SQL,
+        the JSON response.
+Reports p50/p95 per kind and the API/SQL ratios; checks that both return the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from sqlalchemy import text
+from sqlalchemy.dialects import postgresql
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import Report, scratch_database, server_url  # noqa: E402
+from bench.import_roll import _generated  # noqa: E402
+from bench.score_refresh import build, refresh  # noqa: E402
+from propintel.auth.models import Plan, UserType  # noqa: E402
+from propintel.auth.repository import AuthRepository  # noqa: E402
+from propintel.auth.service import NewAccount, register  # noqa: E402
+from propintel.db import migrate  # noqa: E402
+from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
+from propintel.db.urls import with_database  # noqa: E402
+from propintel.kit.clock import today_new_york  # noqa: E402
+from propintel.search.criteria import Intent, SearchCriteria  # noqa: E402
+from propintel.search.repository import Scope, search_sql  # noqa: E402
+
+KINDS = ("zip_score", "radius", "indicator", "polygon")
+LIMIT = 50
+USER = NewAccount(
+    "bench-search@example.com", "bench-search-password", UserType.SUBSCRIBER, Plan.FULL
+)
+INDICATOR_SETS = (
+    ["tax_lien"], ["pre_foreclosure"], ["foreclosure"], ["code_violation"], ["probate"],
+    ["vacant"], ["tax_lien", "high_equity"], ["code_violation", "out_of_state_owner"],
+    ["pre_foreclosure", "high_equity"], ["out_of_state_owner", "high_equity"],
+)  # fmt: skip
+METRES_PER_DEGREE = 111_320
+MIN_SCORES = {"distressed": [0, 10, 20, 30, 50], "new_homeowner": [0, 10, 50, 75]}
+
+
+@dataclass(frozen=True)
+class Search:
+    kind: str
+    criteria: dict[str, Any]
+
+
+def mix(url: str, per_kind: int, seed: int) -> list[Search]:
+    """The fixed mix: ``per_kind`` searches of each kind, drawn from the data with ``seed``."""
+    rng = random.Random(seed)
+    with psycopg.connect(url) as conn:
+        zips = [
+            z for (z,) in conn.execute(
+                "SELECT zip_code FROM properties WHERE zip_code IS NOT NULL "
+                "GROUP BY zip_code HAVING count(*) >= 100 ORDER BY zip_code"
+            )
+        ]  # fmt: skip
+        centres = conn.execute(
+            "SELECT ST_Y(location::geometry), ST_X(location::geometry) FROM properties "
+            "WHERE location IS NOT NULL ORDER BY md5(folio_number || %s) LIMIT %s",
+            (str(seed), per_kind * 2),
+        ).fetchall()
+    searches: list[Search] = []
+    for n in range(per_kind):
+        intent = rng.choice(["new_homeowner", "distressed"])
+        searches.append(Search("zip_score", {
+            "zip": rng.sample(zips, rng.choice([1, 1, 2])), "intent": intent,
+            "min_score": rng.choice(MIN_SCORES[intent]),
+        }))  # fmt: skip
+        lat, lon = centres[n]
+        searches.append(Search("radius", {
+            "near": f"{lat:.6f},{lon:.6f}", "radius_m": 5000, "intent": "distressed",
+        }))  # fmt: skip
+        searches.append(Search("indicator", {
+            "intent": "distressed", "indicator": list(rng.choice(INDICATOR_SETS)),
+        }))  # fmt: skip
+        lat, lon = centres[per_kind + n]
+        polygon = {"polygon": _polygon(rng, lat, lon)}
+        if rng.random() < 0.7:
+            polygon["intent"] = "distressed"
+        searches.append(Search("polygon", polygon))
+    return searches
+
+
+def _polygon(rng: random.Random, lat: float, lon: float) -> dict[str, Any]:
+    """An irregular hexagon of 1-2.5 km radius around (lat, lon), as someone would draw it."""
+    ring = []
+    lon_scale = math.cos(math.radians(lat))
+    for step in range(6):
+        angle = 2 * math.pi * step / 6 + rng.uniform(-0.3, 0.3)
+        metres = rng.uniform(1000, 2500)
+        ring.append([
+            round(lon + metres * math.cos(angle) / (METRES_PER_DEGREE * lon_scale), 6),
+            round(lat + metres * math.sin(angle) / METRES_PER_DEGREE, 6),
+        ])  # fmt: skip
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def compiled(search: Search, today: date) -> tuple[str, dict[str, Any]]:
+    """The exact statement the API runs for ``search`` (first page), as psycopg text + params."""
+    criteria = SearchCriteria.model_validate(search.criteria)
+    statement = search_sql(criteria, Scope(frozenset(Intent)), today=today, limit=LIMIT + 1)
+    query = text(statement.sql).bindparams(**statement.params)
+    sql = query.compile(dialect=postgresql.psycopg.dialect())  # type: ignore[attr-defined]
+    return str(sql), dict(sql.params)
+
+
+def run_sql(url: str, searches: list[Search], today: date) -> tuple[list[float], list[list[str]]]:
+    statements = [compiled(search, today) for search in searches]
+    timings, results = [], []
+    with psycopg.connect(url, options="-c timezone=America/New_York", autocommit=True) as conn:
+        for sql, params in statements:
+            started = time.perf_counter()
+            rows = conn.execute(sql, params).fetchall()
+            timings.append(time.perf_counter() - started)
+            results.append([str(row[0]) for row in rows[:LIMIT]])
+    return timings, results
+
+
+def run_api(
+    base_url: str, token: str, searches: list[Search]
+) -> tuple[list[float], list[list[str]]]:
+    timings, results = [], []
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
+        for _ in range(20):  # warm the client and the server's connection pool
+            client.get("/api/v1/properties", params={"limit": 1})
+        for search in searches:
+            started = time.perf_counter()
+            if "polygon" in search.criteria:
+                response = client.post("/api/v1/properties/search", json=search.criteria)
+            else:
+                response = client.get("/api/v1/properties", params=search.criteria)
+            timings.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{search}: {response.status_code} {response.text[:300]}")
+            results.append([item["id"] for item in response.json()["items"]])
+    return timings, results
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def api_server(url: str) -> Iterator[str]:
+    """``propintel serve`` on the benchmark database, in a child process."""
+    port = _free_port()
+    env = {**os.environ, "PROPINTEL_DATABASE_URL": url, "PORT": str(port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "propintel", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the API server did not start")
+            time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def token_for(url: str, base_url: str) -> str:
+    async def ensure_user() -> None:
+        engine = create_engine_for(url, pool_size=1)
+        try:
+            async with unit_of_work(engine) as session:
+                repo = AuthRepository(session)
+                if await repo.user_by_email(USER.email) is None:
+                    await register(repo, USER)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(ensure_user())
+    response = httpx.post(
+        f"{base_url}/api/v1/auth/token", json={"email": USER.email, "password": USER.password}
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
+
+
+def measure(report: Report, url: str, per_kind: int, seed: int) -> None:
+    searches = mix(url, per_kind, seed)
+    today = today_new_york()
+    run_sql(url, searches, today)  # warm-up pass (not measured): cold pages, plan caches
+    sql_s, sql_ids = run_sql(url, searches, today)
+    with api_server(url) as base_url:
+        token = token_for(url, base_url)
+        run_api(base_url, token, searches)  # warm-up pass
+        api_s, api_ids = run_api(base_url, token, searches)
+    mismatches = sum(1 for a, b in zip(sql_ids, api_ids, strict=True) if a != b)
+    for kind in KINDS:
+        picked = [n for n, search in enumerate(searches) if search.kind == kind]
+        sql = [sql_s[n] * 1000 for n in picked]
+        api = [api_s[n] * 1000 for n in picked]
+        rows = [len(api_ids[n]) for n in picked]
+        figures = {
+            "searches": len(picked),
+            "sql_p50_ms": round(statistics.median(sql), 2),
+            "sql_p95_ms": round(percentile(sql, 0.95), 2),
+            "api_p50_ms": round(statistics.median(api), 2),
+            "api_p95_ms": round(percentile(api, 0.95), 2),
+            "mean_rows": round(statistics.mean(rows), 1),
+            "empty_results": sum(1 for count in rows if count == 0),
+            "mismatches": sum(1 for n in picked if sql_ids[n] != api_ids[n]),
+        }
+        figures["ratio_p50"] = round(figures["api_p50_ms"] / figures["sql_p50_ms"], 2)
+        figures["ratio_p95"] = round(figures["api_p95_ms"] / figures["sql_p95_ms"], 2)
+        report.add(
+            f"{kind}: api p95",
+            figures["api_p95_ms"] / 1000,
+            figures["sql_p95_ms"] / 1000,
+            **figures,
+        )
+    report.parameters["mismatches"] = mismatches
+
+
+def prepare(url: str, workdir: Path, parcels: int, seed: int) -> None:
+    """Import, score and analyse a new database."""
+    as_of = build(url, workdir, parcels, seed)
+    refresh(url, as_of)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+
+
+def _is_built(name: str) -> bool:
+    try:
+        with psycopg.connect(with_database(server_url(), name)) as conn:
+            found = conn.execute("SELECT count(*) FROM scoring_state").fetchone()
+            return bool(found and found[0])
+    except psycopg.Error:
+        return False
+
+
+def run(
+    parcels: int, seed: int, workdir: Path, per_kind: int = 200, keep_db: str | None = None
+) -> Report:
+    report = Report("search", {"parcels": parcels, "seed": seed, "per_kind": per_kind})
+    if keep_db and _is_built(keep_db):
+        url = with_database(server_url(), keep_db)
+        migrate.upgrade(url)  # a kept database may predate the search indexes
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE properties")
+        measure(report, url, per_kind, seed)
+        return report
+    name = keep_db or f"propintel_bench_search_{os.getpid()}"
+    with scratch_database(name, keep=keep_db is not None) as url:
+        _generated(workdir, parcels, seed)
+        prepare(url, workdir, parcels, seed)
+        measure(report, url, per_kind, seed)
+    return report
+
+
+def main(argv: list[str] | None = None) -> Report:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--parcels", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--per-kind", type=int, default=200, help="Searches of each kind.")
+    parser.add_argument("--workdir", type=Path, help="Generated files (reused when they match).")
+    parser.add_argument("--keep-db", metavar="NAME", help="Keep the database; reuse it if built.")
+    args = parser.parse_args(argv)
+    if args.workdir:
+        report = run(args.parcels, args.seed, args.workdir, args.per_kind, args.keep_db)
+    else:
+        with tempfile.TemporaryDirectory(prefix="propintel-bench-") as tmp:
+            report = run(args.parcels, args.seed, Path(tmp), args.per_kind, args.keep_db)
+    report.print()
+    return report
+
+
+if __name__ == "__main__":
+    main()
