@@ -120,7 +120,7 @@
   function init(element) {
     var data = element.dataset;
     var points = JSON.parse(data.points || "[]");
-    var map = L.map(element, { scrollWheelZoom: false }).setView(JSON.parse(data.centre), Number(data.zoom || 11));
+    var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 }).setView(JSON.parse(data.centre), Number(data.zoom || 11));
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { attribution: data.attribution || "", maxZoom: 19 }).addTo(map);
     } else {
@@ -145,7 +145,27 @@
     element.dataset.ready = String(points.length);
   }
 
+  /* Empty filters stay out of the URL, so a search's address is short enough to share. */
+  function keepUrlShort(form) {
+    form.addEventListener("submit", function () {
+      Array.prototype.forEach.call(form.elements, function (input) {
+        if (input.name && input.value === "" && !input.disabled) {
+          input.disabled = true;
+          input.dataset.reenable = "true";
+        }
+      });
+    });
+    window.addEventListener("pageshow", function () {  // back button: the form is usable again
+      form.querySelectorAll("[data-reenable]").forEach(function (input) {
+        input.disabled = false;
+        delete input.dataset.reenable;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("search-form");
+    if (form) keepUrlShort(form);
     var element = document.getElementById("map");
     if (element && window.L) init(element);
   });
