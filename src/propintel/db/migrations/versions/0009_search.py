@@ -1,14 +1,14 @@
 """Search: the indexes lead search walks in order, and the log of CSV exports.
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02
 """
 
 from propintel.db.sqlfiles import run_sql_script
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """Leads: one saved lead per subscriber and property, lead history, saved-search matches, outbox.
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-02
 """
 
 from propintel.db.sqlfiles import run_sql_script
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
