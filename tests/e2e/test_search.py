@@ -74,7 +74,7 @@ def test_search_with_filters_shows_markers_and_opens_a_property(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     _log_in(page, subscriber)
-    page.get_by_role("link", name="Search").click()
+    page.get_by_role("link", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="Lead search")).to_be_visible()
 
     page.get_by_label("Leads", exact=True).select_option("distressed")
