@@ -30,6 +30,7 @@ def _sign_up_and_log_in(page: Page) -> None:
 
 def test_subscriber_buys_a_bundle_through_the_local_checkout(page: Page) -> None:
     _sign_up_and_log_in(page)
+    page.get_by_role("link", name="Billing", exact=True).click()
     page.get_by_role("link", name="Buy credits").click()
     expect(page.get_by_test_id("simulator-label")).to_be_visible()
     expect(page.get_by_test_id("balance")).to_have_text("0")
