@@ -10,7 +10,8 @@ imported through the real importers and scored (as bench/score_refresh.py does),
   indicator : intent distressed + one or two indicators that must all be present;
   polygon   : a drawn polygon of ~2-5 km across (POST), intent distressed or none.
 Each search is measured twice, after one unmeasured warm-up pass over the whole mix:
-  sql : the statement ``search/repository.py`` builds for it, run directly through psycopg;
+  sql : the statements ``search/repository.py`` runs for it (planner settings, the search),
+        run directly through psycopg in one transaction;
   api : the HTTP API (uvicorn in a child process, a warmed keep-alive client, a full-plan
         subscriber's bearer token): authentication, plan gating, criteria checks, the same SQL,
         the JSON response.
@@ -39,8 +40,6 @@ from typing import Any
 
 import httpx
 import psycopg
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,7 +55,7 @@ from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
 from propintel.db.urls import with_database  # noqa: E402
 from propintel.kit.clock import today_new_york  # noqa: E402
 from propintel.search.criteria import Intent, SearchCriteria  # noqa: E402
-from propintel.search.repository import Scope, search_sql  # noqa: E402
+from propintel.search.repository import PLANNER_SETTINGS, Scope, search_sql  # noqa: E402
 
 KINDS = ("zip_score", "radius", "indicator", "polygon")
 LIMIT = 50
@@ -133,18 +132,18 @@ def compiled(search: Search, today: date) -> tuple[str, dict[str, Any]]:
     """The exact statement the API runs for ``search`` (first page), as psycopg text + params."""
     criteria = SearchCriteria.model_validate(search.criteria)
     statement = search_sql(criteria, Scope(frozenset(Intent)), today=today, limit=LIMIT + 1)
-    query = text(statement.sql).bindparams(**statement.params)
-    sql = query.compile(dialect=postgresql.psycopg.dialect())  # type: ignore[attr-defined]
-    return str(sql), dict(sql.params)
+    return statement.for_psycopg(), statement.params
 
 
 def run_sql(url: str, searches: list[Search], today: date) -> tuple[list[float], list[list[str]]]:
     statements = [compiled(search, today) for search in searches]
     timings, results = [], []
-    with psycopg.connect(url, options="-c timezone=America/New_York", autocommit=True) as conn:
+    with psycopg.connect(url, options="-c timezone=America/New_York") as conn:
         for sql, params in statements:
             started = time.perf_counter()
+            conn.execute(PLANNER_SETTINGS)  # as the repository does, in the same transaction
             rows = conn.execute(sql, params).fetchall()
+            conn.commit()
             timings.append(time.perf_counter() - started)
             results.append([str(row[0]) for row in rows[:LIMIT]])
     return timings, results

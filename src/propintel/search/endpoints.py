@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from propintel.auth.deps import require_user
 from propintel.auth.models import User, UserType
@@ -17,23 +17,26 @@ from propintel.search import service
 from propintel.search.criteria import SearchPage
 from propintel.search.export import ExportRequest, start_export, stream_rows
 from propintel.search.repository import SearchRepository
-from propintel.search.schemas import PropertyItem, SearchResponse
+from propintel.search.schemas import SearchResponse, item_fields
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 Searcher = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.ADMIN))]
 
 
-async def _respond(db: DbSession, user: User, page: SearchPage) -> SearchResponse:
+async def _respond(db: DbSession, user: User, page: SearchPage) -> Response:
+    """Validated in one call and serialised once (FastAPI would validate a returned model
+    again)."""
     result = await service.search(SearchRepository(db), user, page)
-    return SearchResponse(
-        items=[PropertyItem.of(row) for row in result.items], next_cursor=result.next_cursor
+    body = SearchResponse.model_validate(
+        {"items": [item_fields(row) for row in result.items], "next_cursor": result.next_cursor}
     )
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.get("/properties", response_model=SearchResponse)
 async def search_properties(
     query: Annotated[SearchPage, Query()], user: Searcher, db: DbSession
-) -> SearchResponse:
+) -> Response:
     """Leads matching every given filter, best first (``sort``), ``limit`` per page. Repeat
     ``zip``, ``property_type`` and ``indicator`` for several values. ``polygon`` may be given as
     GeoJSON text; ``POST /properties/search`` takes it as JSON."""
@@ -41,7 +44,7 @@ async def search_properties(
 
 
 @router.post("/properties/search", response_model=SearchResponse)
-async def search_properties_json(body: SearchPage, user: Searcher, db: DbSession) -> SearchResponse:
+async def search_properties_json(body: SearchPage, user: Searcher, db: DbSession) -> Response:
     """The same search with the criteria as JSON, including a GeoJSON ``polygon`` (draw on map)."""
     return await _respond(db, user, body)
 

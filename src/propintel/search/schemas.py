@@ -5,11 +5,11 @@ the scores with their breakdown."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import RowMapping
 
 MORTGAGE_NOTE = "estimate (80% of the last arm's-length sale, 30-year loan at that year's rate)"
 
@@ -69,44 +69,49 @@ class PropertyItem(BaseModel):
     distance_m: float | None = Field(default=None, description="From near, when given.")
 
     @classmethod
-    def of(cls, row: RowMapping) -> PropertyItem:
-        located = row["lat"] is not None and row["lon"] is not None
-        return cls(
-            id=row["property_id"],
-            folio=row["folio_number"],
-            address=AddressOut(
-                full=row["full_address"],
-                street=row["street_address"],
-                city=row["city"],
-                zip=row["zip_code"],
-            ),
-            location=LocationOut(lat=row["lat"], lon=row["lon"]) if located else None,
-            type=row["property_type"],
-            bedrooms=row["bedrooms"],
-            bathrooms=float(row["bathrooms"]) if row["bathrooms"] is not None else None,
-            square_feet=row["square_feet"],
-            lot_size_sqft=row["lot_size_sqft"],
-            year_built=row["year_built"],
-            pool=row["pool"],
-            values=ValuesOut(
-                assessed=row["assessed_value"],
-                market=row["market_value"],
-                estimated_equity=row["estimated_equity"],
-                mortgage_balance=row["mortgage_balance"],
-            ),
-            last_sale=SaleOut(price=row["last_sale_price"], date=row["last_sale_date"]),
-            new_homeowner_sale_date=row["sale_date"],
-            owner=OwnerOut(
-                name=row["owner_name"],
-                type=row["owner_type"],
-                out_of_state=row["out_of_state_owner"],
-            ),
-            distressed_score=row["distressed_score"],
-            new_homeowner_score=row["new_homeowner_score"],
-            is_new_homeowner=row["is_new_homeowner"],
-            intent_breakdown=row["intent_breakdown"],
-            distance_m=row.get("distance_m"),
-        )
+    def of(cls, row: Mapping[str, Any]) -> PropertyItem:
+        return cls.model_validate(item_fields(row))
+
+
+def item_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A result row in the shape of PropertyItem (validated in one call, not one per part)."""
+    located = row["lat"] is not None and row["lon"] is not None
+    return {
+        "id": row["property_id"],
+        "folio": row["folio_number"],
+        "address": {
+            "full": row["full_address"],
+            "street": row["street_address"],
+            "city": row["city"],
+            "zip": row["zip_code"],
+        },
+        "location": {"lat": row["lat"], "lon": row["lon"]} if located else None,
+        "type": row["property_type"],
+        "bedrooms": row["bedrooms"],
+        "bathrooms": row["bathrooms"],
+        "square_feet": row["square_feet"],
+        "lot_size_sqft": row["lot_size_sqft"],
+        "year_built": row["year_built"],
+        "pool": row["pool"],
+        "values": {
+            "assessed": row["assessed_value"],
+            "market": row["market_value"],
+            "estimated_equity": row["estimated_equity"],
+            "mortgage_balance": row["mortgage_balance"],
+        },
+        "last_sale": {"price": row["last_sale_price"], "date": row["last_sale_date"]},
+        "new_homeowner_sale_date": row["sale_date"],
+        "owner": {
+            "name": row["owner_name"],
+            "type": row["owner_type"],
+            "out_of_state": row["out_of_state_owner"],
+        },
+        "distressed_score": row["distressed_score"],
+        "new_homeowner_score": row["new_homeowner_score"],
+        "is_new_homeowner": row["is_new_homeowner"],
+        "intent_breakdown": row["intent_breakdown"],
+        "distance_m": row.get("distance_m"),
+    }
 
 
 class SearchResponse(BaseModel):

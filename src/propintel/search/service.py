@@ -50,17 +50,19 @@ class PlanRequired(Forbidden):
 
 @dataclass(frozen=True)
 class SearchResult:
-    items: list[RowMapping]
+    items: list[dict[str, Any]]
     next_cursor: str | None
 
 
 async def scope_for(repo: SearchRepository, user: User) -> Scope:
-    """The intents ``user`` may search; ``PlanRequired`` when there are none."""
+    """The intents ``user`` may search; ``PlanRequired`` when there are none. Every search runs
+    this first: it also applies the search's planner settings (``repo.start_search``)."""
     if user.user_type == UserType.ADMIN:
+        await repo.start_search(None)
         return Scope(frozenset(Intent))
     if user.user_type != UserType.SUBSCRIBER or not user.has_active_plan:
         raise PlanRequired(UPGRADE_MESSAGE)
-    features = await repo.plan_features(str(user.subscription_tier)) or {}
+    features = await repo.start_search(str(user.subscription_tier)) or {}
     intents = frozenset(i for i in Intent if features.get(FEATURE_OF_INTENT[i]) is True)
     if not intents:
         raise PlanRequired(UPGRADE_MESSAGE)

@@ -13,18 +13,23 @@ branch_labels = None
 depends_on = None
 
 # Each search orders by (score, property_id) for keyset pages. The expressions are exactly those of
-# search/repository.py (NEW_HOMEOWNER_SCORE, DISTRESSED_SCORE, BEST_SCORE): a (zip, score, id)
-# index answers "this ZIP, best first" by reading only the rows it returns; a (score, id) index
-# does the same without a ZIP. Partial on the intent's own condition, so each stays small.
+# search/repository.py (NEW_HOMEOWNER_SCORE, DISTRESSED_SCORE, BEST_SCORE for searches without an
+# intent): a (score, id) index lets a search
+# walk the leads best first and stop after a page; a (zip, score, id) index does the same within
+# a ZIP code. New homeowners (4%) get partial indexes; the distressed ones are over all rows,
+# because more than half of all properties are distressed and a partial index would also be
+# offered to the planner as a bitmap of all of them (see INTENT_CONDITION in the repository).
 UPGRADE = """
 CREATE INDEX idx_properties_search_new_homeowner ON properties
   ((COALESCE(new_homeowner_score, 0)), property_id) WHERE is_new_homeowner;
 CREATE INDEX idx_properties_search_new_homeowner_zip ON properties
   (zip_code, (COALESCE(new_homeowner_score, 0)), property_id) WHERE is_new_homeowner;
 CREATE INDEX idx_properties_search_distressed ON properties
-  ((COALESCE(distressed_score, 0)), property_id) WHERE distressed_score > 0;
+  ((COALESCE(distressed_score, 0)), property_id);
 CREATE INDEX idx_properties_search_distressed_zip ON properties
-  (zip_code, (COALESCE(distressed_score, 0)), property_id) WHERE distressed_score > 0;
+  (zip_code, (COALESCE(distressed_score, 0)), property_id);
+CREATE INDEX idx_properties_search_best ON properties
+  ((GREATEST(COALESCE(distressed_score, 0), COALESCE(new_homeowner_score, 0))), property_id);
 
 CREATE TABLE search_exports (
   export_id UUID PRIMARY KEY DEFAULT uuid_generate_v4(),
@@ -40,6 +45,7 @@ CREATE INDEX idx_search_exports_user_created ON search_exports (user_id, created
 
 DOWNGRADE = """
 DROP TABLE IF EXISTS search_exports;
+DROP INDEX IF EXISTS idx_properties_search_best;
 DROP INDEX IF EXISTS idx_properties_search_distressed_zip;
 DROP INDEX IF EXISTS idx_properties_search_distressed;
 DROP INDEX IF EXISTS idx_properties_search_new_homeowner_zip;
