@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import Report, scratch_database, timed  # noqa: E402
 from propintel.demo.generator import Manifest, generate, nal_name  # noqa: E402
+from propintel.ingest.matching import legal_key_sql, owner_key_sql  # noqa: E402
 
 TODAY = date(2026, 11, 27)  # fixed, so a given --parcels/--seed always makes the same files
 FLOOR_COLUMNS = {
@@ -55,15 +57,20 @@ FLOOR_COLUMNS = {
     "S_LEGAL": "s_legal",
 }
 INT = "CASE WHEN {0} ~ '^[0-9]{{1,9}}$' THEN {0}::int END"
+# The matcher's keys, stored with the names they key (the import computes them in Python).
+LEGAL_KEY = legal_key_sql(sql.Identifier("s_legal")).as_string(None)
+OWNER_KEY = owner_key_sql(sql.Identifier("own_name")).as_string(None)
 FLOOR_UPSERT = f"""
 INSERT INTO properties AS p (folio_number, dor_use_code, market_value, assessed_value,
   lot_size_sqft, square_feet, year_built, owner_name, mailing_address, mailing_state,
-  street_address, city, zip_code, full_address, legal_description, county, source)
+  street_address, city, zip_code, full_address, legal_description, legal_key, owner_key, county,
+  source)
 SELECT DISTINCT ON (folio) lpad(folio, 13, '0'), lpad(dor_uc, 3, '0'), {INT.format("jv")},
   {INT.format("av_nsd")}, {INT.format("lnd_sqfoot")}, {INT.format("tot_lvg_area")},
   {INT.format("act_yr_blt")}, own_name, concat_ws(', ', own_addr1, own_city, own_state, own_zipcd),
   own_state, concat_ws(' ', phy_addr1, phy_addr2), upper(phy_city), left(phy_zipcd, 5),
-  concat_ws(', ', phy_addr1, phy_city, 'FL ' || phy_zipcd), s_legal, 'Miami-Dade', 'floor'
+  concat_ws(', ', phy_addr1, phy_city, 'FL ' || phy_zipcd), s_legal, {LEGAL_KEY}, {OWNER_KEY},
+  'Miami-Dade', 'floor'
 FROM floor_nal WHERE folio ~ '^[0-9]{{12,13}}$'
 ORDER BY folio
 ON CONFLICT (folio_number) DO UPDATE SET dor_use_code = EXCLUDED.dor_use_code,
@@ -72,14 +79,16 @@ ON CONFLICT (folio_number) DO UPDATE SET dor_use_code = EXCLUDED.dor_use_code,
   year_built = EXCLUDED.year_built, owner_name = EXCLUDED.owner_name,
   mailing_address = EXCLUDED.mailing_address, mailing_state = EXCLUDED.mailing_state,
   street_address = EXCLUDED.street_address, city = EXCLUDED.city, zip_code = EXCLUDED.zip_code,
-  full_address = EXCLUDED.full_address, legal_description = EXCLUDED.legal_description
+  full_address = EXCLUDED.full_address, legal_description = EXCLUDED.legal_description,
+  legal_key = EXCLUDED.legal_key, owner_key = EXCLUDED.owner_key
 WHERE (p.dor_use_code, p.market_value, p.assessed_value, p.lot_size_sqft, p.square_feet,
        p.year_built, p.owner_name, p.mailing_address, p.mailing_state, p.street_address, p.city,
-       p.zip_code, p.full_address, p.legal_description)
+       p.zip_code, p.full_address, p.legal_description, p.legal_key, p.owner_key)
   IS DISTINCT FROM (EXCLUDED.dor_use_code, EXCLUDED.market_value, EXCLUDED.assessed_value,
        EXCLUDED.lot_size_sqft, EXCLUDED.square_feet, EXCLUDED.year_built, EXCLUDED.owner_name,
        EXCLUDED.mailing_address, EXCLUDED.mailing_state, EXCLUDED.street_address, EXCLUDED.city,
-       EXCLUDED.zip_code, EXCLUDED.full_address, EXCLUDED.legal_description)
+       EXCLUDED.zip_code, EXCLUDED.full_address, EXCLUDED.legal_description, EXCLUDED.legal_key,
+       EXCLUDED.owner_key)
 """
 RESET = "TRUNCATE properties, property_sales, property_signals, import_runs CASCADE"
 

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from psycopg import sql
 
+from propintel.db import migrate
 from propintel.ingest.matching import (
     MATCH_COLUMNS,
     legal_key,
@@ -63,8 +64,8 @@ def add_properties(url: str) -> dict[str, str]:
             line = f"{street} {unit}" if unit else street
             conn.execute(
                 "INSERT INTO properties (folio_number, full_address, street_address, city, "
-                "zip_code, address_key, owner_name, legal_description) "
-                "VALUES (%s, %s, %s, 'MIAMI', %s, %s, %s, %s)",
+                "zip_code, address_key, owner_name, owner_key, legal_description, legal_key) "
+                "VALUES (%s, %s, %s, 'MIAMI', %s, %s, %s, %s, %s, %s)",
                 (
                     folio,
                     f"{line}, MIAMI, FL {zip_code}",
@@ -72,7 +73,9 @@ def add_properties(url: str) -> dict[str, str]:
                     zip_code,
                     normalize_street(street, unit),
                     owner,
+                    owner_key(owner),
                     legal,
+                    legal_key(legal),
                 ),
             )
         rows = conn.execute("SELECT folio_number, property_id::text FROM properties").fetchall()
@@ -229,19 +232,27 @@ def test_zip_must_agree_and_ambiguity_is_not_matched(import_url: str) -> None:
     ]
 
 
-def test_migrated_indexes_use_exactly_the_matchers_expressions(import_url: str) -> None:
-    """If matching.py's keys change, the indexes of revision 0004 no longer serve the matcher."""
+KEYS_REVISION = "0011"  # the revision that stores the keys
+
+
+def test_stored_keys_are_backfilled_as_the_importers_would_write_them(import_url: str) -> None:
+    """Properties stored before the keys were columns get exactly the Python keys of their
+    values, through the matcher's own SQL."""
+    migrate.downgrade(import_url, f"{KEYS_REVISION}-1")
+    values = (*AWKWARD, None)
     with psycopg.connect(import_url) as conn:
-        for name, expression in (
-            ("idx_properties_legal_key", legal_key_sql(sql.Identifier("legal_description"))),
-            ("idx_properties_owner_key", owner_key_sql(sql.Identifier("owner_name"))),
-        ):
+        for n, value in enumerate(values):
             conn.execute(
-                sql.SQL("CREATE INDEX probe_index ON properties (({}))").format(expression)
+                "INSERT INTO properties (folio_number, full_address, owner_name, legal_description)"
+                " VALUES (%s, 'x', %s, %s)",
+                (f"{n:013d}", value, value),
             )
-            probe, migrated = (
-                conn.execute("SELECT pg_get_indexdef(%s::regclass)", (index,)).fetchone()[0]
-                for index in ("probe_index", name)
-            )
-            assert probe.replace("probe_index", name) == migrated
-            conn.execute("DROP INDEX probe_index")
+    migrate.upgrade(import_url)
+    with psycopg.connect(import_url) as conn:
+        stored = dict(
+            conn.execute(
+                "SELECT legal_description, (legal_key, owner_key) FROM properties"
+            ).fetchall()
+        )
+    assert stored == {value: (legal_key(value), owner_key(value)) for value in values}
+    assert stored["THE ESTATE OF GARCIA MARIA"] == ("THE ESTATE OF GARCIA MARIA", "GARCIA MARIA")

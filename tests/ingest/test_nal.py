@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from propintel.ingest.errors import ImportRefused
+from propintel.ingest.matching import legal_key, owner_key
 from tests.ingest.conftest import FIXTURES, query, run
 
 NAL = FIXTURES / "nal_small.csv"
@@ -152,6 +153,30 @@ def test_changed_row_is_updated_and_estate_marker_closed(import_url: str, tmp_pa
     summary = run("nal", changed, import_url)
     assert (summary.inserted, summary.updated) == (0, 1)
     assert query(import_url, "SELECT status FROM property_signals") == [("closed",)]
+
+
+def test_matcher_keys_are_stored_with_the_values_they_key(import_url: str, tmp_path: Path) -> None:
+    changed = tmp_path / "nal_keys.csv"
+    with NAL.open(encoding="latin-1", newline="") as source:
+        rows = list(csv.reader(source))
+    owner, legal = rows[0].index("OWN_NAME"), rows[0].index("S_LEGAL")
+    rows[1][owner] = "EST OF MUÑOZ JOSÉ"
+    rows[1][legal] = "Coral Park Estates, PB 56-42, Lot 7"
+    rows[2][owner] = "X" * 300  # too long for owner_name: nulled, and its key with it
+    with changed.open("w", encoding="latin-1", newline="") as target:
+        csv.writer(target).writerows(rows)
+    run("nal", changed, import_url)
+    stored = query(
+        import_url, "SELECT owner_name, owner_key, legal_description, legal_key FROM properties"
+    )
+    assert len(stored) == 5
+    assert all(
+        (owner_key(name), legal_key(description)) == (name_key, description_key)
+        for name, name_key, description, description_key in stored
+    )
+    keys = {(name_key, description_key) for _, name_key, _, description_key in stored}
+    assert ("MUNOZ JOSE", "CORAL PARK ESTATES PB 56 42 LOT 7") in keys
+    assert sum(name is None and name_key is None for name, name_key, _, _ in stored) == 1
 
 
 def test_missing_columns_refuse_the_file_before_any_write(import_url: str, tmp_path: Path) -> None:

@@ -66,10 +66,16 @@ def test_pa_adds_new_folio_with_qualified_recent_sale(import_url: str) -> None:
     run("pa-points", FIXTURES / "pa_small.geojson", import_url)
     [row] = query(
         import_url,
-        "SELECT full_address, owner_name, property_type, sale_date::text FROM properties "
-        "WHERE folio_number = '3049270520999'",
+        "SELECT full_address, owner_name, owner_key, property_type, sale_date::text "
+        "FROM properties WHERE folio_number = '3049270520999'",
     )
-    assert row == ("14001 SW 62 TER, MIAMI, FL 33183", "SMITH JOHN", "single_family", "2026-11-01")
+    assert row == (
+        "14001 SW 62 TER, MIAMI, FL 33183",
+        "SMITH JOHN",
+        "SMITH JOHN",
+        "single_family",
+        "2026-11-01",
+    )
 
 
 def test_pa_reimport_and_nal_after_pa_change_nothing(import_url: str) -> None:

@@ -7,6 +7,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -14,6 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from propintel.db.engine import create_engine_for, unit_of_work
+from propintel.ingest.registry import importer_for
+from propintel.ingest.runs import run_import
 from propintel.scoring.refresh import RefreshResult
 from tests.scoring.helpers import (
     AS_OF,
@@ -21,6 +24,7 @@ from tests.scoring.helpers import (
     add_sale,
     add_signal,
     days_ago,
+    folio_of,
     make_property,
     refresh,
     scores,
@@ -128,6 +132,34 @@ async def test_a_sale_that_leaves_the_summary_alone_still_ends_a_lis_pendens(
     assert (await step(engine, lambda session: scores(session, prop)))[
         "is_pre_foreclosure"
     ] is False
+
+
+async def test_a_record_moved_to_another_property_rescores_the_one_it_left(
+    engine: AsyncEngine, import_url: str, tmp_path: Path
+) -> None:
+    left, joined = await step(engine, lambda session: make_properties(session, 2))
+    folios = [await step(engine, lambda session, p=p: folio_of(session, p)) for p in (left, joined)]
+    feed = tmp_path / "liens.csv"
+    for folio in folios:  # the same record (source, signal, reference), matched to another folio
+        feed.write_text(
+            "folio,signal,recorded_date,source,reference\n"
+            f"{folio},tax_lien,2026-01-05,county-tax,2025-TC-000042\n"
+        )
+        summary = run_import(
+            importer_for("signals:generic"), feed, import_url, requested_by_label="t"
+        )
+        assert summary.matched == 1
+        moved = await run(engine)
+
+    assert (moved.mode, moved.examined, moved.changed) == ("incremental", 2, 2)
+    assert (await step(engine, lambda session: scores(session, left)))["has_tax_lien"] is False
+    assert (await step(engine, lambda session: scores(session, joined)))["has_tax_lien"] is True
+    check = await run(engine, full=True)
+    assert (check.changed, check.intents_inserted, check.intents_deleted) == (0, 0, 0)
+
+
+async def make_properties(session: AsyncSession, count: int) -> list[uuid.UUID]:
+    return [await make_property(session) for _ in range(count)]
 
 
 async def mutate(session: AsyncSession, rng: random.Random, props: list[uuid.UUID]) -> None:

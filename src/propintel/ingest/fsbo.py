@@ -29,7 +29,12 @@ import ijson
 from psycopg import sql
 
 from propintel.ingest.errors import ImportRefused
-from propintel.ingest.matching import MATCH_COLUMNS, match_counts, match_staged
+from propintel.ingest.matching import (
+    MATCH_COLUMNS,
+    match_counts,
+    match_staged,
+    remember_previous_property,
+)
 from propintel.ingest.normalize import (
     normalize_folio,
     parse_date_flexible,
@@ -303,7 +308,7 @@ WITH upserted AS (
          COALESCE(s.listing_status, 'active'), s.listing_address, s.address_key
   FROM {staging} s LEFT JOIN properties p ON p.property_id = s.property_id
   WHERE s.reject_reason IS NULL
-  ON CONFLICT (listing_url) DO UPDATE SET {assignments}, updated_at = now()
+  ON CONFLICT (listing_url) DO UPDATE SET {assignments}, {previous}, updated_at = now()
   WHERE ({current}) IS DISTINCT FROM ({incoming})
   RETURNING (xmax = 0) AS inserted
 )
@@ -321,6 +326,7 @@ def _upsert(staging: sql.Identifier) -> sql.Composed:
         staging=staging,
         columns=listed("{}"),
         assignments=listed("{0} = EXCLUDED.{0}"),
+        previous=remember_previous_property("f"),
         current=listed("f.{}"),
         incoming=listed("EXCLUDED.{}"),
     )

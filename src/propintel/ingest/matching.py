@@ -18,9 +18,14 @@ address, legal description or owner name leave the row unmatched, with a note sa
 row has a zip code, address and street matches also require the property's zip (when it has one)
 to agree: the street grid repeats in Homestead, Miami Beach and other municipalities.
 
-Keys compared with properties are computed in SQL from the stored columns by ``legal_key_sql`` /
-``owner_key_sql``, which are built from the same constants as the Python ``legal_key`` /
-``owner_key``, so both sides agree by construction (tested on awkward input).
+The property side of ``legal`` and ``owner`` is stored: ``properties.legal_key`` and
+``properties.owner_key`` (revision 0011, btree-indexed), written by every importer that writes
+``legal_description`` or ``owner_name`` with the Python ``legal_key`` / ``owner_key`` of the value
+it stores (``STORED_KEYS``). ``legal_key_sql`` / ``owner_key_sql`` compute the same keys in SQL
+(revision 0011 backfills the columns with them); both are built from the same constants, so the two
+agree by construction (tested on awkward and random input). Stored rather than expression-indexed:
+an expression index is re-evaluated on every non-HOT update of a property, score refreshes
+included.
 """
 
 from __future__ import annotations
@@ -63,7 +68,8 @@ def text_key(raw: str | None) -> str | None:
     one space, trimmed; None when nothing is left."""
     if raw is None:
         return None
-    key = _NOT_ALNUM_RE.sub(" ", raw.translate(_FOLD)).strip().upper()
+    folded = raw if raw.isascii() else raw.translate(_FOLD)  # only non-ASCII letters fold
+    key = _NOT_ALNUM_RE.sub(" ", folded).strip().upper()
     return key or None
 
 
@@ -77,6 +83,11 @@ def owner_key(raw: str | None) -> str | None:
     (``owner_key_sql`` computes the same)."""
     key = text_key(raw)
     return _ESTATE_MARKERS_RE.sub("", key) or None if key else None
+
+
+# The property columns whose key is stored, and the key's column: an importer that nulls such a
+# value (too long for its column) nulls its key too.
+STORED_KEYS: Final = {"legal_description": "legal_key", "owner_name": "owner_key"}
 
 
 def _text_key_sql(column: sql.Composable) -> sql.Composed:
@@ -93,12 +104,12 @@ def _text_key_sql(column: sql.Composable) -> sql.Composed:
 
 
 def legal_key_sql(column: sql.Composable) -> sql.Composed:
-    """SQL computing ``legal_key`` of ``column`` (an index on it makes legal matching fast)."""
+    """SQL computing ``legal_key`` of ``column``."""
     return _text_key_sql(column)
 
 
 def owner_key_sql(column: sql.Composable) -> sql.Composed:
-    """SQL computing ``owner_key`` of ``column`` (an index on it makes owner matching fast)."""
+    """SQL computing ``owner_key`` of ``column``."""
     return sql.SQL("NULLIF(regexp_replace({}, {}, '', 'g'), '')").format(
         _text_key_sql(column), sql.Literal(_ESTATE_MARKERS)
     )
@@ -136,11 +147,9 @@ _METHODS: Final = {
             "legal",
             "legal description",
             sql.SQL("s.legal_key"),
-            legal_key_sql(sql.SQL("p.legal_description")),
+            sql.SQL("p.legal_key"),
         ),
-        _Method(
-            "owner", "owner name", sql.SQL("s.owner_key"), owner_key_sql(sql.SQL("p.owner_name"))
-        ),
+        _Method("owner", "owner name", sql.SQL("s.owner_key"), sql.SQL("p.owner_key")),
     )
 }
 
@@ -209,6 +218,16 @@ def _has_unmatched_keys(
     ).format(staging=staging, key=method.staged_key)
     row = conn.execute(query).fetchone()
     return bool(row and row[0])
+
+
+def remember_previous_property(alias: str) -> sql.Composed:
+    """An ``ON CONFLICT … DO UPDATE`` assignment for a re-imported record or listing (target alias
+    ``alias``): when it moves to another property, ``previous_property_id`` names the one it
+    left, so the next incremental score refresh re-examines that property too."""
+    return sql.SQL(
+        "previous_property_id = CASE WHEN {0}.property_id IS DISTINCT FROM EXCLUDED.property_id"
+        " THEN {0}.property_id ELSE {0}.previous_property_id END"
+    ).format(sql.Identifier(alias))
 
 
 _ALL_ROWS: Final = sql.SQL("TRUE")

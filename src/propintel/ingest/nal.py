@@ -17,6 +17,7 @@ from psycopg import sql
 from propintel.ingest import landuse
 from propintel.ingest.counties import MIAMI_DADE, county_name
 from propintel.ingest.errors import ImportRefused
+from propintel.ingest.matching import STORED_KEYS, legal_key, owner_key
 from propintel.ingest.normalize import (
     format_folio,
     is_out_of_state,
@@ -106,6 +107,8 @@ STAGING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("full_address", "text"),
     ("address_key", "text"),
     ("legal_description", "text"),
+    ("legal_key", "text"),
+    ("owner_key", "text"),
     *((f"s{n}_{name}", kind) for n in (1, 2) for name, kind in SALE_STAGING_COLUMNS),
 )
 COLUMN_NAMES = staging_column_names(STAGING_COLUMNS)
@@ -145,7 +148,9 @@ class NalImporter:
             source.close()
         with ctx.phase("quarantine"):
             ctx.quarantine_duplicates(staging, ("folio",), "folio")
-            ctx.null_overlong(staging, "properties", [name for name, _ in STAGING_COLUMNS])
+            ctx.null_overlong(
+                staging, "properties", [name for name, _ in STAGING_COLUMNS], STORED_KEYS
+            )
             ctx.settle_staging(staging)
         # Sales first: the upsert then writes each property once, sale summary included.
         with ctx.phase("sales"):
@@ -184,6 +189,7 @@ def _property_values(row: CsvRow, folio: str) -> tuple[Any, ...]:
     street_line = f"{street} {unit}".strip() if unit and unit not in street else street
     homestead = (parse_int(v.get("JV_HMSTD")) or 0) > 0 or (parse_int(v.get("EXMPT_01")) or 0) > 0
     mailing_state = v.get("OWN_STATE") or None
+    legal = v.get("S_LEGAL") or None
     sales = [dor_sale(row, "1"), dor_sale(row, "2")]
     return (
         folio,
@@ -211,7 +217,9 @@ def _property_values(row: CsvRow, folio: str) -> tuple[Any, ...]:
         zip_code,
         _full_address(street_line, city, zip_code, folio),
         normalize_street(street, unit or None) if street else None,
-        v.get("S_LEGAL") or None,
+        legal,
+        legal_key(legal),
+        owner_key(owner.full),
         *sales[0],
         *sales[1],
     )
@@ -258,6 +266,8 @@ UPDATED_COLUMNS = (
     "full_address",
     "address_key",
     "legal_description",
+    "legal_key",
+    "owner_key",
     "last_sale_price",
     "last_sale_date",
     "sale_date",
@@ -282,7 +292,7 @@ UPSERT_SQL = (
              s.owner_name, s.owner_first_name, s.owner_last_name, s.owner_type,
              s.mailing_address, s.mailing_state, s.out_of_state_owner, s.street_address, s.city,
              s.zip_code, s.full_address, s.address_key, s.legal_description,
-             sm.last_sale_price, sm.last_sale_date, sm.arms_length_date,
+             s.legal_key, s.owner_key, sm.last_sale_price, sm.last_sale_date, sm.arms_length_date,
              CASE WHEN s.issues IS NULL THEN NULL ELSE jsonb_build_object('nal', s.issues) END,
              'dor_nal'
       FROM {staging} s LEFT JOIN sale_summary sm ON sm.folio_number = s.folio

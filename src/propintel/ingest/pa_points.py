@@ -20,6 +20,7 @@ from psycopg import sql
 
 from propintel.ingest import landuse
 from propintel.ingest.errors import ImportRefused
+from propintel.ingest.matching import STORED_KEYS, legal_key, owner_key
 from propintel.ingest.normalize import (
     format_folio,
     normalize_folio,
@@ -69,6 +70,8 @@ STAGING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("lot_size_sqft", "integer"),
     ("assessed_value", "integer"),
     ("legal_description", "text"),
+    ("legal_key", "text"),
+    ("owner_key", "text"),
     ("sale_date", "date"),
     ("sale_price", "integer"),
     ("sale_qualified", "boolean"),
@@ -100,7 +103,9 @@ class PaPointsImporter:
         ctx.summary.read = ctx.copy_into(staging, COLUMN_NAMES, _rows(ctx))
         with ctx.phase("quarantine"):
             ctx.quarantine_duplicates(staging, ("folio",), "folio")
-            ctx.null_overlong(staging, "properties", [name for name, _ in STAGING_COLUMNS])
+            ctx.null_overlong(
+                staging, "properties", [name for name, _ in STAGING_COLUMNS], STORED_KEYS
+            )
             ctx.settle_staging(staging)
         # Sales first: the upsert then writes each property once, sale summary included.
         with ctx.phase("sales"):
@@ -233,6 +238,7 @@ def _site(row: CsvRow, folio: str) -> tuple[Any, ...]:
     code = landuse.dor_code(row.text("DOR_CODE_CUR"))
     year = row.text("YEAR_BUILT")  # 0 means unknown in the layer, not an error
     year_built = None if year in ("", "0") else row.number("YEAR_BUILT", "year_built")
+    legal = row.text("LEGAL") or None
     return (
         line or None,
         city,
@@ -247,7 +253,9 @@ def _site(row: CsvRow, folio: str) -> tuple[Any, ...]:
         row.number("BUILDING_HEATED_AREA", "square_feet"),
         row.number("LOT_SIZE", "lot_size_sqft"),
         row.number("ASSESSED_VAL_CUR", "assessed_value"),
-        row.text("LEGAL") or None,
+        legal,
+        legal_key(legal),
+        owner_key(owner.full),
     )
 
 
@@ -277,13 +285,15 @@ upserted AS (
   INSERT INTO properties AS p (folio_number, parcel_id, location, bedrooms, bathrooms, stories,
     street_address, city, zip_code, full_address, address_key, owner_name, owner_type,
     dor_use_code, property_type, year_built, square_feet, lot_size_sqft, assessed_value,
-    legal_description, last_sale_price, last_sale_date, sale_date, data_issues, source)
+    legal_description, legal_key, owner_key, last_sale_price, last_sale_date, sale_date,
+    data_issues, source)
   SELECT s.folio, NULL, """
     + LOCATION
     + """, s.bedrooms, s.bathrooms, s.stories, s.street_address, s.city, s.zip_code,
          s.full_address, s.address_key, s.owner_name, s.owner_type, s.dor_use_code,
          s.property_type, s.year_built, s.square_feet, s.lot_size_sqft, s.assessed_value,
-         s.legal_description, sm.last_sale_price, sm.last_sale_date, sm.arms_length_date,
+         s.legal_description, s.legal_key, s.owner_key, sm.last_sale_price, sm.last_sale_date,
+         sm.arms_length_date,
          CASE WHEN s.issues IS NULL THEN NULL ELSE jsonb_build_object('pa', s.issues) END,
          'pa_points'
   FROM {staging} s LEFT JOIN sale_summary sm ON sm.folio_number = s.folio

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,9 +163,17 @@ class ImportContext:
             ).format(table=table, reason=sql.Literal(reason), columns=columns, matches=matches)
         )
 
-    def null_overlong(self, table: sql.Identifier, target: str, columns: Sequence[str]) -> None:
+    def null_overlong(
+        self,
+        table: sql.Identifier,
+        target: str,
+        columns: Sequence[str],
+        derived: Mapping[str, str] | None = None,
+    ) -> None:
         """Null staged text longer than the ``target`` table's column of the same name allows,
-        recording why, in one pass: one over-long value must not fail a whole import."""
+        recording why, in one pass: one over-long value must not fail a whole import.
+        ``derived`` maps a column to a staged column computed from it (a matcher key), nulled
+        with it."""
         widths = self.conn.execute(
             "SELECT column_name, character_maximum_length FROM information_schema.columns "
             "WHERE table_schema = current_schema() AND table_name = %s "
@@ -179,10 +187,11 @@ class ImportContext:
             for name, width in widths
         ]
         assignments = [
-            sql.SQL("{0} = CASE WHEN length({0}) > {1} THEN NULL ELSE {0} END").format(
-                sql.Identifier(name), sql.Literal(width)
+            sql.SQL("{0} = CASE WHEN length({1}) > {2} THEN NULL ELSE {0} END").format(
+                sql.Identifier(nulled), sql.Identifier(name), sql.Literal(width)
             )
             for name, width in widths
+            for nulled in (name, *([derived[name]] if derived and name in derived else []))
         ]
         notes = [
             sql.SQL(

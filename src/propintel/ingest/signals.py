@@ -23,6 +23,7 @@ from propintel.ingest.matching import (
     match_counts,
     match_staged,
     owner_key,
+    remember_previous_property,
     unmatched_reason_sql,
 )
 from propintel.ingest.normalize import normalize_folio, parse_date_flexible, parse_situs_line
@@ -267,7 +268,8 @@ WITH upserted AS (
          s.recorded_date, s.closed_date, s.detail, s.match_method
   FROM {staging} s JOIN properties p ON p.property_id = s.property_id
   WHERE s.reject_reason IS NULL AND NOT s.folded AND {condition}
-  ON CONFLICT (source, signal_type, reference) DO UPDATE SET {assignments}, updated_at = now()
+  ON CONFLICT (source, signal_type, reference) DO UPDATE
+    SET {assignments}, {previous}, updated_at = now()
   WHERE ({current}) IS DISTINCT FROM ({incoming})
   RETURNING (xmax = 0) AS inserted
 )
@@ -289,6 +291,7 @@ def _upsert(
         condition=condition,
         columns=listed("{}"),
         assignments=listed("{0} = EXCLUDED.{0}"),
+        previous=remember_previous_property("ps"),
         current=listed("ps.{}"),
         incoming=listed("EXCLUDED.{}"),
     )

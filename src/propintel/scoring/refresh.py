@@ -435,8 +435,9 @@ def _listing_crossing_sql(as_of: date, since: Since) -> str:
 
 def candidates_sql(as_of: date, since: Since, new_homeowner_days: int) -> str:
     """The properties an incremental refresh examines: rows written since the last refresh
-    (``xmin``; but not by that refresh itself), those whose open records, listings or (for a lis
-    pendens) sales were written since, and those the calendar moves."""
+    (``xmin``; but not by that refresh itself), those whose records, listings or (for a lis
+    pendens) sales were written since, the properties such a record or listing was moved away
+    from (``previous_property_id``), and those the calendar moves."""
     own = f" AND p.xmin <> '{since.own_xid}'::xid" if since.own_xid is not None else ""
     then = amortisation_cte(since.as_of, "amortisation_then")
     ctes = "" if since.as_of == as_of else f"WITH {amortisation_cte(as_of)},\n{then}\n"
@@ -444,11 +445,13 @@ def candidates_sql(as_of: date, since: Since, new_homeowner_days: int) -> str:
 {ctes}SELECT property_id FROM properties p
 WHERE ({_written_since("p", since)}{own}) OR {_calendar_sql(as_of, since, new_homeowner_days)}
 UNION
-SELECT property_id FROM property_signals s
-WHERE property_id IS NOT NULL AND {_written_since("s", since)}
+SELECT m.property_id FROM property_signals s
+CROSS JOIN LATERAL (VALUES (s.property_id), (s.previous_property_id)) m(property_id)
+WHERE m.property_id IS NOT NULL AND {_written_since("s", since)}
 UNION
-SELECT property_id FROM fsbo_listings l
-WHERE property_id IS NOT NULL
+SELECT m.property_id FROM fsbo_listings l
+CROSS JOIN LATERAL (VALUES (l.property_id), (l.previous_property_id)) m(property_id)
+WHERE m.property_id IS NOT NULL
   AND ({_written_since("l", since)} OR {_listing_crossing_sql(as_of, since)})
 UNION
 SELECT s.property_id FROM property_signals s
