@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     retention_email_log_days: int = Field(
         default=180, ge=1, description="`maintenance cleanup` deletes older email_workflow_logs."
     )
+    retention_job_history_days: int = Field(
+        default=30,
+        ge=1,
+        description="`maintenance cleanup` deletes older job_runs and finished queue jobs.",
+    )
     stripe_secret_key: SecretStr | None = Field(
         default=None,
         description="Stripe API key (sk_…). Unset: the offline payment simulator is used.",

@@ -74,6 +74,9 @@ async def test_page_lists_every_scheduled_job_with_its_last_run(
             "conversations_deleted": 12,
             "email_log_days": 180,
             "email_logs_deleted": 3,
+            "job_history_days": 30,
+            "job_runs_deleted": 1440,
+            "queue_jobs_deleted": 25,
         },
     )
 
@@ -87,7 +90,10 @@ async def test_page_lists_every_scheduled_job_with_its_last_run(
     assert "total 1,195 (corrected)" in page.text
     assert "3 users checked, 1 balance discrepancy." in page.text
     assert "BackupError: pg_dump failed for x" in page.text
-    assert "Deleted 12 conversation messages older than 90 days and 3 email logs" in page.text
+    assert (
+        "Deleted 12 conversation messages older than 90 days, 3 email logs older than 180 days, "
+        "1,440 job runs and 25 finished queue jobs older than 30 days."
+    ) in page.text
     assert 'id="discrepancy-table"' in page.text
     assert "tampered@example.com" in page.text and "+100" in page.text
     assert page.text.count("Run now</button>") == len(SCHEDULE)

@@ -110,7 +110,8 @@ async def test_worker_runs_cleanup_analyze_and_backup(import_url: str, settings:
         tasks.ANALYZE: "ok",
         tasks.BACKUP: "ok",
     }
-    assert by_name[tasks.CLEANUP]["detail"]["conversations_deleted"] == 1
+    cleanup = by_name[tasks.CLEANUP]["detail"]
+    assert (cleanup["conversations_deleted"], cleanup["job_history_days"]) == (1, 30)
     assert by_name[tasks.ANALYZE]["detail"]["tables"] > 30
     backup = by_name[tasks.BACKUP]["detail"]
     assert Path(backup["file"]).parent == backups.resolve() and backup["bytes"] > 0

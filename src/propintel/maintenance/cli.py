@@ -157,16 +157,20 @@ def _show_reconciliation(detail: dict[str, Any]) -> None:
 
 @app.command()
 def cleanup(as_json: bool = JSON_OPTION) -> None:
-    """Delete conversation history and email logs older than the retention periods.
+    """Delete conversation history, email logs and job history older than the retention periods.
 
-    The periods are PROPINTEL_RETENTION_CONVERSATION_DAYS and PROPINTEL_RETENTION_EMAIL_LOG_DAYS.
+    The periods are PROPINTEL_RETENTION_CONVERSATION_DAYS, PROPINTEL_RETENTION_EMAIL_LOG_DAYS and
+    PROPINTEL_RETENTION_JOB_HISTORY_DAYS (job_runs, except each task's latest run, and finished
+    Procrastinate jobs).
     """
     detail = _run_job(tasks.CLEANUP, tasks.cleanup_job, as_json)
     if not as_json:
         out.print(
             f"deleted {detail['conversations_deleted']:,} conversation_history rows older than "
-            f"{detail['conversation_days']} days and {detail['email_logs_deleted']:,} "
-            f"email_workflow_logs rows older than {detail['email_log_days']} days"
+            f"{detail['conversation_days']} days, {detail['email_logs_deleted']:,} "
+            f"email_workflow_logs rows older than {detail['email_log_days']} days, "
+            f"{detail['job_runs_deleted']:,} job_runs rows and {detail['queue_jobs_deleted']:,} "
+            f"finished procrastinate_jobs older than {detail['job_history_days']} days"
         )
 
 

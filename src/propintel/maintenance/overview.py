@@ -101,8 +101,10 @@ def _reconcile(detail: dict[str, Any]) -> str:
 def _cleanup(detail: dict[str, Any]) -> str:
     return (
         f"Deleted {detail['conversations_deleted']:,} conversation messages older than "
-        f"{detail['conversation_days']} days and {detail['email_logs_deleted']:,} email logs "
-        f"older than {detail['email_log_days']} days."
+        f"{detail['conversation_days']} days, {detail['email_logs_deleted']:,} email logs "
+        f"older than {detail['email_log_days']} days, {detail['job_runs_deleted']:,} job runs "
+        f"and {detail['queue_jobs_deleted']:,} finished queue jobs older than "
+        f"{detail['job_history_days']} days."
     )
 
 
