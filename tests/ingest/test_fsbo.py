@@ -152,3 +152,24 @@ def test_bad_json_is_refused_before_any_write(
     with pytest.raises(ImportRefused, match=message):
         fsbo(bad, import_url)
     assert query(import_url, "SELECT count(*) FROM import_runs") == [(0,)]
+
+
+def test_a_listing_moved_to_another_property_names_the_one_it_left(
+    import_url: str, tmp_path: Path
+) -> None:
+    add_properties(import_url)
+    feed = tmp_path / "fsbo.csv"
+    header = "listing_url,listing_platform,listing_price,status,folio\n"
+    for folio in ("3049030100050", "1079160170340", "1079160170340"):
+        feed.write_text(f"{header}https://fsbo.example.com/moved,fsbo.com,1000,active,{folio}\n")
+        fsbo(feed, import_url)
+        if folio == "1079160170340":
+            moved = listings(import_url, "folio_number", "previous_property_id::text")
+            assert moved == [("1079160170340", property_of(import_url, "3049030100050"))]
+
+
+def property_of(url: str, folio: str) -> str:
+    [(property_id,)] = query(
+        url, "SELECT property_id::text FROM properties WHERE folio_number = %s", (folio,)
+    )
+    return str(property_id)
