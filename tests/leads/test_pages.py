@@ -161,3 +161,23 @@ async def test_another_subscribers_lead_pages_are_404(
         await client.post(f"{lead_path}/delete", data={"csrf_token": csrf}),
     ]
     assert [answer.status_code for answer in answers] == [404] * 6
+
+
+async def test_saving_from_the_search_results_returns_to_the_same_search(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    user = await make_subscriber(db)
+    prop = await scored_property(db, distressed=60, full_address="9 FLAGLER ST, MIAMI, FL 33130")
+    await log_in_browser(client, user)
+    search = "/search?intent=distressed&min_score=50"
+    results = await client.get(search)
+    assert 'data-testid="save-lead-result"' in results.text and "9 FLAGLER ST" in results.text
+    form = {"property_id": str(prop), "lead_source": "distressed", "csrf_token": _csrf(client)}
+    saved = await client.post("/leads", data={**form, "back": search})
+    assert saved.status_code == 303 and saved.headers["location"] == search
+    elsewhere = await client.post("/leads", data={**form, "back": "https://evil.example/"})
+    assert re.fullmatch(r"/leads/[0-9a-f-]{36}", elsewhere.headers["location"])  # not followed
+    count = await db.scalar(
+        text("SELECT count(*) FROM saved_leads WHERE user_id = :u"), {"u": user.user_id}
+    )
+    assert count == 1

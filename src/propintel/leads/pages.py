@@ -129,17 +129,28 @@ async def save_lead(
     db: DbSession,
     property_id: uuid.UUID = Form(...),
     lead_source: Intent = Form(...),
+    back: str = Form(""),
 ) -> Response:
-    """The "Save lead" form of search results and property pages; a refusal (plan, unknown
-    property) goes back to the property page with the reason."""
+    """The "Save lead" form of search results and property pages. From the results it returns
+    to the same search; from a property page to the new lead. A refusal (plan, unknown property)
+    goes back with the reason."""
+    search_page = back if _is_search_url(back) else None
     try:
         saved = await service.save_lead(
             LeadRepository(db), user, property_id, lead_source, now_new_york()
         )
     except (Forbidden, Invalid) as error:
-        return redirect_with_flash(request, f"/properties/{property_id}", error.message, "error")
+        refused_to = search_page or f"/properties/{property_id}"
+        return redirect_with_flash(request, refused_to, error.message, "error")
     message = "Lead saved." if saved.created else "This property is already in your leads."
-    return redirect_with_flash(request, _lead_url(saved.lead.lead_id), message, "success")
+    return redirect_with_flash(
+        request, search_page or _lead_url(saved.lead.lead_id), message, "success"
+    )
+
+
+def _is_search_url(url: str) -> bool:
+    """Only our own search page (no open redirect)."""
+    return url == "/search" or url.startswith("/search?")
 
 
 @router.post("/leads/{lead_id}/status")

@@ -69,6 +69,14 @@ def _errors(error: ValidationError) -> dict[str, str]:
     return found
 
 
+def _lead_intent(item: PropertyItem, intent: Intent | None) -> Intent:
+    """What "Save lead" on a result saves it as: the searched intent, else its higher score's."""
+    if intent is not None:
+        return intent
+    distressed, new_owner = item.distressed_score or 0, item.new_homeowner_score or 0
+    return Intent.NEW_HOMEOWNER if new_owner > distressed else Intent.DISTRESSED
+
+
 def _item_score(item: PropertyItem, intent: Intent | None) -> int:
     distressed, new_owner = item.distressed_score or 0, item.new_homeowner_score or 0
     if intent == Intent.NEW_HOMEOWNER:
@@ -158,6 +166,7 @@ async def _run_search(
     criteria_values = {k: v for k, v in values.items() if k not in ("cursor", "limit")}
     context.update(
         items=[(item, _item_score(item, page.intent)) for item in items],
+        lead_intents={item.id: _lead_intent(item, page.intent).value for item in items},
         points=json.dumps(_points(items, page.intent)),
         next_url=_url("/search", values, cursor=result.next_cursor) if result.next_cursor else None,
         first_url=_url("/search", values, cursor=None) if page.cursor else None,
