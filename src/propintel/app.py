@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from propintel import __version__
 from propintel.admin import endpoints as admin_endpoints
@@ -92,7 +93,7 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
-    app.middleware("http")(_request_middleware)
+    app.add_middleware(RequestMiddleware)
     return app
 
 
@@ -102,37 +103,64 @@ def _firebase_verifier(settings: Settings) -> FirebaseVerifier | None:
     return FirebaseVerifier(settings.firebase_project_id, GoogleCertificateSource())
 
 
-async def _request_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Request id, CSRF cookie for new browsers, security headers, one log line per request."""
-    started = time.perf_counter()
-    request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-    request.state.request_id = request_id
-    new_token = None if request.cookies.get(CSRF_COOKIE) else new_csrf_token()
-    request.state.csrf_token = new_token or request.cookies.get(CSRF_COOKIE)
-    response = await call_next(request)
+class RequestMiddleware:
+    """Request id, CSRF cookie for new browsers, security headers, one log line per request.
+
+    A plain ASGI middleware (not Starlette's ``BaseHTTPMiddleware``, which runs every request
+    through an extra task and memory stream): it only edits the response's first message."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request = Request(scope)
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        new_token = None if request.cookies.get(CSRF_COOKIE) else new_csrf_token()
+        request.state.request_id = request_id
+        request.state.csrf_token = new_token or request.cookies.get(CSRF_COOKIE)
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                _add_headers(MutableHeaders(scope=message), request, request_id, new_token)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            viewer = getattr(request.state, "viewer", None)
+            log_request(
+                {
+                    "request_id": request_id,
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "user_id": str(viewer.user_id) if viewer else None,
+                }
+            )
+
+
+def _add_headers(
+    headers: MutableHeaders, request: Request, request_id: str, new_token: str | None
+) -> None:
     if new_token:
-        response.set_cookie(
+        cookie = Response()
+        cookie.set_cookie(
             CSRF_COOKIE,
             new_token,
             httponly=True,
             samesite="lax",
             secure=request.app.state.settings.cookie_secure,
         )
-    response.headers["X-Request-ID"] = request_id
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    viewer = getattr(request.state, "viewer", None)
-    log_request(
-        {
-            "request_id": request_id,
-            "method": request.method,
-            "path": request.url.path,
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-            "user_id": str(viewer.user_id) if viewer else None,
-        }
-    )
-    return response
+        headers.append("set-cookie", cookie.headers["set-cookie"])
+    headers["X-Request-ID"] = request_id
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
