@@ -12,8 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, User
-from propintel.billing.repository import Bundle
+from propintel.billing.local import LocalPayments
+from propintel.billing.repository import BillingRepository, Bundle
+from propintel.billing.service import run_recharge
 from propintel.billing.trigger import recharge_price
+from propintel.integrations.payments import PaymentUnavailable
 from propintel.kit.errors import Invalid
 from propintel.tokens import preferences, service
 from propintel.tokens.repository import TokenRepository
@@ -77,7 +80,6 @@ async def test_one_dip_buys_once_and_the_job_credits_the_tokens(db: AsyncSession
     assert await balance(db, user.user_id) == 1020
     assert await _recharges(db, user) == [("succeeded", 1000, "1.00", None)]
     # A second run of the same job (a retry) changes nothing.
-    from propintel.billing.local import LocalPayments
     from propintel.billing.repository import BillingRepository
     from propintel.billing.service import run_recharge
 
@@ -165,3 +167,26 @@ async def test_the_tokens_page_tells_the_user_auto_recharge_was_declined(
     page = await client.get("/tokens")
     assert 'data-testid="recharge-declined"' in page.text
     assert "Your card was declined." in page.text and "Auto-recharge is now off" in page.text
+
+
+class _ProviderDown:
+    name = "down"
+
+    async def charge_saved_card(self, *_args: object) -> object:
+        raise PaymentUnavailable("APIConnectionError")
+
+
+async def test_a_provider_outage_fails_the_recharge_and_the_next_spend_tries_again(
+    db: AsyncSession,
+) -> None:
+    user = await _subscriber_with_card(db)
+    await _charge_sms(db, user, 6)
+    recharge_id = await db.scalar(text("SELECT recharge_id FROM billing_recharges"))
+    outcome = await run_recharge(BillingRepository(db), _ProviderDown(), recharge_id)  # type: ignore[arg-type]
+    assert outcome == "failed: APIConnectionError"
+    assert await _recharges(db, user) == [
+        ("failed", 1000, "1.00", "Payment provider error: APIConnectionError")
+    ]
+    assert (await preferences.get_preferences(TokenRepository(db), user.user_id)).auto_recharge
+    await _charge_sms(db, user, 1)
+    assert sorted(r[0] for r in await _recharges(db, user)) == ["failed", "pending"]

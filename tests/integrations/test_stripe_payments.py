@@ -13,7 +13,7 @@ import httpx
 import pytest
 import stripe
 
-from propintel.integrations.payments import CheckoutItem, CheckoutRequest
+from propintel.integrations.payments import CheckoutItem, CheckoutRequest, PaymentUnavailable
 from propintel.integrations.stripe.payments import StripePayments, stripe_client
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -203,3 +203,15 @@ async def test_a_network_failure_is_retried_with_the_same_idempotency_key(
     assert await adapter.create_customer("a@example.com", "u", "customer-u") == "cus_9"
     assert len(calls) == 2
     assert {call.headers["Idempotency-Key"] for call in calls} == {"customer-u"}
+
+
+async def test_a_provider_error_that_is_not_the_cards_is_raised_as_unavailable() -> None:
+    bad_key = {"error": {"type": "invalid_request_error", "message": "Invalid API Key provided"}}
+    recorder = Recorder(
+        {
+            ("GET", "/v1/payment_methods"): {"object": "list", "data": [{"id": "pm_1"}]},
+            ("POST", "/v1/payment_intents"): (401, bad_key),
+        }
+    )
+    with pytest.raises(PaymentUnavailable):
+        await _adapter(recorder).charge_saved_card("cus_1", 100, {}, "recharge-3")

@@ -16,6 +16,7 @@ from propintel.integrations.payments import (
     CheckoutRequest,
     CheckoutSession,
     PaymentProvider,
+    PaymentUnavailable,
 )
 from propintel.kit.errors import Conflict, Invalid, NotFound
 from propintel.tokens.repository import TokenRepository
@@ -167,18 +168,26 @@ async def run_recharge(
 ) -> str:
     """Charge the saved card for a pending recharge, once: the idempotency key is the recharge's
     id, so a retried job gets the provider's first answer. A decline (or no card) turns
-    auto-recharge off; the user sees why on the billing and token pages."""
+    auto-recharge off; the user sees why on the billing and token pages. A provider outage
+    ends the recharge as failed, so it never stays pending (which would block every later one)."""
     recharge = await repo.lock_recharge(recharge_id)
     if recharge is None or recharge.status != "pending":
         return "nothing to do"
     customer = await repo.customer_id(recharge.user_id)
     metadata = {"kind": "recharge", "recharge_id": str(recharge_id), "tokens": str(recharge.tokens)}
-    if customer is None:
-        result = None
-    else:
-        result = await provider.charge_saved_card(
-            customer, _cents(recharge.amount), metadata, f"recharge-{recharge_id}"
+    try:
+        result = (
+            await provider.charge_saved_card(
+                customer, _cents(recharge.amount), metadata, f"recharge-{recharge_id}"
+            )
+            if customer
+            else None
         )
+    except PaymentUnavailable as error:
+        # Not the card's fault: auto-recharge stays on, and the next spend under the threshold
+        # opens a new recharge.
+        await repo.finish_recharge(recharge_id, "failed", None, f"Payment provider error: {error}")
+        return f"failed: {error}"
     if result is None or not result.succeeded:
         message = result.failure_message if result else "No saved card on file."
         intent = result.payment_intent_id if result else None

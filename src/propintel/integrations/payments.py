@@ -51,6 +51,11 @@ class OffSessionPayment:
     failure_message: str | None = None
 
 
+class PaymentUnavailable(Exception):
+    """The provider could not be reached, or refused for a reason other than the card (the
+    card's own refusals are an ``OffSessionPayment`` that did not succeed)."""
+
+
 class PaymentProvider(Protocol):
     """What billing needs from a payment provider."""
 

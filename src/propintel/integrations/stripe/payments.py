@@ -15,6 +15,7 @@ from propintel.integrations.payments import (
     CheckoutRequest,
     CheckoutSession,
     OffSessionPayment,
+    PaymentUnavailable,
 )
 
 CURRENCY = "usd"
@@ -141,4 +142,6 @@ class StripePayments:
             return OffSessionPayment(
                 False, intent_id["id"] if intent_id else None, error.user_message or str(error)
             )
+        except stripe.StripeError as error:  # after the SDK's own retries
+            raise PaymentUnavailable(error.user_message or type(error).__name__) from error
         return OffSessionPayment(intent.status == "succeeded", str(intent.id))
