@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from propintel.kit.clock import now_new_york
-from tests.e2e.conftest import ARTIFACTS, run_cli
+from tests.e2e.conftest import ARTIFACTS, log_in, run_cli
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "e2e-admin-password"
@@ -22,11 +22,7 @@ def _log_in_as_new(page: Page, database: str, user_type: str) -> str:
     run_cli(
         database, "users", "create", "--email", email, "--password", PASSWORD, "--type", user_type
     )
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url("/dashboard")
+    log_in(page, email, PASSWORD)
     return email
 
 

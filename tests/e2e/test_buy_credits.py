@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a-long-enough-password"
@@ -22,10 +22,8 @@ def _sign_up_and_log_in(page: Page) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url("/dashboard")
+    expect(page).to_have_url("/login")
+    log_in(page, email, PASSWORD)
 
 
 def test_subscriber_buys_a_bundle_through_the_local_checkout(page: Page) -> None:

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, run_cli
+from tests.e2e.conftest import ARTIFACTS, log_in, run_cli
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a-long-enough-password"
@@ -42,14 +42,6 @@ def investor(live_database: str) -> Iterator[tuple[str, list[str]]]:
     yield email, ids
 
 
-def _log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url("/dashboard")
-
-
 def _save_lead(page: Page, property_id: str) -> None:
     page.goto(f"/properties/{property_id}")
     page.get_by_label("Save as").select_option("distressed")
@@ -59,7 +51,7 @@ def _save_lead(page: Page, property_id: str) -> None:
 
 def test_save_a_lead_and_move_it_on_the_board(page: Page, investor: tuple[str, list[str]]) -> None:
     email, ids = investor
-    _log_in(page, email)
+    log_in(page, email, PASSWORD)
     for property_id in ids:
         _save_lead(page, property_id)
     expect(page.get_by_test_id("lead-status")).to_have_text("new")
@@ -90,7 +82,7 @@ def test_save_a_lead_and_move_it_on_the_board(page: Page, investor: tuple[str, l
 
 def test_save_a_search(page: Page, investor: tuple[str, list[str]]) -> None:
     email, _ = investor
-    _log_in(page, email)
+    log_in(page, email, PASSWORD)
     page.goto("/search?intent=distressed&zip=33150")
     page.get_by_test_id("save-search").click()
     expect(page.get_by_test_id("criteria")).to_have_text("intent: distressed · zip: 33150")

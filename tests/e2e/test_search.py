@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "search-e2e-password"
@@ -60,20 +60,12 @@ def _breakdown(distressed: int) -> dict[str, int]:
     return {"code_violation": distressed} if distressed else {}
 
 
-def _log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url("/dashboard")
-
-
 def test_search_with_filters_shows_markers_and_opens_a_property(
     page: Page, subscriber: str
 ) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    _log_in(page, subscriber)
+    log_in(page, subscriber, PASSWORD)
     page.get_by_role("link", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="Lead search")).to_be_visible()
 
