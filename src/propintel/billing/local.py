@@ -154,7 +154,7 @@ class LocalPayments:
     async def change_subscription_plan(
         self, subscription_id: str, item: CheckoutItem, metadata: dict[str, str]
     ) -> None:
-        customer = await self._customer_of(subscription_id)
+        customer = (await self._stored_subscription(subscription_id))["customer"]
         await self._send(
             event(
                 "customer.subscription.updated",
@@ -183,9 +183,6 @@ class LocalPayments:
             return
         amount = int(current["item"]["amount_cents"])
         await self._send(event("invoice.paid", invoice_object(subscription, amount)))
-
-    async def _customer_of(self, subscription_id: str) -> str:
-        return str((await self._stored_subscription(subscription_id))["customer"])
 
     async def _stored_subscription(self, subscription_id: str) -> dict[str, Any]:
         """What Stripe would know of the subscription: its customer, price and metadata (read

@@ -4,7 +4,6 @@ recharge per user."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -318,7 +317,3 @@ class BillingRepository:
             ),
             {"user_id": user_id},
         )
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, default=str)
