@@ -10,8 +10,9 @@ imported through the real importers and scored (as bench/score_refresh.py does),
   indicator : intent distressed + one or two indicators that must all be present;
   polygon   : a drawn polygon of ~2-5 km across (POST), intent distressed or none.
 Each search is measured twice, after one unmeasured warm-up pass over the whole mix:
-  sql : the statements ``search/repository.py`` runs for it (planner settings, the search),
-        run directly through psycopg in one transaction;
+  sql : the statements ``search/repository.py`` runs for it (the start: planner settings, the
+        plan's features and the criteria checks; then the search), run directly through
+        psycopg in one transaction;
   api : the HTTP API (uvicorn in a child process, a warmed keep-alive client, a full-plan
         subscriber's bearer token): authentication, plan gating, criteria checks, the same SQL,
         the JSON response.
@@ -55,7 +56,7 @@ from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
 from propintel.db.urls import with_database  # noqa: E402
 from propintel.kit.clock import today_new_york  # noqa: E402
 from propintel.search.criteria import Intent, SearchCriteria  # noqa: E402
-from propintel.search.repository import PLANNER_SETTINGS, Scope, search_sql  # noqa: E402
+from propintel.search.repository import Scope, search_sql, start_sql  # noqa: E402
 
 KINDS = ("zip_score", "radius", "indicator", "polygon")
 LIMIT = 50
@@ -128,20 +129,23 @@ def _polygon(rng: random.Random, lat: float, lon: float) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
-def compiled(search: Search, today: date) -> tuple[str, dict[str, Any]]:
-    """The exact statement the API runs for ``search`` (first page), as psycopg text + params."""
+def compiled(search: Search, today: date) -> list[tuple[str, dict[str, Any]]]:
+    """The exact statements the search repository runs for ``search`` (first page) for the
+    benchmark's full-plan subscriber, as psycopg text + params: the start (planner settings, the
+    plan's features, the criteria checks), then the search."""
     criteria = SearchCriteria.model_validate(search.criteria)
+    start = start_sql(USER.plan.value, criteria)
     statement = search_sql(criteria, Scope(frozenset(Intent)), today=today, limit=LIMIT + 1)
-    return statement.for_psycopg(), statement.params
+    return [(each.for_psycopg(), each.params) for each in (start, statement)]
 
 
 def run_sql(url: str, searches: list[Search], today: date) -> tuple[list[float], list[list[str]]]:
     statements = [compiled(search, today) for search in searches]
     timings, results = [], []
     with psycopg.connect(url, options="-c timezone=America/New_York") as conn:
-        for sql, params in statements:
+        for (start, start_params), (sql, params) in statements:
             started = time.perf_counter()
-            conn.execute(PLANNER_SETTINGS)  # as the repository does, in the same transaction
+            conn.execute(start, start_params)  # in the same transaction, as the repository
             rows = conn.execute(sql, params).fetchall()
             conn.commit()
             timings.append(time.perf_counter() - started)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, UserType
 from propintel.kit.clock import today_new_york
+from propintel.search.schemas import PropertyItem, SearchResponse
 from tests.search.helpers import MIAMI_BEACH, api_as, api_as_type, distressed, ids, make_lead
 from tests.search.helpers import new_owner as new_owner_lead
 
@@ -126,15 +127,18 @@ async def test_item_carries_facts_values_sale_owner_scores_and_no_contact_data(
     lead = await distressed(db, 45, zip_code="33140", bedrooms=3, market_value=400_000)
     await db.execute(
         text(
-            "UPDATE properties SET phone_number = '3055550100', email = 'owner@example.com' "
-            "WHERE property_id = :id"
+            "UPDATE properties SET phone_number = '3055550100', email = 'owner@example.com', "
+            "bathrooms = 2.5 WHERE property_id = :id"
         ),
         {"id": lead},
     )
     near = f"{MIAMI_BEACH[0]},{MIAMI_BEACH[1]}"
     response = await client.get(URL, params={"zip": "33140", "near": near}, headers=full)
+    SearchResponse.model_validate_json(response.text)  # the documented shape…
     [item] = response.json()["items"]
+    assert set(item) == set(PropertyItem.model_fields)  # …and nothing more
     assert item["id"] == str(lead)
+    assert item["bathrooms"] == 2.5  # a JSON number, not the text of a NUMERIC
     assert item["address"]["zip"] == "33140" and item["folio"]
     assert item["location"] == {
         "lat": pytest.approx(MIAMI_BEACH[0]),

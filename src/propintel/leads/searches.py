@@ -14,7 +14,7 @@ from propintel.leads.models import AlertFrequency, SavedSearch
 from propintel.leads.search_repository import ALERTING, SavedSearchRepository
 from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import SearchRepository
-from propintel.search.service import authorised_scope, matching_property_ids
+from propintel.search.service import matching_property_ids, scope_for
 
 
 class SavedSearchNotFound(NotFound):
@@ -37,7 +37,7 @@ async def create_search(
     now: datetime,
 ) -> SavedSearch:
     """Refused exactly as running the search would be (plan, unknown indicator, bad polygon)."""
-    await authorised_scope(SearchRepository(repo.session), user, criteria)
+    await scope_for(SearchRepository(repo.session), user, criteria)
     search = await repo.add(
         SavedSearch(
             user_id=user.user_id,

@@ -17,20 +17,17 @@ from propintel.search import service
 from propintel.search.criteria import SearchPage
 from propintel.search.export import ExportRequest, start_export, stream_rows
 from propintel.search.repository import SearchRepository
-from propintel.search.schemas import SearchResponse, item_fields
+from propintel.search.schemas import SearchResponse, search_response_json
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 Searcher = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.ADMIN))]
 
 
 async def _respond(db: DbSession, user: User, page: SearchPage) -> Response:
-    """Validated in one call and serialised once (FastAPI would validate a returned model
-    again)."""
+    """Serialised once, straight from the rows (FastAPI would validate a returned model)."""
     result = await service.search(SearchRepository(db), user, page)
-    body = SearchResponse.model_validate(
-        {"items": [item_fields(row) for row in result.items], "next_cursor": result.next_cursor}
-    )
-    return Response(body.model_dump_json(), media_type="application/json")
+    body = search_response_json(result.items, result.next_cursor)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/properties", response_model=SearchResponse)

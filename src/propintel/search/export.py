@@ -20,7 +20,7 @@ from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Invalid
 from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import Scope, SearchRepository, search_sql
-from propintel.search.service import authorised_scope
+from propintel.search.service import scope_for
 
 HEADER = (
     "property_id", "folio_number", "full_address", "city", "zip_code", "latitude", "longitude",
@@ -86,7 +86,7 @@ async def start_export(
     if request.max_rows is not None and request.max_rows > ceiling:
         raise Invalid(f"max_rows may be at most {ceiling:,}.", field="max_rows")
     criteria = request.criteria()
-    scope = await authorised_scope(repo, user, criteria)
+    scope = await scope_for(repo, user, criteria)
     cap = request.max_rows or ceiling
     export_id = await repo.log_export(user.user_id, criteria.stored(), cap)
     return ExportJob(export_id, criteria, scope, cap)

@@ -66,10 +66,17 @@ PLANNER_SETTINGS = (
     "set_config('max_parallel_workers_per_gather', '0', true), "
     "set_config('plan_cache_mode', 'force_custom_plan', true)"
 )
-# The settings and the caller's plan in one round trip: every search starts with it.
+# Every search starts with one round trip: the settings, the caller's plan, and what only the
+# database can tell about the criteria (indicator names that do not exist, why a polygon is not
+# valid), so a good search costs no extra statement for its checks.
 START_SEARCH = (
     PLANNER_SETTINGS
-    + ", (SELECT features FROM subscription_plans WHERE plan_name = :plan) AS features"
+    + """, (SELECT features FROM subscription_plans WHERE plan_name = :plan) AS features,
+  ARRAY(SELECT name FROM unnest(CAST(:indicators AS text[])) AS name WHERE NOT EXISTS
+    (SELECT 1 FROM intent_indicators i WHERE i.indicator_name = name) ORDER BY name)
+    AS unknown_indicators,
+  (SELECT CASE WHEN ST_IsValid(g) THEN NULL ELSE ST_IsValidReason(g) END
+    FROM ST_GeomFromGeoJSON(CAST(:polygon AS text)) AS g WHERE g IS NOT NULL) AS polygon_problem"""
 )
 # What a result row carries. Never the enriched contact data (phone_number, email).
 RESULT_COLUMNS = """p.property_id, p.folio_number, p.full_address, p.street_address, p.city,
@@ -93,6 +100,15 @@ class Scope:
     @property
     def everything(self) -> bool:
         return self.intents == frozenset(Intent)
+
+
+@dataclass(frozen=True)
+class SearchStart:
+    """What the first statement of a search found (``START_SEARCH``)."""
+
+    features: dict[str, Any] | None  # of the caller's plan; None: no such plan (or an admin)
+    unknown_indicators: list[str]
+    polygon_problem: str | None  # None: no polygon, or a valid one
 
 
 @dataclass(frozen=True)
@@ -232,6 +248,17 @@ def search_sql(
     return SearchStatement(sql, {**params, "limit": limit})
 
 
+def start_sql(plan_name: str | None, criteria: SearchCriteria | None) -> SearchStatement:
+    """The first statement of a search (``START_SEARCH``) for a caller on ``plan_name``."""
+    polygon = criteria.polygon if criteria else None
+    params = {
+        "plan": plan_name,
+        "indicators": (criteria.indicator if criteria else None) or None,
+        "polygon": polygon.model_dump_json() if polygon else None,
+    }
+    return SearchStatement(START_SEARCH, params)
+
+
 def _cursor_value(cursor: Cursor) -> Any:
     if cursor.sort == SortKey.SALE_DATE:
         return date.fromisoformat(str(cursor.value))
@@ -245,9 +272,20 @@ class SearchRepository:
         self.session = session
 
     async def page(self, statement: SearchStatement) -> list[dict[str, Any]]:
-        """One page, on the session's own connection and transaction but straight through the
-        driver: a search is a few milliseconds of SQL, and SQLAlchemy's statement and result
-        handling would add half as much again."""
+        return await self._through_driver(statement)
+
+    async def start_search(
+        self, plan_name: str | None, criteria: SearchCriteria | None = None
+    ) -> SearchStart:
+        """Applies PLANNER_SETTINGS for the rest of the transaction (``set_config(…, true)`` is
+        ``SET LOCAL``), reads the features of ``plan_name`` and checks ``criteria``."""
+        [row] = await self._through_driver(start_sql(plan_name, criteria))
+        return SearchStart(row["features"], row["unknown_indicators"], row["polygon_problem"])
+
+    async def _through_driver(self, statement: SearchStatement) -> list[dict[str, Any]]:
+        """Rows of ``statement`` on the session's own connection and transaction, but straight
+        through the driver: a search is a few milliseconds of SQL, and SQLAlchemy's statement
+        and result handling would add half as much again."""
         connection = await (await self.session.connection()).get_raw_connection()
         driver = connection.driver_connection
         assert isinstance(driver, AsyncConnection)
@@ -306,17 +344,6 @@ class SearchRepository:
         )
         return list(rows.mappings())
 
-    async def unknown_indicators(self, names: list[str]) -> list[str]:
-        rows = await self.session.execute(
-            text(
-                "SELECT name FROM unnest(CAST(:names AS text[])) AS name "
-                "WHERE NOT EXISTS (SELECT 1 FROM intent_indicators i "
-                "WHERE i.indicator_name = name) ORDER BY name"
-            ),
-            {"names": names},
-        )
-        return [name for (name,) in rows]
-
     async def indicator_names(self) -> list[str]:
         rows = await self.session.execute(
             text(
@@ -324,24 +351,6 @@ class SearchRepository:
             )
         )
         return [name for (name,) in rows]
-
-    async def polygon_problem(self, geojson: str) -> str | None:
-        """Why the polygon is unusable (self-intersecting…), or None when it is valid."""
-        problem: str | None = await self.session.scalar(
-            text(
-                "SELECT CASE WHEN ST_IsValid(g) THEN NULL ELSE ST_IsValidReason(g) END "
-                "FROM ST_GeomFromGeoJSON(:polygon) AS g"
-            ),
-            {"polygon": geojson},
-        )
-        return problem
-
-    async def start_search(self, plan_name: str | None) -> dict[str, Any] | None:
-        """Applies PLANNER_SETTINGS for the rest of the transaction (``set_config(…, true)`` is
-        ``SET LOCAL``) and returns the features of ``plan_name`` (None: no such plan)."""
-        row = await self.session.execute(text(START_SEARCH), {"plan": plan_name})
-        features: dict[str, Any] | None = row.one().features
-        return features
 
     async def log_export(
         self, user_id: uuid.UUID, criteria: dict[str, Any], max_rows: int

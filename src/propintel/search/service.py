@@ -19,7 +19,7 @@ from propintel.auth.models import User, UserType
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Forbidden, Invalid, NotFound
 from propintel.search.criteria import Cursor, Intent, SearchCriteria, SearchPage, decode_cursor
-from propintel.search.repository import Scope, SearchRepository, search_sql
+from propintel.search.repository import Scope, SearchRepository, SearchStart, search_sql
 
 # Alerts and other callers that want ids, not pages, get at most this many.
 MAX_MATCHES = 1_000
@@ -54,19 +54,27 @@ class SearchResult:
     next_cursor: str | None
 
 
-async def scope_for(repo: SearchRepository, user: User) -> Scope:
-    """The intents ``user`` may search; ``PlanRequired`` when there are none. Every search runs
-    this first: it also applies the search's planner settings (``repo.start_search``)."""
+async def scope_for(
+    repo: SearchRepository, user: User, criteria: SearchCriteria | None = None
+) -> Scope:
+    """The intents ``user`` may search (``PlanRequired`` when there are none), with ``criteria``
+    checked against the plan and the database. Every search runs this first: its one statement
+    (``repo.start_search``) also applies the search's planner settings."""
     if user.user_type == UserType.ADMIN:
-        await repo.start_search(None)
-        return Scope(frozenset(Intent))
-    if user.user_type != UserType.SUBSCRIBER or not user.has_active_plan:
+        start = await repo.start_search(None, criteria)
+        scope = Scope(frozenset(Intent))
+    elif user.user_type != UserType.SUBSCRIBER or not user.has_active_plan:
         raise PlanRequired(UPGRADE_MESSAGE)
-    features = await repo.start_search(str(user.subscription_tier)) or {}
-    intents = frozenset(i for i in Intent if features.get(FEATURE_OF_INTENT[i]) is True)
-    if not intents:
-        raise PlanRequired(UPGRADE_MESSAGE)
-    return Scope(intents)
+    else:
+        start = await repo.start_search(str(user.subscription_tier), criteria)
+        features = start.features or {}
+        scope = Scope(frozenset(i for i in Intent if features.get(FEATURE_OF_INTENT[i]) is True))
+        if not scope.intents:
+            raise PlanRequired(UPGRADE_MESSAGE)
+    if criteria is not None:
+        check_intent(scope, user, criteria.intent)
+        await check_criteria(repo, start)
+    return scope
 
 
 def check_intent(scope: Scope, user: User, intent: Intent | None) -> None:
@@ -96,27 +104,15 @@ async def property_in_scope(
     return record
 
 
-async def check_criteria(repo: SearchRepository, criteria: SearchCriteria) -> None:
-    """What only the database can tell: indicator names exist, the polygon is simple."""
-    if criteria.indicator:
-        unknown = await repo.unknown_indicators(criteria.indicator)
-        if unknown:
-            known = ", ".join(await repo.indicator_names())
-            raise Invalid(
-                f"Unknown indicator {', '.join(unknown)}; known: {known}.", field="indicator"
-            )
-    if criteria.polygon is not None:
-        problem = await repo.polygon_problem(criteria.polygon.model_dump_json())
-        if problem:
-            raise Invalid(f"The polygon is not valid: {problem}.", field="polygon")
-
-
-async def authorised_scope(repo: SearchRepository, user: User, criteria: SearchCriteria) -> Scope:
-    """Gating and database checks every search runs before its SQL."""
-    scope = await scope_for(repo, user)
-    check_intent(scope, user, criteria.intent)
-    await check_criteria(repo, criteria)
-    return scope
+async def check_criteria(repo: SearchRepository, start: SearchStart) -> None:
+    """What only the database can tell (found by ``start_search``): indicator names exist, the
+    polygon is valid."""
+    if start.unknown_indicators:
+        known = ", ".join(await repo.indicator_names())
+        unknown = ", ".join(start.unknown_indicators)
+        raise Invalid(f"Unknown indicator {unknown}; known: {known}.", field="indicator")
+    if start.polygon_problem:
+        raise Invalid(f"The polygon is not valid: {start.polygon_problem}.", field="polygon")
 
 
 async def search(
@@ -125,7 +121,7 @@ async def search(
     """One page of results and the cursor of the next page (None on the last page)."""
     criteria = page.criteria()
     after = decode_cursor(page.cursor, criteria) if page.cursor else None
-    scope = await authorised_scope(repo, user, criteria)
+    scope = await scope_for(repo, user, criteria)
     statement = search_sql(
         criteria, scope, today=today or today_new_york(), limit=page.limit + 1, after=after
     )
@@ -161,7 +157,7 @@ async def matching_property_ids(
 ) -> list[uuid.UUID]:
     """Ids of the properties ``criteria`` matches for ``user`` (plan gating included), in the
     criteria's order, at most ``limit``. For saved-search alerts: no cursor, no paging."""
-    scope = await authorised_scope(repo, user, criteria)
+    scope = await scope_for(repo, user, criteria)
     statement = search_sql(
         criteria,
         scope,
