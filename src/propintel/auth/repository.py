@@ -5,10 +5,25 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import AuthSession, LocalCredential, LoginAttempt, User
+
+# The statements every authenticated request runs, built once: building the expression and its
+# cache key on each call cost a third of a millisecond a request.
+ACTIVE_SESSION_USER = (
+    select(User)
+    .join(AuthSession, AuthSession.user_id == User.user_id)
+    .where(
+        AuthSession.token_hash == bindparam("token_hash"),
+        AuthSession.kind == bindparam("kind"),
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > bindparam("now"),
+        User.suspended_at.is_(None),
+    )
+)
+USER_BY_FIREBASE_UID = select(User).where(User.firebase_uid == bindparam("uid"))
 
 
 class AuthRepository:
@@ -24,7 +39,7 @@ class AuthRepository:
         return await self.session.get(User, user_id)
 
     async def user_by_firebase_uid(self, uid: str) -> User | None:
-        return await self.session.scalar(select(User).where(User.firebase_uid == uid))
+        return await self.session.scalar(USER_BY_FIREBASE_UID, {"uid": uid})
 
     async def credential_for(self, user_id: uuid.UUID) -> LocalCredential | None:
         return await self.session.get(LocalCredential, user_id)
@@ -34,18 +49,9 @@ class AuthRepository:
         await self.session.flush()
 
     async def active_session_user(self, token_hash: str, kind: str, now: datetime) -> User | None:
-        stmt = (
-            select(User)
-            .join(AuthSession, AuthSession.user_id == User.user_id)
-            .where(
-                AuthSession.token_hash == token_hash,
-                AuthSession.kind == kind,
-                AuthSession.revoked_at.is_(None),
-                AuthSession.expires_at > now,
-                User.suspended_at.is_(None),
-            )
+        return await self.session.scalar(
+            ACTIVE_SESSION_USER, {"token_hash": token_hash, "kind": kind, "now": now}
         )
-        return await self.session.scalar(stmt)
 
     async def revoke_session(self, token_hash: str, now: datetime) -> None:
         await self.session.execute(
