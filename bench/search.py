@@ -9,7 +9,8 @@ imported through the real importers and scored (as bench/score_refresh.py does),
   radius    : 5 km around a property + intent distressed;
   indicator : intent distressed + one or two indicators that must all be present;
   polygon   : a drawn polygon of ~2-5 km across (POST), intent distressed or none.
-Each search is measured twice, after one unmeasured warm-up pass over the whole mix:
+Each search is measured twice, back to back in alternating order, after one unmeasured warm-up
+pass over the whole mix:
   sql : the statements ``search/repository.py`` runs for it (the start: planner settings, the
         plan's features and the criteria checks; then the search), run directly through
         psycopg in one transaction;
@@ -139,39 +140,56 @@ def compiled(search: Search, today: date) -> list[tuple[str, dict[str, Any]]]:
     return [(each.for_psycopg(), each.params) for each in (start, statement)]
 
 
-def run_sql(url: str, searches: list[Search], today: date) -> tuple[list[float], list[list[str]]]:
+Timed = tuple[float, list[str]]  # seconds, the ids of the page
+
+
+def time_sql(conn: psycopg.Connection[Any], statements: list[tuple[str, dict[str, Any]]]) -> Timed:
+    """One search as the repository's statements, in one transaction."""
+    started = time.perf_counter()
+    for sql, params in statements:
+        rows = conn.execute(sql, params).fetchall()
+    conn.commit()
+    elapsed = time.perf_counter() - started
+    return elapsed, [str(row[0]) for row in rows[:LIMIT]]
+
+
+def time_api(client: httpx.Client, search: Search) -> Timed:
+    """One search through the API (first page)."""
+    started = time.perf_counter()
+    if "polygon" in search.criteria:
+        response = client.post("/api/v1/properties/search", json=search.criteria)
+    else:
+        response = client.get("/api/v1/properties", params=search.criteria)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{search}: {response.status_code} {response.text[:300]}")
+    return elapsed, [item["id"] for item in response.json()["items"]]
+
+
+def run_both(
+    url: str, base_url: str, token: str, searches: list[Search], today: date
+) -> tuple[list[Timed], list[Timed]]:
+    """Every search timed as SQL and through the API back to back, the two in alternating order
+    (so neither always finds the other's pages cached, and a machine that speeds up or slows
+    down during the run affects both alike), after one unmeasured pass over the whole mix."""
     statements = [compiled(search, today) for search in searches]
-    timings, results = [], []
-    with psycopg.connect(url, options="-c timezone=America/New_York") as conn:
-        for (start, start_params), (sql, params) in statements:
-            started = time.perf_counter()
-            conn.execute(start, start_params)  # in the same transaction, as the repository
-            rows = conn.execute(sql, params).fetchall()
-            conn.commit()
-            timings.append(time.perf_counter() - started)
-            results.append([str(row[0]) for row in rows[:LIMIT]])
-    return timings, results
-
-
-def run_api(
-    base_url: str, token: str, searches: list[Search]
-) -> tuple[list[float], list[list[str]]]:
-    timings, results = [], []
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
-        for _ in range(20):  # warm the client and the server's connection pool
-            client.get("/api/v1/properties", params={"limit": 1})
-        for search in searches:
-            started = time.perf_counter()
-            if "polygon" in search.criteria:
-                response = client.post("/api/v1/properties/search", json=search.criteria)
+    with (
+        psycopg.connect(url, options="-c timezone=America/New_York") as conn,
+        httpx.Client(base_url=base_url, headers=headers, timeout=60) as client,
+    ):
+        for search, sql in zip(searches, statements, strict=True):  # warm-up
+            time_sql(conn, sql)
+            time_api(client, search)
+        sql_runs, api_runs = [], []
+        for n, (search, sql) in enumerate(zip(searches, statements, strict=True)):
+            if n % 2:
+                api_runs.append(time_api(client, search))
+                sql_runs.append(time_sql(conn, sql))
             else:
-                response = client.get("/api/v1/properties", params=search.criteria)
-            timings.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise RuntimeError(f"{search}: {response.status_code} {response.text[:300]}")
-            results.append([item["id"] for item in response.json()["items"]])
-    return timings, results
+                sql_runs.append(time_sql(conn, sql))
+                api_runs.append(time_api(client, search))
+    return sql_runs, api_runs
 
 
 def _free_port() -> int:
@@ -235,13 +253,11 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(report: Report, url: str, per_kind: int, seed: int) -> None:
     searches = mix(url, per_kind, seed)
-    today = today_new_york()
-    run_sql(url, searches, today)  # warm-up pass (not measured): cold pages, plan caches
-    sql_s, sql_ids = run_sql(url, searches, today)
     with api_server(url) as base_url:
         token = token_for(url, base_url)
-        run_api(base_url, token, searches)  # warm-up pass
-        api_s, api_ids = run_api(base_url, token, searches)
+        sql_runs, api_runs = run_both(url, base_url, token, searches, today_new_york())
+    sql_s, sql_ids = [s for s, _ in sql_runs], [ids for _, ids in sql_runs]
+    api_s, api_ids = [s for s, _ in api_runs], [ids for _, ids in api_runs]
     mismatches = sum(1 for a, b in zip(sql_ids, api_ids, strict=True) if a != b)
     for kind in KINDS:
         picked = [n for n, search in enumerate(searches) if search.kind == kind]
