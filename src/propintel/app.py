@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 import uuid
 from pathlib import Path
@@ -95,16 +94,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware)
-    return app
-
-
-def create_server_app() -> FastAPI:
-    """The app as ``propintel serve`` runs it. What start-up allocated (modules, routes, schemas)
-    lives as long as the process, so it is taken out of the garbage collector's sight: its
-    collections then walk only what requests allocate (docs/performance.md, lead search)."""
-    app = create_app()
-    gc.collect()
-    gc.freeze()
     return app
 
 

@@ -36,7 +36,7 @@ def serve(
     settings = get_settings()
     configure_logging(settings.log_level)
     uvicorn.run(
-        "propintel.app:create_server_app",
+        "propintel.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
