@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -170,8 +171,9 @@ def run_both(
     url: str, base_url: str, token: str, searches: list[Search], today: date
 ) -> tuple[list[Timed], list[Timed]]:
     """Every search timed as SQL and through the API back to back, the two in alternating order
-    (so neither always finds the other's pages cached, and a machine that speeds up or slows
-    down during the run affects both alike), after one unmeasured pass over the whole mix."""
+    within each kind (so neither always finds the other's pages cached, and a machine that speeds
+    up or slows down during the run affects both alike), after one unmeasured pass over the whole
+    mix."""
     statements = [compiled(search, today) for search in searches]
     headers = {"Authorization": f"Bearer {token}"}
     with (
@@ -182,8 +184,10 @@ def run_both(
             time_sql(conn, sql)
             time_api(client, search)
         sql_runs, api_runs = [], []
-        for n, (search, sql) in enumerate(zip(searches, statements, strict=True)):
-            if n % 2:
+        seen = Counter[str]()
+        for search, sql in zip(searches, statements, strict=True):
+            seen[search.kind] += 1
+            if seen[search.kind] % 2:  # alternating within each kind
                 api_runs.append(time_api(client, search))
                 sql_runs.append(time_sql(conn, sql))
             else:
