@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Leaflet and its plugins, from the npm registry (package-lock.json pins them), served by the app
-# itself from static/vendor (not committed): maps never load code from another site.
+# itself from static/vendor (not committed): maps never load code from another site. The same
+# install brings axe-core (a dev dependency), which the browser tests inject to check pages.
 VENDOR       := src/propintel/web/static/vendor
 VENDOR_STAMP := $(VENDOR)/.installed-stamp
 
