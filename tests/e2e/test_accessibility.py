@@ -53,16 +53,20 @@ ADMIN_PAGES = [
 
 @pytest.fixture(scope="module")
 def accounts(live_database: str) -> Iterator[dict[str, str]]:
-    """A full-plan subscriber with one saved lead on a distressed property, and an admin."""
+    """A full-plan subscriber with one saved lead on a distressed property, an admin and a
+    homeowner."""
     suffix = uuid.uuid4().hex[:8]
     made = {
         "subscriber": f"a11y-sub-{suffix}@example.com",
         "admin": f"a11y-adm-{suffix}@example.com",
+        "homeowner": f"a11y-home-{suffix}@example.com",
     }
     run_cli(live_database, "users", "create", "--email", made["subscriber"],
             "--password", PASSWORD, "--type", "subscriber", "--plan", "full")  # fmt: skip
     run_cli(live_database, "users", "create", "--email", made["admin"],
             "--password", PASSWORD, "--type", "admin")  # fmt: skip
+    run_cli(live_database, "users", "create", "--email", made["homeowner"],
+            "--password", PASSWORD, "--type", "homeowner")  # fmt: skip
     with psycopg.connect(live_database) as connection:
         row = connection.execute(
             "INSERT INTO properties (full_address, street_address, city, zip_code, folio_number, "
@@ -131,3 +135,8 @@ def test_the_check_catches_a_violation(page: Page) -> None:
     """An image without alternative text is found: the check is able to fail."""
     page.set_content("<html lang='en'><title>t</title><main><img src='x.png'></main></html>")
     assert [v["id"] for v in violations(page)] == ["image-alt"]
+
+
+def test_homeowner_dashboard_has_no_wcag_violations(page: Page, accounts: dict[str, str]) -> None:
+    log_in(page, accounts["homeowner"], PASSWORD)
+    _check(page, "/dashboard")
