@@ -39,6 +39,21 @@ async def test_search_page_lists_results_with_links_map_points_and_export(
     assert "Pool service" not in page.text  # a contractor preset
 
 
+async def test_indicator_filters_are_described_and_grouped_by_what_the_plan_searches(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await _browser(client, db, Plan.FULL)
+    full = (await client.get("/search")).text
+    assert "<legend>Distressed</legend>" in full and "<legend>New homeowner</legend>" in full
+    assert 'value="days_0_30" data-indicator="days_0_30"> Purchased within last 30 days' in full
+    assert 'value="tax_lien" data-indicator="tax_lien"> Property has outstanding tax liens' in full
+
+    await _browser(client, db, Plan.CONTRACTOR)  # new homeowners only
+    contractor = (await client.get("/search")).text
+    assert "<legend>New homeowner</legend>" in contractor and 'value="days_0_30"' in contractor
+    assert "<legend>Distressed</legend>" not in contractor and 'value="tax_lien"' not in contractor
+
+
 async def test_search_page_splits_zip_codes_and_pages_with_a_cursor(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:

@@ -13,12 +13,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy import RowMapping
 from starlette.datastructures import QueryParams
 
 from propintel.auth.models import User
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.scoring import service as scoring_service
+from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
 from propintel.scoring.repository import ScoringRepository
 from propintel.scoring.schemas import ScoreExplanationOut
 from propintel.search import service
@@ -44,6 +46,8 @@ INTENT_NAMES = {
     Intent.DISTRESSED: "Distressed properties",
     Intent.FSBO: "For sale by owner",
 }
+INTENT_OF_INDICATOR_TYPE = {DISTRESSED: Intent.DISTRESSED, NEW_HOMEOWNER: Intent.NEW_HOMEOWNER}
+INDICATOR_TYPE_TITLES = {DISTRESSED: "Distressed", NEW_HOMEOWNER: "New homeowner"}
 
 
 def form_values(params: QueryParams) -> dict[str, Any]:
@@ -116,11 +120,27 @@ async def _options(repo: SearchRepository, scope: Scope | None) -> dict[str, Any
     return {
         "intents": [(intent.value, INTENT_NAMES[intent]) for intent in intents],
         "property_types": sorted(PROPERTY_TYPES),
-        "indicators": await repo.indicator_names(),
+        "indicator_groups": _indicator_groups(await repo.indicator_options(), scope),
         "owner_types": OWNER_TYPES,
         "sorts": [key.value for key in SortKey],
         "presets": presets_for(scope),
     }
+
+
+def _indicator_groups(
+    options: list[RowMapping], scope: Scope | None
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(title, [(name, label)]) per intent type the plan can search, labelled with the
+    indicator's description (its name when it has none)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for option in options:
+        kind = option["intent_type"]
+        intent = INTENT_OF_INDICATOR_TYPE.get(kind)
+        if scope is not None and intent is not None and not scope.allows(intent):
+            continue
+        label = option["description"] or option["indicator_name"].replace("_", " ")
+        groups.setdefault(kind, []).append((option["indicator_name"], label))
+    return [(INDICATOR_TYPE_TITLES.get(kind, kind), names) for kind, names in groups.items()]
 
 
 @router.get("/search")

@@ -344,6 +344,17 @@ class SearchRepository:
         )
         return list(rows.mappings())
 
+    async def indicator_options(self) -> list[RowMapping]:
+        """Every indicator with its intent type and description, for the filter panel: the
+        weightiest first within each intent type."""
+        rows = await self.session.execute(
+            text(
+                "SELECT indicator_name, intent_type, description FROM intent_indicators "
+                "ORDER BY intent_type, weight DESC NULLS LAST, indicator_name"
+            )
+        )
+        return list(rows.mappings())
+
     async def indicator_names(self) -> list[str]:
         rows = await self.session.execute(
             text(
