@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 from sqlalchemy import text
@@ -10,6 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import bearer_for, make_subscriber
 from tests.leads.helpers import scored_property
+
+
+async def save_lead(
+    client: httpx.AsyncClient, headers: dict[str, str], prop: uuid.UUID, source: str = "distressed"
+) -> dict[str, Any]:
+    """Save ``prop`` as a lead through the API; its JSON."""
+    saved = await client.post(
+        "/api/v1/leads", json={"property_id": str(prop), "lead_source": source}, headers=headers
+    )
+    assert saved.status_code == 201, saved.text
+    lead: dict[str, Any] = saved.json()
+    return lead
 
 
 async def test_saving_twice_returns_the_existing_lead_scored_at_save_time(
@@ -79,12 +92,7 @@ async def test_pipeline_moves_are_validated_and_recorded(
     user = await make_subscriber(db)
     headers = await bearer_for(client, user)
     prop = await scored_property(db, distressed=30)
-    lead = (
-        await client.post(
-            "/api/v1/leads", json={"property_id": str(prop), "lead_source": "distressed"},
-            headers=headers,
-        )
-    ).json()  # fmt: skip
+    lead = await save_lead(client, headers, prop)
     url = f"/api/v1/leads/{lead['lead_id']}"
 
     skip = await client.patch(url, json={"status": "won"}, headers=headers)
@@ -114,13 +122,7 @@ async def test_lost_lead_can_be_reopened_and_unknown_status_is_422(
 ) -> None:
     user = await make_subscriber(db)
     headers = await bearer_for(client, user)
-    lead = (
-        await client.post(
-            "/api/v1/leads",
-            json={"property_id": str(await scored_property(db)), "lead_source": "fsbo"},
-            headers=headers,
-        )
-    ).json()
+    lead = await save_lead(client, headers, await scored_property(db), "fsbo")
     url = f"/api/v1/leads/{lead['lead_id']}"
     assert (await client.patch(url, json={"status": "lost"}, headers=headers)).status_code == 200
     reopened = await client.patch(url, json={"status": "new"}, headers=headers)
@@ -135,13 +137,7 @@ async def test_logging_contacts_counts_dates_and_moves_a_new_lead(
 ) -> None:
     user = await make_subscriber(db)
     headers = await bearer_for(client, user)
-    lead = (
-        await client.post(
-            "/api/v1/leads",
-            json={"property_id": str(await scored_property(db)), "lead_source": "distressed"},
-            headers=headers,
-        )
-    ).json()
+    lead = await save_lead(client, headers, await scored_property(db))
     url = f"/api/v1/leads/{lead['lead_id']}"
 
     first = await client.post(
@@ -174,8 +170,7 @@ async def test_list_filters_and_paginates(db: AsyncSession, client: httpx.AsyncC
     for score, street in ((10, "1 OAK ST"), (50, "2 PINE ST"), (90, "3 PINE AVE")):
         prop = await scored_property(db, distressed=score, street_address=street,
                                      full_address=f"{street}, MIAMI, FL 33128")  # fmt: skip
-        await client.post("/api/v1/leads", json={"property_id": str(prop),
-                          "lead_source": "distressed"}, headers=headers)  # fmt: skip
+        await save_lead(client, headers, prop)
 
     pine = (await client.get("/api/v1/leads?address=pine&min_score=60", headers=headers)).json()
     page = (await client.get("/api/v1/leads?limit=2&offset=2", headers=headers)).json()
@@ -196,10 +191,7 @@ async def test_second_subscriber_gets_404_for_first_subscribers_lead(
     alice_headers = await bearer_for(client, alice)
     bob_headers = await bearer_for(client, bob)
     prop = await scored_property(db, distressed=20)
-    lead = (
-        await client.post("/api/v1/leads", json={"property_id": str(prop),
-                          "lead_source": "distressed"}, headers=alice_headers)
-    ).json()  # fmt: skip
+    lead = await save_lead(client, alice_headers, prop)
     url = f"/api/v1/leads/{lead['lead_id']}"
 
     answers = [
@@ -226,10 +218,7 @@ async def test_delete_removes_the_lead_and_its_history(
 ) -> None:
     user = await make_subscriber(db)
     headers = await bearer_for(client, user)
-    lead = (
-        await client.post("/api/v1/leads", json={"property_id": str(await scored_property(db)),
-                          "lead_source": "distressed"}, headers=headers)
-    ).json()  # fmt: skip
+    lead = await save_lead(client, headers, await scored_property(db))
     url = f"/api/v1/leads/{lead['lead_id']}"
     await client.post(f"{url}/notes", json={"body": "x"}, headers=headers)
 
