@@ -1,6 +1,6 @@
 """The migrated database is the spec's schema, plus only the additions listed in docs/schema.md.
 
-The spec's SQL is taken from ``shared/spec/schema-spec.md`` itself (every ```sql block before
+The spec's SQL is taken from ``docs/spec/schema-spec.md`` itself (every ```sql block before
 "## MAINTENANCE QUERIES"), applied to a scratch database, and compared with a database migrated to
 head through the catalogs of schema ``public``: extensions, tables, columns, constraints, indexes,
 triggers, functions, types, and the seed rows of the spec's reference tables.
@@ -28,7 +28,7 @@ from propintel.db import migrate
 from propintel.db.urls import libpq_url, with_database
 
 REPO = Path(__file__).parents[2]
-SPEC_PATH = REPO / ".." / "shared" / "spec" / "schema-spec.md"
+SPEC_PATH = REPO / "docs" / "spec" / "schema-spec.md"
 SCHEMA_DOC = REPO / "docs" / "schema.md"
 
 # The spec's seed tables and each one's natural key (None: no key, rows compared as a multiset).
@@ -78,7 +78,7 @@ def spec_schema_sql(path: Path = SPEC_PATH) -> str:
     if not path.is_file():
         pytest.fail(
             f"The schema spec is missing: expected it at {path.resolve()} "
-            "(shared/spec/schema-spec.md next to the repository). The schema test compares the "
+            "(docs/spec/schema-spec.md in the repository). The schema test compares the "
             "migrated database with the spec's own SQL, so it cannot run without it."
         )
     text = path.read_text(encoding="utf-8")

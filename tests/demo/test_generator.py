@@ -25,7 +25,7 @@ TODAY = date(2026, 7, 13)
 N = 2_000
 NAL = "NAL23F202601.csv"
 SDF = "SDF23F202601.csv"
-REALDATA = Path("/work/shared/realdata/realforeclose-miami-dade-2026-07-13.csv")
+REALDATA = Path(__file__).parents[1] / "fixtures/realdata/realforeclose-miami-dade-2026-07-13.csv"
 BARRIER_MUNIS = {"02", "12", "13", "14", "19", "21", "23", "24", "31"}
 RESIDENTIAL = {"000", "001", "002", "003", "004", "008"}
 
@@ -351,9 +351,8 @@ def test_foreclosure_auctions_use_the_realforeclose_layout(
 ) -> None:
     with open(demo[0] / "foreclosure_auctions.csv", encoding="utf-8", newline="") as f:
         assert next(csv.reader(f)) == AUCTION_HEADER
-    if REALDATA.exists():
-        with open(REALDATA, encoding="utf-8", newline="") as f:
-            assert next(csv.reader(f)) == AUCTION_HEADER
+    with open(REALDATA, encoding="utf-8", newline="") as f:
+        assert next(csv.reader(f)) == AUCTION_HEADER
     rows = read_csv(demo[0] / "foreclosure_auctions.csv")
     stats = demo[1].files["foreclosure_auctions.csv"]
     assert 0.002 * N <= len(rows) <= 0.01 * N

@@ -11,7 +11,7 @@ from propintel.ingest.registry import importer_for
 from propintel.ingest.runs import ImportSummary, run_import
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+REALDATA = Path(__file__).resolve().parents[1] / "fixtures" / "realdata"
 
 
 def run(kind: str, path: Path, url: str) -> ImportSummary:

@@ -322,7 +322,7 @@ def test_parse_situs_line_none() -> None:
 
 
 def _realforeclose_rows() -> list[dict[str, str]]:
-    assert _REALFORECLOSE.exists(), f"the real sample is missing: {_REALFORECLOSE} (shared/)"
+    assert _REALFORECLOSE.exists(), f"the real sample is missing: {_REALFORECLOSE}"
     with _REALFORECLOSE.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 

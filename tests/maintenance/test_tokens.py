@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.maintenance.tokens import reconcile_tokens
 from tests.maintenance.helpers import add_user, balance, pool, purchase, transaction, usage
 
-SPEC_PATH = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "schema-spec.md"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "spec" / "schema-spec.md"
 
 
 def spec_reconciliation_sql() -> str:

@@ -1,4 +1,4 @@
--- Revision 1: the schema of shared/spec/schema-spec.md (v1.0), verbatim.
+-- Revision 1: the schema of docs/spec/schema-spec.md (v1.0), verbatim.
 -- tests/db/test_schema_matches_spec.py compares the migrated database with the spec's own SQL.
 
 -- Enable extensions
