@@ -5,12 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test check lint format typecheck pytest system-runtime system-test venv vendor db-up clean-data
+.PHONY: run test check lint format typecheck pytest system-runtime system-test venv vendor clean-data
 
 run: system-runtime venv vendor
 	$(BIN)/propintel run
 
-test: system-test venv vendor check db-up pytest
+test: system-test venv vendor check pytest
 
 venv: $(STAMP)
 
@@ -42,9 +42,6 @@ system-runtime:
 system-test:
 	scripts/setup-system.sh test
 
-db-up: venv
-	$(BIN)/propintel db up
-
 check: lint typecheck
 
 lint: venv
@@ -58,8 +55,10 @@ format: venv
 typecheck: venv
 	$(BIN)/mypy src
 
+# pytest with the database up: the embedded PostgreSQL is stopped afterwards only if this started it
+# (one already running, say under `make run`, keeps running); the exit code is pytest's.
 pytest: venv
-	$(BIN)/pytest
+	$(BIN)/propintel db with -- $(BIN)/pytest
 
 clean-data:
 	-$(BIN)/propintel db down

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 
 import typer
 from rich.console import Console
@@ -49,6 +50,56 @@ def up() -> None:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from error
     console.print(("started" if started else "already running") + f" on port {cluster.port}")
+
+
+def run_with_cluster(cluster: EmbeddedCluster | None, command: list[str]) -> int:
+    """Run ``command`` with the database up and return its exit code.
+
+    The embedded cluster (None: an external database, nothing to manage) is stopped afterwards only
+    if this call started it: one that was already running, say under `make run`, is someone
+    else's. It is stopped whatever the command's outcome, Ctrl-C included.
+    """
+    started = cluster.start() if cluster else False
+    if cluster and started:
+        console.print(f"embedded PostgreSQL started on port {cluster.port}; stopped afterwards")
+    try:
+        return _wait(subprocess.Popen(command))  # noqa: S603 - the caller's own command
+    finally:
+        if cluster and started:
+            cluster.stop()
+            console.print("embedded PostgreSQL stopped")
+
+
+def _wait(process: subprocess.Popen[bytes]) -> int:
+    """The exit code of ``process``. Ctrl-C reaches it too: let it finish its own clean-up."""
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
+
+
+@app.command(name="with", context_settings={"ignore_unknown_options": True})
+def with_database(
+    command: list[str] = typer.Argument(..., metavar="COMMAND", show_default=False),
+) -> None:
+    """Run COMMAND with the database up and exit with its code (how `make test` runs pytest).
+
+    Starts the embedded PostgreSQL if needed, and stops it afterwards only if it started it.
+
+    Example: propintel db with -- .venv/bin/pytest -x
+    """
+    settings = get_settings()
+    cluster = EmbeddedCluster.from_settings(settings) if settings.uses_embedded_database else None
+    try:
+        code = run_with_cluster(cluster, command)
+    except EmbeddedDatabaseError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from error
+    except FileNotFoundError as error:
+        console.print(f"[red]no such command: {command[0]}[/red]")
+        raise typer.Exit(127) from error
+    raise typer.Exit(code)
 
 
 @app.command()
