@@ -7,12 +7,13 @@ import getpass
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
 from typing import TypeVar
 
 import typer
+from procrastinate.types import JSONDict
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
@@ -26,12 +27,20 @@ from propintel.ingest.repository import ImportRepository
 from propintel.ingest.runs import ImportSummary, run_import
 from propintel.ingest.signals_kinds import SIGNAL_KINDS
 from propintel.ingest.source import ProgressCallback
+from propintel.ingest.tasks import SCORE_REFRESH_JOB
+from propintel.jobs.app import run_job_now
 
 T = TypeVar("T")
 app = typer.Typer(help="Import public record files (DOR NAL/SDF, PA points, signals, FSBO).")
 console = Console(stderr=True)
 FILE_ARGUMENT = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="The file.")
 JSON_OPTION = typer.Option(False, "--json", help="Print the summary as JSON on stdout.")
+REFRESH_OPTION = typer.Option(
+    True,
+    "--refresh/--no-refresh",
+    help="Refresh the scores of what the import changed (default), or leave that to the next "
+    "refresh (to import several files, then refresh once).",
+)
 
 
 @contextmanager
@@ -50,14 +59,17 @@ def _progress(path: Path, enabled: bool) -> Iterator[ProgressCallback | None]:
         yield lambda consumed: progress.advance(task, consumed)
 
 
-def run_cli_import(kind: str, path: Path, as_json: bool) -> None:
+def run_cli_import(kind: str, path: Path, as_json: bool, refresh: bool = True) -> None:
+    """Import ``path``, then (unless ``refresh`` is off) refresh the scores of what it changed,
+    so the new records show in searches at once."""
     show_bar = console.is_terminal and not as_json
+    url = database_url(get_settings())
     try:
         with _progress(path, show_bar) as on_progress:
             summary = run_import(
                 importer_for(kind),
                 path,
-                database_url(get_settings()),
+                url,
                 requested_by_label=f"cli:{getpass.getuser()}",
                 on_progress=on_progress,
             )
@@ -66,7 +78,25 @@ def run_cli_import(kind: str, path: Path, as_json: bool) -> None:
     except Exception as error:
         detail = f"{type(error).__name__}: {error}"
         _fail("failed", f"import failed, nothing was changed: {detail}", as_json)
-    _report(summary, as_json)
+    scores = _refresh_scores(url, show_bar) if refresh else None
+    _report(summary, scores, as_json)
+    if scores is not None and "error" in scores:
+        raise typer.Exit(1)
+
+
+def _refresh_scores(url: str, show_spinner: bool) -> JSONDict:
+    """The score refresh job, run here and now (incremental: it examines what changed)."""
+    try:
+        with (
+            console.status("refreshing scores…", spinner="dots") if show_spinner else nullcontext()
+        ):
+            return run_job_now(url, SCORE_REFRESH_JOB) or {}
+    except Exception as error:
+        console.print(
+            f"[red]error:[/red] the import is saved, but refreshing the scores failed "
+            f"({type(error).__name__}: {error}); run `propintel scores refresh`"
+        )
+        return {"error": f"{type(error).__name__}: {error}"}
 
 
 def _fail(status: str, message: str, as_json: bool) -> None:
@@ -76,14 +106,26 @@ def _fail(status: str, message: str, as_json: bool) -> None:
     raise typer.Exit(1)
 
 
-def _report(summary: ImportSummary, as_json: bool) -> None:
+def _report(summary: ImportSummary, scores: JSONDict | None, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(summary.as_dict()))
+        print(json.dumps(summary.as_dict() | {"score_refresh": scores}))
         return
     table = Table(title=f"{summary.kind} import of {summary.source_file}", show_header=False)
-    for label, value in _summary_lines(summary):
+    for label, value in _summary_lines(summary) + _score_lines(scores):
         table.add_row(label, value)
     Console().print(table)
+
+
+def _score_lines(scores: JSONDict | None) -> list[tuple[str, str]]:
+    if scores is None:
+        return [("scores", "not refreshed (--no-refresh): run `propintel scores refresh`")]
+    if "error" in scores:
+        return [("scores", "refresh failed")]
+    return [
+        ("scores: properties examined", f"{scores['examined']:,}"),
+        ("scores: properties changed", f"{scores['changed']:,}"),
+        ("scores: refresh took", f"{scores['duration_s']:.2f} s"),
+    ]
 
 
 def _summary_lines(summary: ImportSummary) -> list[tuple[str, str]]:
@@ -113,22 +155,28 @@ def _summary_lines(summary: ImportSummary) -> list[tuple[str, str]]:
 
 
 @app.command("nal")
-def import_nal(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+def import_nal(
+    path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION, refresh: bool = REFRESH_OPTION
+) -> None:
     """Florida DOR NAL tax roll (CSV, Miami-Dade CO_NO 23) → properties."""
-    run_cli_import("nal", path, as_json)
+    run_cli_import("nal", path, as_json, refresh)
 
 
 @app.command("sdf")
-def import_sdf(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+def import_sdf(
+    path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION, refresh: bool = REFRESH_OPTION
+) -> None:
     """Florida DOR SDF sale file (CSV) → sale history and each property's latest sale."""
-    run_cli_import("sdf", path, as_json)
+    run_cli_import("sdf", path, as_json, refresh)
 
 
 @app.command("pa-points")
-def import_pa_points(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+def import_pa_points(
+    path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION, refresh: bool = REFRESH_OPTION
+) -> None:
     """Property Appraiser point layer (GeoJSON, ArcGIS JSON or CSV) → location, beds/baths,
     stories and exact sale days."""
-    run_cli_import("pa-points", path, as_json)
+    run_cli_import("pa-points", path, as_json, refresh)
 
 
 @app.command("signals")
@@ -136,18 +184,21 @@ def import_signals(
     kind: str = typer.Argument(..., help=f"The feed: {', '.join(SIGNAL_KINDS)}."),
     path: Path = FILE_ARGUMENT,
     as_json: bool = JSON_OPTION,
+    refresh: bool = REFRESH_OPTION,
 ) -> None:
     """Signal feeds (code/building violations, tax certificates, foreclosure auctions, lis
     pendens, probate, generic signal CSV) → property_signals, matched to properties."""
     if kind.lower() not in SIGNAL_KINDS:
         _fail("refused", f"unknown signal kind {kind!r}; known: {', '.join(SIGNAL_KINDS)}", as_json)
-    run_cli_import(f"signals:{kind.lower()}", path, as_json)
+    run_cli_import(f"signals:{kind.lower()}", path, as_json, refresh)
 
 
 @app.command("fsbo")
-def import_fsbo(path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION) -> None:
+def import_fsbo(
+    path: Path = FILE_ARGUMENT, as_json: bool = JSON_OPTION, refresh: bool = REFRESH_OPTION
+) -> None:
     """FSBO listing feed (CSV or JSON) → fsbo_listings, matched by folio or address."""
-    run_cli_import("fsbo", path, as_json)
+    run_cli_import("fsbo", path, as_json, refresh)
 
 
 async def _with_repository(action: Callable[[ImportRepository], Awaitable[T]]) -> T:

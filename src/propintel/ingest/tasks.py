@@ -1,10 +1,13 @@
-"""Background imports: files uploaded by an admin are imported by a worker."""
+"""Background imports: files uploaded by an admin are imported by a worker, which then queues
+the score refresh so the new records are scored (ingest names that job; it does not depend on
+the scoring domain)."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 
+from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.types import JSONDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,10 +15,12 @@ from propintel.config import get_settings
 from propintel.db.urls import libpq_url
 from propintel.ingest.registry import importer_for
 from propintel.ingest.runs import run_import
+from propintel.jobs.enqueue import defer_in_transaction
 from propintel.jobs.registry import job
 from propintel.kit.files import LocalFileStore
 
 IMPORT_FILE = "ingest.import_file"
+SCORE_REFRESH_JOB = "scoring.refresh"
 
 
 def upload_store() -> LocalFileStore:
@@ -38,4 +43,14 @@ async def import_file(
         requested_by=uuid.UUID(user_id),
         source_name=filename,
     )
-    return summary.as_dict()
+    return summary.as_dict() | {"score_refresh": await _queue_score_refresh(session)}
+
+
+async def _queue_score_refresh(session: AsyncSession) -> str:
+    """Queue the (incremental) score refresh in this job's transaction, after a successful
+    import (a failed one raises before): a refresh already waiting sees this import's rows too."""
+    try:
+        await defer_in_transaction(session, SCORE_REFRESH_JOB)
+    except AlreadyEnqueued:
+        return "already queued"
+    return "queued"

@@ -7,6 +7,7 @@ gives every job a SQLAlchemy engine on the same database for its unit of work.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
@@ -26,7 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from propintel.config import get_settings
 from propintel.db.engine import CONNECT_ARGS, create_engine_for, unit_of_work
 from propintel.db.urls import database_url, libpq_url
-from propintel.jobs.registry import JOB_MODULES, JobDefinition, UnknownJob, declared_jobs
+from propintel.jobs.registry import (
+    JOB_MODULES,
+    JobDefinition,
+    UnknownJob,
+    declared_jobs,
+    job_definition,
+)
 from propintel.jobs.runs import recorded_run
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
 
@@ -100,14 +107,43 @@ def _task_runner(job: JobDefinition, *, recorded: bool) -> TaskRunner:
 
     @functools.wraps(job.func)
     async def run(context: JobContext, **kwargs: Any) -> JSONDict | None:
-        engine = job_engine(context)
-        if not recorded:
-            return await _in_unit_of_work(engine, job, kwargs)
-        async with recorded_run(engine, job.name) as handle:
-            handle.detail = await _in_unit_of_work(engine, job, kwargs)
-        return handle.detail
+        return await _run(job_engine(context), job, kwargs, recorded=recorded)
 
     return run
+
+
+async def run_job_inline(engine: AsyncEngine, name: str, **kwargs: Any) -> JSONDict | None:
+    """Run the declared job ``name`` in this process, now, exactly as a worker would: in its own
+    unit of work, recorded in job_runs when it is a scheduled job. For a caller that waits for
+    the outcome and may not depend on the job's domain (a CLI import refreshing the scores it
+    changed names ``scoring.refresh``). The job's own SQL locks still apply; Procrastinate's
+    queue locks do not (nothing is queued)."""
+    job = job_definition(name)
+    scheduled = any(entry.name == name for entry in SCHEDULE)
+    return await _run(engine, job, kwargs, recorded=scheduled)
+
+
+def run_job_now(url: str, name: str, **kwargs: Any) -> JSONDict | None:
+    """``run_job_inline`` from synchronous code, on its own engine for ``url``."""
+
+    async def run() -> JSONDict | None:
+        engine = create_engine_for(url, pool_size=1)
+        try:
+            return await run_job_inline(engine, name, **kwargs)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+async def _run(
+    engine: AsyncEngine, job: JobDefinition, kwargs: dict[str, Any], *, recorded: bool
+) -> JSONDict | None:
+    if not recorded:
+        return await _in_unit_of_work(engine, job, kwargs)
+    async with recorded_run(engine, job.name) as handle:
+        handle.detail = await _in_unit_of_work(engine, job, kwargs)
+    return handle.detail
 
 
 async def _in_unit_of_work(
