@@ -122,10 +122,20 @@ def floor(url: str, nal: Path) -> float:
 
 
 def cli_import(url: str, kind: str, path: Path) -> tuple[dict[str, Any], float, int]:
-    """`propintel import KIND PATH --json` in a child process: summary, seconds, and the peak RSS
-    (KiB) of that child alone (``wait4`` returns the child's own resource usage)."""
+    """`propintel import KIND PATH --json --no-refresh` in a child process: summary, seconds, and
+    the peak RSS (KiB) of that child alone (``wait4`` returns the child's own resource usage).
+    The score refresh an import normally ends with is measured by bench/score_refresh.py."""
     env = {**os.environ, "PROPINTEL_DATABASE_URL": url}
-    command = [sys.executable, "-m", "propintel", "import", kind, str(path), "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "propintel",
+        "import",
+        kind,
+        str(path),
+        "--json",
+        "--no-refresh",
+    ]
 
     def run_child() -> tuple[int, str, int]:
         child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
