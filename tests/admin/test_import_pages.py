@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import UserType
 from propintel.db.engine import create_engine_for, unit_of_work
+from propintel.ingest.errors import ImportRefused
 from propintel.ingest.tasks import import_file
 from propintel.kit.files import LocalFileStore
 from tests.factories import log_in_browser, make_user
@@ -23,6 +25,15 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalFileStore:
     monkeypatch.setattr("propintel.admin.pages.upload_store", lambda: local)
     monkeypatch.setattr("propintel.ingest.tasks.upload_store", lambda: local)
     return local
+
+
+def _uploader(url: str) -> object:
+    """An admin committed to ``url`` (import runs refer to who asked for them)."""
+    return query(
+        url,
+        "INSERT INTO users (email, firebase_uid, user_type) "
+        "VALUES ('a@x.io', 'local:x', 'admin') RETURNING user_id",
+    )[0][0]
 
 
 async def _admin_client(client: httpx.AsyncClient, db: AsyncSession) -> str:
@@ -66,6 +77,43 @@ async def test_refused_upload_names_missing_columns_and_queues_nothing(
     assert list(store.root.iterdir()) == []
 
 
+async def test_refused_upload_names_the_uploaded_file_not_where_it_is_stored(
+    client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
+) -> None:
+    csrf = await _admin_client(client, db)
+    response = await client.post(
+        "/admin/imports",
+        data={"kind": "nal", "csrf_token": csrf},
+        files={"file": ("Roll 2026 (v2).csv", b"CO_NO,PARCEL_ID\n23,1\n", "text/csv")},
+    )
+    assert response.status_code == 422
+    error = response.text.split('id="upload-error">')[1].split("</div>")[0]
+    assert error.startswith("Roll 2026 (v2).csv: missing required column(s): DOR_UC, JV")
+    assert list(store.root.iterdir()) == []
+
+
+async def test_a_failure_met_by_the_worker_names_the_uploaded_file(
+    import_url: str, store: LocalFileStore
+) -> None:
+    """PA JSON is checked as it is read, so a broken file fails in the worker, on record."""
+    key = store.save(io.BytesIO(b'{"type": "FeatureCollection", "features": [{'), "points.geojson")
+    engine = create_engine_for(import_url, pool_size=1)
+    try:
+        async with unit_of_work(engine) as session:
+            with pytest.raises(ImportRefused):
+                await import_file(
+                    session,
+                    kind="pa-points",
+                    key=key,
+                    filename="points.geojson",
+                    user_id=str(_uploader(import_url)),
+                )
+    finally:
+        await engine.dispose()
+    [(error,)] = query(import_url, "SELECT error FROM import_runs")
+    assert str(error).startswith("points.geojson: not valid JSON")
+
+
 async def test_upload_without_csrf_token_is_refused(
     client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
 ) -> None:
@@ -88,11 +136,7 @@ async def test_import_job_records_the_run_with_its_uploader(
         key = store.save(handle, "NAL23F202601.csv")
     engine = create_engine_for(import_url, pool_size=1)
     try:
-        admin_id = query(
-            import_url,
-            "INSERT INTO users (email, firebase_uid, user_type) "
-            "VALUES ('a@x.io', 'local:x', 'admin') RETURNING user_id",
-        )[0][0]
+        admin_id = _uploader(import_url)
         async with unit_of_work(engine) as session:
             result = await import_file(
                 session, kind="nal", key=key, filename="NAL23F202601.csv", user_id=str(admin_id)

@@ -52,8 +52,8 @@ async def upload_import(
     key = await asyncio.to_thread(store.save, file.file, filename)
     try:
         await asyncio.to_thread(importer.check, store.local_path(key))
-    except ImportRefused as error:
-        store.local_path(key).unlink(missing_ok=True)
+    except ImportRefused as error:  # the stored file keeps its name: the message names it
+        store.delete(key)
         return await _refused(request, db, error.message)
     await defer_in_transaction(
         db, IMPORT_FILE, kind=kind, key=key, filename=filename, user_id=str(admin.user_id)

@@ -2,17 +2,24 @@
 
 ``LocalFileStore`` keeps them under the data directory: right for one machine (the embedded
 default). Several machines need an object-storage implementation of the same protocol.
+
+Each upload gets a directory of its own and keeps its own name inside it, so whatever reads the
+file (an importer refusing it, a worker failing on it) names the file the user uploaded, never
+our storage key or path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import uuid
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import BinaryIO, Protocol
 
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# What a file name cannot hold here: path separators and control characters.
+UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes
 
 
 class FileStore(Protocol):
@@ -24,20 +31,42 @@ class FileStore(Protocol):
         """A local path of the stored file (object storage would download it first)."""
         ...
 
+    def delete(self, key: str) -> None:
+        """Forget the stored file (nothing happens if it is gone already)."""
+        ...
+
+
+def stored_name(filename: str) -> str:
+    """The upload's own name as it is kept: its last path component (browsers on Windows may
+    send a whole path), separators and control characters replaced, shortened to what a file
+    system accepts."""
+    name = UNSAFE_IN_NAME.sub("_", PureWindowsPath(filename).name).strip()
+    name = name.encode()[:MAX_NAME_BYTES].decode(errors="ignore")
+    return name if name not in ("", ".", "..") else "upload"
+
 
 class LocalFileStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
     def save(self, stream: BinaryIO, filename: str) -> str:
-        self.root.mkdir(parents=True, exist_ok=True)
-        key = f"{uuid.uuid4().hex}_{SAFE_NAME.sub('_', Path(filename).name)[:120]}"
-        with (self.root / key).open("wb") as target:
+        key = f"{uuid.uuid4().hex}/{stored_name(filename)}"
+        path = self.root / key
+        path.parent.mkdir(parents=True)
+        with path.open("wb") as target:
             shutil.copyfileobj(stream, target, 1024 * 1024)
         return key
 
     def local_path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if path.parent != self.root.resolve():
+        root = self.root.resolve()
+        path = (root / key).resolve()
+        if root not in path.parents:
             raise ValueError("invalid file key")
         return path
+
+    def delete(self, key: str) -> None:
+        path = self.local_path(key)
+        path.unlink(missing_ok=True)
+        if path.parent != self.root.resolve():  # the upload's own directory, never the root
+            with contextlib.suppress(FileNotFoundError):
+                path.parent.rmdir()
