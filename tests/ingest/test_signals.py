@@ -370,6 +370,45 @@ def test_same_record_twice_in_a_file_the_later_row_wins(import_url: str, tmp_pat
 def test_every_generic_signal_type_feeds_a_known_indicator() -> None:
     assert set(SIGNAL_TYPES) <= set(SIGNAL_INDICATORS)
     assert SIGNAL_INDICATORS["building_violation"] == "code_violation"
+    assert SIGNAL_INDICATORS["pool"] is None  # through properties.pool, which has_pool reads
+
+
+def pools(url: str) -> dict[str, bool]:
+    return dict(query(url, "SELECT folio_number, pool FROM properties"))  # type: ignore[arg-type]
+
+
+def test_pool_records_set_the_pool_column_and_a_cancelled_one_clears_it(
+    import_url: str, tmp_path: Path
+) -> None:
+    add_properties(import_url)
+    feed = tmp_path / "pools.csv"
+    header = "folio,signal,recorded_date,source,reference,status\n"
+    feed.write_text(header + "3059040370010,pool,2020-01-01,permits,P1,closed\n")
+
+    summary = signals("generic", feed, import_url)
+
+    assert summary.extra["pool_column_changed"] == 1
+    assert {folio for folio, pool in pools(import_url).items() if pool} == {"3059040370010"}
+
+    feed.write_text(header + "3059040370010,pool,2020-01-01,permits,P1,cancelled\n")
+    signals("generic", feed, import_url)
+    assert not any(pools(import_url).values())
+
+
+def test_a_pool_record_moved_to_another_property_moves_the_pool(
+    import_url: str, tmp_path: Path
+) -> None:
+    add_properties(import_url)
+    feed = tmp_path / "pools.csv"
+    header = "folio,signal,recorded_date,source,reference\n"
+    feed.write_text(header + "3059040370010,pool,2020-01-01,permits,P1\n")
+    signals("generic", feed, import_url)
+
+    feed.write_text(header + "3049030100050,pool,2020-01-01,permits,P1\n")
+    summary = signals("generic", feed, import_url)
+
+    assert summary.extra["pool_column_changed"] == 2
+    assert {folio for folio, pool in pools(import_url).items() if pool} == {"3049030100050"}
 
 
 # --- whole-file behaviour --------------------------------------------------------------------

@@ -280,28 +280,24 @@ async def test_new_homeowner_days_is_a_setting(db: AsyncSession) -> None:
 
 
 @pytest.mark.parametrize(
-    ("columns", "pool_signal", "addons"),
+    ("columns", "addons"),
     [
-        ({"lot_size_sqft": 5_000}, False, {}),
-        ({"lot_size_sqft": 5_001}, False, {"large_lawn": 10}),
-        ({"year_built": 2000}, False, {}),
-        ({"year_built": 1999}, False, {"old_hvac": 20}),
-        ({"pool": True}, False, {"has_pool": 15}),
-        ({}, True, {"has_pool": 15}),
+        ({"lot_size_sqft": 5_000}, {}),
+        ({"lot_size_sqft": 5_001}, {"large_lawn": 10}),
+        ({"year_built": 2000}, {}),
+        ({"year_built": 1999}, {"old_hvac": 20}),
+        ({"pool": True}, {"has_pool": 15}),
         (
-            {"lot_size_sqft": 9_000, "year_built": 1985},
-            True,
+            {"lot_size_sqft": 9_000, "year_built": 1985, "pool": True},
             {"has_pool": 15, "large_lawn": 10, "old_hvac": 20},
         ),
     ],
 )
 async def test_new_homeowner_add_ons(
-    db: AsyncSession, columns: dict[str, object], pool_signal: bool, addons: dict[str, int]
+    db: AsyncSession, columns: dict[str, object], addons: dict[str, int]
 ) -> None:
     prop = await make_property(db, **columns)
     await add_sale(db, prop, days_ago(10), 300_000)
-    if pool_signal:
-        await add_signal(db, prop, "pool", source="permits")
 
     await refresh(db)
 
@@ -309,6 +305,18 @@ async def test_new_homeowner_add_ons(
     assert row["intent_breakdown"] == {"days_0_30": 100, **addons}
     assert row["new_homeowner_score"] == 100 + sum(addons.values())
     assert row["distressed_score"] == 0
+
+
+async def test_has_pool_reads_the_pool_column_only(db: AsyncSession) -> None:
+    """One truth: the column the search filter reads. A pool record written by anything but the
+    signals importer (which sets the column) detects nothing by itself."""
+    prop = await make_property(db, pool=False)
+    await add_sale(db, prop, days_ago(10), 300_000)
+    await add_signal(db, prop, "pool", source="permits")
+
+    await refresh(db)
+
+    assert (await scores(db, prop))["intent_breakdown"] == {"days_0_30": 100}
 
 
 async def test_add_ons_need_a_new_homeowner(db: AsyncSession) -> None:

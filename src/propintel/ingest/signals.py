@@ -87,6 +87,9 @@ class SignalImporter:
             ctx.count_outcomes(_upsert(staging, sql.SQL("s.signal_type"), sql.SQL("TRUE")))
             if self.spec.vacancy_evidence:
                 ctx.summary.extra["vacant_evidence_changed"] = _sync_vacant_evidence(ctx, staging)
+            pools = ctx.conn.execute(sql.SQL(SYNC_POOL_COLUMN).format(staging=staging)).rowcount
+            if pools:
+                ctx.summary.extra["pool_column_changed"] = pools
 
     def _parse(self, line_no: int, row: CsvRow) -> Sequence[Any]:
         raw = raw_line(row.fields)
@@ -314,3 +317,25 @@ def _sync_vacant_evidence(ctx: ImportContext, staging: sql.Identifier) -> int:
     written = sum(row) if row else 0
     closed = ctx.conn.execute(sql.SQL(CLOSE_VACANT_EVIDENCE).format(staging=staging)).rowcount
     return int(written) + closed
+
+
+# ``properties.pool`` is the one truth about pools (the search filter, the ``has_pool`` indicator
+# and the property page read it), and pool records are where it comes from: no public roll
+# carries a pool flag. For each property a pool record of this file is on (or was moved away
+# from), pool = it has a pool record that is not cancelled (a finalled permit, status closed,
+# still means a pool).
+SYNC_POOL_COLUMN = """
+UPDATE properties p SET pool = t.has_pool, last_updated = now()
+FROM (
+  SELECT DISTINCT m.property_id, EXISTS (
+      SELECT 1 FROM property_signals r
+      WHERE r.property_id = m.property_id AND r.signal_type = 'pool' AND r.status <> 'cancelled'
+    ) AS has_pool
+  FROM {staging} s
+  JOIN property_signals ps
+    ON (ps.source, ps.signal_type, ps.reference) = (s.source, s.signal_type, s.reference)
+  CROSS JOIN LATERAL (VALUES (ps.property_id), (ps.previous_property_id)) m(property_id)
+  WHERE s.signal_type = 'pool' AND s.reject_reason IS NULL AND m.property_id IS NOT NULL
+) t
+WHERE p.property_id = t.property_id AND p.pool IS DISTINCT FROM t.has_pool
+"""

@@ -28,7 +28,8 @@ DERIVED_SIGNAL_TYPES: Final[dict[str, str]] = {
 }
 
 # Which ``intent_indicators.indicator_name`` an open record of each type detects; None: stored
-# only (is_heirship is a flag that scores only if an admin adds an indicator for it).
+# only (is_heirship is a flag that scores only if an admin adds an indicator for it). Pool records
+# detect nothing themselves: they set ``properties.pool`` (signals.py), which ``has_pool`` reads.
 SIGNAL_INDICATORS: Final[dict[str, str | None]] = {
     "tax_lien": "tax_lien",
     "pre_foreclosure": "pre_foreclosure",
@@ -38,7 +39,7 @@ SIGNAL_INDICATORS: Final[dict[str, str | None]] = {
     "vacant": "vacant",
     "probate": "probate",
     "divorce": "divorce",
-    "pool": "has_pool",
+    "pool": None,
     "estate_owner": "probate",
     "heirs_owner": None,
 }

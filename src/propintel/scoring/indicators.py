@@ -122,9 +122,8 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "has_pool",
-        "new homeowner; the property has a pool (pool column or open pool record)",
-        _signal_types("has_pool"),
-        "p.pool",
+        "new homeowner; the property has a pool (from pool permit or feature records)",
+        condition="p.pool",
         new_homeowner=True,
     ),
     Rule(
