@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import UserType
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.ingest.errors import ImportRefused
+from propintel.ingest.registry import KIND_LABELS, importers
 from propintel.ingest.tasks import import_file
 from propintel.kit.files import LocalFileStore
 from tests.factories import log_in_browser, make_user
@@ -179,6 +180,32 @@ async def test_run_page_lists_quarantine_with_keyset_pages(
     assert "bad row 100<" not in second.text
     listing = await client.get("/admin/imports")
     assert "roll.csv" in listing.text
+
+
+def test_every_import_kind_has_a_human_name() -> None:
+    assert sorted(KIND_LABELS) == sorted(importers())
+
+
+async def test_formats_show_their_human_names_and_post_their_kind(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await _admin_client(client, db)
+    run_id = await db.scalar(
+        text(
+            "INSERT INTO import_runs (kind, source_file, status) "
+            "VALUES ('signals:code-violations', 'ccviol.csv', 'succeeded') RETURNING run_id"
+        )
+    )
+    listing = await client.get("/admin/imports")
+    assert (
+        '<option value="signals:code-violations">Code violations (county CCVIOL layer)</option>'
+        in listing.text
+    )
+    runs_table = listing.text.split('data-testid="import-runs"')[1]
+    assert "Code violations (county CCVIOL layer)" in runs_table
+    assert "signals:" not in runs_table
+    run_page = await client.get(f"/admin/imports/{run_id}")
+    assert "<h1>Code violations (county CCVIOL layer) import of ccviol.csv</h1>" in run_page.text
 
 
 async def test_unknown_run_is_404(client: httpx.AsyncClient, db: AsyncSession) -> None:

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.ingest.errors import ImportRefused
-from propintel.ingest.registry import importer_for, importers
+from propintel.ingest.registry import importer_for, importers, kind_label
 from propintel.ingest.repository import ImportRepository, RunRow
 from propintel.ingest.tasks import IMPORT_FILE, upload_store
 from propintel.jobs.enqueue import defer_in_transaction
@@ -31,7 +31,8 @@ async def imports_page(request: Request, _admin: AdminUser, db: DbSession) -> Re
 
 
 def _imports_context(runs: Sequence[RunRow], **extra: object) -> dict[str, object]:
-    return {"runs": runs, "kinds": sorted(importers()), **extra}
+    kinds = [(kind, kind_label(kind)) for kind in importers()]
+    return {"runs": runs, "kinds": kinds, "kind_label": kind_label, **extra}
 
 
 @router.post("/imports")
@@ -58,7 +59,10 @@ async def upload_import(
     await defer_in_transaction(
         db, IMPORT_FILE, kind=kind, key=key, filename=filename, user_id=str(admin.user_id)
     )
-    message = f"{filename} is queued for import; this page shows it when the worker starts."
+    message = (
+        f"{filename} is queued for import as {kind_label(kind)}; this page shows it when the "
+        "worker starts."
+    )
     return redirect_with_flash(request, "/admin/imports", message, "success")
 
 
@@ -78,5 +82,11 @@ async def import_run_page(
         raise NotFound("No such import run.")
     rows = await repo.quarantine(run_id, after_id=after, limit=QUARANTINE_PAGE + 1)
     next_after = rows[QUARANTINE_PAGE - 1].quarantine_id if len(rows) > QUARANTINE_PAGE else None
-    context = {"run": run, "rows": rows[:QUARANTINE_PAGE], "next_after": next_after, "after": after}
+    context = {
+        "run": run,
+        "rows": rows[:QUARANTINE_PAGE],
+        "next_after": next_after,
+        "after": after,
+        "kind_label": kind_label,
+    }
     return render(request, "admin/import_run.html", context)
