@@ -397,11 +397,10 @@ async def test_full_refresh_recomputes_the_sale_from_the_history(db: AsyncSessio
 async def test_combination_sums_the_distressed_weights_and_the_new_homeowner_weights(
     db: AsyncSession,
 ) -> None:
-    prop = await make_property(db, out_of_state_owner=True, lot_size_sqft=7_500)
+    prop = await make_property(db, out_of_state_owner=True, lot_size_sqft=7_500, pool=True)
     await add_signal(db, prop, "tax_lien")
     await add_signal(db, prop, "code_violation")
     await add_signal(db, prop, "building_violation")
-    await add_signal(db, prop, "pool")
     await add_sale(db, prop, days_ago(45), 300_000)
 
     await refresh(db)
