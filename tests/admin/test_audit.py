@@ -102,13 +102,16 @@ async def test_page_shows_changes_readably_and_filters(
             "plan_name": "starter",
             "monthly_price": "19",
             "base_tokens_monthly": "1000",
-            "features": '{"ai_chat": true}',
+            "features.ai_chat": "on",
         },
     )
     page = await client.get("/admin/audit", params={"action": "plan.create"})
     assert page.status_code == 200
     assert "<td>monthly_price</td><td>—</td><td>19.00</td>" in page.text
-    assert "<td>features</td><td>—</td><td>{&#34;ai_chat&#34;: true}</td>" in page.text
+    assert (
+        "<td>features</td><td>—</td><td>{&#34;ai_chat&#34;: true, &#34;ai_voice&#34;: false"
+        in page.text
+    )
     assert admin.email in page.text
     empty = await client.get("/admin/audit", params={"action": "nothing.here"})
     assert "No audit entry matches" in empty.text

@@ -3,12 +3,16 @@ and admins only."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
+from markupsafe import escape
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import UserType
+from propintel.catalog.features import PLAN_FEATURES
 from tests.catalog.helpers import audit_rows
 from tests.factories import log_in_browser, make_user
 
@@ -79,14 +83,80 @@ async def test_add_plan_form_shows_field_errors_and_creates(
         "base_tokens_monthly": "40000",
         "stripe_price_id": "",
     }
-    bad = await client.post("/admin/plans", data={**form, "features": "{not json"})
-    assert bad.status_code == 422 and 'data-testid="error-features"' in bad.text
+    bad = await client.post(
+        "/admin/plans", data={**form, "monthly_price": "19.999", "features.ai_chat": "on"}
+    )
+    assert bad.status_code == 422 and 'data-testid="error-monthly_price"' in bad.text
     assert "<details open>" in bad.text
-    ok = await client.post("/admin/plans", data={**form, "features": '{"ai_chat": true}'})
+    assert 'name="features.ai_chat" value="on" aria-describedby' in bad.text  # still ticked
+    assert _ticked(bad.text) == ["ai_chat"]
+    ok = await client.post("/admin/plans", data={**form, "features.ai_chat": "on"})
     assert ok.status_code == 303, ok.text
     [log] = await audit_rows(db, "plan.create")
     assert log["changes"]["after"]["yearly_price"] is None
     assert log["changes"]["after"]["monthly_price"] == "199.00"
+    assert log["changes"]["after"]["features"] == {
+        "new_homeowner_leads": False,
+        "distressed_leads": False,
+        "fsbo_leads": False,
+        "ai_chat": True,
+        "ai_voice": False,
+    }
+
+
+def _ticked(html: str) -> list[str]:
+    """The feature checkboxes ticked in a page's forms."""
+    return re.findall(r'name="features\.(\w+)" value="on" aria-describedby="[^"]*" checked', html)
+
+
+async def test_plan_features_are_labelled_checkboxes_and_unknown_keys_are_kept(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    csrf = await _admin_browser(db, client)
+    plan_id = await db.scalar(
+        text(
+            "UPDATE subscription_plans SET features = features || '{\"beta_reports\": true}' "
+            "WHERE plan_name = 'contractor' RETURNING plan_id"
+        )
+    )
+    edit = await client.get(f"/admin/plans/{plan_id}")
+    assert edit.status_code == 200 and 'name="features"' not in edit.text
+    for feature in PLAN_FEATURES:
+        assert f'name="features.{feature.key}"' in edit.text
+        label = f'<label class="choice" for="edit-features-{feature.key}">{feature.label}</label>'
+        assert label in edit.text and str(escape(feature.description)) in edit.text
+    assert _ticked(edit.text) == ["new_homeowner_leads", "ai_chat"]
+    assert "<code>beta_reports: true</code>" in edit.text
+
+    form = {
+        "csrf_token": csrf,
+        "plan_name": "contractor",
+        "monthly_price": "49.00",
+        "yearly_price": "490.00",
+        "base_tokens_monthly": "10000",
+        "stripe_price_id": "",
+        "features.new_homeowner_leads": "on",
+        "features.ai_chat": "on",
+    }
+    unchanged = await client.post(f"/admin/plans/{plan_id}", data=form)
+    assert unchanged.status_code == 303 and await audit_rows(db, "plan.update") == []
+
+    saved = await client.post(f"/admin/plans/{plan_id}", data={**form, "features.ai_voice": "on"})
+    assert saved.status_code == 303
+    [log] = await audit_rows(db, "plan.update")
+    before = {
+        "new_homeowner_leads": True,
+        "distressed_leads": False,
+        "ai_chat": True,
+        "ai_voice": False,
+        "beta_reports": True,  # unknown to the form, kept; fsbo_leads stays absent
+    }
+    assert log["changes"] == {
+        "before": {"features": before},
+        "after": {"features": {**before, "ai_voice": True}},
+    }
+    listing = await client.get("/admin/plans")
+    assert "New-homeowner leads, AI chat, AI voice calls, beta_reports" in listing.text
 
 
 async def test_pricing_page_lists_actions_costs_and_their_mapping(

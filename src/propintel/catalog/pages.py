@@ -4,7 +4,6 @@ confirmation page. The forms call the same services as the API, so rules and aud
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,8 +13,15 @@ from pydantic import BaseModel, ValidationError
 from propintel.auth.deps import AdminUser
 from propintel.auth.models import User
 from propintel.catalog import service
+from propintel.catalog.features import (
+    PLAN_FEATURES,
+    feature_summary,
+    features_as_form,
+    features_from_form,
+    unknown_features,
+)
 from propintel.catalog.mapping import ACTION_COST_SERVICE
-from propintel.catalog.repository import CatalogRepository
+from propintel.catalog.repository import CatalogRepository, Row
 from propintel.catalog.tables import AI_COSTS, BUNDLES, PLANS, PRICING, Catalog, Column
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
@@ -41,26 +47,25 @@ class FormErrors(Exception):
         self.errors = errors
 
 
-def _form_value(column: Column, raw: str) -> Any:
-    """A form string as the API would receive it: empty optional fields are null, features
-    are JSON text."""
-    raw = raw.strip()
+def _form_value(column: Column, form: dict[str, Any], stored: Row | None) -> Any:
+    """A form field as the API would receive it: empty optional fields are null, features are
+    one checkbox each (merged with what the stored row has that the form does not show)."""
+    if column.kind == "features":
+        return features_from_form(form, column.name, stored[column.name] if stored else None)
+    raw = str(form.get(column.name, "")).strip()
     if not raw and not column.required:
         return None
-    if column.kind == "features":
-        try:
-            return json.loads(raw or "{}")
-        except ValueError as error:
-            raise FormErrors(
-                {column.name: 'Enter a JSON object, e.g. {"ai_chat": true}.'}
-            ) from error
     return raw
 
 
 def parse_form(
-    model: type[BaseModel], columns: tuple[Column, ...], form: dict[str, Any]
+    model: type[BaseModel],
+    columns: tuple[Column, ...],
+    form: dict[str, Any],
+    stored: Row | None = None,
 ) -> BaseModel:
-    data = {column.name: _form_value(column, str(form.get(column.name, ""))) for column in columns}
+    """The form as ``model``; ``stored`` is the row an edit form changes (None: a new row)."""
+    data = {column.name: _form_value(column, form, stored) for column in columns}
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -73,17 +78,28 @@ def parse_form(
 
 
 def form_values(catalog: Catalog, row: dict[str, Any]) -> dict[str, str]:
-    """A stored row as the edit form shows it."""
-    values = {}
+    """A stored row as the fields of its edit form."""
+    values: dict[str, str] = {}
     for column in catalog.columns:
         value = row.get(column.name)
-        if value is None:
-            values[column.name] = ""
-        elif column.kind == "features":
-            values[column.name] = json.dumps(value, indent=1, sort_keys=True)
+        if column.kind == "features":
+            values |= features_as_form(column.name, value)
         else:
-            values[column.name] = str(value)
+            values[column.name] = "" if value is None else str(value)
     return values
+
+
+def _edit_context(
+    catalog: Catalog, row: Row, values: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "catalog": catalog,
+        "row": row,
+        "values": values,
+        "errors": errors,
+        "plan_features": PLAN_FEATURES,
+        "unknown_features": unknown_features(row.get("features")),
+    }
 
 
 async def _list_context(db: DbSession, page: str, **extra: Any) -> dict[str, Any]:
@@ -94,6 +110,9 @@ async def _list_context(db: DbSession, page: str, **extra: Any) -> dict[str, Any
         "page": page,
         "sections": sections,
         "mapping": ACTION_COST_SERVICE if page == "/admin/pricing" else None,
+        "plan_features": PLAN_FEATURES,
+        "feature_summary": feature_summary,
+        "unknown_features": [],
         "errors": {},
         "values": {},
         "open_new": None,
@@ -135,7 +154,7 @@ async def _edit_page(request: Request, db: DbSession, catalog: Catalog, raw_key:
     row = await CatalogRepository(db).row(catalog, key)
     if row is None:
         raise service.not_found(catalog)
-    context = {"catalog": catalog, "row": row, "values": form_values(catalog, row), "errors": {}}
+    context = _edit_context(catalog, row, form_values(catalog, row), {})
     return render(request, "catalog/edit.html", context)
 
 
@@ -144,15 +163,15 @@ async def _update(
 ) -> Response:
     key = service.parse_key(catalog, raw_key)
     repo = CatalogRepository(db)
+    stored = await repo.row(catalog, key)
+    if stored is None:
+        raise service.not_found(catalog)
     form = dict(await request.form())
     try:
-        patch = parse_form(catalog.patch_model, catalog.editable(), form)
+        patch = parse_form(catalog.patch_model, catalog.editable(), form, stored)
         row = await service.update(repo, catalog, admin, key, patch)
     except (FormErrors, DomainError) as error:
-        if isinstance(error, DomainError) and error.status_code == 404:
-            raise
-        stored = await repo.row(catalog, key)
-        context = {"catalog": catalog, "row": stored, "values": form, "errors": _errors_of(error)}
+        context = _edit_context(catalog, stored, form, _errors_of(error))
         return render(request, "catalog/edit.html", context, status_code=422)
     message = f"Saved {catalog.noun.replace('_', ' ')} {_name(catalog, row)}."
     return redirect_with_flash(request, catalog.page, message, "success")

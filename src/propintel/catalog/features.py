@@ -1,0 +1,100 @@
+"""Plan features as admins edit them: one checkbox per feature PropIntel knows.
+
+The known features are the keys the spec's seeded ``subscription_plans.features`` use. Lead search
+enforces the three ``*_leads`` ones (``search/service.py``); the AI ones are recorded for the
+plans that include them. The API still takes any JSON object of ``name: true|false``, so a plan
+may carry keys this list does not know: the form shows them read-only and keeps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PlanFeature:
+    key: str
+    label: str
+    description: str
+
+
+PLAN_FEATURES = (
+    PlanFeature(
+        "new_homeowner_leads",
+        "New-homeowner leads",
+        "Search recent buyers of homes: the contractor plan's leads.",
+    ),
+    PlanFeature(
+        "distressed_leads",
+        "Distressed-property leads",
+        "Search properties scored by distress (tax liens, foreclosures, code violations, "
+        "probate…): the investor plan's leads.",
+    ),
+    PlanFeature(
+        "fsbo_leads",
+        "FSBO listings",
+        "Search for-sale-by-owner listings, stale ones flagged.",
+    ),
+    PlanFeature(
+        "ai_chat",
+        "AI chat",
+        "The AI assistant chat; every 1,000 LLM tokens is charged in credits.",
+    ),
+    PlanFeature(
+        "ai_voice",
+        "AI voice calls",
+        "AI voice calls to leads; every started 3 minutes is charged in credits.",
+    ),
+)
+FEATURE_LABELS = {feature.key: feature.label for feature in PLAN_FEATURES}
+
+
+def field_name(column: str, key: str) -> str:
+    """The form field of one feature's checkbox, e.g. ``features.ai_chat``."""
+    return f"{column}.{key}"
+
+
+def features_from_form(
+    form: Mapping[str, Any], column: str, stored: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    """The features a form asks for (a ticked box is a field present in the form).
+
+    Keys the form does not show are kept as ``stored``. A known feature left unticked is written
+    as ``false`` only if the plan had it or the plan is new (``stored`` is None), so saving an
+    unchanged form changes nothing."""
+    features = dict(stored or {})
+    for feature in PLAN_FEATURES:
+        ticked = field_name(column, feature.key) in form
+        if ticked or stored is None or feature.key in features:
+            features[feature.key] = ticked
+    return features
+
+
+def features_as_form(column: str, features: Mapping[str, Any] | None) -> dict[str, str]:
+    """A stored features object as the fields of a ticked form (what ``features_from_form``
+    reads back)."""
+    return {
+        field_name(column, feature.key): "on"
+        for feature in PLAN_FEATURES
+        if (features or {}).get(feature.key) is True
+    }
+
+
+def feature_summary(features: Mapping[str, Any] | None) -> tuple[list[str], list[str]]:
+    """The names of the features a plan includes and of those it lists as not included: known
+    features by label in their order, then other keys as they are."""
+    stored = features or {}
+    keys = [f.key for f in PLAN_FEATURES if f.key in stored] + sorted(
+        key for key in stored if key not in FEATURE_LABELS
+    )
+    names = [(FEATURE_LABELS.get(key, key), stored[key] is True) for key in keys]
+    return [name for name, on in names if on], [name for name, on in names if not on]
+
+
+def unknown_features(features: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
+    """The keys of a stored features object that are not known features, with their values."""
+    return sorted(
+        (key, value) for key, value in (features or {}).items() if key not in FEATURE_LABELS
+    )
