@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
 
+QUEUED_JOB = "procrastinate_jobs"  # the entity of an entry about a job an admin queued
+
 INSERT = text(
     "INSERT INTO admin_audit_logs (admin_user_id, action, target_entity, target_id, changes) "
     "VALUES (:admin_user_id, :action, :target_entity, :target_id, CAST(:changes AS jsonb)) "
@@ -56,3 +58,17 @@ async def audit(
         )
     ).scalar_one()
     return log_id
+
+
+async def audit_queued_job(
+    session: AsyncSession,
+    admin: User,
+    action: str,
+    task_name: str,
+    job_id: int,
+    **details: Any,
+) -> uuid.UUID:
+    """Record that ``admin`` queued job ``job_id`` of ``task_name`` (a refresh, an import, a
+    maintenance run): the job is the change, what it will do is in ``details``."""
+    after = {"task_name": task_name, "job_id": job_id, **details}
+    return await audit(session, admin, action, QUEUED_JOB, None, None, after)

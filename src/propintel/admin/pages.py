@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from propintel.admin.audit import audit_queued_job
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.ingest.errors import ImportRefused
@@ -43,7 +44,8 @@ async def upload_import(
     kind: str = Form(...),
     file: UploadFile = File(...),
 ) -> Response:
-    """Store the upload, check it at once (a refused file is reported here), then queue it."""
+    """Store the upload, check it at once (a refused file is reported here), then queue it,
+    audit-logged (a refused file changes nothing and is not logged)."""
     filename = file.filename or "upload"
     try:
         importer = importer_for(kind)
@@ -56,8 +58,11 @@ async def upload_import(
     except ImportRefused as error:  # the stored file keeps its name: the message names it
         store.delete(key)
         return await _refused(request, db, error.message)
-    await defer_in_transaction(
+    job_id = await defer_in_transaction(
         db, IMPORT_FILE, kind=kind, key=key, filename=filename, user_id=str(admin.user_id)
+    )
+    await audit_queued_job(
+        db, admin, "import.upload", IMPORT_FILE, job_id, kind=kind, filename=filename
     )
     message = (
         f"{filename} is queued for import as {kind_label(kind)}; this page shows it when the "

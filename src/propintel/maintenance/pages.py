@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from procrastinate.exceptions import AlreadyEnqueued
 
-from propintel.admin.audit import audit
+from propintel.admin.audit import audit_queued_job
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.jobs.enqueue import defer_in_transaction
@@ -43,8 +43,7 @@ async def run_now(
         message = f"{job} is already waiting for a worker; it was not queued twice."
         return redirect_with_flash(request, PAGE, message, "info")
     # Cleanup deletes data and backup writes files: who started one by hand is on record.
-    after = {"task_name": job, "job_id": job_id}
-    await audit(db, admin, "maintenance.run_now", "procrastinate_jobs", None, None, after)
+    await audit_queued_job(db, admin, "maintenance.run_now", job, job_id)
     message = f"{job} is queued; this page shows its run when a worker has taken it."
     return redirect_with_flash(request, PAGE, message, "success")
 

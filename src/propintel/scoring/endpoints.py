@@ -74,9 +74,10 @@ async def create_indicator(body: IndicatorCreate, admin: AdminUser, repo: Repo) 
 
 
 @router.post("/admin/scores/refresh", response_model=RefreshRequestOut, status_code=202)
-async def refresh_now(_admin: AdminUser, db: DbSession) -> RefreshRequestOut:
-    """Queue the refresh job now (it runs in a worker: a full refresh can take a minute)."""
-    request = await service.request_refresh(db)
+async def refresh_now(admin: AdminUser, db: DbSession) -> RefreshRequestOut:
+    """Queue the refresh job now (it runs in a worker: a full refresh can take a minute);
+    audit-logged."""
+    request = await service.request_refresh(db, admin)
     return RefreshRequestOut(
         status=request.status, job_id=request.job_id, message=REFRESH_MESSAGES[request.status]
     )

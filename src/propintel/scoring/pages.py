@@ -113,8 +113,8 @@ async def add_indicator(
 
 
 @router.post("/admin/scores/refresh")
-async def refresh_now(request: Request, _admin: AdminUser, db: DbSession) -> Response:
-    outcome = await service.request_refresh(db)
+async def refresh_now(request: Request, admin: AdminUser, db: DbSession) -> Response:
+    outcome = await service.request_refresh(db, admin)
     if outcome.status == "queued":
         message = "Score refresh queued: a worker runs it in a moment (this page shows the run)."
     else:

@@ -14,7 +14,7 @@ from typing import Literal
 from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.admin.audit import audit
+from propintel.admin.audit import audit, audit_queued_job
 from propintel.auth.models import User
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.kit.errors import Conflict, Invalid, NotFound
@@ -120,13 +120,15 @@ async def add_indicator(
     return indicator_id
 
 
-async def request_refresh(session: AsyncSession) -> RefreshRequest:
+async def request_refresh(session: AsyncSession, admin: User) -> RefreshRequest:
     """Queue the refresh job in this transaction (a worker runs it once this commits, so it sees
-    the weights saved with it). At most one waits at a time."""
+    the weights saved with it), audit-logged. At most one waits at a time: asking again while
+    one waits changes nothing and logs nothing."""
     try:
         job_id = await defer_in_transaction(session, REFRESH_JOB)
     except AlreadyEnqueued:
         return RefreshRequest("already_queued", None)
+    await audit_queued_job(session, admin, "scoring.refresh", REFRESH_JOB, job_id)
     return RefreshRequest("queued", job_id)
 
 
