@@ -6,6 +6,7 @@ Error pages leak nothing: no stack traces, no exception text for unexpected erro
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -69,12 +70,18 @@ async def _http_error(request: Request, error: Exception) -> Response:
     )
 
 
+def validation_message(item: Mapping[str, Any]) -> str:
+    """The message of one pydantic error. What our validators raise is prefixed by pydantic with
+    "Value error, "; the rest is our own wording, so the prefix goes."""
+    return str(item["msg"]).removeprefix("Value error, ")
+
+
 async def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     errors = [
         {
             "field": ".".join(str(part) for part in item["loc"][1:]) or str(item["loc"][0]),
-            "message": item["msg"],
+            "message": validation_message(item),
         }
         for item in error.errors()
     ]
