@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from propintel.kit.clock import NewYorkDatetime
 
 
 class PoolOut(BaseModel):
@@ -16,7 +18,7 @@ class PoolOut(BaseModel):
     total_tokens: int | None
     tokens_purchased: int | None
     tokens_consumed: int | None
-    updated_at: datetime | None
+    updated_at: NewYorkDatetime | None
     cost_per_token: Decimal | None = None
 
 
@@ -25,7 +27,7 @@ class ScheduledJobOut(BaseModel):
     cron: str
     timezone: str
     description: str
-    last_started_at: datetime | None
+    last_started_at: NewYorkDatetime | None
     last_duration_ms: int | None
     last_outcome: str | None
     last_detail: dict[str, Any] | None
@@ -48,9 +50,9 @@ class UserOut(_FromRow):
     subscription_tier: str | None
     subscription_status: str | None
     token_balance: int
-    created_at: datetime | None
-    last_login: datetime | None
-    suspended_at: datetime | None
+    created_at: NewYorkDatetime | None
+    last_login: NewYorkDatetime | None
+    suspended_at: NewYorkDatetime | None
 
 
 class UsersPageOut(BaseModel):
@@ -74,7 +76,7 @@ class FieldChangeOut(_FromRow):
 
 class AuditEntryOut(_FromRow):
     log_id: uuid.UUID
-    timestamp: datetime
+    timestamp: NewYorkDatetime
     admin_user_id: uuid.UUID | None
     admin_email: str | None
     action: str | None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from propintel.kit.clock import NewYorkDatetime
 
 
 class CheckoutIn(BaseModel):
@@ -47,7 +48,7 @@ class SubscriptionOut(BaseModel):
     plan_name: str | None
     billing_interval: str
     status: str
-    current_period_end: datetime | None
+    current_period_end: NewYorkDatetime | None
     cancel_at_period_end: bool
 
 

@@ -9,7 +9,6 @@ normalised to that scale, so an audit entry shows ``"12.50"``, the value the dat
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
@@ -26,6 +25,7 @@ from pydantic import (
 )
 
 from propintel.catalog import mapping
+from propintel.kit.clock import NewYorkDatetime
 
 MAX_TOKENS = 10_000_000
 CENT = Decimal("0.01")
@@ -102,8 +102,8 @@ class PlanOut(BaseModel):
     features: dict[str, Any] | None
     stripe_price_id: str | None
     is_active: bool
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: NewYorkDatetime | None
+    updated_at: NewYorkDatetime | None
 
 
 # --- token_bundles ---------------------------------------------------------------------------
@@ -130,7 +130,7 @@ class BundleOut(BaseModel):
     price: Decimal
     stripe_price_id: str | None
     is_active: bool
-    created_at: datetime | None
+    created_at: NewYorkDatetime | None
 
 
 # --- token_pricing ---------------------------------------------------------------------------
@@ -154,7 +154,7 @@ class PricingOut(BaseModel):
     tokens_required: int
     actual_cost_usd: Decimal | None
     description: str | None
-    updated_at: datetime | None
+    updated_at: NewYorkDatetime | None
 
     @computed_field(description="The ai_cost_config service whose cost and markup apply.")
     def cost_service(self) -> str | None:
@@ -186,4 +186,4 @@ class AiCostOut(BaseModel):
     markup_percentage: Decimal | None
     tokens_per_unit: int | None
     unit_description: str | None
-    updated_at: datetime | None
+    updated_at: NewYorkDatetime | None

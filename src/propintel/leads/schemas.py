@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from propintel.kit.clock import NewYorkDatetime
 from propintel.leads.models import ContactChannel, LeadStatus, SavedLead
 from propintel.leads.repository import LeadRow
 from propintel.leads.service import LeadDetail
@@ -56,9 +57,9 @@ class LeadOut(BaseModel):
     status: str
     notes: str | None
     contact_attempts: int
-    last_contact_date: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    last_contact_date: NewYorkDatetime | None
+    created_at: NewYorkDatetime
+    updated_at: NewYorkDatetime
     allowed_moves: list[str]
     full_address: str | None = None
 
@@ -100,7 +101,7 @@ class LeadEventOut(BaseModel):
     channel: str | None
     from_status: str | None
     to_status: str | None
-    created_at: datetime
+    created_at: NewYorkDatetime
 
 
 class PropertyFactsOut(BaseModel):

@@ -4,11 +4,11 @@ so a saved search is validated exactly like a search (errors name ``search_crite
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from propintel.kit.clock import NewYorkDatetime
 from propintel.leads.models import AlertFrequency, SavedSearch
 from propintel.search.criteria import SearchCriteria
 
@@ -35,8 +35,8 @@ class SavedSearchOut(BaseModel):
     search_name: str | None
     search_criteria: dict[str, Any]
     alert_frequency: str | None
-    last_run_at: datetime | None
-    created_at: datetime
+    last_run_at: NewYorkDatetime | None
+    created_at: NewYorkDatetime
 
     @classmethod
     def of(cls, search: SavedSearch) -> SavedSearchOut:

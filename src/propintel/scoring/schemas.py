@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from propintel.kit.clock import NewYorkDatetime
 from propintel.scoring.explain import ScoreExplanation
 from propintel.scoring.indicators import DISTRESSED, RULES, rule_for
 from propintel.scoring.repository import IndicatorRow
@@ -99,7 +100,7 @@ class IndicatorExplanationOut(BaseModel):
     )
     description: str | None
     rule: str | None
-    detected_at: datetime | None = Field(
+    detected_at: NewYorkDatetime | None = Field(
         description="First detection (New York time); null: detected now, stored at the next "
         "refresh."
     )

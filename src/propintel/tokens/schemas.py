@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from propintel.kit.clock import NewYorkDatetime
 
 MAX_DAILY_LIMIT = 10_000_000
 MAX_RECHARGE = 1_000_000
@@ -46,7 +47,7 @@ class BalanceOut(BaseModel):
 class HistoryEntryOut(BaseModel):
     entry_id: uuid.UUID
     kind: str
-    at: datetime
+    at: NewYorkDatetime
     tokens: int
     balance_after: int
     action_type: str | None
@@ -82,4 +83,4 @@ class SuspensionIn(BaseModel):
 
 class SuspensionOut(BaseModel):
     user_id: uuid.UUID
-    suspended_at: datetime | None
+    suspended_at: NewYorkDatetime | None
