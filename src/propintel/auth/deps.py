@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 
 from propintel.auth.models import SessionKind, User, UserType
 from propintel.auth.repository import AuthRepository
@@ -62,7 +63,29 @@ async def _user_from_bearer(request: Request, repo: AuthRepository, token: str) 
     return user
 
 
-async def optional_user(request: Request, db: DbSession) -> User | None:
+# The OpenAPI document's security schemes (Swagger's "Authorize"): a token from the token endpoint
+# through OAuth2's password flow, or a Bearer token pasted as it is (ours or a Firebase ID token).
+# Every route that depends on ``optional_user`` is documented with them. They only describe the
+# Authorization header: ``_identify`` reads it, and session cookies work as before.
+PASSWORD_FLOW = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/token",
+    scheme_name="password",
+    description="Log in with your email (as username) and password for a token.",
+    auto_error=False,
+)
+BEARER_TOKEN = HTTPBearer(
+    scheme_name="bearer",
+    description="A token from POST /api/v1/auth/token, or a Firebase ID token when enabled.",
+    auto_error=False,
+)
+
+
+async def optional_user(
+    request: Request,
+    db: DbSession,
+    _password_flow: Annotated[str | None, Security(PASSWORD_FLOW)],
+    _bearer_token: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_TOKEN)],
+) -> User | None:
     user = await _identify(request, AuthRepository(db))
     # A plain snapshot for the layout and the request log: they run after the transaction ended,
     # when a rolled-back session has expired the ORM object.

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from fastapi import APIRouter, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from propintel.auth.deps import AnyUser
 from propintel.auth.models import SessionKind, UserType
 from propintel.auth.repository import AuthRepository
-from propintel.auth.schemas import SignUpIn, TokenIn, TokenOut, UserOut
+from propintel.auth.schemas import PasswordGrantIn, SignUpIn, TokenIn, TokenOut, UserOut
 from propintel.auth.service import NewAccount, authenticate, close_session, open_session, register
 from propintel.db.session import DbSession
+from propintel.kit.clock import seconds_until
 from propintel.web.client_ip import client_ip
+from propintel.web.security import sends_form
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
+Body = TypeVar("Body", bound=BaseModel)
+
+# The token endpoint reads its body itself (FastAPI takes one encoding per endpoint), so its two
+# encodings are documented here.
+TOKEN_REQUEST: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": TokenIn.model_json_schema()},
+            "application/x-www-form-urlencoded": {"schema": PasswordGrantIn.model_json_schema()},
+        },
+    }
+}
 
 
 @router.post("/auth/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
@@ -23,13 +42,40 @@ async def sign_up(body: SignUpIn, db: DbSession) -> object:
     return await register(AuthRepository(db), account)
 
 
-@router.post("/auth/token", response_model=TokenOut)
-async def issue_token(body: TokenIn, request: Request, db: DbSession) -> TokenOut:
+@router.post("/auth/token", response_model=TokenOut, openapi_extra=TOKEN_REQUEST)
+async def issue_token(request: Request, db: DbSession) -> TokenOut:
+    """A Bearer token for an email and password, sent as JSON ``{"email", "password"}`` or as an
+    OAuth2 password grant form (``grant_type=password&username=…&password=…``).
+
+    No cookie authenticates this call, so it needs no CSRF token, whatever the encoding.
+    """
+    body = await _token_request(request)
     repo = AuthRepository(db)
     settings = request.app.state.settings
     user = await authenticate(repo, settings, body.email, body.password, client_ip(request))
     token, expires_at = await open_session(repo, settings, user, SessionKind.API)
-    return TokenOut(access_token=token, expires_at=expires_at)
+    return TokenOut(access_token=token, expires_at=expires_at, expires_in=seconds_until(expires_at))
+
+
+async def _token_request(request: Request) -> TokenIn:
+    if sends_form(request):
+        return _validated(PasswordGrantIn, dict(await request.form())).credentials()
+    try:
+        data = await request.json()
+    except ValueError as error:
+        invalid = {"type": "json_invalid", "loc": ("body",), "msg": "The body is not valid JSON."}
+        raise RequestValidationError([invalid]) from error
+    return _validated(TokenIn, data)
+
+
+def _validated(model: type[Body], data: object) -> Body:
+    """``data`` as ``model``; errors are answered as for any request body (422, by field)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**item, "loc": ("body", *item["loc"])} for item in error.errors()]
+        ) from error
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from propintel.kit.clock import NewYorkDatetime
 
 
 class SignUpIn(BaseModel):
@@ -21,10 +22,24 @@ class TokenIn(BaseModel):
     password: str = Field(max_length=256)
 
 
+class PasswordGrantIn(BaseModel):
+    """OAuth2's password grant (RFC 6749, section 4.3), as a form: what Swagger's "Authorize" and
+    OAuth2 client libraries send. ``scope`` and client credentials, if sent, are ignored: a token
+    carries its account's rights."""
+
+    grant_type: Literal["password"]
+    username: str = Field(max_length=255, description="The account's email address.")
+    password: str = Field(max_length=256)
+
+    def credentials(self) -> TokenIn:
+        return TokenIn(email=self.username, password=self.password)
+
+
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth token type, not a secret
-    expires_at: datetime
+    expires_at: NewYorkDatetime
+    expires_in: int = Field(description="Seconds until the token expires (OAuth2's field).")
 
 
 class UserOut(BaseModel):
@@ -36,5 +51,5 @@ class UserOut(BaseModel):
     subscription_tier: str | None
     subscription_status: str | None
     token_balance: int | None
-    created_at: datetime | None
-    last_login: datetime | None
+    created_at: NewYorkDatetime | None
+    last_login: NewYorkDatetime | None

@@ -15,6 +15,7 @@ CSRF_COOKIE = "propintel_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _serializer(signing_key: str) -> URLSafeSerializer:
@@ -37,6 +38,11 @@ def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def sends_form(request: Request) -> bool:
+    """Is the request's body a form (URL-encoded or multipart)?"""
+    return request.headers.get("content-type", "").startswith(FORM_CONTENT_TYPES)
+
+
 def csrf_token_of(request: Request) -> str:
     """The CSRF token of this browser (set by the middleware on the first response)."""
     return str(getattr(request.state, "csrf_token", "") or request.cookies.get(CSRF_COOKIE, ""))
@@ -48,9 +54,7 @@ async def verify_csrf(request: Request) -> None:
         return
     expected = request.cookies.get(CSRF_COOKIE, "")
     supplied = request.headers.get(CSRF_HEADER, "")
-    if not supplied and request.headers.get("content-type", "").startswith(
-        ("application/x-www-form-urlencoded", "multipart/form-data")
-    ):
+    if not supplied and sends_form(request):
         supplied = str((await request.form()).get(CSRF_FIELD, ""))
     if not expected or not hmac.compare_digest(expected.encode(), supplied.encode()):
         raise Forbidden("The form has expired or was not sent by this site. Reload and try again.")
