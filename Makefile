@@ -20,11 +20,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Leaflet and its plugins, from the npm registry (package-lock.json pins them), served by the app
-# itself from static/vendor (not committed): maps never load code from another site. The same
-# install brings axe-core (a dev dependency), which the browser tests inject to check pages.
+# Leaflet and its plugins, Swagger UI and ReDoc (the API docs), from the npm registry
+# (package-lock.json pins them), served by the app itself from static/vendor (not committed): pages
+# never load code from another site. The same install brings axe-core (a dev dependency), which the
+# browser tests inject to check pages.
 VENDOR       := src/propintel/web/static/vendor
 VENDOR_STAMP := $(VENDOR)/.installed-stamp
+SWAGGER_UI_FILES := swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css \
+	favicon-32x32.png LICENSE
+REDOC_FILES  := bundles/redoc.standalone.js bundles/redoc.standalone.js.LICENSE.txt LICENSE
 
 vendor: $(VENDOR_STAMP)
 
@@ -34,6 +38,9 @@ $(VENDOR_STAMP): package.json package-lock.json
 	cp -r node_modules/leaflet/dist $(VENDOR)/leaflet
 	cp -r node_modules/leaflet.markercluster/dist $(VENDOR)/leaflet.markercluster
 	cp -r node_modules/leaflet-draw/dist $(VENDOR)/leaflet-draw
+	mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc
+	cp $(addprefix node_modules/swagger-ui-dist/,$(SWAGGER_UI_FILES)) $(VENDOR)/swagger-ui/
+	cp $(addprefix node_modules/redoc/,$(REDOC_FILES)) $(VENDOR)/redoc/
 	touch $(VENDOR_STAMP)
 
 system-runtime:

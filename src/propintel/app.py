@@ -37,7 +37,7 @@ from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
-from propintel.web import health, outbox, pages
+from propintel.web import api_docs, health, outbox, pages
 from propintel.web.errors import install_error_handlers
 from propintel.web.logging import log_request
 from propintel.web.security import CSRF_COOKIE, new_csrf_token
@@ -55,7 +55,7 @@ def create_app(
         title="PropIntel",
         version=__version__,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # web/api_docs.py serves Swagger UI and ReDoc from static/vendor
         redoc_url=None,
     )
     app.state.settings = settings
@@ -65,6 +65,7 @@ def create_app(
 
     routers = (
         health.router,
+        api_docs.router,
         auth_endpoints.router,
         auth_pages.router,
         admin_endpoints.router,

@@ -1,0 +1,41 @@
+"""The interactive API documentation, Swagger UI at /api/docs and ReDoc at /api/redoc.
+
+FastAPI's own pages load both from a CDN, so they are blank offline; these load them from
+``static/vendor`` (npm packages pinned by package-lock.json, copied there by `make vendor`).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+
+VENDOR = "/static/vendor"
+SWAGGER_UI = f"{VENDOR}/swagger-ui"
+FAVICON = f"{SWAGGER_UI}/favicon-32x32.png"
+
+router = APIRouter(prefix="/api", include_in_schema=False)
+
+
+@router.get("/docs")
+async def swagger_ui(request: Request) -> HTMLResponse:
+    return get_swagger_ui_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} API",
+        swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_UI}/swagger-ui.css",
+        swagger_favicon_url=FAVICON,
+        # No badge from the public validator service: it would send our schema's URL off-site.
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+
+
+@router.get("/redoc")
+async def redoc(request: Request) -> HTMLResponse:
+    return get_redoc_html(
+        openapi_url=request.app.openapi_url,
+        title=f"{request.app.title} API",
+        redoc_js_url=f"{VENDOR}/redoc/redoc.standalone.js",
+        redoc_favicon_url=FAVICON,
+        with_google_fonts=False,
+    )
