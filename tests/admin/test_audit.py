@@ -8,16 +8,22 @@ import uuid
 from datetime import datetime
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from propintel.auth.models import User, UserType
 from tests.catalog.helpers import admin_headers
-from tests.factories import log_in_browser, make_user
+from tests.factories import log_in_browser, make_subscriber, make_user
 
 
 async def _log(
-    db: AsyncSession, admin: User, action: str, entity: str, at: str, changes: dict[str, object]
+    db: AsyncSession,
+    admin: User,
+    action: str,
+    entity: str,
+    at: str,
+    changes: dict[str, object],
+    target: uuid.UUID | None = None,
 ) -> None:
     await db.execute(
         text(
@@ -29,7 +35,7 @@ async def _log(
             "a": admin.user_id,
             "action": action,
             "entity": entity,
-            "target": uuid.uuid4(),
+            "target": target or uuid.uuid4(),
             "changes": json.dumps(changes),
             "at": datetime.fromisoformat(at),
         },
@@ -115,3 +121,75 @@ async def test_page_shows_changes_readably_and_filters(
     assert admin.email in page.text
     empty = await client.get("/admin/audit", params={"action": "nothing.here"})
     assert "No audit entry matches" in empty.text
+
+
+async def test_entries_name_the_admin_the_action_and_the_changed_row(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    admin, headers = await admin_headers(db, client)
+    subscriber = await make_subscriber(db)
+    plan_id = await db.scalar(
+        text("SELECT plan_id FROM subscription_plans WHERE plan_name = 'investor'")
+    )
+    writes = [
+        ("PATCH", "/api/v1/admin/indicators", {"weights": {"tax_lien": 33}}),
+        ("PATCH", f"/api/v1/admin/plans/{plan_id}", {"monthly_price": "59.00"}),
+        ("PATCH", "/api/v1/admin/token-pricing/sms_send", {"tokens_required": 12}),
+        (
+            "POST",
+            f"/api/v1/admin/users/{subscriber.user_id}/tokens",
+            {"action": "grant", "tokens": 10, "reason": "goodwill"},
+        ),
+    ]
+    for method, path, body in writes:
+        done = await client.request(method, path, json=body, headers=headers)
+        assert done.status_code < 300, done.text
+
+    api = await client.get("/api/v1/admin/audit", headers=headers)
+    named = {
+        (e["action_label"], e["entity_label"], e["target_name"]) for e in api.json()["entries"]
+    }
+    assert named == {  # one transaction, one timestamp: no order to rely on
+        ("Granted tokens", "User", subscriber.email),
+        ("Changed token price", "Token price", "sms_send"),
+        ("Changed plan", "Plan", "investor"),
+        ("Changed indicator weight", "Indicator", "tax_lien"),
+    }
+
+    await log_in_browser(client, admin)
+    page = await client.get("/admin/audit")
+    rows = page.text.split('data-testid="audit"')[1]
+    assert f'<td class="email" title="{admin.user_id}">{admin.email}</td>' in rows
+    assert '<td title="intent_indicator.update">Changed indicator weight</td>' in rows
+    assert "Plan:" in rows and f'<span title="{plan_id}">investor</span>' in rows
+    assert f'<a href="/admin/users/{subscriber.user_id}" title="{subscriber.user_id}">' in rows
+    assert f"<dt>row</dt><dd><code>{plan_id}</code></dd>" in rows  # the ids, for support
+    assert '<option value="intent_indicator.update">Changed indicator weight</option>' in page.text
+    assert '<option value="subscription_plans">Plan</option>' in page.text
+
+
+async def test_names_come_from_one_query_however_many_entries(
+    db: AsyncSession, client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    admin = await make_user(db, UserType.ADMIN)
+    await log_in_browser(client, admin)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async def statements_for_a_page_of(entries: int) -> int:
+        await db.execute(text("DELETE FROM admin_audit_logs"))
+        for number in range(entries):
+            user = await make_user(db, email=f"person{number}-{uuid.uuid4().hex[:6]}@example.com")
+            await _log(db, admin, "tokens.grant", "users", "2026-03-01 12:00:00", {}, user.user_id)
+        statements.clear()
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            page = await client.get("/admin/audit")
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count)
+        assert page.text.count("Granted tokens</td>") == entries
+        return len(statements)
+
+    assert await statements_for_a_page_of(1) == await statements_for_a_page_of(12)

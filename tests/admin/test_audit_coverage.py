@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.admin.audit_log import ACTION_LABELS
 from propintel.app import create_app
 from propintel.auth.models import UserType
 from propintel.kit.files import LocalFileStore
@@ -188,6 +189,8 @@ def admin_write_routes() -> set[tuple[str, str]]:
 
 def test_every_admin_write_route_has_a_case() -> None:
     assert admin_write_routes() == set(PAGES) | set(APIS)
+    actions = {write.action for write in [*PAGES.values(), *APIS.values()]}
+    assert actions <= set(ACTION_LABELS), "the audit page names every action"
 
 
 @pytest.fixture

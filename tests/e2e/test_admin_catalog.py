@@ -47,11 +47,12 @@ def test_admin_edits_a_bundle_price_and_sees_the_audit_entry(
     expect(page.get_by_test_id("bundles-table")).to_contain_text("$32.50")
 
     _nav(page, "Audit log")
-    page.get_by_label("Action").select_option("bundle.update")
+    page.get_by_label("Action").select_option(label="Changed bundle")
     page.get_by_role("button", name="Filter").click()
     entry = page.get_by_test_id("audit").locator("tbody > tr").first
     expect(entry).to_contain_text(email)
-    expect(entry).to_contain_text("bundle.update")
+    expect(entry).to_contain_text("Changed bundle")
+    expect(entry).to_contain_text("Bundle: 50000 Credits")
     expect(entry.locator("table.changes tbody tr")).to_have_text(["price35.0032.50"])
 
 

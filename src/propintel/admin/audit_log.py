@@ -1,5 +1,7 @@
 """Reading the admin audit trail: filters (admin, action, entity, New York date range), keyset
-pages newest first, and each entry's before/after as field rows for people to read."""
+pages newest first, and each entry for people to read: the admin's email, the action's name, the
+changed row's name (resolved in the page's one query, by entity) and before/after as field rows.
+The ids stay on each entry for support."""
 
 from __future__ import annotations
 
@@ -17,6 +19,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.kit.errors import Invalid
 
 MAX_PAGE = 200
+
+# What each action and entity is called on the page; an action missing here shows as it is.
+ACTION_LABELS = {
+    "plan.create": "Created plan",
+    "plan.update": "Changed plan",
+    "plan.deactivate": "Deactivated plan",
+    "plan.activate": "Activated plan",
+    "bundle.create": "Created bundle",
+    "bundle.update": "Changed bundle",
+    "bundle.deactivate": "Deactivated bundle",
+    "bundle.activate": "Activated bundle",
+    "token_pricing.create": "Added token price",
+    "token_pricing.update": "Changed token price",
+    "ai_cost.create": "Added provider cost",
+    "ai_cost.update": "Changed provider cost",
+    "tokens.grant": "Granted tokens",
+    "tokens.deduct": "Deducted tokens",
+    "user.suspend": "Suspended account",
+    "user.reactivate": "Reactivated account",
+    "intent_indicator.create": "Added indicator",
+    "intent_indicator.update": "Changed indicator weight",
+    "scoring.refresh": "Requested score refresh",
+    "maintenance.run_now": "Ran scheduled job now",
+    "import.upload": "Uploaded file for import",
+}
+ENTITY_LABELS = {
+    "users": "User",
+    "subscription_plans": "Plan",
+    "token_bundles": "Bundle",
+    "token_pricing": "Token price",
+    "ai_cost_config": "Provider cost",
+    "intent_indicators": "Indicator",
+    "procrastinate_jobs": "Queued job",
+}
 
 
 class AuditFilters(BaseModel):
@@ -48,6 +84,17 @@ class AuditEntry:
     target_entity: str | None
     target_id: uuid.UUID | None
     changes: dict[str, Any] | None
+    target_name: str | None  # the changed row's name: a user's email, a plan's name, …
+
+    @property
+    def action_label(self) -> str | None:
+        return ACTION_LABELS.get(self.action, self.action) if self.action else None
+
+    @property
+    def entity_label(self) -> str | None:
+        if not self.target_entity:
+            return None
+        return ENTITY_LABELS.get(self.target_entity, self.target_entity)
 
     @property
     def target_key(self) -> str | None:
@@ -87,11 +134,34 @@ def change_rows(changes: dict[str, Any] | None) -> list[FieldChange]:
     ]
 
 
+# Each target table is joined only for its own entries (by primary key), so one query names
+# every entry of the page whatever it changed.
 _PAGE = text(
     """
     SELECT l.log_id, COALESCE(l.timestamp, 'epoch') AS timestamp, l.admin_user_id,
-           u.email AS admin_email, l.action, l.target_entity, l.target_id, l.changes
-    FROM admin_audit_logs l LEFT JOIN users u ON u.user_id = l.admin_user_id
+           u.email AS admin_email, l.action, l.target_entity, l.target_id, l.changes,
+           CASE l.target_entity
+             WHEN 'users' THEN target_user.email
+             WHEN 'subscription_plans' THEN plan.plan_name
+             WHEN 'token_bundles' THEN bundle.bundle_name
+             WHEN 'intent_indicators' THEN indicator.indicator_name
+             WHEN 'ai_cost_config' THEN cost.service_name
+             WHEN 'token_pricing' THEN l.changes->>'key'
+             WHEN 'procrastinate_jobs'
+               THEN COALESCE(l.changes->'after'->>'filename', l.changes->'after'->>'task_name')
+           END AS target_name
+    FROM admin_audit_logs l
+    LEFT JOIN users u ON u.user_id = l.admin_user_id
+    LEFT JOIN users target_user
+      ON l.target_entity = 'users' AND target_user.user_id = l.target_id
+    LEFT JOIN subscription_plans plan
+      ON l.target_entity = 'subscription_plans' AND plan.plan_id = l.target_id
+    LEFT JOIN token_bundles bundle
+      ON l.target_entity = 'token_bundles' AND bundle.bundle_id = l.target_id
+    LEFT JOIN intent_indicators indicator
+      ON l.target_entity = 'intent_indicators' AND indicator.indicator_id = l.target_id
+    LEFT JOIN ai_cost_config cost
+      ON l.target_entity = 'ai_cost_config' AND cost.config_id = l.target_id
     WHERE (CAST(:admin_user_id AS uuid) IS NULL OR l.admin_user_id = :admin_user_id)
       AND (CAST(:action AS text) IS NULL OR l.action = :action)
       AND (CAST(:entity AS text) IS NULL OR l.target_entity = :entity)
@@ -114,7 +184,6 @@ _OPTIONS = text(
     UNION ALL
     SELECT 'entity', target_entity, target_entity FROM admin_audit_logs
       WHERE target_entity IS NOT NULL GROUP BY target_entity
-    ORDER BY 1, 3
     """
 )
 
@@ -159,8 +228,11 @@ async def audit_page(
 
 
 async def filter_options(session: AsyncSession) -> dict[str, list[tuple[str, str]]]:
-    """The admins, actions and entities that occur in the log, for the filter menus."""
+    """The admins, actions and entities that occur in the log, for the filter menus: (value,
+    name shown), by name."""
     options: dict[str, list[tuple[str, str]]] = {"admin": [], "action": [], "entity": []}
+    names = {"action": ACTION_LABELS, "entity": ENTITY_LABELS}
     for row in await session.execute(_OPTIONS):
-        options[row.kind].append((row.value, row.label))
-    return options
+        label = names.get(row.kind, {}).get(row.value, row.label)
+        options[row.kind].append((row.value, label))
+    return {kind: sorted(values, key=lambda option: option[1]) for kind, values in options.items()}

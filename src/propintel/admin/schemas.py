@@ -80,9 +80,17 @@ class AuditEntryOut(_FromRow):
     admin_user_id: uuid.UUID | None
     admin_email: str | None
     action: str | None
+    action_label: str | None = Field(
+        description='The action as people read it, e.g. "Changed plan".'
+    )
     target_entity: str | None
+    entity_label: str | None = Field(description='The entity as people read it, e.g. "Plan".')
     target_id: uuid.UUID | None
     target_key: str | None
+    target_name: str | None = Field(
+        description="The changed row's name: a user's email, a plan's or bundle's name, an "
+        "indicator, a token price's action, a provider service, an uploaded file or a job."
+    )
     changes: dict[str, Any] | None
     fields: list[FieldChangeOut]
 
