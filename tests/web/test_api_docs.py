@@ -25,6 +25,9 @@ async def test_docs_pages_load_everything_from_this_site(
         served = await client.get(url)
         assert served.status_code == 200 and served.content, url
     assert "/api/openapi.json" in response.text
+    # The browser enforces it too: ReDoc's bundle would fetch its maker's logo from a CDN.
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data:" in policy
 
 
 async def test_openapi_declares_the_token_schemes_on_authenticated_operations(
