@@ -63,12 +63,14 @@ OWNER_KEY = owner_key_sql(sql.Identifier("own_name")).as_string(None)
 FLOOR_UPSERT = f"""
 INSERT INTO properties AS p (folio_number, dor_use_code, market_value, assessed_value,
   lot_size_sqft, square_feet, year_built, owner_name, mailing_address, mailing_state,
-  street_address, city, zip_code, full_address, legal_description, legal_key, owner_key, county,
-  source)
+  mailing_street, mailing_city, mailing_zip, absentee_owner, street_address, city, zip_code,
+  full_address, legal_description, legal_key, owner_key, county, source)
 SELECT DISTINCT ON (folio) lpad(folio, 13, '0'), lpad(dor_uc, 3, '0'), {INT.format("jv")},
   {INT.format("av_nsd")}, {INT.format("lnd_sqfoot")}, {INT.format("tot_lvg_area")},
   {INT.format("act_yr_blt")}, own_name, concat_ws(', ', own_addr1, own_city, own_state, own_zipcd),
-  own_state, concat_ws(' ', phy_addr1, phy_addr2), upper(phy_city), left(phy_zipcd, 5),
+  own_state, own_addr1, own_city, own_zipcd,
+  own_addr1 IS DISTINCT FROM phy_addr1 OR left(own_zipcd, 5) IS DISTINCT FROM left(phy_zipcd, 5),
+  concat_ws(' ', phy_addr1, phy_addr2), upper(phy_city), left(phy_zipcd, 5),
   concat_ws(', ', phy_addr1, phy_city, 'FL ' || phy_zipcd), s_legal, {LEGAL_KEY}, {OWNER_KEY},
   'Miami-Dade', 'floor'
 FROM floor_nal WHERE folio ~ '^[0-9]{{12,13}}$'
@@ -78,15 +80,20 @@ ON CONFLICT (folio_number) DO UPDATE SET dor_use_code = EXCLUDED.dor_use_code,
   lot_size_sqft = EXCLUDED.lot_size_sqft, square_feet = EXCLUDED.square_feet,
   year_built = EXCLUDED.year_built, owner_name = EXCLUDED.owner_name,
   mailing_address = EXCLUDED.mailing_address, mailing_state = EXCLUDED.mailing_state,
+  mailing_street = EXCLUDED.mailing_street, mailing_city = EXCLUDED.mailing_city,
+  mailing_zip = EXCLUDED.mailing_zip, absentee_owner = EXCLUDED.absentee_owner,
   street_address = EXCLUDED.street_address, city = EXCLUDED.city, zip_code = EXCLUDED.zip_code,
   full_address = EXCLUDED.full_address, legal_description = EXCLUDED.legal_description,
   legal_key = EXCLUDED.legal_key, owner_key = EXCLUDED.owner_key
 WHERE (p.dor_use_code, p.market_value, p.assessed_value, p.lot_size_sqft, p.square_feet,
-       p.year_built, p.owner_name, p.mailing_address, p.mailing_state, p.street_address, p.city,
+       p.year_built, p.owner_name, p.mailing_address, p.mailing_state, p.mailing_street,
+       p.mailing_city, p.mailing_zip, p.absentee_owner, p.street_address, p.city,
        p.zip_code, p.full_address, p.legal_description, p.legal_key, p.owner_key)
   IS DISTINCT FROM (EXCLUDED.dor_use_code, EXCLUDED.market_value, EXCLUDED.assessed_value,
        EXCLUDED.lot_size_sqft, EXCLUDED.square_feet, EXCLUDED.year_built, EXCLUDED.owner_name,
-       EXCLUDED.mailing_address, EXCLUDED.mailing_state, EXCLUDED.street_address, EXCLUDED.city,
+       EXCLUDED.mailing_address, EXCLUDED.mailing_state, EXCLUDED.mailing_street,
+       EXCLUDED.mailing_city, EXCLUDED.mailing_zip, EXCLUDED.absentee_owner,
+       EXCLUDED.street_address, EXCLUDED.city,
        EXCLUDED.zip_code, EXCLUDED.full_address, EXCLUDED.legal_description, EXCLUDED.legal_key,
        EXCLUDED.owner_key)
 """

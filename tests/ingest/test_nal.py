@@ -93,6 +93,31 @@ def test_florida_spelled_out_is_in_state_and_foreign_is_out(
     assert row == (out_of_state, mailing_state)
 
 
+@pytest.mark.parametrize(
+    ("folio", "mailing", "absentee"),
+    [
+        # homestead, mailing address = the property: the owner lives there
+        ("3059040370010", ("17143 SW 79TH PL", "PALMETTO BAY", "33157"), False),
+        # no homestead, same street and ZIP: not absentee either
+        ("3049270520080", ("13863 SW 62 TER", "MIAMI", "33183"), False),
+        ("0132310521760", ("1 PARK AVE", "NEW YORK", "10016"), True),
+        ("0232220011440", ("CALLE 5", "BOGOTA", None), True),
+        ("3060190091660", (None, None, None), None),  # no mailing address published
+    ],
+)
+def test_mailing_address_parts_and_absentee_owner(
+    import_url: str, folio: str, mailing: tuple[str | None, ...], absentee: bool | None
+) -> None:
+    run("nal", NAL, import_url)
+    [row] = query(
+        import_url,
+        "SELECT mailing_street, mailing_city, mailing_zip, absentee_owner FROM properties "
+        "WHERE folio_number = %s",
+        (folio,),
+    )
+    assert row == (*mailing, absentee)
+
+
 def test_junk_values_are_nulled_with_reason_on_the_property(import_url: str) -> None:
     run("nal", NAL, import_url)
     [(market_value, year_built, issues)] = query(

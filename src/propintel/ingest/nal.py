@@ -101,6 +101,10 @@ STAGING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("mailing_address", "text"),
     ("mailing_state", "text"),
     ("out_of_state_owner", "boolean"),
+    ("mailing_street", "text"),
+    ("mailing_city", "text"),
+    ("mailing_zip", "text"),
+    ("absentee_owner", "boolean"),
     ("street_address", "text"),
     ("city", "text"),
     ("zip_code", "text"),
@@ -212,6 +216,8 @@ def _property_values(row: CsvRow, folio: str) -> tuple[Any, ...]:
         _mailing_address(row),
         mailing_state,
         bool(is_out_of_state(mailing_state)),
+        *_mailing_parts(row),
+        _is_absentee(row, street, unit, zip_code, homestead),
         street_line or None,
         city,
         zip_code,
@@ -232,6 +238,33 @@ def _mailing_address(row: CsvRow) -> str | None:
     )
     joined = ", ".join(part for part in (v.get("OWN_ADDR1"), v.get("OWN_ADDR2"), locality) if part)
     return joined or None
+
+
+def _mailing_parts(row: CsvRow) -> tuple[str | None, str | None, str | None]:
+    """Street line(s), city and ZIP of the owner's mailing address, as a mail house wants them."""
+    v = row.values
+    street = " ".join(part for part in (v.get("OWN_ADDR1"), v.get("OWN_ADDR2")) if part)
+    return street or None, v.get("OWN_CITY") or None, v.get("OWN_ZIPCD") or None
+
+
+def _is_absentee(
+    row: CsvRow, street: str, unit: str, zip_code: str | None, homestead: bool
+) -> bool | None:
+    """Whether the owner lives elsewhere: a mailing address that is not the property (street key
+    or 5-digit ZIP differ) and no homestead exemption (which the owner claims only on the home
+    they live in). None when the roll publishes no mailing street."""
+    v = row.values
+    mailing_street = v.get("OWN_ADDR1")
+    if not mailing_street:
+        return None
+    if homestead:
+        return False
+    same_street = bool(street) and normalize_street(mailing_street, v.get("OWN_ADDR2") or None) in (
+        normalize_street(street, unit or None),
+        normalize_street(street, None),
+    )
+    same_zip = (v.get("OWN_ZIPCD") or "")[:5] == (zip_code or "")
+    return not (same_street and same_zip)
 
 
 def _full_address(street: str, city: str | None, zip_code: str | None, folio: str) -> str:
@@ -260,6 +293,10 @@ UPDATED_COLUMNS = (
     "mailing_address",
     "mailing_state",
     "out_of_state_owner",
+    "mailing_street",
+    "mailing_city",
+    "mailing_zip",
+    "absentee_owner",
     "street_address",
     "city",
     "zip_code",
@@ -290,7 +327,8 @@ UPSERT_SQL = (
       SELECT s.folio, s.parcel_id, s.county, s.dor_use_code, s.property_type, s.market_value,
              s.assessed_value, s.lot_size_sqft, s.square_feet, s.year_built, s.homestead,
              s.owner_name, s.owner_first_name, s.owner_last_name, s.owner_type,
-             s.mailing_address, s.mailing_state, s.out_of_state_owner, s.street_address, s.city,
+             s.mailing_address, s.mailing_state, s.out_of_state_owner, s.mailing_street,
+             s.mailing_city, s.mailing_zip, s.absentee_owner, s.street_address, s.city,
              s.zip_code, s.full_address, s.address_key, s.legal_description,
              s.legal_key, s.owner_key, sm.last_sale_price, sm.last_sale_date, sm.arms_length_date,
              CASE WHEN s.issues IS NULL THEN NULL ELSE jsonb_build_object('nal', s.issues) END,
