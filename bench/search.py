@@ -58,7 +58,7 @@ from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
 from propintel.db.urls import with_database  # noqa: E402
 from propintel.kit.clock import today_new_york  # noqa: E402
 from propintel.search.criteria import Intent, SearchCriteria  # noqa: E402
-from propintel.search.repository import Scope, search_sql, start_sql  # noqa: E402
+from propintel.search.repository import Scope, count_sql, search_sql, start_sql  # noqa: E402
 
 KINDS = ("zip_score", "radius", "indicator", "polygon")
 LIMIT = 50
@@ -134,11 +134,13 @@ def _polygon(rng: random.Random, lat: float, lon: float) -> dict[str, Any]:
 def compiled(search: Search, today: date) -> list[tuple[str, dict[str, Any]]]:
     """The exact statements the search repository runs for ``search`` (first page) for the
     benchmark's full-plan subscriber, as psycopg text + params: the start (planner settings, the
-    plan's features, the criteria checks), then the search."""
+    plan's features, the criteria checks), the count of matches (up to 10,000), the page."""
     criteria = SearchCriteria.model_validate(search.criteria)
+    scope = Scope(frozenset(Intent))
     start = start_sql(USER.plan.value, criteria)
-    statement = search_sql(criteria, Scope(frozenset(Intent)), today=today, limit=LIMIT + 1)
-    return [(each.for_psycopg(), each.params) for each in (start, statement)]
+    count = count_sql(criteria, scope, today=today)
+    statement = search_sql(criteria, scope, today=today, limit=LIMIT + 1)
+    return [(each.for_psycopg(), each.params) for each in (start, count, statement)]
 
 
 Timed = tuple[float, list[str]]  # seconds, the ids of the page

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import UserType
+from propintel.auth.models import Plan, UserType
 from tests.factories import bearer_for, make_user
 from tests.scoring.helpers import (
     add_listing,
@@ -23,8 +23,12 @@ from tests.scoring.helpers import (
 )
 
 
-async def headers(client: httpx.AsyncClient, db: AsyncSession, kind: UserType) -> dict[str, str]:
-    return await bearer_for(client, await make_user(db, kind))
+async def headers(
+    client: httpx.AsyncClient, db: AsyncSession, kind: UserType, plan: Plan = Plan.FULL
+) -> dict[str, str]:
+    """A bearer for a new user of ``kind`` (a subscriber on ``plan``)."""
+    plan = plan if kind == UserType.SUBSCRIBER else Plan.NONE
+    return await bearer_for(client, await make_user(db, kind, plan=plan))
 
 
 async def audit_rows(db: AsyncSession) -> list[tuple[str, str, dict[str, object]]]:
@@ -57,19 +61,25 @@ async def test_explanation_lists_indicators_weights_evidence_and_first_detection
     tax = by_name["tax_lien"]
     assert (tax["weight"], tax["scored_weight"], tax["still_detected"]) == (30, 30, True)
     assert tax["detected_at"] is not None
+    assert tax["label"] == "Tax lien" and tax["points"] == 30
     assert tax["evidence"] == [
         {
             "source": "tax_collector",
+            "source_label": "Tax certificate (Tax Collector)",
             "reference": reference,
             "date": str(days_ago(200)),
-            "note": "face_amount: 1234.56",
+            "note": None,
+            "fields": [{"label": "Face amount", "value": "$1,234.56"}],
+            "url": None,
         }
     ]
     [state] = by_name["out_of_state_owner"]["evidence"]
-    assert state["reference"] == "owner mailing state NY"
+    assert state["reference"] == "owner's mailing state: NY"
+    assert state["url"].startswith("https://www.miamidade.gov/Apps/PA/propertysearch/")
     [sale] = by_name["days_0_30"]["evidence"]
     assert (sale["source"], sale["date"]) == ("sdf", str(days_ago(12)))
-    assert sale["reference"].startswith("OR book ")
+    assert sale["reference"].startswith("Official Records book ")
+    assert (body["distressed_lead_score"], body["new_homeowner_lead_score"]) == (40, 100)
     assert (
         sum(check["points"] for check in body["quality_checks"] if check["passed"])
         == (body["data_quality_score"])
@@ -110,6 +120,26 @@ async def test_explanation_of_an_unknown_property_is_404(
     auth = await headers(client, db, UserType.SUBSCRIBER)
     response = await client.get(f"/api/v1/properties/{uuid.uuid4()}/score", headers=auth)
     assert response.status_code == 404
+
+
+async def test_explanation_shows_only_the_scores_the_plan_includes(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    prop = await make_property(db, out_of_state_owner=True)
+    await add_signal(db, prop, "foreclosure")
+    await add_sale(db, prop, days_ago(12), 300_000)
+    await refresh(db)
+    contractor = await headers(client, db, UserType.SUBSCRIBER, Plan.CONTRACTOR)
+    nobody = await headers(client, db, UserType.SUBSCRIBER, Plan.NONE)
+
+    body = (await client.get(f"/api/v1/properties/{prop}/score", headers=contractor)).json()
+    refused = await client.get(f"/api/v1/properties/{prop}/score", headers=nobody)
+
+    assert [item["indicator_name"] for item in body["indicators"]] == ["days_0_30"]
+    assert (body["distressed_score"], body["new_homeowner_score"]) == (None, 100)
+    assert body["flags"] == {} and body["intent_breakdown"] == {"days_0_30": 100}
+    assert body["included"] == ["new_homeowner"]
+    assert refused.status_code == 403 and "plan" in refused.json()["detail"]
 
 
 async def test_explanation_is_for_subscribers_and_admins_only(

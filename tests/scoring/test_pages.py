@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import UserType
+from propintel.auth.models import Plan, UserType
 from tests.factories import log_in_browser, make_user
 from tests.scoring.helpers import add_signal, make_property, refresh
 
@@ -126,12 +126,13 @@ async def test_property_score_page_renders_the_panel(
     prop = await make_property(db)
     reference = await add_signal(db, prop, "divorce", source="clerk-family-court")
     await refresh(db)
-    await browser(client, db, UserType.SUBSCRIBER)
+    await log_in_browser(client, await make_user(db, UserType.SUBSCRIBER, plan=Plan.INVESTOR))
 
     page = await client.get(f"/properties/{prop}/score")
     missing = await client.get(f"/properties/{uuid.uuid4()}/score")
 
     assert page.status_code == 200
     assert 'data-indicator="divorce"' in page.text
-    assert f"clerk-family-court · {reference}" in page.text
+    assert "<strong>Divorce</strong>" in page.text
+    assert f"<strong>Family court case</strong>\n              · {reference}" in page.text
     assert missing.status_code == 404

@@ -39,14 +39,14 @@ async def test_search_page_lists_results_with_links_map_points_and_export(
     assert "Pool service" not in page.text  # a contractor preset
 
 
-async def test_indicator_filters_are_described_and_grouped_by_what_the_plan_searches(
+async def test_indicator_filters_are_labelled_and_grouped_by_what_the_plan_searches(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     await _browser(client, db, Plan.FULL)
     full = (await client.get("/search")).text
     assert "<legend>Distressed</legend>" in full and "<legend>New homeowner</legend>" in full
-    assert 'value="days_0_30" data-indicator="days_0_30"> Purchased within last 30 days' in full
-    assert 'value="tax_lien" data-indicator="tax_lien"> Property has outstanding tax liens' in full
+    assert 'value="days_0_30" data-indicator="days_0_30"> Bought 0–30 days ago' in full
+    assert 'value="tax_lien" data-indicator="tax_lien"> Tax lien' in full
 
     await _browser(client, db, Plan.CONTRACTOR)  # new homeowners only
     contractor = (await client.get("/search")).text
@@ -129,3 +129,58 @@ async def test_property_page_follows_the_plan(client: httpx.AsyncClient, db: Asy
     assert refused.status_code == 403 and "contractor plan" in refused.text
     missing = await client.get("/properties/00000000-0000-0000-0000-000000000000")
     assert missing.status_code == 404
+
+
+async def test_results_show_the_count_lead_scores_and_the_bulk_save_form(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    for points in (150, 60, 20):
+        await distressed(db, points, zip_code="33191", breakdown={"foreclosure": points})
+    await _browser(client, db, Plan.INVESTOR)
+
+    page = (await client.get("/search", params={"zip": "33191", "intent": "distressed"})).text
+
+    assert '<p data-testid="result-count"><strong>3</strong> properties match' in page
+    assert page.count('data-testid="lead-score">') == 3 and '"lead-score">100<' in page
+    assert "Foreclosure +150" in page  # the label and the points of the indicator
+    assert 'data-testid="scores-refreshed">Scores have not been computed yet' in page
+    assert 'action="/leads/bulk"' in page and 'form="bulk-form"' in page
+    assert "layout=mail" in page  # the direct-mail export
+
+
+async def test_a_saved_property_says_it_is_in_your_leads(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    prop = await distressed(db, 30, zip_code="33192")
+    await _browser(client, db, Plan.INVESTOR)
+    csrf = client.cookies.get("propintel_csrf")
+    before = (await client.get(f"/properties/{prop}")).text
+
+    saved = await client.post(
+        "/leads", data={"property_id": str(prop), "lead_source": "distressed", "csrf_token": csrf}
+    )
+    after = (await client.get(f"/properties/{prop}")).text
+    results = (await client.get("/search", params={"zip": "33192"})).text
+
+    assert saved.status_code == 303
+    assert 'data-testid="save-lead"' in before and 'data-testid="in-your-leads"' not in before
+    assert 'data-testid="in-your-leads"' in after and 'data-testid="save-lead"' not in after
+    assert 'data-testid="in-your-leads"' in results
+
+
+async def test_property_page_shows_only_the_scores_of_the_plan(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    prop = await make_property(db, out_of_state_owner=True)
+    await add_signal(db, prop, "foreclosure")
+    await add_sale(db, prop, days_ago(12), 300_000)
+    await refresh(db)
+    await _browser(client, db, Plan.CONTRACTOR)
+
+    page = (await client.get(f"/properties/{prop}")).text
+
+    assert 'data-testid="scores-refreshed">Scores refreshed ' in page
+    assert 'data-testid="new-homeowner-score"' in page
+    assert 'data-testid="distressed-score"' not in page
+    assert 'data-indicator="foreclosure"' not in page and 'data-indicator="days_0_30"' in page
+    assert '<option value="distressed"' not in page

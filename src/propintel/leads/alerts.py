@@ -24,7 +24,7 @@ from propintel.leads.models import SavedSearch
 from propintel.leads.search_repository import DigestLine, SavedSearchRepository
 from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import SearchRepository
-from propintel.search.service import PlanRequired, matching_property_ids
+from propintel.search.service import PlanRequired, matching_property_ids, scope_for
 from propintel.web.templating import templates
 
 logger = logging.getLogger("propintel.alerts")
@@ -88,8 +88,10 @@ async def _run_one(
 ) -> None:
     try:
         criteria = SearchCriteria.model_validate(search.search_criteria)
+        search_repo = SearchRepository(repo.session)
+        scope = await scope_for(search_repo, user, criteria)
         ids = await matching_property_ids(
-            SearchRepository(repo.session), user, criteria, today=now.date()
+            search_repo, user, criteria, today=now.date(), scope=scope
         )
     except PlanRequired:
         report.skip("plan")  # no run recorded: alerts resume with the plan
@@ -103,7 +105,7 @@ async def _run_one(
     if not new_ids:
         report.nothing_new += 1
         return
-    lines = await repo.digest_lines(new_ids, criteria.intent, DIGEST_LINES)
+    lines = await repo.digest_lines(new_ids, criteria.intent, scope, DIGEST_LINES)
     await sender.send(digest(user, search, lines, len(new_ids), public_url))
     report.emails += 1
     report.properties += len(new_ids)

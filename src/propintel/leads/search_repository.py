@@ -10,8 +10,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.leads.models import AlertFrequency, SavedSearch
+from propintel.scoring.readable import lead_score
 from propintel.search.criteria import Intent
-from propintel.search.repository import score_sql
+from propintel.search.repository import Scope, score_sql
 
 # Records each matched property once per search; returns only those not seen before.
 _RECORD = text(
@@ -98,18 +99,21 @@ class SavedSearchRepository:
         return await self.session.get(SavedSearch, search_id)
 
     async def digest_lines(
-        self, ids: list[uuid.UUID], intent: Intent | None, limit: int
+        self, ids: list[uuid.UUID], intent: Intent | None, scope: Scope, limit: int
     ) -> list[DigestLine]:
-        """The properties of a digest, best score (for the search's intent) first."""
+        """The properties of a digest, best score (for the search's intent, of the scores the
+        plan includes) first, each with its 0-100 lead score."""
         rows = await self.session.execute(
             text(
-                f"SELECT p.property_id, p.full_address, {score_sql(intent)} AS score "
+                f"SELECT p.property_id, p.full_address, {score_sql(intent, scope)} AS score "
                 "FROM properties p WHERE p.property_id = ANY(CAST(:ids AS uuid[])) "
                 "ORDER BY score DESC, p.full_address, p.property_id LIMIT :limit"
             ),
             {"ids": ids, "limit": limit},
         )
-        return [DigestLine(row.property_id, row.full_address, int(row.score)) for row in rows]
+        return [
+            DigestLine(row.property_id, row.full_address, lead_score(row.score)) for row in rows
+        ]
 
 
 ALERTING = (AlertFrequency.DAILY, AlertFrequency.WEEKLY)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
-from propintel.auth.deps import AdminUser, require_user
-from propintel.auth.models import User, UserType
+from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.scoring import service
 from propintel.scoring.repository import ScoringRepository
@@ -17,14 +15,12 @@ from propintel.scoring.schemas import (
     IndicatorCreate,
     IndicatorOut,
     RefreshRequestOut,
-    ScoreExplanationOut,
     WeightChangeOut,
     WeightsPatch,
     WeightsUpdated,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["scoring"])
-ScoreReader = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.ADMIN))]
 REFRESH_MESSAGES = {
     "queued": "The score refresh is queued; a worker runs it in a moment.",
     "already_queued": "A score refresh is already waiting for a worker; it will use these weights.",
@@ -36,16 +32,6 @@ def _repo(db: DbSession) -> ScoringRepository:
 
 
 Repo = Annotated[ScoringRepository, Depends(_repo)]
-
-
-@router.get("/properties/{property_id}/score", response_model=ScoreExplanationOut)
-async def property_score(
-    property_id: uuid.UUID, request: Request, _user: ScoreReader, repo: Repo
-) -> ScoreExplanationOut:
-    """Each detected indicator with its weight, evidence records and first detection."""
-    days = request.app.state.settings.new_homeowner_days
-    explanation = await service.explain_property(repo, property_id, days)
-    return ScoreExplanationOut.of(explanation)
 
 
 @router.get("/admin/indicators", response_model=list[IndicatorOut])

@@ -14,18 +14,44 @@ from datetime import date, datetime
 from typing import Any
 
 from propintel.ingest.landuse import VACANT_CODES
-from propintel.scoring.indicators import BAND_RULES, OLD_LISTING_DAYS, RULES_BY_NAME, Rule
+from propintel.scoring.indicators import (
+    BAND_RULES,
+    DISTRESSED,
+    NEW_HOMEOWNER,
+    OLD_LISTING_DAYS,
+    RULES_BY_NAME,
+    Rule,
+)
 from propintel.scoring.quality import CHECKS
+from propintel.scoring.readable import (
+    EvidenceField,
+    detail_fields,
+    indicator_label,
+    property_record_url,
+    record_url,
+    source_label,
+)
 
-NOTE_MAX_CHARS = 200
+# has_pool reads properties.pool, which the pool records set (docs/data.md, "Pools"): they are its
+# evidence, whatever their status but cancelled.
+POOL_RECORDS = ("pool",)
 
 
 @dataclass(frozen=True)
 class Evidence:
+    """One record or fact behind an indicator, as a person reads it: where it comes from, its
+    reference and date, labelled fields, and the public record's address when there is one."""
+
     source: str
     reference: str
     date: date | None
     note: str | None = None
+    fields: tuple[EvidenceField, ...] = ()
+    url: str | None = None
+
+    @property
+    def source_label(self) -> str:
+        return source_label(self.source)
 
 
 @dataclass(frozen=True)
@@ -40,6 +66,10 @@ class IndicatorExplanation:
     still_detected: bool
     evidence: list[Evidence] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        return indicator_label(self.name, self.description)
+
 
 @dataclass(frozen=True)
 class QualityCheck:
@@ -51,10 +81,17 @@ class QualityCheck:
 
 @dataclass(frozen=True)
 class ScoreExplanation:
+    """A property's scores and their reasons, limited to ``intent_types`` (the kinds of leads
+    the reader's plan includes: the other score and its indicators are left out)."""
+
     property: Mapping[str, Any]
     indicators: list[IndicatorExplanation]
     quality: list[QualityCheck]
     as_of: date
+    intent_types: frozenset[str] = frozenset({DISTRESSED, NEW_HOMEOWNER})
+
+    def shows(self, intent_type: str) -> bool:
+        return intent_type in self.intent_types
 
 
 @dataclass(frozen=True)
@@ -69,29 +106,35 @@ class EvidenceContext:
 
     @property
     def roll_source(self) -> str:
-        return f"properties ({self.record['source'] or 'record'})"
+        return str(self.record["source"] or "dor_nal")
 
-
-def _note(detail: Mapping[str, Any] | None) -> str | None:
-    if not detail:
-        return None
-    text = "; ".join(f"{key}: {value}" for key, value in detail.items() if value not in (None, ""))
-    return text[:NOTE_MAX_CHARS] or None
+    def roll_fact(self, fact: str) -> Evidence:
+        """A fact of the property's own record (the tax roll or the Property Appraiser)."""
+        folio = self.record["folio_number"]
+        return Evidence(self.roll_source, fact, None, url=property_record_url(folio))
 
 
 def _sale_reference(sale: Mapping[str, Any]) -> str:
     if sale["or_book"] and sale["or_page"]:
-        return f"OR book {sale['or_book']} page {sale['or_page']}"
+        return f"Official Records book {sale['or_book']}, page {sale['or_page']}"
     if sale["clerk_number"]:
         return f"clerk number {sale['clerk_number']}"
-    return f"{sale['source']} sale of {sale['sale_date']}"
+    return f"sale of {sale['sale_date']}"
 
 
 def _signal_evidence(rule: Rule, ctx: EvidenceContext) -> list[Evidence]:
+    types = POOL_RECORDS if rule.name == "has_pool" else rule.signal_types
+    folio = ctx.record["folio_number"]
     return [
-        Evidence(s["source"], s["reference"], s["recorded_date"], _note(s["detail"]))
+        Evidence(
+            s["source"],
+            s["reference"],
+            s["recorded_date"],
+            fields=tuple(detail_fields(s["detail"])),
+            url=record_url(s["source"], s["recorded_date"], folio),
+        )
         for s in ctx.signals
-        if s["signal_type"] in rule.signal_types
+        if s["signal_type"] in types
     ]
 
 
@@ -99,14 +142,15 @@ def _land_use(ctx: EvidenceContext) -> list[Evidence]:
     code = ctx.facts["dor_use_code"]
     if code not in VACANT_CODES:
         return []
-    return [Evidence(ctx.roll_source, f"DOR land use {code} ({ctx.record['property_type']})", None)]
+    kind = str(ctx.record["property_type"] or "vacant").replace("_", " ")
+    return [ctx.roll_fact(f"DOR land use {code} ({kind})")]
 
 
 def _mailing_state(ctx: EvidenceContext) -> list[Evidence]:
     if not ctx.facts["out_of_state_owner"]:
         return []
     state = ctx.record["mailing_state"] or "not Florida"
-    return [Evidence(ctx.roll_source, f"owner mailing state {state}", None)]
+    return [ctx.roll_fact(f"owner's mailing state: {state}")]
 
 
 def _equity(ctx: EvidenceContext) -> list[Evidence]:
@@ -118,16 +162,17 @@ def _equity(ctx: EvidenceContext) -> list[Evidence]:
         f"mortgage estimate ${facts['mortgage']:,} (80% of the ${facts['sale_price']:,} sale, "
         "30-year loan at that year's average rate)"
     )
-    return [Evidence("estimate", "mortgage and equity estimate", facts["sale_date"], note)]
+    return [Evidence("estimate", "Mortgage and equity estimate", facts["sale_date"], note)]
 
 
 def _old_listings(ctx: EvidenceContext) -> list[Evidence]:
     return [
         Evidence(
             listing["listing_platform"] or "fsbo",
-            listing["listing_url"],
+            listing["listing_url"] or "FSBO listing",
             listing["listed_date"],
             f"{listing['days']} days on market",
+            url=listing["listing_url"],
         )
         for listing in ctx.listings
         if listing["days"] is not None and listing["days"] > OLD_LISTING_DAYS
@@ -145,22 +190,14 @@ def _sale(ctx: EvidenceContext) -> list[Evidence]:
     return [Evidence(sale["source"], _sale_reference(sale), sale["sale_date"], note)]
 
 
-def _pool(ctx: EvidenceContext) -> list[Evidence]:
-    return (
-        [Evidence(ctx.roll_source, "pool on the property record", None)]
-        if ctx.facts["pool"]
-        else []
-    )
-
-
 def _lot(ctx: EvidenceContext) -> list[Evidence]:
     lot = ctx.facts["lot_size_sqft"]
-    return [Evidence(ctx.roll_source, f"lot {lot:,} sqft", None)] if lot is not None else []
+    return [ctx.roll_fact(f"lot of {lot:,} sqft")] if lot is not None else []
 
 
 def _year_built(ctx: EvidenceContext) -> list[Evidence]:
     year = ctx.facts["year_built"]
-    return [Evidence(ctx.roll_source, f"built {year}", None)] if year is not None else []
+    return [ctx.roll_fact(f"built in {year}")] if year is not None else []
 
 
 FACT_EVIDENCE: dict[str, Callable[[EvidenceContext], list[Evidence]]] = {
@@ -169,7 +206,6 @@ FACT_EVIDENCE: dict[str, Callable[[EvidenceContext], list[Evidence]]] = {
     "high_equity": _equity,
     "old_listing": _old_listings,
     **{band: _sale for band in BAND_RULES},
-    "has_pool": _pool,
     "large_lawn": _lot,
     "old_hvac": _year_built,
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,10 +13,9 @@ from propintel.db.session import DbSession
 from propintel.jobs.runs import latest_runs
 from propintel.kit.errors import DomainError
 from propintel.scoring import service
-from propintel.scoring.endpoints import ScoreReader
 from propintel.scoring.indicators import RULES
 from propintel.scoring.repository import ScoringRepository
-from propintel.scoring.schemas import IndicatorOut, ScoreExplanationOut
+from propintel.scoring.schemas import IndicatorOut
 from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
@@ -120,13 +118,3 @@ async def refresh_now(request: Request, admin: AdminUser, db: DbSession) -> Resp
     else:
         message = "A score refresh is already waiting for a worker; it will use the saved weights."
     return redirect_with_flash(request, PAGE, message, "success")
-
-
-@router.get("/properties/{property_id}/score")
-async def property_score_page(
-    request: Request, property_id: uuid.UUID, _user: ScoreReader, db: DbSession
-) -> Response:
-    days = request.app.state.settings.new_homeowner_days
-    explanation = await service.explain_property(ScoringRepository(db), property_id, days)
-    score = ScoreExplanationOut.of(explanation)
-    return render(request, "scoring/property_score.html", {"score": score})

@@ -89,6 +89,13 @@ class ScoringRepository:
         )
         return status
 
+    async def last_refreshed_at(self) -> datetime | None:
+        """When the last score refresh committed (New York time); None: never."""
+        found: datetime | None = await self.session.scalar(
+            text("SELECT refreshed_at FROM scoring_state")
+        )
+        return found
+
     async def indicators_for_update(self, names: Iterable[str]) -> dict[str, IndicatorRow]:
         """The named indicators, locked until the transaction ends (name → row)."""
         rows = await self.session.execute(
@@ -177,12 +184,14 @@ class ScoringRepository:
         facts.update({f"hit_{name}": held for name, held in rule_hits.items()})
         return facts
 
-    async def open_signals(self, property_id: uuid.UUID) -> list[dict[str, Any]]:
-        """The signal records the refresh counts as evidence (open; live lis pendens only)."""
+    async def evidence_signals(self, property_id: uuid.UUID) -> list[dict[str, Any]]:
+        """The signal records the refresh counts as evidence (open; live lis pendens only), and
+        the pool records that set ``properties.pool`` (any not cancelled)."""
         rows = await self.session.execute(
             text(
                 "SELECT s.signal_type, s.source, s.reference, s.recorded_date, s.detail "
-                f"FROM property_signals s WHERE s.property_id = :id AND {OPEN_SIGNAL} "
+                f"FROM property_signals s WHERE s.property_id = :id AND ({OPEN_SIGNAL} "
+                "OR (s.signal_type = 'pool' AND s.status <> 'cancelled')) "
                 "ORDER BY s.recorded_date DESC NULLS LAST, s.signal_id"
             ),
             {"id": property_id},

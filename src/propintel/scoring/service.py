@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from procrastinate.exceptions import AlreadyEnqueued
@@ -25,7 +25,7 @@ from propintel.scoring.explain import (
     evidence_for,
     quality_checks,
 )
-from propintel.scoring.indicators import DISTRESSED, RULES, rule_for
+from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER, RULES, rule_for
 from propintel.scoring.refresh import new_york_today
 from propintel.scoring.repository import IndicatorRow, ScoringRepository, StoredIntent
 
@@ -132,12 +132,20 @@ async def request_refresh(session: AsyncSession, admin: User) -> RefreshRequest:
     return RefreshRequest("queued", job_id)
 
 
+async def scores_refreshed_at(session: AsyncSession) -> datetime | None:
+    """When the scores were last refreshed (New York time), for pages to say how fresh they are;
+    None before the first refresh."""
+    return await ScoringRepository(session).last_refreshed_at()
+
+
 async def explain_property(
     repo: ScoringRepository,
     property_id: uuid.UUID,
     new_homeowner_days: int,
     as_of: date | None = None,
+    intent_types: frozenset[str] = frozenset({DISTRESSED, NEW_HOMEOWNER}),
 ) -> ScoreExplanation:
+    """Why ``property_id`` scores what it scores, for a reader who may see ``intent_types``."""
     prop = await repo.property_scores(property_id)
     if prop is None:
         raise NotFound("No such property.")
@@ -147,7 +155,7 @@ async def explain_property(
     context = EvidenceContext(
         prop,
         facts,
-        await repo.open_signals(property_id),
+        await repo.evidence_signals(property_id),
         await repo.last_arms_length_sale(prop["folio_number"]),
         await repo.active_listings(property_id, as_of),
     )
@@ -155,8 +163,9 @@ async def explain_property(
     stored = await repo.stored_intents(property_id)
     items = [_stored(intent, indicators, context) for intent in stored]
     items += _pending({intent.indicator_name for intent in stored}, indicators, context)
+    items = [item for item in items if item.intent_type in intent_types]
     items.sort(key=lambda item: (item.intent_type != DISTRESSED, -(item.weight or 0), item.name))
-    return ScoreExplanation(prop, items, quality_checks(facts), as_of)
+    return ScoreExplanation(prop, items, quality_checks(facts), as_of, intent_types)
 
 
 def _explained(

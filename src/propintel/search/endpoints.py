@@ -4,6 +4,7 @@ everything; homeowners cannot search."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,11 +14,12 @@ from propintel.auth.deps import require_user
 from propintel.auth.models import User, UserType
 from propintel.db.session import DbSession, StreamingDbSession
 from propintel.kit.clock import today_new_york
+from propintel.scoring.schemas import ScoreExplanationOut
 from propintel.search import service
 from propintel.search.criteria import SearchPage
 from propintel.search.export import ExportRequest, start_export, stream_rows
 from propintel.search.repository import SearchRepository
-from propintel.search.schemas import SearchResponse, search_response_json
+from propintel.search.schemas import PropertyDetailOut, SearchResponse, search_response_json
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 Searcher = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.ADMIN))]
@@ -26,7 +28,7 @@ Searcher = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.AD
 async def _respond(db: DbSession, user: User, page: SearchPage) -> Response:
     """Serialised once, straight from the rows (FastAPI would validate a returned model)."""
     result = await service.search(SearchRepository(db), user, page)
-    body = search_response_json(result.items, result.next_cursor)
+    body = search_response_json(result)
     return Response(body, media_type="application/json")
 
 
@@ -64,3 +66,27 @@ async def export_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/properties/{property_id}", response_model=PropertyDetailOut)
+async def get_property(
+    property_id: uuid.UUID, request: Request, user: Searcher, db: DbSession
+) -> PropertyDetailOut:
+    """One property as its page shows it: facts, values, owner and mailing address, the scores
+    your plan includes with their indicators, sale history, FSBO listings. 404 when it does not
+    exist; 403 when it is not among the leads of your plan."""
+    days = request.app.state.settings.new_homeowner_days
+    detail = await service.property_detail(SearchRepository(db), user, property_id, days)
+    return PropertyDetailOut.of_detail(detail)
+
+
+@router.get("/properties/{property_id}/score", response_model=ScoreExplanationOut)
+async def property_score(
+    property_id: uuid.UUID, request: Request, user: Searcher, db: DbSession
+) -> ScoreExplanationOut:
+    """Each detected indicator of the scores your plan includes, with its points, evidence
+    records (labelled, linked to the public record where it has an address) and first
+    detection."""
+    days = request.app.state.settings.new_homeowner_days
+    explanation = await service.explain(SearchRepository(db), user, property_id, days)
+    return ScoreExplanationOut.of(explanation)

@@ -14,14 +14,20 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
 
-from propintel.auth.models import User
+from propintel.auth.models import User, UserType
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.scoring import service as scoring_service
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
-from propintel.scoring.repository import ScoringRepository
+from propintel.scoring.readable import (
+    LEAD_SCORE_RULE,
+    indicator_label,
+    lead_score,
+    property_record_url,
+)
 from propintel.scoring.schemas import ScoreExplanationOut
 from propintel.search import service
 from propintel.search.criteria import (
@@ -81,22 +87,13 @@ def _lead_intent(item: PropertyItem, intent: Intent | None) -> Intent:
     return Intent.NEW_HOMEOWNER if new_owner > distressed else Intent.DISTRESSED
 
 
-def _item_score(item: PropertyItem, intent: Intent | None) -> int:
-    distressed, new_owner = item.distressed_score or 0, item.new_homeowner_score or 0
-    if intent == Intent.NEW_HOMEOWNER:
-        return new_owner
-    if intent in (Intent.DISTRESSED, Intent.FSBO):
-        return distressed
-    return max(distressed, new_owner)
-
-
-def _points(items: list[PropertyItem], intent: Intent | None) -> list[dict[str, Any]]:
+def _points(items: list[PropertyItem]) -> list[dict[str, Any]]:
     return [
         {
             "id": str(item.id),
             "lat": item.location.lat,
             "lon": item.location.lon,
-            "score": _item_score(item, intent),
+            "score": item.lead_score,
             "label": item.address.full,
         }
         for item in items
@@ -130,15 +127,15 @@ async def _options(repo: SearchRepository, scope: Scope | None) -> dict[str, Any
 def _indicator_groups(
     options: list[RowMapping], scope: Scope | None
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(title, [(name, label)]) per intent type the plan can search, labelled with the
-    indicator's description (its name when it has none)."""
+    """(title, [(name, label)]) per intent type the plan can search, each indicator by its
+    name for people."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for option in options:
         kind = option["intent_type"]
         intent = INTENT_OF_INDICATOR_TYPE.get(kind)
         if scope is not None and intent is not None and not scope.allows(intent):
             continue
-        label = option["description"] or option["indicator_name"].replace("_", " ")
+        label = indicator_label(option["indicator_name"], option["description"])
         groups.setdefault(kind, []).append((option["indicator_name"], label))
     return [(INDICATOR_TYPE_TITLES.get(kind, kind), names) for kind, names in groups.items()]
 
@@ -152,6 +149,8 @@ async def search_page(request: Request, user: Searcher, db: DbSession) -> Respon
         "errors": {},
         "items": [],
         "searched": bool(values),
+        "scores_refreshed_at": await scoring_service.scores_refreshed_at(db),
+        "lead_score_rule": LEAD_SCORE_RULE,
         "map": _map_settings(request),
         "export_url": None,
         "next_url": None,
@@ -164,12 +163,26 @@ async def search_page(request: Request, user: Searcher, db: DbSession) -> Respon
     context.update(await _options(repo, scope))
     if not values:
         return render(request, "search/search.html", context)
-    status = await _run_search(repo, user, values, context)
+    status = await _run_search(request, repo, user, values, context)
     return render(request, "search/search.html", context, status_code=status)
 
 
+async def _saved_leads(
+    request: Request, db: AsyncSession, user: User, property_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, service.SavedLeadRef]:
+    """The subscriber's leads among ``property_ids`` (none for an admin)."""
+    if user.user_type != UserType.SUBSCRIBER or not property_ids:
+        return {}
+    lookup: service.SavedLeadLookup = request.app.state.saved_leads
+    return await lookup(db, user.user_id, property_ids)
+
+
 async def _run_search(
-    repo: SearchRepository, user: User, values: dict[str, Any], context: dict[str, Any]
+    request: Request,
+    repo: SearchRepository,
+    user: User,
+    values: dict[str, Any],
+    context: dict[str, Any],
 ) -> int:
     """Fills ``context`` with results, or with errors by field; returns the HTTP status."""
     try:
@@ -182,12 +195,15 @@ async def _run_search(
     except DomainError as error:
         context["errors"] = {error.field or "criteria": error.message}
         return error.status_code
-    items = [PropertyItem.of(row) for row in result.items]
+    items = [PropertyItem.of(row, result.scope) for row in result.items]
     criteria_values = {k: v for k, v in values.items() if k not in ("cursor", "limit")}
     context.update(
-        items=[(item, _item_score(item, page.intent)) for item in items],
+        items=items,
+        total=result.shown_total,
+        total_capped=result.total_capped,
         lead_intents={item.id: _lead_intent(item, page.intent).value for item in items},
-        points=json.dumps(_points(items, page.intent)),
+        saved_leads=await _saved_leads(request, repo.session, user, [item.id for item in items]),
+        points=json.dumps(_points(items)),
         next_url=_url("/search", values, cursor=result.next_cursor) if result.next_cursor else None,
         first_url=_url("/search", values, cursor=None) if page.cursor else None,
         export_url=_url("/api/v1/properties/export.csv", criteria_values),
@@ -209,20 +225,50 @@ async def property_page(
     request: Request, property_id: uuid.UUID, user: Searcher, db: DbSession
 ) -> Response:
     """Facts, values, sale history, owner, scores with evidence, FSBO listings, a small map."""
-    repo = SearchRepository(db)
-    scope = await service.scope_for(repo, user)
-    record = await service.property_in_scope(repo, user, scope, property_id)
     days = request.app.state.settings.new_homeowner_days
-    explanation = await scoring_service.explain_property(ScoringRepository(db), property_id, days)
+    detail = await service.property_detail(SearchRepository(db), user, property_id, days)
     context = {
-        "record": record,
-        "sales": await repo.sale_history(record["folio_number"]),
-        "listings": await repo.listings(property_id),
-        "score": ScoreExplanationOut.of(explanation),
+        "record": detail.record,
+        "item": PropertyItem.of(detail.record, detail.scope),
+        "lead_options": _lead_options(detail),
+        "sales": detail.sales,
+        "listings": detail.listings,
+        "score": ScoreExplanationOut.of(detail.explanation),
+        "scores_refreshed_at": await scoring_service.scores_refreshed_at(db),
+        "property_appraiser_url": property_record_url(detail.record["folio_number"]),
+        "saved_lead": (await _saved_leads(request, db, user, [property_id])).get(property_id),
         "map": _map_settings(request),
         "back_url": request.headers.get("referer") if _same_site(request) else None,
     }
     return render(request, "search/property.html", context)
+
+
+def _lead_options(detail: service.PropertyDetail) -> list[tuple[str, str]]:
+    """(lead source, label) the property can be saved as under the caller's plan, its likeliest
+    first: a distressed or new-homeowner lead when it scores as one, FSBO when it is listed."""
+    record, scope = detail.record, detail.scope
+    options = []
+    if scope.allows(Intent.NEW_HOMEOWNER) and record["is_new_homeowner"]:
+        score = lead_score(record["new_homeowner_score"])
+        options.append((Intent.NEW_HOMEOWNER.value, f"New-homeowner lead (lead score {score})"))
+    distressed = lead_score(record["distressed_score"])
+    if scope.allows(Intent.DISTRESSED) and (distressed or not options):
+        options.append((Intent.DISTRESSED.value, f"Distressed lead (lead score {distressed})"))
+    if scope.allows(Intent.FSBO) and detail.listings:
+        options.append((Intent.FSBO.value, f"FSBO lead (lead score {distressed})"))
+    if not options:  # a contractor on a property that is not a new homeowner (any more)
+        options.append((Intent.NEW_HOMEOWNER.value, "New-homeowner lead (lead score 0)"))
+    return options
+
+
+@router.get("/properties/{property_id}/score")
+async def property_score_page(
+    request: Request, property_id: uuid.UUID, user: Searcher, db: DbSession
+) -> Response:
+    days = request.app.state.settings.new_homeowner_days
+    explanation = await service.explain(SearchRepository(db), user, property_id, days)
+    score = ScoreExplanationOut.of(explanation)
+    return render(request, "search/property_score.html", {"score": score})
 
 
 def _same_site(request: Request) -> bool:

@@ -78,14 +78,19 @@ START_SEARCH = (
   (SELECT CASE WHEN ST_IsValid(g) THEN NULL ELSE ST_IsValidReason(g) END
     FROM ST_GeomFromGeoJSON(CAST(:polygon AS text)) AS g WHERE g IS NOT NULL) AS polygon_problem"""
 )
-# What a result row carries. Never the enriched contact data (phone_number, email).
+# What a result row carries: public-record facts, the owner and where to write to them. Never
+# the enriched contact data (phone_number, email).
 RESULT_COLUMNS = """p.property_id, p.folio_number, p.full_address, p.street_address, p.city,
   p.zip_code, ST_Y(p.location::geometry) AS lat, ST_X(p.location::geometry) AS lon,
   p.property_type, p.bedrooms, p.bathrooms, p.square_feet, p.lot_size_sqft, p.year_built, p.pool,
   p.stories, p.assessed_value, p.market_value, p.estimated_equity, p.mortgage_balance,
   p.last_sale_price, p.last_sale_date, p.sale_date, p.days_since_sale, p.owner_name, p.owner_type,
-  p.out_of_state_owner, p.is_new_homeowner, p.distressed_score, p.new_homeowner_score,
-  p.intent_breakdown"""
+  p.owner_first_name, p.owner_last_name, p.mailing_address, p.mailing_street, p.mailing_city,
+  p.mailing_state, p.mailing_zip, p.absentee_owner, p.out_of_state_owner, p.is_new_homeowner,
+  p.distressed_score, p.new_homeowner_score, p.intent_breakdown"""
+# An exact count up to this many matches; beyond it a search says "10,000+" (counting every
+# match of a broad search would cost more than the search itself).
+TOTAL_CAP = 10_000
 
 
 @dataclass(frozen=True)
@@ -124,17 +129,20 @@ class SearchStatement:
         return NAMED_PARAMETER.sub(r"%(\1)s", self.sql)
 
 
-def score_sql(intent: Intent | None) -> str:
-    """The score a search filters (min_score) and orders by: the intent's own score, or the
-    higher of the two when no intent is given."""
-    if intent == Intent.NEW_HOMEOWNER:
-        return NEW_HOMEOWNER_SCORE
-    if intent in (Intent.DISTRESSED, Intent.FSBO):
-        return DISTRESSED_SCORE
-    return BEST_SCORE
+def score_sql(intent: Intent | None, scope: Scope) -> str:
+    """The score (points) a search filters (min_score), orders by and shows as the lead score:
+    the intent's own score, or without an intent the higher of the scores the plan includes (a
+    plan never sees, or is ordered by, a score it does not pay for)."""
+    if intent is None:
+        new_owners = scope.allows(Intent.NEW_HOMEOWNER)
+        distressed = scope.allows(Intent.DISTRESSED) or scope.allows(Intent.FSBO)
+        if new_owners and distressed:
+            return BEST_SCORE
+        intent = Intent.NEW_HOMEOWNER if new_owners else Intent.DISTRESSED
+    return NEW_HOMEOWNER_SCORE if intent == Intent.NEW_HOMEOWNER else DISTRESSED_SCORE
 
 
-def sort_sql(criteria: SearchCriteria) -> tuple[str, str]:
+def sort_sql(criteria: SearchCriteria, scope: Scope) -> tuple[str, str]:
     """(never-NULL sort expression, direction)."""
     if criteria.sort == SortKey.SALE_DATE:
         return "COALESCE(p.sale_date, DATE '0001-01-01')", "DESC"
@@ -142,7 +150,7 @@ def sort_sql(criteria: SearchCriteria) -> tuple[str, str]:
         return "COALESCE(p.market_value, -1)", "DESC"
     if criteria.sort == SortKey.DISTANCE:
         return f"ST_Distance(p.location, {CENTRE})", "ASC"
-    return score_sql(criteria.intent), "DESC"
+    return score_sql(criteria.intent, scope), "DESC"
 
 
 def _scope_conditions(criteria: SearchCriteria, scope: Scope) -> list[str]:
@@ -154,10 +162,12 @@ def _scope_conditions(criteria: SearchCriteria, scope: Scope) -> list[str]:
     return ["(" + " OR ".join(allowed) + ")"]
 
 
-def _filters(criteria: SearchCriteria, today: date) -> tuple[list[str], dict[str, Any]]:
-    """SQL conditions and their parameters, one per given criterion."""
+def _filters(
+    criteria: SearchCriteria, scope: Scope, today: date
+) -> tuple[list[str], dict[str, Any]]:
+    """SQL conditions and their parameters: the plan's scope, then one per given criterion."""
     c = criteria
-    where: list[str] = []
+    where: list[str] = _scope_conditions(criteria, scope)
     params: dict[str, Any] = {}
 
     def add(condition: str, **values: Any) -> None:
@@ -180,7 +190,7 @@ def _filters(criteria: SearchCriteria, today: date) -> tuple[list[str], dict[str
     if c.polygon is not None:
         add(INSIDE_POLYGON, polygon=c.polygon.model_dump_json())
     if c.min_score is not None:
-        add(f"{score_sql(c.intent)} >= :min_score", min_score=c.min_score)
+        add(f"{score_sql(c.intent, scope)} >= :min_score", min_score=c.min_score)
     if c.indicator:
         add("p.intent_breakdown ?& CAST(:indicator AS text[])", indicator=c.indicator)
     if c.sold_within_days is not None:
@@ -229,23 +239,34 @@ def search_sql(
     columns: str = RESULT_COLUMNS,
 ) -> SearchStatement:
     """The statement of one page: ``limit`` rows after ``after``, in the criteria's order, with
-    ``distance_m`` (when ``near`` is given) and ``sort_value`` (the keyset value of each row)
-    after ``columns``."""
-    where, params = _filters(criteria, today)
-    where = _scope_conditions(criteria, scope) + where
-    key, direction = sort_sql(criteria)
+    ``distance_m`` (when ``near`` is given), ``lead_points`` (the score shown as the lead score)
+    and ``sort_value`` (the keyset value of each row) after ``columns``."""
+    where, params = _filters(criteria, scope, today)
+    key, direction = sort_sql(criteria, scope)
     if after is not None:
         compare = ">" if direction == "ASC" else "<"
         where.append(f"({key}, p.property_id) {compare} (:after_value, :after_id)")
         params.update(after_value=_cursor_value(after), after_id=after.property_id)
     if criteria.near is not None:
         columns += f", ST_Distance(p.location, {CENTRE}) AS distance_m"
+    columns += f", {score_sql(criteria.intent, scope)} AS lead_points"
     sql = (
         f"SELECT {columns}, {key} AS sort_value FROM properties p"
         + (f"\nWHERE {' AND '.join(where)}" if where else "")
         + f"\nORDER BY {key} {direction}, p.property_id {direction}\nLIMIT :limit"
     )
     return SearchStatement(sql, {**params, "limit": limit})
+
+
+def count_sql(
+    criteria: SearchCriteria, scope: Scope, *, today: date, cap: int = TOTAL_CAP
+) -> SearchStatement:
+    """How many properties match, counted up to ``cap + 1`` (more reads as "10,000+"): the
+    page's conditions without its order, so the planner may take any index."""
+    where, params = _filters(criteria, scope, today)
+    condition = f"\nWHERE {' AND '.join(where)}" if where else ""
+    sql = f"SELECT count(*) AS total FROM (SELECT FROM properties p{condition}\nLIMIT :cap) m"
+    return SearchStatement(sql, {**params, "cap": cap + 1})
 
 
 def start_sql(plan_name: str | None, criteria: SearchCriteria | None) -> SearchStatement:
@@ -273,6 +294,10 @@ class SearchRepository:
 
     async def page(self, statement: SearchStatement) -> list[dict[str, Any]]:
         return await self._through_driver(statement)
+
+    async def count(self, statement: SearchStatement) -> int:
+        [row] = await self._through_driver(statement)
+        return int(row["total"])
 
     async def start_search(
         self, plan_name: str | None, criteria: SearchCriteria | None = None
@@ -310,8 +335,8 @@ class SearchRepository:
         row = await self.session.execute(
             text(
                 f"SELECT {RESULT_COLUMNS}, p.parcel_id, p.dor_use_code, p.homestead, "
-                "p.legal_description, p.mailing_address, p.mailing_state, p.owner_first_name, "
-                "p.owner_last_name, p.data_issues, p.data_quality_score, p.last_updated, "
+                "p.legal_description, p.data_issues, p.data_quality_score, p.last_updated, "
+                f"{score_sql(None, scope)} AS lead_points, "
                 f"({in_scope[0]}) AS in_scope FROM properties p WHERE p.property_id = :id"
             ),
             {"id": property_id},

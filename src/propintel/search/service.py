@@ -9,17 +9,30 @@ without an active (or trialing) plan is told how to get one; admins see everythi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User, UserType
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Forbidden, Invalid, NotFound
+from propintel.scoring import service as scoring_service
+from propintel.scoring.explain import ScoreExplanation
+from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
+from propintel.scoring.repository import ScoringRepository
 from propintel.search.criteria import Cursor, Intent, SearchCriteria, SearchPage, decode_cursor
-from propintel.search.repository import Scope, SearchRepository, SearchStart, search_sql
+from propintel.search.repository import (
+    TOTAL_CAP,
+    Scope,
+    SearchRepository,
+    SearchStart,
+    count_sql,
+    search_sql,
+)
 
 # Alerts and other callers that want ids, not pages, get at most this many.
 MAX_MATCHES = 1_000
@@ -52,6 +65,17 @@ class PlanRequired(Forbidden):
 class SearchResult:
     items: list[dict[str, Any]]
     next_cursor: str | None
+    total: int  # matches, counted up to cap + 1
+    scope: Scope  # what the caller's plan includes: items show only its scores
+    cap: int = TOTAL_CAP
+
+    @property
+    def total_capped(self) -> bool:
+        return self.total > self.cap
+
+    @property
+    def shown_total(self) -> int:
+        return min(self.total, self.cap)
 
 
 async def scope_for(
@@ -104,6 +128,82 @@ async def property_in_scope(
     return record
 
 
+def intent_types(scope: Scope) -> frozenset[str]:
+    """The kinds of scores (``intent_indicators.intent_type``) ``scope`` includes: FSBO leads are
+    scored by the distressed score (a stale listing is a distressed indicator)."""
+    types = set()
+    if scope.allows(Intent.NEW_HOMEOWNER):
+        types.add(NEW_HOMEOWNER)
+    if scope.allows(Intent.DISTRESSED) or scope.allows(Intent.FSBO):
+        types.add(DISTRESSED)
+    return frozenset(types)
+
+
+@dataclass(frozen=True)
+class SavedLeadRef:
+    """A subscriber's saved lead of a property, as search results and property pages mark it."""
+
+    lead_id: uuid.UUID
+    status: str
+    lead_source: str | None
+
+
+class SavedLeadLookup(Protocol):
+    """Which of ``property_ids`` the user has saved as leads. The leads domain implements it and
+    the app hands it to the search pages (``app.state.saved_leads``): leads depends on search,
+    never the other way round."""
+
+    async def __call__(
+        self, session: AsyncSession, user_id: uuid.UUID, property_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, SavedLeadRef]: ...
+
+
+@dataclass(frozen=True)
+class PropertyDetail:
+    """A property as its page and ``GET /properties/{id}`` show it to one caller."""
+
+    record: RowMapping
+    scope: Scope
+    sales: list[RowMapping]
+    listings: list[RowMapping]
+    explanation: ScoreExplanation
+
+
+async def explain(
+    repo: SearchRepository, user: User, property_id: uuid.UUID, new_homeowner_days: int
+) -> ScoreExplanation:
+    """A property's scores explained, limited to the scores the caller's plan includes (a
+    property outside the plan is refused, like its page)."""
+    scope = await scope_for(repo, user)
+    await property_in_scope(repo, user, scope, property_id)
+    return await _explained(repo, scope, property_id, new_homeowner_days)
+
+
+async def property_detail(
+    repo: SearchRepository, user: User, property_id: uuid.UUID, new_homeowner_days: int
+) -> PropertyDetail:
+    scope = await scope_for(repo, user)
+    record = await property_in_scope(repo, user, scope, property_id)
+    return PropertyDetail(
+        record,
+        scope,
+        await repo.sale_history(record["folio_number"]),
+        await repo.listings(property_id),
+        await _explained(repo, scope, property_id, new_homeowner_days),
+    )
+
+
+async def _explained(
+    repo: SearchRepository, scope: Scope, property_id: uuid.UUID, new_homeowner_days: int
+) -> ScoreExplanation:
+    return await scoring_service.explain_property(
+        ScoringRepository(repo.session),
+        property_id,
+        new_homeowner_days,
+        intent_types=intent_types(scope),
+    )
+
+
 async def check_criteria(repo: SearchRepository, start: SearchStart) -> None:
     """What only the database can tell (found by ``start_search``): indicator names exist, the
     polygon is valid."""
@@ -116,16 +216,24 @@ async def check_criteria(repo: SearchRepository, start: SearchStart) -> None:
 
 
 async def search(
-    repo: SearchRepository, user: User, page: SearchPage, today: date | None = None
+    repo: SearchRepository,
+    user: User,
+    page: SearchPage,
+    today: date | None = None,
+    total_cap: int = TOTAL_CAP,
 ) -> SearchResult:
-    """One page of results and the cursor of the next page (None on the last page)."""
+    """One page of results, the number of matches (counted by the first page, carried by the
+    cursor) and the cursor of the next page (None on the last page)."""
     criteria = page.criteria()
     after = decode_cursor(page.cursor, criteria) if page.cursor else None
     scope = await scope_for(repo, user, criteria)
-    statement = search_sql(
-        criteria, scope, today=today or today_new_york(), limit=page.limit + 1, after=after
+    today = today or today_new_york()
+    total = after.total if after is not None else None
+    if total is None:
+        total = await repo.count(count_sql(criteria, scope, today=today, cap=total_cap))
+    rows = await repo.page(
+        search_sql(criteria, scope, today=today, limit=page.limit + 1, after=after)
     )
-    rows = await repo.page(statement)
     items, more = rows[: page.limit], len(rows) > page.limit
     next_cursor = None
     if more:
@@ -135,8 +243,9 @@ async def search(
             _json_value(last["sort_value"]),
             last["property_id"],
             criteria.fingerprint(),
+            total,
         ).encode()
-    return SearchResult(items, next_cursor)
+    return SearchResult(items, next_cursor, total, scope, total_cap)
 
 
 def _json_value(value: Any) -> int | float | str:
@@ -154,10 +263,12 @@ async def matching_property_ids(
     *,
     limit: int = MAX_MATCHES,
     today: date | None = None,
+    scope: Scope | None = None,
 ) -> list[uuid.UUID]:
-    """Ids of the properties ``criteria`` matches for ``user`` (plan gating included), in the
-    criteria's order, at most ``limit``. For saved-search alerts: no cursor, no paging."""
-    scope = await scope_for(repo, user, criteria)
+    """Ids of the properties ``criteria`` matches for ``user`` (plan gating included; ``scope``:
+    already found by ``scope_for``), in the criteria's order, at most ``limit``. For saved-search
+    alerts: no cursor, no paging."""
+    scope = scope or await scope_for(repo, user, criteria)
     statement = search_sql(
         criteria,
         scope,

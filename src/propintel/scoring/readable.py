@@ -1,0 +1,177 @@
+"""Scores as people read them: a 0-100 lead score, a name for every indicator, and evidence as
+labelled fields with a link to the public record where one exists.
+
+The spec's score columns keep their meaning (the sum of the detected indicators' weights, which
+can pass 100: a fresh sale with a pool is 115 points); the lead score shown on lists, maps and
+exports is those points capped at 100, so 100 reads as "as strong as a lead gets" and the order
+of results (by points) is unchanged. The points stay in the explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+from urllib.parse import quote
+
+LEAD_SCORE_MAX: Final = 100
+LEAD_SCORE_RULE: Final = (
+    "Lead score (0–100): the points of the lead's detected indicators, capped at 100. "
+    "The points of each indicator are its weight (admin → Scoring)."
+)
+
+INDICATOR_LABELS: Final[dict[str, str]] = {
+    "tax_lien": "Tax lien",
+    "pre_foreclosure": "Pre-foreclosure",
+    "foreclosure": "Foreclosure",
+    "code_violation": "Code violation",
+    "vacant": "Vacant",
+    "probate": "Probate",
+    "divorce": "Divorce",
+    "heirship": "Heirs' property",
+    "out_of_state_owner": "Out-of-state owner",
+    "high_equity": "High equity (50%+)",
+    "old_listing": "FSBO listed 90+ days",
+    "days_0_30": "Bought 0–30 days ago",
+    "days_31_60": "Bought 31–60 days ago",
+    "days_61_90": "Bought 61–90 days ago",
+    "has_pool": "Pool",
+    "large_lawn": "Large lawn (lot over 5,000 sqft)",
+    "old_hvac": "Older HVAC (built before 2000)",
+}
+
+SOURCE_LABELS: Final[dict[str, str]] = {
+    "ccviol": "Code enforcement case (Miami-Dade)",
+    "building_violations": "Building violation (Miami-Dade)",
+    "tax_collector": "Tax certificate (Tax Collector)",
+    "realforeclose": "Foreclosure auction (RealForeclose)",
+    "clerk_lis_pendens": "Lis pendens (Clerk's Official Records)",
+    "clerk_probate": "Probate filing (Clerk's Official Records)",
+    "dor_nal": "Tax roll (Florida DOR NAL)",
+    "nal": "Tax roll sale (Florida DOR NAL)",
+    "sdf": "Sale file (Florida DOR SDF)",
+    "pa_points": "Property Appraiser",
+    "pa": "Property Appraiser sale",
+    "permits": "Building permit",
+    "clerk-family-court": "Family court case",
+    "usps-vacancy": "USPS vacancy",
+    "estimate": "PropIntel estimate",
+}
+
+# Detail fields of the importers (ingest/signals_kinds.py), in the order shown; money is kept as
+# exact decimal text by the importers. Fields not listed are shown after these, named from the
+# key. ``parcel_id`` is left out: the record is already matched to this property, and the feed's
+# text can be a placeholder ("Property Appraiser").
+_MONEY: Final = frozenset(
+    {"face_amount", "final_judgment_amount", "assessed_value", "plaintiff_max_bid"}
+)
+_FIELD_LABELS: Final[dict[str, str]] = {
+    "auction_type": "Auction type",
+    "final_judgment_amount": "Final judgment",
+    "plaintiff_max_bid": "Plaintiff's maximum bid",
+    "assessed_value": "Assessed value",
+    "case_type": "Case type",
+    "violation": "Violation",
+    "status_description": "Status",
+    "problem_description": "Problem",
+    "last_activity": "Last activity",
+    "tax_year": "Tax year",
+    "certificate": "Certificate",
+    "face_amount": "Face amount",
+    "certificate_buyer": "Certificate buyer",
+    "county_held": "Held by the county",
+    "doc_type": "Document",
+    "case_number": "Case number",
+    "clerk_file": "Clerk file number",
+    "first_party": "First party",
+    "second_party": "Second party",
+    "legal_description": "Legal description",
+    "permit": "Permit",
+    "final": "Final inspection",
+    "note": "Note",
+    "address": "Address on the record",
+}
+_HIDDEN: Final = frozenset({"parcel_id", "case_status", "problem", "book", "page"})
+VALUE_MAX_CHARS: Final = 200
+
+PROPERTY_APPRAISER_URL: Final = "https://www.miamidade.gov/Apps/PA/propertysearch/#/?folio={folio}"
+REALFORECLOSE_DAY_URL: Final = (
+    "https://www.miamidade.realforeclose.com/index.cfm?zaction=AUCTION&Zmethod=PREVIEW"
+    "&AUCTIONDATE={day}"
+)
+
+
+@dataclass(frozen=True)
+class EvidenceField:
+    label: str
+    value: str
+
+
+def lead_score(points: int | None) -> int:
+    """The 0-100 lead score of ``points`` (``LEAD_SCORE_RULE``)."""
+    return min(max(points or 0, 0), LEAD_SCORE_MAX)
+
+
+def indicator_label(name: str, description: str | None = None) -> str:
+    """A person's name for an indicator: ours, else its description, else its name in words."""
+    return INDICATOR_LABELS.get(name) or description or name.replace("_", " ").capitalize()
+
+
+def source_label(source: str) -> str:
+    return SOURCE_LABELS.get(source) or source.replace("_", " ").replace("-", " ").capitalize()
+
+
+def money(value: Any) -> str | None:
+    """``$1,417,895.60`` from the importers' exact decimal text (or a number)."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return f"${amount:,.2f}" if amount != amount.to_integral() else f"${amount:,.0f}"
+
+
+def detail_fields(detail: Mapping[str, Any] | None) -> list[EvidenceField]:
+    """A record's ``detail`` as labelled, formatted fields (known ones first, empty ones out)."""
+    if not detail:
+        return []
+    keys = [key for key in _FIELD_LABELS if key in detail]
+    keys += sorted(key for key in detail if key not in _FIELD_LABELS and key not in _HIDDEN)
+    fields = [_field(key, detail[key]) for key in keys]
+    book, page = detail.get("book"), detail.get("page")
+    if book and page:
+        fields.append(EvidenceField("Official Records", f"book {book}, page {page}"))
+    return [field for field in fields if field.value]
+
+
+def _field(key: str, value: Any) -> EvidenceField:
+    label = _FIELD_LABELS.get(key) or key.replace("_", " ").capitalize()
+    return EvidenceField(label, _text(key, value)[:VALUE_MAX_CHARS])
+
+
+def _text(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if key in _MONEY:
+        return money(value) or str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Mapping):  # e.g. the cancellation of a lis pendens
+        return "; ".join(f"{field.label}: {field.value}" for field in detail_fields(value))
+    return str(value)
+
+
+def property_record_url(folio: str | None) -> str | None:
+    """The property's page at the Miami-Dade Property Appraiser."""
+    return PROPERTY_APPRAISER_URL.format(folio=quote(folio)) if folio else None
+
+
+def record_url(source: str, recorded: date | None, folio: str | None) -> str | None:
+    """Where a person can see the public record itself, when such an address exists: the
+    auction day at RealForeclose, the parcel at the Property Appraiser for roll-based facts."""
+    if source == "realforeclose" and recorded is not None:
+        return REALFORECLOSE_DAY_URL.format(day=recorded.strftime("%m/%d/%Y"))
+    if source in ("dor_nal", "pa_points"):
+        return property_record_url(folio)
+    return None
