@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.jobs import runs
 from propintel.jobs.models import JobRun
 from propintel.jobs.runs import latest_runs, schedule_status
 from propintel.jobs.schedule import PeriodicJob
@@ -48,3 +52,33 @@ async def test_schedule_status_shows_never_run_jobs_too(db: AsyncSession) -> Non
         (HEARTBEAT, "ok"),
         ("tests.nightly", None),
     ]
+
+
+async def test_a_job_is_overdue_once_a_tick_after_its_last_run_is_long_past(
+    db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runs, "PROCESS_STARTED_AT", datetime(2027, 1, 4, 2, 0))
+    await add_run(db, "tests.nightly", "2027-01-03 03:00:05", "ok")
+    schedule = [
+        PeriodicJob("tests.nightly", "0 3 * * *", ""),
+        PeriodicJob("tests.never_run", "0 3 * * *", ""),
+        PeriodicJob(HEARTBEAT, "* * * * *", ""),
+    ]
+
+    async def overdue_at(hour: int, minute: int) -> dict[str, datetime | None]:
+        now = datetime(2027, 1, 4, hour, minute)
+        return {row.job.name: row.overdue_since for row in await schedule_status(db, schedule, now)}
+
+    # 10 minutes after 03:00 a worker may just be busy; a never-run heartbeat due at 02:01 is not
+    assert await overdue_at(3, 10) == {
+        "tests.nightly": None,
+        "tests.never_run": None,
+        HEARTBEAT: datetime(2027, 1, 4, 2, 1),
+    }
+    assert await overdue_at(3, 20) == {
+        "tests.nightly": datetime(2027, 1, 4, 3, 0),
+        "tests.never_run": datetime(2027, 1, 4, 3, 0),  # its first tick after the start
+        HEARTBEAT: datetime(2027, 1, 4, 2, 1),
+    }
+    [nightly, *_] = await schedule_status(db, schedule, datetime(2027, 1, 4, 3, 20))
+    assert nightly.next_run == datetime(2027, 1, 5, 3, 0)

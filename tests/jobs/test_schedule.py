@@ -44,3 +44,13 @@ def test_every_minute_job_gets_one_tick_per_minute() -> None:
     found = ticks("* * * * *", new_york(2027, 1, 4, 9, 0), new_york(2027, 1, 4, 9, 3))
 
     assert [(tick.hour, tick.minute) for tick in found] == [(9, 1), (9, 2), (9, 3)]
+
+
+def test_next_run_is_the_next_tick_in_new_york_wall_clock_time() -> None:
+    nightly = PeriodicJob("tests.nightly", "0 3 * * *", "")
+    weekly = PeriodicJob("tests.weekly", "0 4 * * 0", "")
+
+    # across the spring-forward night, and strictly after a tick
+    assert nightly.next_run(datetime(2027, 3, 13, 10, 0)) == datetime(2027, 3, 14, 3, 0)
+    assert nightly.next_run(datetime(2027, 3, 14, 3, 0)) == datetime(2027, 3, 15, 3, 0)
+    assert weekly.next_run(datetime(2027, 1, 4, 9, 0)) == datetime(2027, 1, 10, 4, 0)

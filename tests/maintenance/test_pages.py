@@ -4,14 +4,18 @@ the request's transaction, discrepancies are listed; database reports; admins on
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import UserType
+from propintel.jobs import runs
 from propintel.jobs.schedule import SCHEDULE
+from propintel.kit.clock import now_new_york
 from propintel.maintenance import tasks
 from tests.factories import log_in_browser, make_user
 
@@ -100,14 +104,44 @@ async def test_page_lists_every_scheduled_job_with_its_last_run(
     assert 'href="/admin/maintenance">Maintenance</a>' in page.text  # in the admin navigation
 
 
-async def test_page_before_any_run_says_so(client: httpx.AsyncClient, db: AsyncSession) -> None:
+async def test_page_before_any_run_says_when_each_job_runs(
+    client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Just started: no job is due yet, so none suggests that the worker is missing."""
+    monkeypatch.setattr(runs, "PROCESS_STARTED_AT", now_new_york())
     await admin_client(client, db)
     await db.execute(text("DELETE FROM job_runs"))
 
     page = await client.get("/admin/maintenance")
 
-    assert page.text.count("Not run yet.") == len(SCHEDULE)
+    assert page.text.count('Not run yet — next run <span class="nowrap">20') == len(SCHEDULE)
+    assert "is a worker running?" not in page.text
     assert "No finished token reconciliation to show yet." in page.text
+
+
+async def test_an_overdue_job_asks_whether_a_worker_runs(
+    client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runs, "PROCESS_STARTED_AT", now_new_york() - timedelta(days=2))
+    await admin_client(client, db)
+    await db.execute(text("DELETE FROM job_runs"))
+    await db.execute(
+        text(
+            "INSERT INTO job_runs (task_name, started_at, outcome) "
+            "VALUES ('scoring.refresh', LOCALTIMESTAMP - interval '3 days', 'ok')"
+        )
+    )
+
+    page = await client.get("/admin/maintenance")
+
+    refresh = page.text.split('data-job="scoring.refresh"')[1].split("</tr>")[0]
+    assert '<span class="badge outcome-failed">overdue</span>' in refresh
+    assert "and not run since: is a worker running?" in refresh
+    backup = page.text.split(f'data-job="{tasks.BACKUP}"')[1].split("</tr>")[0]
+    assert (
+        'Not run yet — it was due <span class="nowrap">20' in backup
+        and "is a worker running?" in backup
+    )
 
 
 async def test_failed_reconciliation_is_flagged_under_discrepancies(

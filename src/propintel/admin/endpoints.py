@@ -33,7 +33,8 @@ router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
 @router.get("/summary", response_model=AdminSummaryOut)
 async def summary(_admin: AdminUser, db: DbSession) -> AdminSummaryOut:
-    """User counts per type, the company token pool and the last run of each scheduled job."""
+    """User counts per type, the company token pool and, for each scheduled job, its last run,
+    its next run and whether it is overdue."""
     figures = await dashboard.admin_summary(db)
     jobs = [
         ScheduledJobOut(
@@ -45,6 +46,8 @@ async def summary(_admin: AdminUser, db: DbSession) -> AdminSummaryOut:
             last_duration_ms=status.last_run.duration_ms if status.last_run else None,
             last_outcome=status.last_run.outcome if status.last_run else None,
             last_detail=status.last_run.detail if status.last_run else None,
+            next_run_at=status.next_run,
+            overdue_since=status.overdue_since,
         )
         for status in figures["scheduled_jobs"]
     ]

@@ -31,6 +31,11 @@ class ScheduledJobOut(BaseModel):
     last_duration_ms: int | None
     last_outcome: str | None
     last_detail: dict[str, Any] | None
+    next_run_at: NewYorkDatetime = Field(description="Its next tick.")
+    overdue_since: NewYorkDatetime | None = Field(
+        description="Set when a tick due after its last run (or, never run, after the server "
+        "started) passed over 15 minutes ago without a run: is a worker running?"
+    )
 
 
 class AdminSummaryOut(BaseModel):

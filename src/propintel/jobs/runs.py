@@ -3,6 +3,10 @@
 A run is written in transactions of its own, apart from the job's unit of work: the ``running``
 row is committed before the job starts and the outcome after it ends, so a job whose transaction
 rolls back still leaves its ``failed`` row, and a job that is still going shows as ``running``.
+
+Beside each job's last run the dashboard shows its next run, and whether it is overdue: a tick
+due after its last run (or, never run, after this process started) passed more than
+``OVERDUE_AFTER`` ago. A job not yet due is simply waiting; an overdue one suggests no worker runs.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from procrastinate.types import JSONDict
 from sqlalchemy import func, insert, select, update
@@ -20,8 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from propintel.db.engine import unit_of_work
 from propintel.jobs.models import JobRun
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
+from propintel.kit.clock import now_new_york
 
 MAX_ERROR_CHARS = 2000
+OVERDUE_AFTER = timedelta(minutes=15)  # a worker may be busy: a late start is not yet a problem
+# A job that never ran is not overdue before its first tick after this process started: a fresh
+# install has not missed a nightly job it never had a chance to run.
+PROCESS_STARTED_AT = now_new_york()
 
 
 @dataclass
@@ -82,13 +92,24 @@ async def latest_runs(session: AsyncSession) -> list[JobRun]:
 
 @dataclass(frozen=True)
 class ScheduledJobStatus:
+    """A scheduled job and its runs; times are naive New York wall-clock times."""
+
     job: PeriodicJob
     last_run: JobRun | None  # None: it has never run
+    next_run: datetime  # its next tick
+    overdue_since: datetime | None  # the tick it missed, when overdue
 
 
 async def schedule_status(
-    session: AsyncSession, schedule: Sequence[PeriodicJob] = SCHEDULE
+    session: AsyncSession, schedule: Sequence[PeriodicJob] = SCHEDULE, now: datetime | None = None
 ) -> list[ScheduledJobStatus]:
     """Each scheduled job with its latest run, in schedule order (the admin dashboard's table)."""
     latest = {run.task_name: run for run in await latest_runs(session)}
-    return [ScheduledJobStatus(job, latest.get(job.name)) for job in schedule]
+    now = now or now_new_york()
+    return [_status(job, latest.get(job.name), now) for job in schedule]
+
+
+def _status(job: PeriodicJob, last_run: JobRun | None, now: datetime) -> ScheduledJobStatus:
+    due = job.next_run(last_run.started_at if last_run else PROCESS_STARTED_AT)
+    overdue = due if now - due > OVERDUE_AFTER else None
+    return ScheduledJobStatus(job, last_run, job.next_run(now), overdue)

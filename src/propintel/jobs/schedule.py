@@ -5,6 +5,12 @@ so ``0 3 * * *`` means 03:00 in Miami, summer and winter alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import croniter
+
+from propintel.kit import clock
 
 NEW_YORK = "America/New_York"
 
@@ -21,6 +27,13 @@ class PeriodicJob:
     cron: str
     description: str
     timezone: str = NEW_YORK
+
+    def next_run(self, after: datetime) -> datetime:
+        """The schedule's first tick after ``after``. Both are naive New York wall-clock times,
+        the form ``job_runs.started_at`` holds; the cron is read in the job's own time zone."""
+        start = after.replace(tzinfo=clock.NEW_YORK).astimezone(ZoneInfo(self.timezone))
+        tick: datetime = croniter.croniter(self.cron, start).get_next(datetime)
+        return tick.astimezone(clock.NEW_YORK).replace(tzinfo=None)
 
 
 SCHEDULE: tuple[PeriodicJob, ...] = (
