@@ -72,7 +72,8 @@ async def test_report_figures_are_the_constructed_totals(db: AsyncSession) -> No
     await _fixture(db, admin)
     report = await economics.economics(db, "day", date(2026, 3, 2), date(2026, 3, 10))
 
-    assert len(report.periods) == 9
+    # only the days with activity of the nine: 03-02, 03-03 and 03-10
+    assert [row.start.day for row in report.periods] == [2, 3, 10]
     totals = report.totals
     assert (totals.sold, totals.plan_allowance, totals.granted, totals.deducted) == (
         4000,
@@ -88,7 +89,7 @@ async def test_report_figures_are_the_constructed_totals(db: AsyncSession) -> No
     )
     by_day = {row.start: row for row in report.periods}
     assert by_day[date(2026, 3, 3)].plan_revenue == Decimal("49.00")
-    assert by_day[date(2026, 3, 10)].sold == 3000 and by_day[date(2026, 3, 5)].consumed == 0
+    assert by_day[date(2026, 3, 10)].sold == 3000 and date(2026, 3, 5) not in by_day
     assert (report.price_per_token, report.price_source) == (Decimal("0.01"), "purchases")
 
     actions = {row.action_type: row for row in report.actions}
@@ -150,3 +151,39 @@ async def test_api_and_page(db: AsyncSession, client: httpx.AsyncClient) -> None
     assert 'data-testid="total-revenue">$89.00' in page.text
     assert 'class="below-target" data-testid="action-ai_voice_call_3min"' in page.text
     assert "below target" in page.text
+
+
+async def test_quiet_days_fold_into_one_row_and_an_empty_range_says_so(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    admin, headers = await admin_headers(db, client)
+    await _fixture(db, admin)
+    report = await economics.economics(db, "day", date(2026, 3, 1), date(2026, 3, 12))
+    assert [
+        row.start.day
+        if isinstance(row, economics.PeriodFigures)
+        else (row.first_day.day, row.last_day.day)
+        for row in economics.timeline(report)
+    ] == [(1, 1), 2, 3, (4, 9), 10, 11, (12, 12)]
+
+    params = {"period": "day", "from": "2026-03-01", "to": "2026-03-12"}
+    api = await client.get("/api/v1/admin/economics", params=params, headers=headers)
+    assert [row["start"] for row in api.json()["periods"]] == [
+        "2026-03-02",
+        "2026-03-03",
+        "2026-03-10",
+        "2026-03-11",
+    ]
+    await log_in_browser(client, admin)
+    page = await client.get("/admin/economics", params=params)
+    table = page.text.split('data-testid="periods"')[1].split("</tbody>")[0]
+    assert table.count("<tr") == 1 + 7  # the header and the timeline's rows
+    assert "No activity from 2026-03-04 to 2026-03-09" in table
+    assert "No activity on 2026-03-12" in table
+
+    quiet = {"period": "week", "from": "2025-01-06", "to": "2025-02-02"}
+    api = await client.get("/api/v1/admin/economics", params=quiet, headers=headers)
+    assert api.json()["periods"] == [] and api.json()["totals"]["revenue"] == "0.00"
+    page = await client.get("/admin/economics", params=quiet)
+    assert 'data-testid="periods"' not in page.text
+    assert "No activity from 2025-01-06 to 2025-02-02" in page.text

@@ -11,6 +11,8 @@ Definitions (docs/billing-admin.md):
 - revenue: bundles ``token_purchases.amount_paid``, plans ``billing_invoices.amount_paid``.
 - price per token: the range's purchases, Σ amount_paid / Σ tokens; with no purchase in the range,
   the active bundles' list price Σ price / Σ token_amount.
+- periods: only those with activity are reported (the API's ``periods``); the page folds each
+  run of empty periods into one "no activity" row (``timeline``).
 - per action: revenue = billed tokens (charges not refunded) * price per token; provider cost =
   Σ ``actual_cost`` of all its charges (refunded ones too: the provider may still have billed us);
   realised markup = (revenue - cost) / cost; below target when under the
@@ -54,6 +56,19 @@ class PeriodFigures:
     def revenue(self) -> Decimal:
         return self.bundle_revenue + self.plan_revenue
 
+    @property
+    def active(self) -> bool:
+        """Anything happened in the period (a token moved or money came in)."""
+        return any(getattr(self, item.name) for item in fields(self) if item.name != "start")
+
+
+@dataclass(frozen=True)
+class QuietSpan:
+    """Consecutive periods without activity, shown as one row: their first and last day."""
+
+    first_day: date
+    last_day: date
+
 
 @dataclass(frozen=True)
 class ActionFigures:
@@ -84,7 +99,7 @@ class Report:
     period: Period
     date_from: date
     date_to: date
-    periods: list[PeriodFigures]
+    periods: list[PeriodFigures]  # only periods with activity, oldest first
     totals: PeriodFigures
     price_per_token: Decimal | None
     price_source: Literal["purchases", "list"] | None
@@ -292,10 +307,27 @@ async def economics(
         period=period,
         date_from=starts[0],
         date_to=date_to,
-        periods=periods,
+        periods=[figures for figures in periods if figures.active],
         totals=_total(periods, starts[0]),
         price_per_token=price,
         price_source=source,
         actions=await _actions(session, bounds, price),
         pool=dict(pool) if pool else None,
     )
+
+
+def timeline(report: Report) -> list[PeriodFigures | QuietSpan]:
+    """Every period of the report's range, oldest first, each run of periods without activity
+    folded into one ``QuietSpan`` (it ends at the range's last day at the latest)."""
+    active = {figures.start: figures for figures in report.periods}
+    rows: list[PeriodFigures | QuietSpan] = []
+    for start in period_starts(report.period, report.date_from, report.date_to):
+        if start in active:
+            rows.append(active[start])
+            continue
+        last_day = min(next_start(start, report.period) - timedelta(days=1), report.date_to)
+        if rows and isinstance(rows[-1], QuietSpan):
+            rows[-1] = QuietSpan(rows[-1].first_day, last_day)
+        else:
+            rows.append(QuietSpan(start, last_day))
+    return rows

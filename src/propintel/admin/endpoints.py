@@ -122,8 +122,9 @@ async def get_economics(
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
 ) -> EconomicsOut:
-    """Tokens sold / granted / consumed and revenue per New York period; cost and realised
-    markup per action; the company pool (definitions: docs/billing-admin.md)."""
+    """Tokens sold / granted / consumed and revenue per New York period (only periods with
+    activity are listed; the totals cover the whole range); cost and realised markup per action;
+    the company pool (definitions: docs/billing-admin.md)."""
     start, end = economics.resolve_range(period, date_from, date_to)
     report = await economics.economics(db, period, start, end)
     return EconomicsOut.model_validate(report)

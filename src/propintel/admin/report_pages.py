@@ -63,4 +63,9 @@ async def economics_page(request: Request, _admin: AdminUser, db: DbSession) -> 
     period = economics.parse_period(params.get("period"))
     start, end = economics.resolve_range(period, _date(params, "from"), _date(params, "to"))
     report = await economics.economics(db, period, start, end)
-    return render(request, "admin/economics.html", {"report": report, "periods": economics.PERIODS})
+    context = {
+        "report": report,
+        "rows": economics.timeline(report),
+        "periods": economics.PERIODS,
+    }
+    return render(request, "admin/economics.html", context)
