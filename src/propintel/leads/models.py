@@ -1,15 +1,16 @@
-"""ORM models of ``saved_leads`` and ``saved_searches`` (spec section 5) and a lead's history
-(``lead_events``, revision 0010). The pipeline's statuses and their legal moves live here too."""
+"""ORM models of ``saved_leads`` and ``saved_searches`` (spec section 5), a lead's history
+(``lead_events``, revision 0010) and its follow-up tasks (``lead_tasks``, revision 0015). The
+pipeline's statuses and their legal moves live here too."""
 
 from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, String, Text, text
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from propintel.db.base import Base
@@ -102,6 +103,8 @@ class SavedLead(Base):
     last_contact_date: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    # Revision 0015: the subscriber's labels (leads/tags.py); a list is the leads of one tag.
+    tags: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
 
 
 class LeadEvent(Base):
@@ -121,6 +124,24 @@ class LeadEvent(Base):
     channel: Mapped[str | None] = mapped_column(String(20))
     from_status: Mapped[str | None] = mapped_column(String(50))
     to_status: Mapped[str | None] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class LeadTask(Base):
+    """A follow-up: something to do about a lead by a New York date; ``done_at`` once done."""
+
+    __tablename__ = "lead_tasks"
+
+    task_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    lead_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("saved_leads.lead_id", ondelete="CASCADE")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date]
+    done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
 
 
