@@ -1,4 +1,5 @@
-"""Saved-leads API. Every query is scoped by the caller: another subscriber's lead is a 404."""
+"""Saved-leads API: leads, their tags and their follow-up tasks. Every query is scoped by the
+caller: another subscriber's lead or task is a 404."""
 
 from __future__ import annotations
 
@@ -9,12 +10,22 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
-from propintel.kit.clock import now_new_york
-from propintel.leads import service
+from propintel.kit.clock import now_new_york, today_new_york
+from propintel.leads import followups, service
+from propintel.leads.followup_repository import TaskRepository
+from propintel.leads.followup_schemas import (
+    DueTaskOut,
+    DueTaskPageOut,
+    TaskCreate,
+    TaskOut,
+    TaskPatch,
+)
 from propintel.leads.models import LeadStatus
 from propintel.leads.repository import LeadFilters, LeadRepository
 from propintel.leads.schemas import (
     MAX_PAGE,
+    BulkCreate,
+    BulkSavedOut,
     ContactCreate,
     LeadCreate,
     LeadDetailOut,
@@ -23,20 +34,27 @@ from propintel.leads.schemas import (
     LeadPageOut,
     LeadPatch,
     NoteCreate,
+    TagsPut,
 )
+from propintel.leads.tags import MAX_TAG_LENGTH
 from propintel.search.criteria import Intent
 
-router = APIRouter(prefix="/api/v1/leads", tags=["leads"])
+router = APIRouter(prefix="/api/v1", tags=["leads"])
 
 
 def _repo(db: DbSession) -> LeadRepository:
     return LeadRepository(db)
 
 
+def _task_repo(db: DbSession) -> TaskRepository:
+    return TaskRepository(db)
+
+
 Repo = Annotated[LeadRepository, Depends(_repo)]
+Tasks = Annotated[TaskRepository, Depends(_task_repo)]
 
 
-@router.post("", response_model=LeadOut, status_code=201)
+@router.post("/leads", response_model=LeadOut, status_code=201)
 async def save_lead(
     body: LeadCreate, user: SubscriberUser, repo: Repo, response: Response
 ) -> LeadOut:
@@ -47,7 +65,21 @@ async def save_lead(
     return LeadOut.of(saved.lead)
 
 
-@router.get("", response_model=LeadPageOut)
+@router.post("/leads/bulk", response_model=BulkSavedOut, status_code=201)
+async def save_leads(
+    body: BulkCreate, user: SubscriberUser, repo: Repo, response: Response
+) -> BulkSavedOut:
+    """Save up to 200 properties at once (each for its `lead_source`) and add `tags` to each lead,
+    new or already saved: 201 when any lead is new, 200 when all were saved before. Any refusal
+    (plan, unknown property, a lead that would pass 20 tags) saves nothing."""
+    picks = [(item.property_id, item.lead_source) for item in body.items]
+    saved = await service.save_leads(repo, user, picks, body.tags, now_new_york())
+    if not saved.created:
+        response.status_code = 200
+    return BulkSavedOut.of(saved)
+
+
+@router.get("/leads", response_model=LeadPageOut)
 async def list_leads(
     user: SubscriberUser,
     repo: Repo,
@@ -55,24 +87,26 @@ async def list_leads(
     lead_source: Intent | None = None,
     min_score: Annotated[int | None, Query(ge=0)] = None,
     address: Annotated[str | None, Query(max_length=200)] = None,
+    tag: Annotated[str | None, Query(max_length=MAX_TAG_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> LeadPageOut:
-    """The caller's leads, most recently updated first, filtered."""
-    filters = LeadFilters(status, lead_source, min_score, address)
+    """The caller's leads, most recently updated first, filtered (`tag`: leads carrying that tag,
+    in any case)."""
+    filters = LeadFilters(status, lead_source, min_score, address, tag)
     rows, total = await repo.list_for_user(user.user_id, filters, limit=limit, offset=offset)
     return LeadPageOut(
         items=[LeadOut.of_row(row) for row in rows], total=total, limit=limit, offset=offset
     )
 
 
-@router.get("/{lead_id}", response_model=LeadDetailOut)
+@router.get("/leads/{lead_id}", response_model=LeadDetailOut)
 async def get_lead(lead_id: uuid.UUID, user: SubscriberUser, repo: Repo) -> LeadDetailOut:
     """The lead, its property's facts, its history (newest first) and what to do next."""
     return LeadDetailOut.of(await service.lead_detail(repo, user.user_id, lead_id))
 
 
-@router.patch("/{lead_id}", response_model=LeadOut)
+@router.patch("/leads/{lead_id}", response_model=LeadOut)
 async def move_lead(
     lead_id: uuid.UUID, body: LeadPatch, user: SubscriberUser, repo: Repo
 ) -> LeadOut:
@@ -81,7 +115,7 @@ async def move_lead(
     return LeadOut.of(lead)
 
 
-@router.post("/{lead_id}/notes", response_model=LeadEventOut, status_code=201)
+@router.post("/leads/{lead_id}/notes", response_model=LeadEventOut, status_code=201)
 async def add_note(
     lead_id: uuid.UUID, body: NoteCreate, user: SubscriberUser, repo: Repo
 ) -> LeadEventOut:
@@ -89,7 +123,7 @@ async def add_note(
     return LeadEventOut.model_validate(event)
 
 
-@router.post("/{lead_id}/contacts", response_model=LeadEventOut, status_code=201)
+@router.post("/leads/{lead_id}/contacts", response_model=LeadEventOut, status_code=201)
 async def log_contact(
     lead_id: uuid.UUID, body: ContactCreate, user: SubscriberUser, repo: Repo
 ) -> LeadEventOut:
@@ -100,7 +134,72 @@ async def log_contact(
     return LeadEventOut.model_validate(event)
 
 
-@router.delete("/{lead_id}", status_code=204)
+@router.delete("/leads/{lead_id}", status_code=204)
 async def delete_lead(lead_id: uuid.UUID, user: SubscriberUser, repo: Repo) -> Response:
     await service.delete_lead(repo, user.user_id, lead_id)
     return Response(status_code=204)
+
+
+@router.put("/leads/{lead_id}/tags", response_model=LeadOut)
+async def set_tags(lead_id: uuid.UUID, body: TagsPut, user: SubscriberUser, repo: Repo) -> LeadOut:
+    """Replace the lead's tags: at most 20, each 1-40 characters without control characters;
+    repeats in another case collapse, and a tag you already use is spelled as you first did."""
+    return LeadOut.of(await service.set_tags(repo, user.user_id, lead_id, body.tags))
+
+
+@router.get("/leads/{lead_id}/tasks", response_model=list[TaskOut])
+async def list_tasks(lead_id: uuid.UUID, user: SubscriberUser, tasks: Tasks) -> list[TaskOut]:
+    """The lead's follow-up tasks: open ones by due date, then done ones, latest done first."""
+    return [TaskOut.of(task) for task in await followups.lead_tasks(tasks, user.user_id, lead_id)]
+
+
+@router.post("/leads/{lead_id}/tasks", response_model=TaskOut, status_code=201)
+async def add_task(
+    lead_id: uuid.UUID, body: TaskCreate, user: SubscriberUser, tasks: Tasks
+) -> TaskOut:
+    task = await followups.add_task(tasks, user.user_id, lead_id, body.title, body.due_date)
+    return TaskOut.of(task)
+
+
+@router.patch("/leads/{lead_id}/tasks/{task_id}", response_model=TaskOut)
+async def update_task(
+    lead_id: uuid.UUID, task_id: uuid.UUID, body: TaskPatch, user: SubscriberUser, tasks: Tasks
+) -> TaskOut:
+    """Rename, re-date, mark done (`"done": true`) or reopen (`"done": false`) a task."""
+    task = await followups.update_task(
+        tasks,
+        user.user_id,
+        lead_id,
+        task_id,
+        now_new_york(),
+        title=body.title,
+        due_date=body.due_date,
+        done=body.done,
+    )
+    return TaskOut.of(task)
+
+
+@router.delete("/leads/{lead_id}/tasks/{task_id}", status_code=204)
+async def delete_task(
+    lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, tasks: Tasks
+) -> Response:
+    await followups.delete_task(tasks, user.user_id, lead_id, task_id)
+    return Response(status_code=204)
+
+
+@router.get("/tasks", response_model=DueTaskPageOut)
+async def list_open_tasks(
+    user: SubscriberUser,
+    tasks: Tasks,
+    due: followups.Due | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> DueTaskPageOut:
+    """The caller's open follow-ups across leads, soonest due first: `due=overdue` (before today),
+    `today`, `upcoming` (after today), or all of them. Today is the New York date."""
+    today = today_new_york()
+    rows, total = await followups.open_tasks(
+        tasks, user.user_id, due, today, limit=limit, offset=offset
+    )
+    items = [DueTaskOut.of_row(row) for row in rows]
+    return DueTaskPageOut(items=items, total=total, limit=limit, offset=offset, today=today)

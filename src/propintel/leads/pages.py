@@ -1,10 +1,12 @@
-"""Lead pages: the board (a column per status), the table with filters, a lead's page, and the
-forms that save, move, annotate and delete leads. They call the same services as the API."""
+"""Lead pages: the board (a column per status), the table with filters, a lead's page, the
+follow-ups list, and the forms that save (one or many), move, annotate, tag and delete leads and
+manage their follow-up tasks. They call the same services as the API."""
 
 from __future__ import annotations
 
 import math
 import uuid
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,12 +16,15 @@ from pydantic import ValidationError
 
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
-from propintel.kit.clock import now_new_york
+from propintel.kit.clock import now_new_york, today_new_york
 from propintel.kit.errors import Conflict, DomainError, Forbidden, Invalid
-from propintel.leads import service
+from propintel.leads import followups, service
+from propintel.leads.followup_repository import TaskRepository
+from propintel.leads.followup_schemas import TaskCreate
 from propintel.leads.models import ContactChannel, LeadStatus, lead_moves, move_label
 from propintel.leads.repository import LeadFilters, LeadRepository
 from propintel.leads.schemas import ContactCreate, NoteCreate
+from propintel.leads.tags import MAX_TAG_LENGTH, spelled_as
 from propintel.search.criteria import Intent
 from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
@@ -27,8 +32,10 @@ from propintel.web.templating import redirect_with_flash, render
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 BOARD = "/leads"
 TABLE = "/leads/table"
+FOLLOWUPS = "/leads/followups"
 BOARD_COLUMN_LIMIT = 50
 TABLE_PAGE = 25
+FOLLOWUPS_PAGE = 50
 STATUSES = list(LeadStatus)
 HELPERS = {"lead_moves": lead_moves, "move_label": move_label}
 
@@ -38,8 +45,9 @@ def _lead_url(lead_id: uuid.UUID) -> str:
 
 
 def _return_url(return_to: str, lead_id: uuid.UUID) -> str:
-    """Where a form goes back to: the board, or the lead's page (nothing else: no open redirect)."""
-    return BOARD if return_to == "board" else _lead_url(lead_id)
+    """Where a form goes back to: the board, the follow-ups list or the lead's page (nothing
+    else: no open redirect)."""
+    return {"board": BOARD, "followups": FOLLOWUPS}.get(return_to, _lead_url(lead_id))
 
 
 @router.get(BOARD)
@@ -67,26 +75,37 @@ def _filters(request: Request) -> tuple[LeadFilters, dict[str, str]]:
         lead_source=source if source in {s.value for s in Intent} else None,
         min_score=int(raw_score) if raw_score.isdigit() else None,
         address=(query.get("address", "").strip()[:200] or None),
+        tag=(query.get("tag", "").strip()[:MAX_TAG_LENGTH] or None),
     )
     values = {
         "status": filters.status or "",
         "lead_source": filters.lead_source or "",
         "min_score": "" if filters.min_score is None else str(filters.min_score),
         "address": filters.address or "",
+        "tag": filters.tag or "",
     }
     return filters, values
+
+
+def _page_number(request: Request) -> int:
+    raw_page = request.query_params.get("page", "1")
+    return max(int(raw_page), 1) if raw_page.isdigit() else 1
 
 
 @router.get(TABLE)
 async def table_page(request: Request, user: SubscriberUser, db: DbSession) -> Response:
     filters, values = _filters(request)
-    raw_page = request.query_params.get("page", "1")
-    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
-    rows, total = await LeadRepository(db).list_for_user(
+    page = _page_number(request)
+    repo = LeadRepository(db)
+    rows, total = await repo.list_for_user(
         user.user_id, filters, limit=TABLE_PAGE, offset=(page - 1) * TABLE_PAGE
     )
+    tag_names = await repo.tag_names(user.user_id)
+    if values["tag"]:  # shown as the user's own spelling of the list
+        values["tag"] = spelled_as(values["tag"], tag_names)
     query = urlencode({key: value for key, value in values.items() if value})
     context = {
+        "tag_names": tag_names,
         "rows": rows,
         "total": total,
         "page": page,
@@ -99,17 +118,53 @@ async def table_page(request: Request, user: SubscriberUser, db: DbSession) -> R
     return render(request, "leads/table.html", context)
 
 
+@router.get(FOLLOWUPS)
+async def followups_page(request: Request, user: SubscriberUser, db: DbSession) -> Response:
+    """Open follow-ups across leads, soonest due first; ``due`` narrows to overdue, today or
+    upcoming (anything else: all open ones)."""
+    raw_due = request.query_params.get("due", "")
+    due = followups.Due(raw_due) if raw_due in set(followups.Due) else None
+    page = _page_number(request)
+    today = today_new_york()
+    rows, total = await followups.open_tasks(
+        TaskRepository(db),
+        user.user_id,
+        due,
+        today,
+        limit=FOLLOWUPS_PAGE,
+        offset=(page - 1) * FOLLOWUPS_PAGE,
+    )
+    context = {
+        "rows": rows,
+        "total": total,
+        "today": today,
+        "due": due,
+        "views": list(followups.Due),
+        "page": page,
+        "pages": max(math.ceil(total / FOLLOWUPS_PAGE), 1),
+    }
+    return render(request, "leads/followups.html", context)
+
+
 async def _lead_context(
     db: DbSession, user: SubscriberUser, lead_id: uuid.UUID, **extra: Any
 ) -> dict[str, Any]:
-    detail = await service.lead_detail(LeadRepository(db), user.user_id, lead_id)
+    repo = LeadRepository(db)
+    detail = await service.lead_detail(repo, user.user_id, lead_id)
+    today = today_new_york()
     return {
         "detail": detail,
         "lead": detail.lead,
         "facts": detail.property,
         "moves": LeadStatus(detail.lead.status).allowed_moves(),
         "channels": list(ContactChannel),
+        "tasks": await followups.lead_tasks(TaskRepository(db), user.user_id, lead_id),
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+        "tag_names": await repo.tag_names(user.user_id),
+        "max_tag_length": MAX_TAG_LENGTH,
         "errors": {},
+        "form": {},
         **HELPERS,
         **extra,
     }
@@ -153,6 +208,49 @@ def _is_search_url(url: str) -> bool:
     return url == "/search" or url.startswith("/search?")
 
 
+@router.post("/leads/bulk")
+async def save_leads(request: Request, user: SubscriberUser, db: DbSession) -> Response:
+    """The search results' "Save selected" form: repeated ``selected`` fields, each
+    ``<property_id>:<lead_source>``, an optional ``tag`` for every lead saved (new or not), and
+    ``back``, the search to return to. A refusal changes nothing and goes back with the reason."""
+    form = await request.form()
+    back = str(form.get("back", ""))
+    return_to = back if _is_search_url(back) else BOARD
+    tag = str(form.get("tag", "")).strip()
+    try:
+        picks = [_pick(str(value)) for value in form.getlist("selected")]
+        saved = await service.save_leads(
+            LeadRepository(db), user, picks, [tag] if tag else [], now_new_york()
+        )
+    except (Forbidden, Invalid) as error:
+        return redirect_with_flash(request, return_to, error.message, "error")
+    return redirect_with_flash(request, return_to, _saved_message(saved), "success")
+
+
+def _pick(value: str) -> tuple[uuid.UUID, Intent]:
+    """One ``selected`` value: ``<property_id>:<lead_source>``."""
+    property_id, _, source = value.partition(":")
+    try:
+        return uuid.UUID(property_id), Intent(source)
+    except ValueError as error:
+        raise Invalid(
+            f"{value!r} is not a property to save (expected <property id>:<lead type>).",
+            field="selected",
+        ) from error
+
+
+def _saved_message(saved: service.BulkSaved) -> str:
+    """E.g. 12 leads saved (3 were already in your leads), tagged “May mailer”."""
+    total = saved.created + saved.already_saved
+    message = f"{total} lead{'s' if total != 1 else ''} saved"
+    if saved.already_saved:
+        verb = "was" if saved.already_saved == 1 else "were"
+        message += f" ({saved.already_saved} {verb} already in your leads)"
+    if saved.tags:
+        message += ", tagged " + ", ".join(f"“{tag}”" for tag in saved.tags)
+    return message + "."
+
+
 @router.post("/leads/{lead_id}/status")
 async def move_lead(
     request: Request,
@@ -180,7 +278,8 @@ async def _form_error(
     else:
         assert isinstance(error, DomainError)
         errors = {error.field or "form": error.message}
-    context = await _lead_context(db, user, lead_id, errors=errors)
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    context = await _lead_context(db, user, lead_id, errors=errors, form=form)
     return render(request, "leads/lead.html", context, status_code=422)
 
 
@@ -230,3 +329,83 @@ async def delete_lead(
     except Conflict as error:
         return redirect_with_flash(request, _lead_url(lead_id), error.message, "error")
     return redirect_with_flash(request, BOARD, "Lead deleted.", "success")
+
+
+@router.post("/leads/{lead_id}/tags")
+async def add_tag(
+    request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    tag = str((await request.form()).get("tag", ""))
+    try:
+        added = await service.add_tag(LeadRepository(db), user.user_id, lead_id, tag)
+    except Invalid as error:
+        return await _form_error(request, db, user, lead_id, error)
+    return redirect_with_flash(request, _lead_url(lead_id), f"Tagged “{added}”.", "success")
+
+
+@router.post("/leads/{lead_id}/tags/remove")
+async def remove_tag(
+    request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    tag = str((await request.form()).get("tag", ""))
+    await service.drop_tag(LeadRepository(db), user.user_id, lead_id, tag)
+    return redirect_with_flash(request, _lead_url(lead_id), f"Tag “{tag}” removed.", "success")
+
+
+@router.post("/leads/{lead_id}/tasks")
+async def add_task(
+    request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    form = await request.form()
+    try:
+        task = TaskCreate.model_validate(
+            {"title": str(form.get("title", "")), "due_date": str(form.get("due_date", ""))}
+        )
+    except ValidationError as error:
+        return await _form_error(request, db, user, lead_id, error)
+    await followups.add_task(TaskRepository(db), user.user_id, lead_id, task.title, task.due_date)
+    return redirect_with_flash(request, _lead_url(lead_id), "Follow-up added.", "success")
+
+
+@router.post("/leads/{lead_id}/tasks/{task_id}/done")
+async def mark_task_done(
+    request: Request,
+    lead_id: uuid.UUID,
+    task_id: uuid.UUID,
+    user: SubscriberUser,
+    db: DbSession,
+    return_to: str = Form("lead"),
+) -> Response:
+    await followups.update_task(
+        TaskRepository(db), user.user_id, lead_id, task_id, now_new_york(), done=True
+    )
+    back = _return_url(return_to, lead_id)
+    return redirect_with_flash(request, back, "Follow-up marked done.", "success")
+
+
+@router.post("/leads/{lead_id}/tasks/{task_id}/reopen")
+async def reopen_task(
+    request: Request, lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    await followups.update_task(
+        TaskRepository(db), user.user_id, lead_id, task_id, now_new_york(), done=False
+    )
+    return redirect_with_flash(request, _lead_url(lead_id), "Follow-up reopened.", "success")
+
+
+@router.get("/leads/{lead_id}/tasks/{task_id}/delete")
+async def confirm_delete_task(
+    request: Request, lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    task = await followups.find_task(TaskRepository(db), user.user_id, lead_id, task_id)
+    detail = await service.lead_detail(LeadRepository(db), user.user_id, lead_id)
+    context = {"task": task, "address": detail.property.get("full_address")}
+    return render(request, "leads/task_delete.html", context)
+
+
+@router.post("/leads/{lead_id}/tasks/{task_id}/delete")
+async def delete_task(
+    request: Request, lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    await followups.delete_task(TaskRepository(db), user.user_id, lead_id, task_id)
+    return redirect_with_flash(request, _lead_url(lead_id), "Follow-up deleted.", "success")

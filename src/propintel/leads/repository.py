@@ -3,7 +3,9 @@ is simply not found."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,7 +40,48 @@ SCORE_COLUMN = {
 }
 
 
-_properties = table("properties", column("property_id"), column("full_address"), column("zip_code"))
+# properties has no ORM model: the columns lead lists join on and show.
+properties_table = table(
+    "properties", column("property_id"), column("full_address"), column("zip_code")
+)
+
+_SCORE_OF_SOURCE = " ".join(f"WHEN '{i.value}' THEN {sql}" for i, sql in SCORE_COLUMN.items())
+
+# Many leads saved at once, each scored for its own intent as save_lead scores one; properties
+# already saved by the user are left as they are (ON CONFLICT), missing ones are skipped by the
+# join (the service refuses a batch naming one before it gets here).
+_INSERT_MANY = text(
+    f"""
+    INSERT INTO saved_leads
+      (user_id, property_id, lead_source, lead_score, created_at, updated_at)
+    SELECT :user_id, p.property_id, pick.source,
+           CASE pick.source {_SCORE_OF_SOURCE} END, :now, :now
+    FROM unnest(CAST(:ids AS uuid[]), CAST(:sources AS text[])) WITH ORDINALITY
+      AS pick(property_id, source, n)
+    JOIN properties p ON p.property_id = pick.property_id
+    ORDER BY pick.n
+    ON CONFLICT (user_id, property_id) DO NOTHING
+    RETURNING property_id, lead_id
+    """
+)
+
+# New tags for many leads of one user in one statement: {"lead_id", "tags"} objects.
+_SET_TAGS = text(
+    """
+    UPDATE saved_leads s SET tags = v.tags
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS v(lead_id uuid, tags text[])
+    WHERE s.lead_id = v.lead_id AND s.user_id = :user_id
+    """
+)
+
+# The user's leads carrying ``tag`` in any case (tags && ... can use the GIN index).
+_HAS_TAG = text(
+    """
+    saved_leads.tags && ARRAY(
+      SELECT DISTINCT t FROM saved_leads own, unnest(own.tags) AS t
+      WHERE own.user_id = :tag_owner AND lower(t) = lower(:tag))
+    """
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +90,7 @@ class LeadFilters:
     lead_source: str | None = None
     min_score: int | None = None
     address: str | None = None
+    tag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +100,15 @@ class LeadRow:
     lead: SavedLead
     full_address: str
     zip_code: str | None
+
+
+@dataclass(frozen=True)
+class PickedLead:
+    """A lead of the user for a property of a bulk save, with what a tag change needs."""
+
+    lead_id: uuid.UUID
+    tags: list[str]
+    full_address: str
 
 
 class LeadRepository:
@@ -103,8 +156,8 @@ class LeadRepository:
 
     def _listing(self, user_id: uuid.UUID, filters: LeadFilters) -> Select[Any]:
         statement = (
-            select(SavedLead, _properties.c.full_address, _properties.c.zip_code)
-            .join(_properties, _properties.c.property_id == SavedLead.property_id)
+            select(SavedLead, properties_table.c.full_address, properties_table.c.zip_code)
+            .join(properties_table, properties_table.c.property_id == SavedLead.property_id)
             .where(SavedLead.user_id == user_id)
         )
         if filters.status:
@@ -115,7 +168,9 @@ class LeadRepository:
             statement = statement.where(SavedLead.lead_score >= filters.min_score)
         if filters.address:
             pattern = f"%{_escape_like(filters.address)}%"
-            statement = statement.where(_properties.c.full_address.ilike(pattern, escape="\\"))
+            statement = statement.where(properties_table.c.full_address.ilike(pattern, escape="\\"))
+        if filters.tag:
+            statement = statement.where(_HAS_TAG.bindparams(tag_owner=user_id, tag=filters.tag))
         return statement
 
     async def list_for_user(
@@ -130,6 +185,75 @@ class LeadRepository:
             .offset(offset)
         )
         return [LeadRow(row[0], row[1], row[2]) for row in rows], int(total or 0)
+
+    async def existing_properties(self, property_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of ``property_ids`` exist."""
+        rows = await self.session.scalars(
+            text(
+                "SELECT property_id FROM properties WHERE property_id = ANY(CAST(:ids AS uuid[]))"
+            ),
+            {"ids": list(property_ids)},
+        )
+        return set(rows)
+
+    async def leads_of_properties(
+        self, user_id: uuid.UUID, property_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, PickedLead]:
+        """The user's leads for these properties, by property."""
+        rows = await self.session.execute(
+            select(
+                SavedLead.property_id,
+                SavedLead.lead_id,
+                SavedLead.tags,
+                properties_table.c.full_address,
+            )
+            .join(properties_table, properties_table.c.property_id == SavedLead.property_id)
+            .where(SavedLead.user_id == user_id, SavedLead.property_id.in_(property_ids))
+        )
+        return {row[0]: PickedLead(row[1], list(row[2]), row[3]) for row in rows}
+
+    async def insert_many(
+        self,
+        user_id: uuid.UUID,
+        picks: Sequence[tuple[uuid.UUID, Intent]],
+        now: datetime,
+    ) -> dict[uuid.UUID, uuid.UUID]:
+        """Save the picked properties the user has no lead for yet; the new leads' ids by
+        property."""
+        params = {
+            "user_id": user_id,
+            "ids": [property_id for property_id, _ in picks],
+            "sources": [source.value for _, source in picks],
+            "now": now,
+        }
+        rows = await self.session.execute(_INSERT_MANY, params)
+        return {row.property_id: row.lead_id for row in rows}
+
+    async def set_tags(self, user_id: uuid.UUID, tags: Mapping[uuid.UUID, list[str]]) -> None:
+        """Replace the tags of several of the user's leads (lead id -> its new tags)."""
+        if not tags:
+            return
+        rows = json.dumps([{"lead_id": str(lead), "tags": values} for lead, values in tags.items()])
+        await self.session.execute(_SET_TAGS, {"rows": rows, "user_id": user_id})
+
+    async def tag_names(self, user_id: uuid.UUID) -> list[str]:
+        """Every tag the user has on a lead: the names of their lists, alphabetically."""
+        rows = await self.session.scalars(
+            text("SELECT DISTINCT t FROM saved_leads, unnest(tags) AS t WHERE user_id = :user_id"),
+            {"user_id": user_id},
+        )
+        return sorted(rows, key=str.lower)
+
+    async def saved_of_properties(
+        self, user_id: uuid.UUID, property_ids: Sequence[uuid.UUID]
+    ) -> list[tuple[uuid.UUID, uuid.UUID, str, str | None]]:
+        """(property, lead, status, source) of the user's leads among these properties."""
+        rows = await self.session.execute(
+            select(
+                SavedLead.property_id, SavedLead.lead_id, SavedLead.status, SavedLead.lead_source
+            ).where(SavedLead.user_id == user_id, SavedLead.property_id.in_(property_ids))
+        )
+        return [(row[0], row[1], str(row[2]), row[3]) for row in rows]
 
     async def count_by_status(self, user_id: uuid.UUID) -> dict[str, int]:
         rows = await self.session.execute(

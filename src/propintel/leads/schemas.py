@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from propintel.kit.clock import NewYorkDatetime
 from propintel.leads.models import ContactChannel, LeadStatus, SavedLead
 from propintel.leads.repository import LeadRow
-from propintel.leads.service import LeadDetail
+from propintel.leads.service import MAX_BULK, BulkSaved, LeadDetail
 from propintel.search.criteria import Intent
 
 MAX_NOTE = 5_000
@@ -24,6 +24,41 @@ class LeadCreate(BaseModel):
 
     property_id: uuid.UUID
     lead_source: Intent
+
+
+class BulkCreate(BaseModel):
+    """Many leads at once; ``tags`` go on every one of them, new or already saved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[LeadCreate] = Field(max_length=MAX_BULK)
+    tags: list[str] = Field(
+        default_factory=list, description="Tags (lists) to add to each lead, e.g. 'May mailer'."
+    )
+
+
+class BulkSavedOut(BaseModel):
+    created: int
+    already_saved: int
+    lead_ids: list[uuid.UUID] = Field(description="One per property, in the order given.")
+    tags: list[str] = Field(description="The tags added, as they are spelled on the leads.")
+
+    @classmethod
+    def of(cls, saved: BulkSaved) -> BulkSavedOut:
+        return cls(
+            created=saved.created,
+            already_saved=saved.already_saved,
+            lead_ids=saved.lead_ids,
+            tags=saved.tags,
+        )
+
+
+class TagsPut(BaseModel):
+    """The lead's tags, all of them: what is not listed is removed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tags: list[str]
 
 
 class LeadPatch(BaseModel):
@@ -61,6 +96,7 @@ class LeadOut(BaseModel):
     created_at: NewYorkDatetime
     updated_at: NewYorkDatetime
     allowed_moves: list[str]
+    tags: list[str]
     full_address: str | None = None
 
     @classmethod
@@ -77,6 +113,7 @@ class LeadOut(BaseModel):
             created_at=lead.created_at,
             updated_at=lead.updated_at,
             allowed_moves=[move.value for move in LeadStatus(lead.status).allowed_moves()],
+            tags=list(lead.tags),
             full_address=full_address,
         )
 

@@ -1,12 +1,15 @@
-"""Rules of the lead pipeline: save once per property, legal status moves, notes and logged
-contacts (each one a history event). Flushes, never commits."""
+"""Rules of the lead pipeline: save once per property (one or many at a time), legal status
+moves, notes and logged contacts (each one a history event), tags. Flushes, never commits."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
 from propintel.kit.errors import Conflict, Invalid, NotFound
@@ -17,10 +20,20 @@ from propintel.leads.models import (
     LeadStatus,
     SavedLead,
 )
-from propintel.leads.repository import LeadRepository
+from propintel.leads.repository import LeadRepository, PickedLead
+from propintel.leads.tags import (
+    check_count,
+    clean_tag,
+    merge_tags,
+    normalise_tags,
+    remove_tag,
+    spelled_as,
+)
 from propintel.search.criteria import Intent
 from propintel.search.repository import SearchRepository
-from propintel.search.service import PlanRequired, check_intent, scope_for
+from propintel.search.service import PlanRequired, SavedLeadRef, check_intent, scope_for
+
+MAX_BULK = 200
 
 # What to do next with a lead in each status (the lead page lists them above its actions).
 NEXT_ACTIONS: dict[LeadStatus, tuple[str, ...]] = {
@@ -63,6 +76,14 @@ class SavedOutcome:
 
 
 @dataclass(frozen=True)
+class BulkSaved:
+    created: int
+    already_saved: int
+    lead_ids: list[uuid.UUID]  # one per picked property, in the order picked
+    tags: list[str]  # the tags added, as spelled on the leads
+
+
+@dataclass(frozen=True)
 class LeadDetail:
     lead: SavedLead
     property: dict[str, Any]
@@ -95,9 +116,76 @@ async def save_lead(
     return SavedOutcome(lead, created=True)
 
 
-async def _check_plan(repo: LeadRepository, user: User, source: Intent) -> None:
+async def save_leads(
+    repo: LeadRepository,
+    user: User,
+    picks: Sequence[tuple[uuid.UUID, Intent]],
+    tags: Sequence[str],
+    now: datetime,
+) -> BulkSaved:
+    """Save many properties at once, each for its intent, by the rules of ``save_lead``; ``tags``
+    go on every picked lead, new or already saved. A property picked twice counts once (its first
+    intent). Any refusal (plan, unknown property, too many, a lead that would pass the tag limit)
+    changes nothing. A handful of statements, whatever the number of picks."""
+    unique = _unique_picks(picks)
+    if not unique:
+        raise Invalid("Choose at least one property to save.", field="items")
+    if len(unique) > MAX_BULK:
+        raise Invalid(
+            f"At most {MAX_BULK} leads can be saved at once ({len(unique)} chosen).", field="items"
+        )
+    await _check_plan(repo, user, *dict.fromkeys(unique.values()))
+    property_ids = list(unique)
+    await _check_properties_exist(repo, [property_id for property_id, _ in picks])
+    wanted = normalise_tags(tags, await repo.tag_names(user.user_id) if tags else ())
+    async with repo.session.begin_nested():  # a lead over the tag limit undoes the inserts
+        created = await repo.insert_many(user.user_id, list(unique.items()), now)
+        leads = await repo.leads_of_properties(user.user_id, property_ids)
+        if wanted:
+            await repo.set_tags(user.user_id, _tagged(leads.values(), wanted))
+    return BulkSaved(
+        created=len(created),
+        already_saved=len(unique) - len(created),
+        lead_ids=[leads[property_id].lead_id for property_id in property_ids],
+        tags=wanted,
+    )
+
+
+def _unique_picks(picks: Sequence[tuple[uuid.UUID, Intent]]) -> dict[uuid.UUID, Intent]:
+    unique: dict[uuid.UUID, Intent] = {}
+    for property_id, source in picks:
+        unique.setdefault(property_id, source)
+    return unique
+
+
+async def _check_properties_exist(repo: LeadRepository, property_ids: list[uuid.UUID]) -> None:
+    """``Invalid`` naming the first unknown property (``items.<index>.property_id``)."""
+    known = await repo.existing_properties(property_ids)
+    missing = [index for index, property_id in enumerate(property_ids) if property_id not in known]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise Invalid(
+            f"No such property: {property_ids[missing[0]]}{more}.",
+            field=f"items.{missing[0]}.property_id",
+        )
+
+
+def _tagged(leads: Iterable[PickedLead], wanted: list[str]) -> dict[uuid.UUID, list[str]]:
+    """The new tags of each lead that gains any (``Invalid`` when one would have too many)."""
+    changed = {}
+    for lead in leads:
+        tags = check_count(merge_tags(lead.tags, wanted), address=lead.full_address)
+        if tags != lead.tags:
+            changed[lead.lead_id] = tags
+    return changed
+
+
+async def _check_plan(repo: LeadRepository, user: User, *sources: Intent) -> None:
+    """The user's plan must include leads of each of ``sources``, exactly as for searching."""
     try:
-        check_intent(await scope_for(SearchRepository(repo.session), user), user, source)
+        scope = await scope_for(SearchRepository(repo.session), user)
+        for source in sources:
+            check_intent(scope, user, source)
     except PlanRequired as error:
         raise PlanRequired(error.message, field="lead_source") from error
 
@@ -188,3 +276,47 @@ async def delete_lead(repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UU
     if await repo.has_outreach(lead.lead_id):
         raise Conflict("This lead has logged calls or emails: mark it lost instead of deleting it.")
     await repo.delete(lead)
+
+
+async def set_tags(
+    repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID, tags: Sequence[str]
+) -> SavedLead:
+    """Replace the lead's tags (cleaned, repeats collapsed, spelled as the user's existing lists).
+    Tags are labels, not work on the lead: no history event, ``updated_at`` unchanged."""
+    lead = await _owned(repo, user_id, lead_id, lock=True)
+    lead.tags = normalise_tags(tags, await repo.tag_names(user_id))
+    await repo.session.flush()
+    return lead
+
+
+async def add_tag(repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID, raw: str) -> str:
+    """Add one tag to the lead (a form's ``tag`` field); a tag it already has changes nothing.
+    The tag as spelled on the lead."""
+    try:
+        tag = clean_tag(raw)
+    except ValueError as error:
+        raise Invalid(str(error), field="tag") from error
+    lead = await _owned(repo, user_id, lead_id, lock=True)
+    spelled = spelled_as(tag, [*lead.tags, *await repo.tag_names(user_id)])
+    lead.tags = check_count(merge_tags(lead.tags, [spelled]), field="tag")
+    await repo.session.flush()
+    return spelled
+
+
+async def drop_tag(
+    repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID, tag: str
+) -> SavedLead:
+    """Take ``tag`` (in any case) off the lead; a tag it does not have changes nothing."""
+    lead = await _owned(repo, user_id, lead_id, lock=True)
+    lead.tags = remove_tag(lead.tags, tag)
+    await repo.session.flush()
+    return lead
+
+
+async def saved_leads_of(
+    session: AsyncSession, user_id: uuid.UUID, property_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, SavedLeadRef]:
+    """Which of ``property_ids`` the user has saved, for search results and property pages
+    (``search.service.SavedLeadLookup``, handed to them by the app)."""
+    rows = await LeadRepository(session).saved_of_properties(user_id, property_ids)
+    return {prop: SavedLeadRef(lead, status, source) for prop, lead, status, source in rows}

@@ -10,13 +10,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User
 from propintel.auth.repository import AuthRepository
 from propintel.jobs.runs import schedule_status
+from propintel.kit.clock import today_new_york
+from propintel.leads.followups import due_followups
+
+DUE_FOLLOWUPS_SHOWN = 10
 
 
 async def subscriber_summary(db: AsyncSession, user: User) -> dict[str, Any]:
     saved_leads = await db.scalar(
         text("SELECT count(*) FROM saved_leads WHERE user_id = :user_id"), {"user_id": user.user_id}
     )
-    return {"saved_leads": saved_leads or 0}
+    due = await due_followups(db, user.user_id, today_new_york(), limit=DUE_FOLLOWUPS_SHOWN)
+    return {"saved_leads": saved_leads or 0, "due_followups": due}
 
 
 async def homeowner_summary(db: AsyncSession, user: User) -> dict[str, Any]:

@@ -1,0 +1,148 @@
+"""Every query of follow-up tasks (``lead_tasks``) and of the daily digest's record, scoped by
+the owner's ``user_id`` wherever a user asks: another subscriber's task is simply not found."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.leads.models import LeadTask, SavedLead
+from propintel.leads.repository import properties_table
+
+# Users with an open task due by ``today`` who have not had today's digest; suspended accounts
+# get none. Reads the partial index of open tasks.
+_DIGEST_RECIPIENTS = text(
+    """
+    SELECT u.user_id FROM users u
+    WHERE u.suspended_at IS NULL
+      AND EXISTS (SELECT 1 FROM lead_tasks t
+                  WHERE t.user_id = u.user_id AND t.done_at IS NULL AND t.due_date <= :today)
+      AND NOT EXISTS (SELECT 1 FROM lead_task_digests d
+                      WHERE d.user_id = u.user_id AND d.sent_on >= :today)
+    ORDER BY u.user_id
+    """
+)
+
+# Records today's digest as sent, unless it already is (a concurrent run waits on the row lock,
+# then finds it sent): a row comes back only to the one run that may send.
+_CLAIM_DIGEST = text(
+    """
+    INSERT INTO lead_task_digests (user_id, sent_on, sent_at) VALUES (:user_id, :today, :now)
+    ON CONFLICT (user_id) DO UPDATE SET sent_on = EXCLUDED.sent_on, sent_at = EXCLUDED.sent_at
+      WHERE lead_task_digests.sent_on < EXCLUDED.sent_on
+    RETURNING user_id
+    """
+)
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """An open task with the address of its lead's property, for lists across leads."""
+
+    task: LeadTask
+    full_address: str
+
+
+class TaskRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def owns_lead(self, user_id: uuid.UUID, lead_id: uuid.UUID) -> bool:
+        found = await self.session.scalar(
+            select(SavedLead.lead_id).where(
+                SavedLead.lead_id == lead_id, SavedLead.user_id == user_id
+            )
+        )
+        return found is not None
+
+    async def add(self, task: LeadTask) -> LeadTask:
+        self.session.add(task)
+        await self.session.flush()
+        await self.session.refresh(task)  # created_at comes from the database
+        return task
+
+    async def get_for_user(
+        self, user_id: uuid.UUID, lead_id: uuid.UUID, task_id: uuid.UUID
+    ) -> LeadTask | None:
+        task: LeadTask | None = await self.session.scalar(
+            select(LeadTask)
+            .where(
+                LeadTask.task_id == task_id,
+                LeadTask.lead_id == lead_id,
+                LeadTask.user_id == user_id,
+            )
+            .with_for_update()
+        )
+        return task
+
+    async def for_lead(self, user_id: uuid.UUID, lead_id: uuid.UUID) -> list[LeadTask]:
+        """The lead's tasks: open ones by due date, then done ones, latest done first."""
+        rows = await self.session.scalars(
+            select(LeadTask)
+            .where(LeadTask.lead_id == lead_id, LeadTask.user_id == user_id)
+            .order_by(
+                LeadTask.done_at.desc().nulls_first(),
+                LeadTask.due_date,
+                LeadTask.created_at,
+                LeadTask.task_id,
+            )
+        )
+        return list(rows)
+
+    async def open_tasks(
+        self,
+        user_id: uuid.UUID,
+        *,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        limit: int,
+        offset: int = 0,
+    ) -> tuple[list[TaskRow], int]:
+        """The user's open tasks due between the two dates (inclusive, either open-ended), the
+        longest overdue first, and how many there are in all."""
+        where = _open_between(user_id, due_from, due_to)
+        rows = await self.session.execute(
+            select(LeadTask, properties_table.c.full_address)
+            .join(SavedLead, SavedLead.lead_id == LeadTask.lead_id)
+            .join(properties_table, properties_table.c.property_id == SavedLead.property_id)
+            .where(*where)
+            .order_by(LeadTask.due_date, LeadTask.created_at, LeadTask.task_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        tasks = [TaskRow(task, address) for task, address in rows]
+        return tasks, await self.count_open(user_id, due_from=due_from, due_to=due_to)
+
+    async def count_open(
+        self, user_id: uuid.UUID, *, due_from: date | None = None, due_to: date | None = None
+    ) -> int:
+        where = _open_between(user_id, due_from, due_to)
+        return int(await self.session.scalar(select(func.count()).where(*where)) or 0)
+
+    async def delete(self, task: LeadTask) -> None:
+        await self.session.delete(task)
+        await self.session.flush()
+
+    async def digest_recipients(self, today: date) -> list[uuid.UUID]:
+        """For the digest job (no user asking): who has tasks due and no digest yet today."""
+        return list((await self.session.scalars(_DIGEST_RECIPIENTS, {"today": today})).all())
+
+    async def claim_digest(self, user_id: uuid.UUID, today: date, now: datetime) -> bool:
+        """Record today's digest for the user; False when it is already recorded."""
+        params = {"user_id": user_id, "today": today, "now": now}
+        return (await self.session.scalar(_CLAIM_DIGEST, params)) is not None
+
+
+def _open_between(
+    user_id: uuid.UUID, due_from: date | None, due_to: date | None
+) -> list[ColumnElement[bool]]:
+    where = [LeadTask.user_id == user_id, LeadTask.done_at.is_(None)]
+    if due_from is not None:
+        where.append(LeadTask.due_date >= due_from)
+    if due_to is not None:
+        where.append(LeadTask.due_date <= due_to)
+    return where
