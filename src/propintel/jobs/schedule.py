@@ -73,6 +73,12 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         "day, weekly ones 7 days after their last run) naming only properties new to it.",
     ),
     PeriodicJob(
+        name="leads.send_task_digest",
+        cron="0 7 * * *",
+        description="Follow-up digest: one email per subscriber with lead follow-ups overdue or "
+        "due today (New York), at most one per day.",
+    ),
+    PeriodicJob(
         name="maintenance.analyze",
         cron="0 4 * * 0",
         description="VACUUM (ANALYZE) of the whole database, weekly.",
