@@ -7,10 +7,16 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# OpenStreetMap's standard tiles and the attribution their usage policy requires
+# (https://operations.osmfoundation.org/policies/tiles/).
+OSM_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
 
 
 class Settings(BaseSettings):
@@ -92,13 +98,36 @@ class Settings(BaseSettings):
         default=5_000, ge=1, le=1_000_000, description="Most rows one CSV export of a search sends."
     )
     map_tile_url: str | None = Field(
+        default=OSM_TILE_URL,
+        description="Leaflet tile URL template ({z}, {x}, {y}); `none`: no tiles, the points on "
+        "a blank background.",
+    )
+    map_tile_attribution: str | None = Field(
         default=None,
-        description="Leaflet tile URL template ({z}/{x}/{y}); unset: maps show points on a blank "
-        "background (offline).",
+        description="Attribution shown on maps for those tiles. Unset: OpenStreetMap's for its "
+        "tiles, none for others.",
     )
-    map_tile_attribution: str = Field(
-        default="", description="Attribution shown on maps for the tiles of map_tile_url."
-    )
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template_or_none(cls, value: str | None) -> str | None:
+        """``none`` (or nothing) turns tiles off; anything else must be a tile URL template."""
+        value = (value or "").strip()
+        if value.lower() in ("", "none"):
+            return None
+        has_placeholders = all(part in value for part in ("{z}", "{x}", "{y}"))
+        if not value.startswith(("https://", "http://", "/")) or not has_placeholders:
+            raise ValueError(
+                "expected a tile URL template such as https://tile.example.org/{z}/{x}/{y}.png "
+                "(with {z}, {x} and {y}), or `none` for maps without tiles"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _osm_attribution_for_osm_tiles(self) -> Settings:
+        if self.map_tile_attribution is None:
+            self.map_tile_attribution = OSM_ATTRIBUTION if self.map_tile_url == OSM_TILE_URL else ""
+        return self
 
     @property
     def backups_path(self) -> Path:

@@ -9,10 +9,13 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
@@ -20,6 +23,9 @@ from propintel.db import migrate
 from tests.conftest import fresh_database
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ACCOUNT_PASSWORD = "a-long-enough-password"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -52,10 +58,23 @@ def run_cli(database: str, *args: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_database: str) -> Iterator[str]:
+def map_tile_url() -> str:
+    """The live server's map tiles: a local port nobody listens on, so browser tests never reach
+    the internet and every map runs as it does offline (a test may answer these requests itself
+    with ``page.route``)."""
+    return f"http://127.0.0.1:{_free_port()}/tiles/{{z}}/{{x}}/{{y}}.png"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: str, map_tile_url: str) -> Iterator[str]:
     """The app served by uvicorn on a free port with a worker, on its own committed database."""
     port = _free_port()
-    env = {**os.environ, "PROPINTEL_DATABASE_URL": live_database, "PORT": str(port)}
+    env = {
+        **os.environ,
+        "PROPINTEL_DATABASE_URL": live_database,
+        "PORT": str(port),
+        "PROPINTEL_MAP_TILE_URL": map_tile_url,
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "live-server.log").open("w")
     # The server and a worker (webhook events, auto-recharges and other jobs run there).
@@ -123,3 +142,56 @@ def log_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url("/dashboard")
+
+
+@pytest.fixture(scope="session")
+def accounts(live_database: str) -> dict[str, str]:
+    """A full-plan subscriber with one saved lead on a distressed property, an admin and a
+    homeowner (password ``ACCOUNT_PASSWORD``), made once per run. The property's ZIP (33147) is
+    one no other browser test searches: they share the live database."""
+    suffix = uuid.uuid4().hex[:8]
+    made = {
+        "subscriber": f"a11y-sub-{suffix}@example.com",
+        "admin": f"a11y-adm-{suffix}@example.com",
+        "homeowner": f"a11y-home-{suffix}@example.com",
+    }
+    run_cli(live_database, "users", "create", "--email", made["subscriber"],
+            "--password", ACCOUNT_PASSWORD, "--type", "subscriber", "--plan", "full")  # fmt: skip
+    run_cli(live_database, "users", "create", "--email", made["admin"],
+            "--password", ACCOUNT_PASSWORD, "--type", "admin")  # fmt: skip
+    run_cli(live_database, "users", "create", "--email", made["homeowner"],
+            "--password", ACCOUNT_PASSWORD, "--type", "homeowner")  # fmt: skip
+    with psycopg.connect(live_database) as connection:
+        row = connection.execute(
+            "INSERT INTO properties (full_address, street_address, city, zip_code, folio_number, "
+            "property_type, bedrooms, bathrooms, owner_name, market_value, distressed_score, "
+            "intent_breakdown, has_tax_lien, location) VALUES ('77 NW 80 ST, MIAMI, FL 33147', "
+            "'77 NW 80 ST', 'MIAMI', '33147', %s, 'single_family', 3, 2, 'DOE JANE', 300000, 40, "
+            """'{"tax_lien": 40}', true, ST_GeogFromText('POINT(-80.2 25.85)')) """
+            "RETURNING property_id",
+            (f"31{uuid.uuid4().int % 10**11:011d}",),
+        ).fetchone()
+        assert row is not None
+        made["property_id"] = str(row[0])
+        lead = connection.execute(
+            "INSERT INTO saved_leads (user_id, property_id, lead_source, lead_score, notes) "
+            "SELECT user_id, %s, 'distressed', 40, 'Called, no answer' FROM users "
+            "WHERE email = %s RETURNING lead_id, user_id",
+            (made["property_id"], made["subscriber"]),
+        ).fetchone()
+        assert lead is not None
+        made["lead_id"], made["subscriber_id"] = str(lead[0]), str(lead[1])
+    return made
+
+
+def violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations of the page as it is now (axe-core comes from the npm
+    registry, installed by `make vendor`)."""
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))",
+        WCAG_TAGS,
+    )
+    return found

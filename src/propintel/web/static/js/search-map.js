@@ -117,14 +117,34 @@
     }
   }
 
+  /* Offline, or the tile server refuses: everything else on the map still works, so say so
+   * discreetly under it instead of leaving a silent grey box. */
+  function tilesUnavailable(element) {
+    element.classList.add("no-tiles");
+    var notice = document.createElement("p");
+    notice.className = "map-notice muted";
+    notice.setAttribute("role", "status");
+    notice.dataset.testid = "map-tiles-unavailable";
+    notice.textContent = "The background map could not load. " + (element.dataset.draw
+      ? "Markers, drawing and \u201cSearch this area\u201d still work."
+      : "The marker still shows where the property is.");
+    element.insertAdjacentElement("afterend", notice);
+  }
+
   function init(element) {
     var data = element.dataset;
     var points = JSON.parse(data.points || "[]");
     var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 }).setView(JSON.parse(data.centre), Number(data.zoom || 11));
     if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { attribution: data.attribution || "", maxZoom: 19 }).addTo(map);
+      var tiles = L.tileLayer(data.tileUrl, {
+        attribution: data.attribution || "",
+        maxZoom: 19,
+        referrerPolicy: "strict-origin-when-cross-origin",  // tile servers see our site, not the page
+      });
+      tiles.once("tileerror", function () { tilesUnavailable(element); });
+      tiles.addTo(map);
     } else {
-      element.classList.add("no-tiles");  // offline: the points on a blank background
+      element.classList.add("no-tiles");  // tiles turned off: the points on a blank background
     }
     var markers = L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 40 });
     points.forEach(function (point) {
