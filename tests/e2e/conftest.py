@@ -144,6 +144,17 @@ def log_in(page: Page, email: str, password: str) -> None:
     expect(page).to_have_url("/dashboard")
 
 
+def sign_up(page: Page, email: str, password: str, name: str) -> None:
+    """Send the sign-up form on the page as a contractor or investor: it logs in and lands on the
+    dashboard."""
+    page.get_by_label("Contractor or investor").check()
+    page.get_by_label("Name or business name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url("/dashboard")
+
+
 @pytest.fixture(scope="session")
 def accounts(live_database: str) -> dict[str, str]:
     """A full-plan subscriber with one saved lead on a distressed property, an admin and a

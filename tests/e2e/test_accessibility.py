@@ -10,7 +10,7 @@ from tests.e2e.conftest import ACCOUNT_PASSWORD, log_in, violations
 
 pytestmark = pytest.mark.e2e
 
-PUBLIC_PAGES = ["/login", "/signup", "/no-such-page"]
+PUBLIC_PAGES = ["/", "/login", "/signup", "/no-such-page"]
 SUBSCRIBER_PAGES = [
     "/dashboard",
     "/search",

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.e2e.conftest import ARTIFACTS, sign_up
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a-long-enough-password"
@@ -17,13 +17,7 @@ PASSWORD = "a-long-enough-password"
 def _sign_up_and_log_in(page: Page) -> None:
     email = f"buyer-{uuid.uuid4().hex[:8]}@example.com"
     page.goto("/signup")
-    page.get_by_label("Contractor or investor").check()
-    page.get_by_label("Name or business name").fill("Hialeah Roofing")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url("/login")
-    log_in(page, email, PASSWORD)
+    sign_up(page, email, PASSWORD, "Hialeah Roofing")
 
 
 def test_subscriber_buys_a_bundle_through_the_local_checkout(page: Page) -> None:

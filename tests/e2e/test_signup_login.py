@@ -1,4 +1,5 @@
-"""A newcomer signs up, logs in and sees their dashboard, in a real browser."""
+"""A newcomer finds the landing page, signs up (which logs them in), logs out and back in, in a
+real browser."""
 
 from __future__ import annotations
 
@@ -7,37 +8,41 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_up
 
 pytestmark = pytest.mark.e2e
 
 
-def test_subscriber_signs_up_logs_in_and_sees_dashboard(page: Page) -> None:
+def test_a_visitor_signs_up_from_the_landing_page_and_is_logged_in(page: Page) -> None:
     email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
-    page.goto("/signup")
-    page.get_by_label("Contractor or investor").check()
-    page.get_by_label("Name or business name").fill("Coral Gables Pools")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a-long-enough-password")
-    page.get_by_role("button", name="Create account").click()
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Miami-Dade public records")
+    expect(page.get_by_test_id("plan")).to_have_count(3)  # the seeded plans, with their prices
+    expect(page.get_by_test_id("plan").first).to_contain_text("$49.00")
+    page.get_by_role("link", name="Create an account").click()
+    expect(page).to_have_url("/signup")
+    sign_up(page, email, "a-long-enough-password", "Coral Gables Pools")
 
-    expect(page).to_have_url("/login")
-    expect(page.get_by_role("status")).to_contain_text("Account created")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a-long-enough-password")
-    page.get_by_role("button", name="Log in").click()
-
-    expect(page).to_have_url("/dashboard")
+    welcome = page.get_by_test_id("welcome")
+    expect(welcome).to_contain_text("Welcome to PropIntel")
     expect(page.get_by_role("heading", name="Your dashboard")).to_be_visible()
     expect(page.get_by_test_id("token-balance")).to_have_text("0")
     expect(page.get_by_test_id("plan")).to_have_text("No plan")
     expect(page.get_by_test_id("saved-leads")).to_have_text("0")
     page.screenshot(path=str(ARTIFACTS / "dashboard-subscriber.png"), full_page=True)
+    welcome.get_by_role("link", name="choose a plan").click()
+    expect(page).to_have_url("/billing")
 
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url("/login")
     page.goto("/dashboard")
     expect(page).to_have_url("/login?next=/dashboard")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a-long-enough-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url("/dashboard")
+    expect(page.get_by_role("status").filter(has_text="Welcome back.")).to_be_visible()
+    expect(page.get_by_test_id("welcome")).to_have_count(0)
 
 
 def test_wrong_password_shows_error_and_stays_logged_out(page: Page) -> None:

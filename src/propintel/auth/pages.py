@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from propintel.auth.deps import OptionalUser
-from propintel.auth.models import SessionKind, UserType
+from propintel.auth.models import SessionKind, User, UserType
 from propintel.auth.repository import AuthRepository
 from propintel.auth.service import NewAccount, authenticate, close_session, open_session, register
 from propintel.db.session import DbSession
@@ -69,8 +69,16 @@ async def login_submit(
     except DomainError as error:
         context = {"next": _safe_next(next), "email": email, "error": error.message}
         return render(request, "auth/login.html", context, status_code=error.status_code)
+    return await _logged_in(request, repo, user, _safe_next(next), "Welcome back.", "success")
+
+
+async def _logged_in(
+    request: Request, repo: AuthRepository, user: User, url: str, greeting: str, level: str
+) -> Response:
+    """Opens a web session for ``user``: a redirect to ``url`` with its cookie and a greeting."""
+    settings = request.app.state.settings
     secret, _ = await open_session(repo, settings, user, SessionKind.WEB)
-    response = redirect_with_flash(request, _safe_next(next), "Welcome back.", "success")
+    response = redirect_with_flash(request, url, greeting, level)
     response.set_cookie(
         SESSION_COOKIE,
         sign_session(request.app.state.signing_key, secret),
@@ -107,12 +115,14 @@ async def signup_submit(
             status_code=422,
         )
     account = NewAccount(email, password, UserType(user_type), display_name=name.strip() or None)
+    repo = AuthRepository(db)
     try:
-        await register(AuthRepository(db), account)
+        user = await register(repo, account)
     except DomainError as error:
         context = {"form": form, "error": error.message, "error_field": error.field}
         return render(request, "auth/signup.html", context, status_code=error.status_code)
-    return redirect_with_flash(request, "/login", "Account created. Log in to continue.", "success")
+    # Logged in straight away; the dashboard greets them with their next step (_welcome.html).
+    return await _logged_in(request, repo, user, "/dashboard", "Welcome to PropIntel", "welcome")
 
 
 @router.post("/logout")
