@@ -39,6 +39,7 @@ from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
 from propintel.web import api_docs, health, outbox, pages
 from propintel.web.errors import install_error_handlers
+from propintel.web.head import HeadAsGetMiddleware
 from propintel.web.logging import log_request
 from propintel.web.security import CSRF_COOKIE, new_csrf_token
 
@@ -94,6 +95,7 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
+    app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(RequestMiddleware)
     return app
 
