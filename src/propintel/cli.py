@@ -34,7 +34,7 @@ def serve(
     from propintel.web.logging import configure_logging
 
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_file)
     uvicorn.run(
         "propintel.app:create_app",
         factory=True,

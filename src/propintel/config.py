@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         description="A residential sale at most this many days ago makes a new homeowner.",
     )
     log_level: str = Field(default="INFO", description="Python log level.")
+    log_file: Path | None = Field(
+        default=None,
+        description="Write the JSON log lines to this file (warnings and errors also appear on "
+        "the console). Unset: JSON lines on stdout. `propintel run` uses <data_dir>/logs.",
+    )
     retention_conversation_days: int = Field(
         default=90, ge=1, description="`maintenance cleanup` deletes older conversation_history."
     )

@@ -3,25 +3,29 @@ the job worker and the web server; Ctrl-C stops everything it started."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import httpx
 from rich.console import Console
 
 from propintel.config import get_settings
 from propintel.db.cli import prepare_database
 from propintel.db.embedded import EmbeddedCluster
+from propintel.demo.accounts import ensure_demo_data
 
 console = Console()
 
 
-def _spawn(*args: str) -> subprocess.Popen[bytes]:
+def _spawn(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """A child in its own session: Ctrl-C reaches only us, and we stop each child exactly once
     (a second signal would cut a worker's graceful shutdown short)."""
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "propintel", *args], start_new_session=True
+        [sys.executable, "-m", "propintel", *args], start_new_session=True, env=env
     )
 
 
@@ -31,13 +35,14 @@ def run_everything(*, demo: bool = True) -> int:
     cluster = EmbeddedCluster.from_settings(settings) if settings.uses_embedded_database else None
     started_cluster = cluster.start() if cluster else False  # False: it was already running
     prepare_database()
-    if demo:
-        from propintel.demo.accounts import ensure_demo_data
-
-        logins = ensure_demo_data(settings)
-        _print_logins(logins)
-    children = [_spawn("worker"), _spawn("serve")]
-    console.print(f"Open http://{settings.host}:{settings.port}  (Ctrl-C stops everything)")
+    logins = ensure_demo_data(settings, console) if demo else []
+    log_file = settings.log_file or settings.data_dir / "logs" / "propintel.log"
+    env = {**os.environ, "PROPINTEL_LOG_FILE": str(log_file)}
+    children = [_spawn("worker", env=env), _spawn("serve", env=env)]
+    url = f"http://{settings.host}:{settings.port}"
+    _wait_until_serving(url, children[1])
+    if children[1].poll() is None:
+        _print_banner(url, logins, log_file)
     stopping = False
 
     def stop(_signum: int, _frame: object) -> None:
@@ -60,6 +65,30 @@ def run_everything(*, demo: bool = True) -> int:
     return exit_code
 
 
+def _wait_until_serving(url: str, server: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    """Until the web server answers ``/healthz``, exits, or the time is up."""
+    deadline = time.monotonic() + timeout_s
+    with console.status("starting the web server and the worker…"):
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+
+
+def _print_banner(url: str, logins: list[dict[str, str]], log_file: Path) -> None:
+    """The last thing on screen: where to go, who to log in as, where the logs are."""
+    console.rule("[bold]PropIntel is running")
+    if logins:
+        console.print("[bold]Demo logins[/bold] (development data):")
+        for login in logins:
+            console.print(f"  {login['label']:<22} {login['email']:<32} {login['password']}")
+    console.print(f"Logs (JSON lines): {log_file}  (warnings and errors also appear here)")
+    console.print(f"[bold]Open {url}[/bold]  (Ctrl-C stops everything)")
+
+
 def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
     for child in children:
         if child.poll() is None:
@@ -69,9 +98,3 @@ def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait(timeout=15)
         except subprocess.TimeoutExpired:
             child.kill()
-
-
-def _print_logins(logins: list[dict[str, str]]) -> None:
-    console.print("[bold]Demo logins[/bold] (development data):")
-    for login in logins:
-        console.print(f"  {login['label']:<22} {login['email']:<32} {login['password']}")

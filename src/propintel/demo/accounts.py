@@ -10,12 +10,15 @@ import asyncio
 import tempfile
 from pathlib import Path
 
+from rich.console import Console
+
 from propintel.auth.models import Plan, UserType
 from propintel.auth.repository import AuthRepository
 from propintel.auth.service import NewAccount, register
 from propintel.config import Settings
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.db.urls import database_url
+from propintel.demo.cli import demo_progress
 from propintel.demo.load import has_properties, load_demo
 
 DEMO_PASSWORD = "propintel-demo"  # noqa: S105 - a published development password
@@ -82,12 +85,19 @@ async def _ensure_accounts(url: str) -> None:
         await engine.dispose()
 
 
-def ensure_demo_data(settings: Settings) -> list[dict[str, str]]:
-    """Demo accounts, and on first start (no properties yet) the synthetic Miami-Dade."""
+def ensure_demo_data(settings: Settings, console: Console) -> list[dict[str, str]]:
+    """Demo accounts, and on first start (no properties yet) the synthetic Miami-Dade, imported
+    and scored, with a progress bar on ``console``."""
     url = database_url(settings)
     asyncio.run(_ensure_accounts(url))
     if not has_properties(url):
-        print(f"first start: loading a synthetic Miami-Dade of {settings.demo_parcels:,} parcels…")
-        with tempfile.TemporaryDirectory(prefix="propintel-demo-") as workdir:
-            load_demo(url, Path(workdir), settings.demo_parcels)
+        console.print(
+            f"First start: generating, importing and scoring a synthetic Miami-Dade of "
+            f"{settings.demo_parcels:,} parcels (about a minute)."
+        )
+        with (
+            tempfile.TemporaryDirectory(prefix="propintel-demo-") as workdir,
+            demo_progress(console) as on_step,
+        ):
+            load_demo(url, Path(workdir), settings.demo_parcels, on_step=on_step)
     return demo_logins()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from rich.table import Table
 from propintel.config import get_settings
 from propintel.db.urls import database_url
 from propintel.demo.generator import MAX_PARCELS, Manifest, generate
-from propintel.demo.load import DEMO_SEED, has_properties, load_demo
+from propintel.demo.load import DEMO_SEED, StepCallback, has_properties, load_demo, step_count
 from propintel.ingest.runs import ImportSummary
 
 app = typer.Typer(help="Synthetic Miami-Dade demo data in the real public file formats.")
@@ -88,6 +90,33 @@ def _notes(stats: dict[str, object]) -> str:
     return ", ".join(notes)
 
 
+@contextmanager
+def demo_progress(console: Console) -> Iterator[StepCallback]:
+    """A bar of ``load_demo``'s steps, naming the current one: the first start takes a while."""
+    with Progress(
+        TextColumn("[bold]Demo data[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=step_count())
+        started = False
+
+        def on_step(label: str) -> None:
+            nonlocal started
+            if started:
+                bar.advance(task)
+            started = True
+            bar.update(task, description=label)
+            if not console.is_terminal:  # no bar (a log, CI): one line per step
+                console.print(f"demo data: {label}…")
+
+        yield on_step
+        bar.update(task, completed=step_count(), description="loaded")
+
+
 @app.command("load")
 def load_command(
     parcels: int = typer.Option(
@@ -96,7 +125,7 @@ def load_command(
     seed: int = typer.Option(DEMO_SEED, "--seed", help="Generator seed."),
     force: bool = typer.Option(False, "--force", help="Load even if properties exist."),
 ) -> None:
-    """Generate the demo data and import it through the real importers."""
+    """Generate the demo data, import it through the real importers and score it."""
     settings = get_settings()
     url = database_url(settings)
     console = Console()
@@ -104,15 +133,26 @@ def load_command(
         console.print("properties already exist: nothing loaded (use --force to add the demo)")
         return
     count = parcels or settings.demo_parcels
-    console.print(f"generating and importing a synthetic Miami-Dade of {count:,} parcels…")
+    console.print(f"generating, importing and scoring a synthetic Miami-Dade of {count:,} parcels")
+    with (
+        tempfile.TemporaryDirectory(prefix="propintel-demo-") as workdir,
+        demo_progress(console) as on_step,
+    ):
+        loaded = load_demo(url, Path(workdir), count, seed=seed, on_step=on_step)
+    console.print(import_table(loaded.imports))
+    console.print(f"demo data loaded; {loaded.scores.get('changed', 0):,} properties scored")
 
-    def report(name: str, summary: ImportSummary) -> None:
-        quarantined = sum(summary.quarantined.values())
-        console.print(
-            f"  {name:<28} read {summary.read:>8,}  inserted {summary.inserted:>8,}  "
-            f"quarantined {quarantined:>5,}  {summary.elapsed_s:6.1f} s"
+
+def import_table(summaries: list[ImportSummary]) -> Table:
+    table = Table(title="Demo imports")
+    for column in ("file", "read", "inserted", "quarantined", "seconds"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for summary in summaries:
+        table.add_row(
+            summary.source_file,
+            f"{summary.read:,}",
+            f"{summary.inserted:,}",
+            f"{sum(summary.quarantined.values()):,}",
+            f"{summary.elapsed_s:.1f}",
         )
-
-    with tempfile.TemporaryDirectory(prefix="propintel-demo-") as workdir:
-        load_demo(url, Path(workdir), count, seed=seed, on_file=report)
-    console.print("demo data loaded")
+    return table

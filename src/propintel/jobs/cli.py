@@ -42,7 +42,8 @@ def worker(
 
     Stopping lets the jobs already running finish. Run as many workers as needed, anywhere.
     """
-    configure_logging(get_settings().log_level)
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_file)
     url = _database_ready()
     queues = queue or None
     logger.info(

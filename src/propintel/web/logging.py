@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 
@@ -27,13 +28,27 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonFormatter())
+def configure_logging(level: str = "INFO", log_file: Path | None = None) -> None:
+    """JSON lines on stdout; or, with ``log_file``, into that file, with warnings and errors also
+    on the console in a short form (``propintel run`` keeps its terminal for people)."""
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    if log_file is None:
+        root.handlers[:] = [_handler(logging.StreamHandler(sys.stdout), JsonFormatter())]
+    else:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        console = _handler(logging.StreamHandler(sys.stderr), logging.Formatter(CONSOLE_FORMAT))
+        console.setLevel(logging.WARNING)
+        root.handlers[:] = [_handler(logging.FileHandler(log_file), JsonFormatter()), console]
     root.setLevel(level)
     logging.getLogger("uvicorn.access").disabled = True  # our request line replaces it
+
+
+CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def _handler(handler: logging.Handler, formatter: logging.Formatter) -> logging.Handler:
+    handler.setFormatter(formatter)
+    return handler
 
 
 request_logger = logging.getLogger("propintel.request")
