@@ -30,6 +30,7 @@ from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
 from propintel.leads import search_endpoints as saved_search_endpoints
 from propintel.leads import search_pages as saved_search_pages
+from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
 from propintel.scoring import endpoints as scoring_endpoints
 from propintel.scoring import pages as scoring_pages
@@ -63,6 +64,7 @@ def create_app(
     app.state.engine = engine or get_engine(settings)
     app.state.signing_key = settings.signing_key()
     app.state.firebase_verifier = firebase_verifier or _firebase_verifier(settings)
+    app.state.saved_leads = leads_service.saved_leads_of  # search.service.SavedLeadLookup
 
     routers = (
         health.router,
