@@ -21,6 +21,7 @@ from propintel.tokens import history
 from propintel.tokens import service as token_service
 from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import AdjustmentIn, SuspensionIn
+from propintel.web.errors import validation_message
 from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
@@ -33,7 +34,7 @@ PAGE_SIZE = 50
 def _first_error(error: ValidationError) -> Invalid:
     first = error.errors()[0]
     field = ".".join(str(part) for part in first["loc"]) or "form"
-    return Invalid(first["msg"], field=field)
+    return Invalid(validation_message(first), field=field)
 
 
 @router.get("")

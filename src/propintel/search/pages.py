@@ -41,6 +41,7 @@ from propintel.search.endpoints import Searcher
 from propintel.search.presets import MIAMI, presets_for
 from propintel.search.repository import Scope, SearchRepository
 from propintel.search.schemas import PropertyItem
+from propintel.web.errors import validation_message
 from propintel.web.security import verify_csrf
 from propintel.web.templating import render
 
@@ -75,7 +76,7 @@ def _errors(error: ValidationError) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in error.errors():
         name = str(item["loc"][0]) if item["loc"] else "criteria"
-        found.setdefault(name, str(item["msg"]).removeprefix("Value error, "))
+        found.setdefault(name, validation_message(item))
     return found
 
 

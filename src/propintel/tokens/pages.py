@@ -15,6 +15,7 @@ from propintel.kit.errors import Invalid
 from propintel.tokens import history, preferences, service
 from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import TokenPreferences
+from propintel.web.errors import validation_message
 from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
@@ -64,7 +65,7 @@ def _parse(form: dict[str, Any]) -> TokenPreferences:
         )
     except ValidationError as error:
         first = error.errors()[0]
-        raise Invalid(first["msg"], field=str(first["loc"][0])) from error
+        raise Invalid(validation_message(first), field=str(first["loc"][0])) from error
 
 
 @router.post(f"{PAGE}/preferences")
