@@ -77,6 +77,9 @@ async def test_search_page_shows_errors_next_to_their_fields(
     assert 'id="err-radius_m"' in page.text and 'aria-invalid="true"' in page.text
     unknown = await client.get("/search", params={"indicator": "bogus"})
     assert unknown.status_code == 422 and 'id="err-indicator"' in unknown.text
+    bad_zip = await client.get("/search", params={"zip": "3313"})
+    assert "&#39;3313&#39; is not a 5-digit ZIP code" in bad_zip.text
+    assert "Value error" not in bad_zip.text
 
 
 async def test_search_page_without_a_plan_shows_the_upgrade_message(

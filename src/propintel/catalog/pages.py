@@ -25,6 +25,7 @@ from propintel.catalog.repository import CatalogRepository, Row
 from propintel.catalog.tables import AI_COSTS, BUNDLES, PLANS, PRICING, Catalog, Column
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
+from propintel.web.errors import validation_message
 from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
@@ -73,7 +74,8 @@ def parse_form(
         for item in error.errors():
             name = str(item["loc"][0]) if item["loc"] else "form"
             detail = ".".join(str(part) for part in item["loc"][1:])
-            errors.setdefault(name, f"{detail}: {item['msg']}" if detail else item["msg"])
+            message = validation_message(item)
+            errors.setdefault(name, f"{detail}: {message}" if detail else message)
         raise FormErrors(errors) from error
 
 

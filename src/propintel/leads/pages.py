@@ -26,6 +26,7 @@ from propintel.leads.repository import LeadFilters, LeadRepository
 from propintel.leads.schemas import ContactCreate, NoteCreate
 from propintel.leads.tags import MAX_TAG_LENGTH, spelled_as
 from propintel.search.criteria import Intent
+from propintel.web.errors import validation_message
 from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
@@ -274,7 +275,7 @@ async def _form_error(
     """The lead page again with the form's error next to its field (422)."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
-        errors = {str(first["loc"][0]): first["msg"]}
+        errors = {str(first["loc"][0]): validation_message(first)}
     else:
         assert isinstance(error, DomainError)
         errors = {error.field or "form": error.message}
