@@ -32,7 +32,7 @@ REDOC_FILES  := bundles/redoc.standalone.js bundles/redoc.standalone.js.LICENSE.
 
 vendor: $(VENDOR_STAMP)
 
-$(VENDOR_STAMP): package.json package-lock.json
+$(VENDOR_STAMP): package.json package-lock.json Makefile
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
 	cp -r node_modules/leaflet/dist $(VENDOR)/leaflet

@@ -100,6 +100,7 @@ async def test_subscribe_switch_and_cancel_with_confirmation(
     assert await balance(db, user.user_id) == 10000
     page = await client.get("/billing")
     assert "Renews on" in page.text and "Switch to investor" in page.text
+    assert "<li>Distressed-property leads</li>" in page.text  # features by name, not key
 
     await client.post("/billing/plan", data={"plan_id": str(investor), "csrf_token": _csrf(client)})
     await run_deferred(db, seen)

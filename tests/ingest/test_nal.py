@@ -252,3 +252,11 @@ def test_failure_midway_leaves_database_as_it_was(import_url: str, tmp_path: Pat
     assert query(
         import_url, "SELECT status, error IS NOT NULL FROM import_runs ORDER BY started_at"
     ) == [("succeeded", False), ("failed", True)]
+
+
+def test_a_missing_file_is_refused_by_its_name_alone(import_url: str, tmp_path: Path) -> None:
+    missing = tmp_path / "stored" / "NAL23F202601.csv"
+    with pytest.raises(ImportRefused) as refused:
+        run("nal", missing, import_url)
+    assert refused.value.message == "NAL23F202601.csv: no such file"
+    assert query(import_url, "SELECT count(*) FROM import_runs") == [(0,)]

@@ -27,7 +27,7 @@ async def test_landing_page_shows_the_plans_of_the_plans_table(
     assert "Contractors" in page and "Investors" in page and "Homeowners" in page
     assert page.count('data-testid="plan"') == 2  # contractor and full: investor is inactive
     assert "$123.45" in page and "$49.00" in page and "Investor</h3>" not in page
-    assert "New homeowner leads" in page and "10,000 tokens every month" in page
+    assert "New-homeowner leads" in page and "10,000 tokens every month" in page
     assert 'href="/signup"' in page and 'href="/login"' in page
 
 

@@ -15,6 +15,7 @@ from propintel.billing import service
 from propintel.billing.endpoints import Provider, Repo, base_url
 from propintel.billing.local import LocalPayments
 from propintel.billing.provider import local_payments
+from propintel.catalog.features import feature_summary
 from propintel.db.session import DbSession
 from propintel.integrations.payments import BillingInterval, CheckoutSession
 from propintel.kit.errors import DomainError, NotFound
@@ -56,8 +57,13 @@ async def _plan_context(
         "simulated": provider.name == "local",
         "notice": _checkout_notice(request),
         "confirm_cancel": False,
+        "included_features": _included_features,
         **extra,
     }
+
+
+def _included_features(features: dict[str, Any] | None) -> list[str]:
+    return feature_summary(features)[0]
 
 
 async def _to_checkout(request: Request, start: Awaitable[CheckoutSession], back: str) -> Response:

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import psycopg
 from psycopg import sql
 
-from propintel.ingest.source import FileFacts, ProgressCallback, file_facts
+from propintel.ingest.source import FileFacts, ProgressCallback, file_facts, require_file
 
 STAGING_PREFIX_COLUMNS = (
     ("line_no", "integer"),
@@ -278,6 +278,7 @@ def run_import(
     on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
     """Check the file, record the run, load it in one transaction, record the outcome."""
+    require_file(path)
     importer.check(path)
     facts = file_facts(path)
     summary = ImportSummary(uuid.uuid4(), importer.kind, source_name or path.name)

@@ -32,9 +32,15 @@ class FileFacts:
     sha256: str
 
 
-def file_facts(path: Path) -> FileFacts:
+def require_file(path: Path) -> None:
+    """A missing file is refused by its name alone: where we keep files is nobody's business
+    (an admin's upload, stored under a generated directory, is named as uploaded)."""
     if not path.is_file():
-        raise ImportRefused(f"{path}: no such file")
+        raise ImportRefused(f"{path.name}: no such file")
+
+
+def file_facts(path: Path) -> FileFacts:
+    require_file(path)
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from propintel.auth.deps import AnyUser, OptionalUser
 from propintel.auth.models import UserType
 from propintel.billing.repository import BillingRepository
+from propintel.catalog.features import feature_summary
 from propintel.db.session import DbSession
 from propintel.web import dashboard
 from propintel.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-# How the landing page names the switches in subscription_plans.features (a feature it does not
-# know is shown by its key).
-PLAN_FEATURES = {
-    "new_homeowner_leads": "New homeowner leads (recent sales)",
-    "distressed_leads": "Distressed property leads",
-    "fsbo_leads": "For-sale-by-owner listings",
-    "ai_chat": "AI chat assistant",
-    "ai_voice": "AI voice calls",
-}
 
 
 @router.get("/")
@@ -33,17 +22,8 @@ async def home(request: Request, user: OptionalUser, db: DbSession) -> Response:
     if user:
         return RedirectResponse("/dashboard", status_code=303)
     plans = await BillingRepository(db).active_plans()
-    offers = [(plan, _included(plan.features)) for plan in plans]
+    offers = [(plan, feature_summary(plan.features)[0]) for plan in plans]
     return render(request, "landing.html", {"offers": offers})
-
-
-def _included(features: dict[str, Any]) -> list[str]:
-    """What a plan's features switch on, in PLAN_FEATURES' order, then any others by name."""
-    known = [label for name, label in PLAN_FEATURES.items() if features.get(name)]
-    others = [
-        name.replace("_", " ") for name, on in features.items() if on and name not in PLAN_FEATURES
-    ]
-    return known + others
 
 
 @router.get("/favicon.ico")
