@@ -27,16 +27,23 @@ from propintel.search.service import scope_for
 Item = dict[str, Any]  # a result in PropertyItem's shape (schemas.item_fields): plan-gated
 
 
-def _address(item: Item, key: str) -> Any:
-    return item["address"][key]
+Getter = Callable[[Item], Any]
 
 
-def _owner(item: Item, key: str) -> Any:
-    return item["owner"][key]
+def _field(key: str) -> Getter:
+    return lambda item: item[key]
 
 
-def _mailing(item: Item, key: str) -> Any:
-    return item["owner"]["mailing_address"][key]
+def _address(key: str) -> Getter:
+    return lambda item: item["address"][key]
+
+
+def _owner(key: str) -> Getter:
+    return lambda item: item["owner"][key]
+
+
+def _mailing(key: str) -> Getter:
+    return lambda item: item["owner"]["mailing_address"][key]
 
 
 def _indicators(item: Item) -> str:
@@ -51,59 +58,56 @@ def _name(indicator: dict[str, Any]) -> str:
     return str(indicator["name"])
 
 
-Column = tuple[str, Callable[[Item], Any]]
-# Everything a result carries, one column each (never phone or email).
-FULL: tuple[Column, ...] = (
-    ("property_id", lambda i: i["id"]),
-    ("folio_number", lambda i: i["folio"]),
-    ("full_address", lambda i: _address(i, "full")),
-    ("city", lambda i: _address(i, "city")),
-    ("zip_code", lambda i: _address(i, "zip")),
-    ("latitude", lambda i: i["location"]["lat"] if i["location"] else None),
-    ("longitude", lambda i: i["location"]["lon"] if i["location"] else None),
-    ("property_type", lambda i: i["type"]),
-    *((key, lambda i, key=key: i[key]) for key in (
-        "bedrooms", "bathrooms", "square_feet", "lot_size_sqft", "year_built", "pool")),
-    ("assessed_value", lambda i: i["values"]["assessed"]),
-    ("market_value", lambda i: i["values"]["market"]),
-    ("estimated_equity", lambda i: i["values"]["estimated_equity"]),
-    ("mortgage_balance", lambda i: i["values"]["mortgage_balance"]),
-    ("last_sale_price", lambda i: i["last_sale"]["price"]),
-    ("last_sale_date", lambda i: i["last_sale"]["date"]),
-    ("new_homeowner_sale_date", lambda i: i["new_homeowner_sale_date"]),
-    ("owner_name", lambda i: _owner(i, "name")),
-    ("owner_type", lambda i: _owner(i, "type")),
-    ("mailing_address", lambda i: _mailing(i, "full")),
-    ("mailing_street", lambda i: _mailing(i, "street")),
-    ("mailing_city", lambda i: _mailing(i, "city")),
-    ("mailing_state", lambda i: _mailing(i, "state")),
-    ("mailing_zip", lambda i: _mailing(i, "zip")),
-    ("absentee_owner", lambda i: _owner(i, "absentee")),
-    ("out_of_state_owner", lambda i: _owner(i, "out_of_state")),
-    ("lead_score", lambda i: i["lead_score"]),
-    ("distressed_score", lambda i: i["distressed_score"]),
-    ("new_homeowner_score", lambda i: i["new_homeowner_score"]),
-    ("indicators", _indicators),
-    ("intent_breakdown", _breakdown),
-)  # fmt: skip
-# What a mail house asks for: who, where to write, which property the letter is about.
-MAIL: tuple[Column, ...] = (
-    ("owner_name", lambda i: _owner(i, "name")),
-    ("owner_first_name", lambda i: _owner(i, "first_name")),
-    ("owner_last_name", lambda i: _owner(i, "last_name")),
-    ("mailing_street", lambda i: _mailing(i, "street")),
-    ("mailing_city", lambda i: _mailing(i, "city")),
-    ("mailing_state", lambda i: _mailing(i, "state")),
-    ("mailing_zip", lambda i: _mailing(i, "zip")),
-    ("property_street", lambda i: _address(i, "street")),
-    ("property_city", lambda i: _address(i, "city")),
-    ("property_state", lambda _i: "FL"),
-    ("property_zip", lambda i: _address(i, "zip")),
-    ("absentee_owner", lambda i: _owner(i, "absentee")),
-    ("lead_score", lambda i: i["lead_score"]),
-    ("folio_number", lambda i: i["folio"]),
-)
-LAYOUTS: dict[str, tuple[Column, ...]] = {"full": FULL, "mail": MAIL}
+Column = tuple[str, Getter]
+# Every column an export can have, by name (never phone or email).
+COLUMNS: dict[str, Getter] = {
+    "property_id": _field("id"),
+    "folio_number": _field("folio"),
+    "full_address": _address("full"),
+    "city": _address("city"),
+    "zip_code": _address("zip"),
+    "property_street": _address("street"),
+    "property_city": _address("city"),
+    "property_state": lambda _item: "FL",
+    "property_zip": _address("zip"),
+    "latitude": lambda item: item["location"]["lat"] if item["location"] else None,
+    "longitude": lambda item: item["location"]["lon"] if item["location"] else None,
+    "property_type": _field("type"),
+    **{key: _field(key) for key in (
+        "bedrooms", "bathrooms", "square_feet", "lot_size_sqft", "year_built", "pool",
+        "new_homeowner_sale_date", "lead_score", "distressed_score", "new_homeowner_score")},
+    "assessed_value": lambda item: item["values"]["assessed"],
+    "market_value": lambda item: item["values"]["market"],
+    "estimated_equity": lambda item: item["values"]["estimated_equity"],
+    "mortgage_balance": lambda item: item["values"]["mortgage_balance"],
+    "last_sale_price": lambda item: item["last_sale"]["price"],
+    "last_sale_date": lambda item: item["last_sale"]["date"],
+    **{f"owner_{key}": _owner(key) for key in ("name", "first_name", "last_name", "type")},
+    "absentee_owner": _owner("absentee"),
+    "out_of_state_owner": _owner("out_of_state"),
+    "mailing_address": _mailing("full"),
+    **{f"mailing_{key}": _mailing(key) for key in ("street", "city", "state", "zip")},
+    "indicators": _indicators,
+    "intent_breakdown": _breakdown,
+}  # fmt: skip
+LAYOUTS: dict[str, tuple[str, ...]] = {
+    # Everything a result carries, one column each.
+    "full": (
+        "property_id", "folio_number", "full_address", "city", "zip_code", "latitude",
+        "longitude", "property_type", "bedrooms", "bathrooms", "square_feet", "lot_size_sqft",
+        "year_built", "pool", "assessed_value", "market_value", "estimated_equity",
+        "mortgage_balance", "last_sale_price", "last_sale_date", "new_homeowner_sale_date",
+        "owner_name", "owner_type", "mailing_address", "mailing_street", "mailing_city",
+        "mailing_state", "mailing_zip", "absentee_owner", "out_of_state_owner", "lead_score",
+        "distressed_score", "new_homeowner_score", "indicators", "intent_breakdown",
+    ),
+    # What a mail house asks for: who, where to write, which property the letter is about.
+    "mail": (
+        "owner_name", "owner_first_name", "owner_last_name", "mailing_street", "mailing_city",
+        "mailing_state", "mailing_zip", "property_street", "property_city", "property_state",
+        "property_zip", "absentee_owner", "lead_score", "folio_number",
+    ),
+}  # fmt: skip
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -158,7 +162,8 @@ async def start_export(
     scope = await scope_for(repo, user, criteria)
     cap = request.max_rows or ceiling
     export_id = await repo.log_export(user.user_id, criteria.stored(), cap)
-    return ExportJob(export_id, criteria, scope, cap, LAYOUTS[request.layout])
+    columns = tuple((name, COLUMNS[name]) for name in LAYOUTS[request.layout])
+    return ExportJob(export_id, criteria, scope, cap, columns)
 
 
 async def stream_rows(
