@@ -44,14 +44,7 @@ def generate_command(
     except ValueError:
         console.print(f"[red]--today must be YYYY-MM-DD, got {today!r}[/red]")
         raise typer.Exit(2) from None
-    with Progress(
-        TextColumn("[bold]Generating parcels"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not console.is_terminal,
-    ) as bar:
+    with _bar(console, "[bold]Generating parcels") as bar:
         task = bar.add_task("parcels", total=parcels)
         manifest = generate(
             out,
@@ -90,17 +83,22 @@ def _notes(stats: dict[str, object]) -> str:
     return ", ".join(notes)
 
 
-@contextmanager
-def demo_progress(console: Console) -> Iterator[StepCallback]:
-    """A bar of ``load_demo``'s steps, naming the current one: the first start takes a while."""
-    with Progress(
-        TextColumn("[bold]Demo data[/bold] {task.description}"),
+def _bar(console: Console, title: str) -> Progress:
+    """A progress bar with a count and the time so far, shown only on a terminal."""
+    return Progress(
+        TextColumn(title),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         disable=not console.is_terminal,
-    ) as bar:
+    )
+
+
+@contextmanager
+def demo_progress(console: Console) -> Iterator[StepCallback]:
+    """A bar of ``load_demo``'s steps, naming the current one: the first start takes a while."""
+    with _bar(console, "[bold]Demo data[/bold] {task.description}") as bar:
         task = bar.add_task("", total=step_count())
         started = False
 
