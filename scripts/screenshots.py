@@ -20,6 +20,8 @@ PASSWORD = "propintel-demo"  # noqa: S105 - the published demo password
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# Long lists are shown as the first screen a user sees; other pages whole.
+FIRST_SCREEN = {"search", "search-phone", "leads-board", "admin-audit"}
 
 Shot = tuple[str, str | None, str, dict[str, int], Callable[[Page], None] | None]
 
@@ -32,7 +34,7 @@ def _open_a_property(page: Page) -> None:
 def _select_and_save(page: Page) -> None:
     page.goto("/search?intent=distressed&indicator=tax_lien&indicator=high_equity")
     page.get_by_test_id("select-all").check()
-    page.get_by_label("List").fill("Tax liens May")
+    page.get_by_role("textbox", name="List", exact=True).fill("Tax liens May")
     page.get_by_test_id("bulk-save").click()
 
 
@@ -75,7 +77,7 @@ def take(browser: Browser, base_url: str, out: Path, shot: Shot) -> Path:
             page.goto(path)
         page.wait_for_load_state("networkidle")
         target = out / f"{name}.png"
-        page.screenshot(path=str(target), full_page=True)
+        page.screenshot(path=str(target), full_page=name not in FIRST_SCREEN)
         return target
     finally:
         context.close()

@@ -6,7 +6,14 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, UserType
-from tests.factories import DEFAULT_PASSWORD, bearer_for, log_in_browser, make_user
+from propintel.scoring.refresh import refresh_scores
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    bearer_for,
+    log_in_browser,
+    make_subscriber,
+    make_user,
+)
 
 
 async def test_login_form_without_csrf_token_is_refused(
@@ -171,3 +178,17 @@ async def test_every_response_has_a_request_id_and_security_headers(
     response = await client.get("/healthz", headers={"X-Request-ID": "abc123"})
     assert response.headers["X-Request-ID"] == "abc123"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+async def test_subscriber_dashboard_offers_the_plan_s_presets_and_says_how_fresh_scores_are(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await log_in_browser(client, await make_subscriber(db, Plan.CONTRACTOR))
+    before = (await client.get("/dashboard")).text
+    await refresh_scores(db)
+    after = (await client.get("/dashboard")).text
+
+    assert "Scores have not been computed yet" in before
+    assert 'data-testid="scores-refreshed">Scores refreshed ' in after
+    assert "Pool service: new owners with pools" in after  # a contractor preset
+    assert "Pre-foreclosure within 5 km" not in after  # an investor's

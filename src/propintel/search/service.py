@@ -25,6 +25,7 @@ from propintel.scoring.explain import ScoreExplanation
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
 from propintel.scoring.repository import ScoringRepository
 from propintel.search.criteria import Cursor, Intent, SearchCriteria, SearchPage, decode_cursor
+from propintel.search.presets import Preset, presets_for
 from propintel.search.repository import (
     TOTAL_CAP,
     Scope,
@@ -277,3 +278,12 @@ async def matching_property_ids(
         columns="p.property_id",
     )
     return await repo.ids(statement)
+
+
+async def presets_of(session: AsyncSession, user: User) -> list[Preset]:
+    """The ready-made searches ``user``'s plan can run (none without a plan)."""
+    try:
+        scope = await scope_for(SearchRepository(session), user)
+    except PlanRequired:
+        return []
+    return presets_for(scope)

@@ -12,6 +12,8 @@ from propintel.auth.repository import AuthRepository
 from propintel.jobs.runs import schedule_status
 from propintel.kit.clock import today_new_york
 from propintel.leads.followups import due_followups
+from propintel.scoring.service import scores_refreshed_at
+from propintel.search.service import presets_of
 
 DUE_FOLLOWUPS_SHOWN = 10
 
@@ -21,7 +23,12 @@ async def subscriber_summary(db: AsyncSession, user: User) -> dict[str, Any]:
         text("SELECT count(*) FROM saved_leads WHERE user_id = :user_id"), {"user_id": user.user_id}
     )
     due = await due_followups(db, user.user_id, today_new_york(), limit=DUE_FOLLOWUPS_SHOWN)
-    return {"saved_leads": saved_leads or 0, "due_followups": due}
+    return {
+        "saved_leads": saved_leads or 0,
+        "due_followups": due,
+        "presets": await presets_of(db, user),
+        "scores_refreshed_at": await scores_refreshed_at(db),
+    }
 
 
 async def homeowner_summary(db: AsyncSession, user: User) -> dict[str, Any]:
