@@ -71,7 +71,7 @@ def test_search_with_filters_shows_markers_and_opens_a_property(
 
     page.get_by_label("Leads", exact=True).select_option("distressed")
     page.get_by_label("ZIP codes").fill("33139")
-    page.get_by_label("Minimum score").fill("20")
+    page.get_by_label("Minimum lead score (0–100)").fill("20")
     page.get_by_role("button", name="Search", exact=True).click()
 
     expect(page).to_have_url("/search?intent=distressed&zip=33139&min_score=20&sort=score")

@@ -66,6 +66,17 @@ async def test_lead_score_is_the_score_of_the_intent(
     assert scores == {"new_homeowner": 75, "distressed": 40, "fsbo": 40}
 
 
+async def test_a_lead_is_saved_with_its_0_to_100_lead_score(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    headers = await bearer_for(client, await make_subscriber(db))
+    prop = await scored_property(db, new_homeowner=145)
+
+    lead = await save_lead(client, headers, prop, "new_homeowner")
+
+    assert lead["lead_score"] == 100  # 145 points, capped like every list shows them
+
+
 async def test_bad_input_gets_422_naming_the_field(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:

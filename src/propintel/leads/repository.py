@@ -31,12 +31,13 @@ _FACTS = text(
     """
 )
 
-# lead_score at save time: the property's score for the intent the lead is saved for. A stale
-# FSBO listing is a distressed indicator (old_listing), so FSBO leads carry the distressed score.
+# lead_score at save time: the 0-100 lead score (the points capped at 100, scoring/readable.py)
+# of the property's score for the intent the lead is saved for. A stale FSBO listing is a
+# distressed indicator (old_listing), so FSBO leads carry the distressed score.
 SCORE_COLUMN = {
-    Intent.NEW_HOMEOWNER: "COALESCE(new_homeowner_score, 0)",
-    Intent.DISTRESSED: "COALESCE(distressed_score, 0)",
-    Intent.FSBO: "COALESCE(distressed_score, 0)",
+    Intent.NEW_HOMEOWNER: "LEAST(COALESCE(new_homeowner_score, 0), 100)",
+    Intent.DISTRESSED: "LEAST(COALESCE(distressed_score, 0), 100)",
+    Intent.FSBO: "LEAST(COALESCE(distressed_score, 0), 100)",
 }
 
 
