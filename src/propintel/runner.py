@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -34,6 +35,14 @@ def run_everything(*, demo: bool = True) -> int:
     console.print("[bold]PropIntel[/bold]: preparing the database…")
     cluster = EmbeddedCluster.from_settings(settings) if settings.uses_embedded_database else None
     started_cluster = cluster.start() if cluster else False  # False: it was already running
+    if not _port_is_free(settings.host, settings.port):
+        console.print(
+            f"[red]{settings.host}:{settings.port} is already in use[/red] (another PropIntel, or "
+            "another server): stop it, or start on another port, e.g. `PORT=9000 make run`."
+        )
+        if cluster and started_cluster:
+            cluster.stop()
+        return 1
     prepare_database()
     logins = ensure_demo_data(settings, console) if demo else []
     log_file = settings.log_file or settings.data_dir / "logs" / "propintel.log"
@@ -63,6 +72,18 @@ def run_everything(*, demo: bool = True) -> int:
         cluster.stop()
         console.print("embedded PostgreSQL stopped")
     return exit_code
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    """Whether the web server can listen there: checked first, so a server already answering on
+    the port is never mistaken for ours."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def _wait_until_serving(url: str, server: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
