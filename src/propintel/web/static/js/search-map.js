@@ -16,7 +16,7 @@
 
   function markerIcon(score) {
     return L.divIcon({
-      className: "score-marker " + band(score),
+      className: "score-marker " + band(score) + (score >= 100 ? " three-digits" : ""),
       html: "<span>" + score + "</span>",
       iconSize: [30, 30],
     });
