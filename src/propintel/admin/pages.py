@@ -66,7 +66,7 @@ async def upload_import(
     )
     message = (
         f"{filename} is queued for import as {kind_label(kind)}; this page shows it when the "
-        "worker starts."
+        "worker starts, and the scores of what it changes are refreshed right after."
     )
     return redirect_with_flash(request, "/admin/imports", message, "success")
 
