@@ -31,6 +31,21 @@ def _open_a_property(page: Page) -> None:
     page.get_by_test_id("result").first.get_by_role("link").first.click()
 
 
+def _open_its_score(page: Page) -> None:
+    _open_a_property(page)
+    page.goto(page.url + "/score")
+
+
+def _open_an_import_with_quarantine(page: Page) -> None:
+    page.goto("/admin/imports")
+    page.get_by_role("row").filter(has_text="lis_pendens.csv").get_by_role("link").click()
+
+
+def _start_a_checkout(page: Page) -> None:
+    page.goto("/billing/credits")
+    page.get_by_role("button", name="Buy").first.click()
+
+
 def _select_and_save(page: Page) -> None:
     page.goto("/search?intent=distressed&indicator=tax_lien&indicator=high_equity")
     page.get_by_test_id("select-all").check()
@@ -45,10 +60,13 @@ SHOTS: list[Shot] = [
     ("search", "full", "/search?intent=distressed&indicator=tax_lien", DESKTOP, None),
     ("search-phone", "full", "/search?intent=new_homeowner&pool=true", PHONE, None),
     ("property", "investor", "", DESKTOP, _open_a_property),
+    ("property-score", "investor", "", DESKTOP, _open_its_score),
     ("leads-board", "investor", "/leads", DESKTOP, _select_and_save),
     ("buy-credits", "full", "/billing/credits", DESKTOP, None),
+    ("local-checkout", "full", "", DESKTOP, _start_a_checkout),
     ("dashboard-admin", "admin", "/dashboard", DESKTOP, None),
     ("admin-imports", "admin", "/admin/imports", DESKTOP, None),
+    ("admin-import-run", "admin", "", DESKTOP, _open_an_import_with_quarantine),
     ("admin-indicators", "admin", "/admin/indicators", DESKTOP, None),
     ("admin-maintenance", "admin", "/admin/maintenance", DESKTOP, None),
     ("admin-economics", "admin", "/admin/economics", DESKTOP, None),
