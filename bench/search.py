@@ -131,19 +131,24 @@ def _polygon(rng: random.Random, lat: float, lon: float) -> dict[str, Any]:
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
-def compiled(search: Search, today: date) -> list[tuple[str, dict[str, Any]]]:
-    """The exact statements the search repository runs for ``search`` (first page) for the
-    benchmark's full-plan subscriber, as psycopg text + params: the start (planner settings, the
-    plan's features, the criteria checks), the count of matches (up to 10,000), the page."""
+MODES = ("page", "count")  # a search's first page, and its count of matches (its own request)
+
+
+def compiled(search: Search, today: date, mode: str = "page") -> list[tuple[str, dict[str, Any]]]:
+    """The exact statements the search repository runs for ``search`` for the benchmark's
+    full-plan subscriber, as psycopg text + params: the start (planner settings, the plan's
+    features, the criteria checks), then the first page, or the count of matches (to 10,001)."""
     criteria = SearchCriteria.model_validate(search.criteria)
     scope = Scope(frozenset(Intent))
     start = start_sql(USER.plan.value, criteria)
-    count = count_sql(criteria, scope, today=today)
-    statement = search_sql(criteria, scope, today=today, limit=LIMIT + 1)
-    return [(each.for_psycopg(), each.params) for each in (start, count, statement)]
+    if mode == "count":
+        second = count_sql(criteria, scope, today=today)
+    else:
+        second = search_sql(criteria, scope, today=today, limit=LIMIT + 1)
+    return [(each.for_psycopg(), each.params) for each in (start, second)]
 
 
-Timed = tuple[float, list[str]]  # seconds, the ids of the page
+Timed = tuple[float, list[str]]  # seconds, what came back: the page's ids, or the count
 
 
 def time_sql(conn: psycopg.Connection[Any], statements: list[tuple[str, dict[str, Any]]]) -> Timed:
@@ -156,27 +161,32 @@ def time_sql(conn: psycopg.Connection[Any], statements: list[tuple[str, dict[str
     return elapsed, [str(row[0]) for row in rows[:LIMIT]]
 
 
-def time_api(client: httpx.Client, search: Search) -> Timed:
-    """One search through the API (first page)."""
+def time_api(client: httpx.Client, search: Search, mode: str = "page") -> Timed:
+    """One search through the API: its first page, or its count (as the SQL counts it: one past
+    10,000 when capped)."""
+    path = "/api/v1/properties/count" if mode == "count" else "/api/v1/properties"
     started = time.perf_counter()
     if "polygon" in search.criteria:
-        response = client.post("/api/v1/properties/search", json=search.criteria)
+        response = client.post(path if mode == "count" else f"{path}/search", json=search.criteria)
     else:
-        response = client.get("/api/v1/properties", params=search.criteria)
+        response = client.get(path, params=search.criteria)
     elapsed = time.perf_counter() - started
     if response.status_code != 200:
         raise RuntimeError(f"{search}: {response.status_code} {response.text[:300]}")
-    return elapsed, [item["id"] for item in response.json()["items"]]
+    body = response.json()
+    if mode == "count":
+        return elapsed, [str(body["total"] + (1 if body["total_capped"] else 0))]
+    return elapsed, [item["id"] for item in body["items"]]
 
 
 def run_both(
-    url: str, base_url: str, token: str, searches: list[Search], today: date
+    url: str, base_url: str, token: str, searches: list[Search], today: date, mode: str = "page"
 ) -> tuple[list[Timed], list[Timed]]:
     """Every search timed as SQL and through the API back to back, the two in alternating order
     within each kind (so neither always finds the other's pages cached, and a machine that speeds
     up or slows down during the run affects both alike), after one unmeasured pass over the whole
     mix."""
-    statements = [compiled(search, today) for search in searches]
+    statements = [compiled(search, today, mode) for search in searches]
     headers = {"Authorization": f"Bearer {token}"}
     with (
         psycopg.connect(url, options="-c timezone=America/New_York") as conn,
@@ -184,17 +194,17 @@ def run_both(
     ):
         for search, sql in zip(searches, statements, strict=True):  # warm-up
             time_sql(conn, sql)
-            time_api(client, search)
+            time_api(client, search, mode)
         sql_runs, api_runs = [], []
         seen = Counter[str]()
         for search, sql in zip(searches, statements, strict=True):
             seen[search.kind] += 1
             if seen[search.kind] % 2:  # alternating within each kind
-                api_runs.append(time_api(client, search))
+                api_runs.append(time_api(client, search, mode))
                 sql_runs.append(time_sql(conn, sql))
             else:
                 sql_runs.append(time_sql(conn, sql))
-                api_runs.append(time_api(client, search))
+                api_runs.append(time_api(client, search, mode))
     return sql_runs, api_runs
 
 
@@ -259,36 +269,46 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(report: Report, url: str, per_kind: int, seed: int) -> None:
     searches = mix(url, per_kind, seed)
+    mismatches = 0
     with api_server(url) as base_url:
         token = token_for(url, base_url)
-        sql_runs, api_runs = run_both(url, base_url, token, searches, today_new_york())
-    sql_s, sql_ids = [s for s, _ in sql_runs], [ids for _, ids in sql_runs]
-    api_s, api_ids = [s for s, _ in api_runs], [ids for _, ids in api_runs]
-    mismatches = sum(1 for a, b in zip(sql_ids, api_ids, strict=True) if a != b)
+        for mode in MODES:
+            runs = run_both(url, base_url, token, searches, today_new_york(), mode)
+            mismatches += _report(report, searches, mode, *runs)
+    report.parameters["mismatches"] = mismatches
+
+
+def _report(
+    report: Report, searches: list[Search], mode: str, sql_runs: list[Timed], api_runs: list[Timed]
+) -> int:
+    """A row per kind; returns how many searches the API answered differently from the SQL."""
+    sql_s, sql_out = [s for s, _ in sql_runs], [out for _, out in sql_runs]
+    api_s, api_out = [s for s, _ in api_runs], [out for _, out in api_runs]
     for kind in KINDS:
         picked = [n for n, search in enumerate(searches) if search.kind == kind]
         sql = [sql_s[n] * 1000 for n in picked]
         api = [api_s[n] * 1000 for n in picked]
-        rows = [len(api_ids[n]) for n in picked]
-        figures = {
+        figures: dict[str, Any] = {
             "searches": len(picked),
             "sql_p50_ms": round(statistics.median(sql), 2),
             "sql_p95_ms": round(percentile(sql, 0.95), 2),
             "api_p50_ms": round(statistics.median(api), 2),
             "api_p95_ms": round(percentile(api, 0.95), 2),
-            "mean_rows": round(statistics.mean(rows), 1),
-            "empty_results": sum(1 for count in rows if count == 0),
-            "mismatches": sum(1 for n in picked if sql_ids[n] != api_ids[n]),
+            "mismatches": sum(1 for n in picked if sql_out[n] != api_out[n]),
         }
+        if mode == "count":
+            counts = [int(api_out[n][0]) for n in picked]
+            figures["median_count"] = statistics.median(counts)
+            figures["capped"] = sum(1 for count in counts if count > 10_000)
+        else:
+            rows = [len(api_out[n]) for n in picked]
+            figures["mean_rows"] = round(statistics.mean(rows), 1)
+            figures["empty_results"] = sum(1 for count in rows if count == 0)
         figures["ratio_p50"] = round(figures["api_p50_ms"] / figures["sql_p50_ms"], 2)
         figures["ratio_p95"] = round(figures["api_p95_ms"] / figures["sql_p95_ms"], 2)
-        report.add(
-            f"{kind}: api p95",
-            figures["api_p95_ms"] / 1000,
-            figures["sql_p95_ms"] / 1000,
-            **figures,
-        )
-    report.parameters["mismatches"] = mismatches
+        label = f"{kind}: api p95" if mode == "page" else f"{kind}: count api p95"
+        report.add(label, figures["api_p95_ms"] / 1000, figures["sql_p95_ms"] / 1000, **figures)
+    return sum(1 for a, b in zip(sql_out, api_out, strict=True) if a != b)
 
 
 def prepare(url: str, workdir: Path, parcels: int, seed: int) -> None:

@@ -78,6 +78,7 @@ def test_search_with_filters_shows_markers_and_opens_a_property(
     results = page.get_by_test_id("result")
     expect(results).to_have_count(5)  # n = 2, 4, 5, 7, 8 (n = 1 scores 10; 3, 6, 9 score 0)
     expect(results.first).to_contain_text("108 OCEAN DR")  # the best score first
+    expect(page.get_by_test_id("result-count")).to_contain_text("5 properties match")  # fetched
     expect(page.locator("#map[data-ready='5']")).to_be_attached()
     expect(page.locator(".leaflet-marker-icon").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)

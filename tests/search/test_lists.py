@@ -1,6 +1,6 @@
 """Lists that work: a 0-100 lead score and labelled indicators on every result, only the scores a
-plan pays for, the owner's mailing address and absentee flag, an exact total up to a cap, one
-property by id, and the direct-mail CSV layout."""
+plan pays for, the owner's mailing address and absentee flag, an exact count up to a cap (its
+own endpoint), one property by id, and the direct-mail CSV layout."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
 from propintel.search import service
-from propintel.search.criteria import SearchPage
+from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import SearchRepository
 from propintel.search.schemas import PropertyDetailOut, SearchResponse
 from tests.factories import make_subscriber
@@ -100,34 +100,47 @@ async def test_result_carries_the_owner_mailing_address_and_absentee_flag(
     assert mailing.full == MAILING["mailing_address"]
 
 
-async def test_the_first_page_counts_the_matches_and_later_pages_repeat_it(
+async def test_the_count_endpoint_counts_what_the_plan_may_see(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     for score in range(1, 6):
         await distressed(db, score, zip_code="33304")
-    headers = await api_as(client, db, Plan.INVESTOR)
+    await new_owner(db, 100, zip_code="33304")
+    full = await api_as(client, db, Plan.FULL)
+    contractor = await api_as(client, db, Plan.CONTRACTOR)
+    nobody = await api_as(client, db, Plan.NONE)
+    polygon = {"type": "Polygon", "coordinates": [[[-80.2, 25.7], [-80.0, 25.7], [-80.0, 25.9],
+                                                   [-80.2, 25.9], [-80.2, 25.7]]]}  # fmt: skip
 
-    first = (await client.get(SEARCH, params={"zip": "33304", "limit": 2}, headers=headers)).json()
-    await distressed(db, 9, zip_code="33304")  # after the first page: not counted again
-    params = {"zip": "33304", "limit": 2, "cursor": first["next_cursor"]}
-    second = (await client.get(SEARCH, params=params, headers=headers)).json()
+    counted = await client.get(f"{SEARCH}/count", params={"zip": "33304"}, headers=full)
+    distressed_only = await client.get(
+        f"{SEARCH}/count", params={"zip": "33304", "intent": "distressed"}, headers=full
+    )
+    drawn = await client.post(
+        f"{SEARCH}/count", json={"zip": ["33304"], "polygon": polygon}, headers=full
+    )
+    limited = await client.get(f"{SEARCH}/count", params={"zip": "33304"}, headers=contractor)
+    refused = await client.get(f"{SEARCH}/count", params={"zip": "33304"}, headers=nobody)
 
-    assert (first["total"], first["total_capped"]) == (5, False)
-    assert (second["total"], second["total_capped"]) == (5, False)
+    assert counted.json() == {"total": 6, "total_capped": False}
+    assert distressed_only.json()["total"] == 5
+    assert drawn.json()["total"] == 6  # every helper property is in Miami Beach
+    assert limited.json()["total"] == 1  # the new homeowner only
+    assert refused.status_code == 403
 
 
-async def test_beyond_the_cap_the_total_reads_as_the_cap_and_more(db: AsyncSession) -> None:
+async def test_beyond_the_cap_the_count_reads_as_the_cap_and_more(db: AsyncSession) -> None:
     for score in range(1, 5):
         await distressed(db, score, zip_code="33305")
     user = await make_subscriber(db, Plan.INVESTOR)
     repo = SearchRepository(db)
-    page = SearchPage(zip=["33305"])
+    criteria = SearchCriteria(zip=["33305"])
 
-    capped = await service.search(repo, user, page, today=days_ago(0), total_cap=3)
-    exact = await service.search(repo, user, page, today=days_ago(0), total_cap=4)
+    capped = await service.count_matches(repo, user, criteria, today=days_ago(0), cap=3)
+    exact = await service.count_matches(repo, user, criteria, today=days_ago(0), cap=4)
 
-    assert (capped.shown_total, capped.total_capped) == (3, True)
-    assert (exact.shown_total, exact.total_capped) == (4, False)
+    assert (capped.total, capped.capped) == (3, True)
+    assert (exact.total, exact.capped) == (4, False)
 
 
 async def test_one_property_by_id_with_sales_and_plan_gating(

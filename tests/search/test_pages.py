@@ -143,7 +143,14 @@ async def test_results_show_the_count_lead_scores_and_the_bulk_save_form(
 
     page = (await client.get("/search", params={"zip": "33191", "intent": "distressed"})).text
 
-    assert '<p data-testid="result-count"><strong>3</strong> properties match' in page
+    count_url = "/api/v1/properties/count?zip=33191&amp;intent=distressed"
+    assert f'data-count-url="{count_url}"' in page  # the page's script asks for the count
+    assert ">Count the matches</a>" in page  # without the script, a link asks the page
+    counted = await client.get(
+        "/search", params={"zip": "33191", "intent": "distressed", "count": "1"}
+    )
+    assert '<span id="result-count"' in counted.text
+    assert "<strong>3</strong> properties match" in counted.text
     assert page.count('data-testid="lead-score">') == 3 and '"lead-score">100<' in page
     assert "Foreclosure +150" in page  # the label and the points of the indicator
     assert 'data-testid="scores-refreshed">Scores have not been computed yet' in page

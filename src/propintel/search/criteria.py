@@ -292,19 +292,17 @@ SortValue = int | float | str
 
 @dataclass(frozen=True)
 class Cursor:
-    """The last row of a page: its sort value and id, and the count of matches the first page
-    found (later pages repeat it rather than count again). Opaque to clients (base64 of JSON),
-    and bound to the criteria it came from."""
+    """The last row of a page: its sort value and id. Opaque to clients (base64 of JSON), and
+    bound to the criteria it came from."""
 
     sort: SortKey
     value: SortValue
     property_id: uuid.UUID
     fingerprint: str
-    total: int | None = None
 
     def encode(self) -> str:
         payload = [self.sort.value, self.value, str(self.property_id), self.fingerprint]
-        raw = json.dumps([*payload, self.total], separators=(",", ":")).encode()
+        raw = json.dumps(payload, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -313,10 +311,8 @@ def decode_cursor(token: str, criteria: SearchCriteria) -> Cursor:
     another search or order."""
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        sort_name, value, property_id, fingerprint, total = json.loads(raw)
-        cursor = Cursor(
-            SortKey(sort_name), value, uuid.UUID(property_id), str(fingerprint), _count(total)
-        )
+        sort_name, value, property_id, fingerprint = json.loads(raw)
+        cursor = Cursor(SortKey(sort_name), value, uuid.UUID(property_id), str(fingerprint))
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
         raise Invalid("The cursor is not one this API returned.", field="cursor") from error
     if cursor.sort != criteria.sort or cursor.fingerprint != criteria.fingerprint():
@@ -325,12 +321,6 @@ def decode_cursor(token: str, criteria: SearchCriteria) -> Cursor:
         )
     _check_value_type(cursor)
     return cursor
-
-
-def _count(total: Any) -> int | None:
-    if total is None or (isinstance(total, int) and not isinstance(total, bool) and total >= 0):
-        return total
-    raise ValueError("not a count")
 
 
 def _check_value_type(cursor: Cursor) -> None:

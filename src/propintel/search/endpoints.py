@@ -16,10 +16,15 @@ from propintel.db.session import DbSession, StreamingDbSession
 from propintel.kit.clock import today_new_york
 from propintel.scoring.schemas import ScoreExplanationOut
 from propintel.search import service
-from propintel.search.criteria import SearchPage
+from propintel.search.criteria import SearchCriteria, SearchPage
 from propintel.search.export import ExportRequest, start_export, stream_rows
 from propintel.search.repository import SearchRepository
-from propintel.search.schemas import PropertyDetailOut, SearchResponse, search_response_json
+from propintel.search.schemas import (
+    CountResponse,
+    PropertyDetailOut,
+    SearchResponse,
+    search_response_json,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 Searcher = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.ADMIN))]
@@ -46,6 +51,28 @@ async def search_properties(
 async def search_properties_json(body: SearchPage, user: Searcher, db: DbSession) -> Response:
     """The same search with the criteria as JSON, including a GeoJSON ``polygon`` (draw on map)."""
     return await _respond(db, user, body)
+
+
+@router.get("/properties/count", response_model=CountResponse)
+async def count_properties(
+    query: Annotated[SearchCriteria, Query()], user: Searcher, db: DbSession
+) -> CountResponse:
+    """How many properties the criteria match (the same criteria as ``GET /properties``),
+    exactly up to 10,000; beyond, ``total`` is 10,000 and ``total_capped`` true. A request of
+    its own: counting many matches costs more than finding a page of them."""
+    return _count_response(await service.count_matches(SearchRepository(db), user, query))
+
+
+@router.post("/properties/count", response_model=CountResponse)
+async def count_properties_json(
+    body: SearchCriteria, user: Searcher, db: DbSession
+) -> CountResponse:
+    """The same count with the criteria as JSON, including a GeoJSON ``polygon``."""
+    return _count_response(await service.count_matches(SearchRepository(db), user, body))
+
+
+def _count_response(count: service.MatchCount) -> CountResponse:
+    return CountResponse(total=count.total, total_capped=count.capped)
 
 
 @router.get("/properties/export.csv", response_class=StreamingResponse)

@@ -200,8 +200,9 @@ async def _run_search(
     criteria_values = {k: v for k, v in values.items() if k not in ("cursor", "limit")}
     context.update(
         items=items,
-        total=result.shown_total,
-        total_capped=result.total_capped,
+        count=await _count_without_script(request, repo, user, page),
+        count_url=_url("/api/v1/properties/count", criteria_values),
+        count_now_url=_url("/search", values, count="1"),
         lead_intents={item.id: _lead_intent(item, page.intent).value for item in items},
         saved_leads=await _saved_leads(request, repo.session, user, [item.id for item in items]),
         points=json.dumps(_points(items)),
@@ -210,6 +211,16 @@ async def _run_search(
         export_url=_url("/api/v1/properties/export.csv", criteria_values),
     )
     return 200
+
+
+async def _count_without_script(
+    request: Request, repo: SearchRepository, user: User, page: SearchPage
+) -> service.MatchCount | None:
+    """The page's count of matches is fetched by its script (results never wait for it); a
+    browser without scripts follows the "Count the matches" link, which asks for it here."""
+    if request.query_params.get("count") != "1":
+        return None
+    return await service.count_matches(repo, user, page.criteria())
 
 
 def _map_settings(request: Request) -> dict[str, Any]:

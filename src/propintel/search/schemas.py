@@ -185,14 +185,14 @@ def item_fields(row: Mapping[str, Any] | RowMapping, scope: Scope) -> dict[str, 
 
 class SearchResponse(BaseModel):
     items: list[PropertyItem]
-    total: int = Field(
-        description=f"Properties matching, counted exactly up to {TOTAL_CAP:,} (the first page "
-        "counts; later pages repeat its count)."
-    )
-    total_capped: bool = Field(description=f"More than {TOTAL_CAP:,} match (shown as 10,000+).")
     next_cursor: str | None = Field(
         description="Pass as cursor for the next page (same criteria); null on the last page."
     )
+
+
+class CountResponse(BaseModel):
+    total: int = Field(description=f"Properties matching, counted exactly up to {TOTAL_CAP:,}.")
+    total_capped: bool = Field(description=f"More than {TOTAL_CAP:,} match (shown as 10,000+).")
 
 
 def search_response_json(result: SearchResult) -> bytes:
@@ -202,8 +202,6 @@ def search_response_json(result: SearchResult) -> bytes:
     return to_json(
         {
             "items": [item_fields(row, result.scope) for row in result.items],
-            "total": result.shown_total,
-            "total_capped": result.total_capped,
             "next_cursor": result.next_cursor,
         }
     )

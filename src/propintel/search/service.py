@@ -66,17 +66,23 @@ class PlanRequired(Forbidden):
 class SearchResult:
     items: list[dict[str, Any]]
     next_cursor: str | None
-    total: int  # matches, counted up to cap + 1
     scope: Scope  # what the caller's plan includes: items show only its scores
+
+
+@dataclass(frozen=True)
+class MatchCount:
+    """How many properties a search matches: exact up to ``cap``, "cap+" beyond."""
+
+    counted: int  # up to cap + 1
     cap: int = TOTAL_CAP
 
     @property
-    def total_capped(self) -> bool:
-        return self.total > self.cap
+    def capped(self) -> bool:
+        return self.counted > self.cap
 
     @property
-    def shown_total(self) -> int:
-        return min(self.total, self.cap)
+    def total(self) -> int:
+        return min(self.counted, self.cap)
 
 
 async def scope_for(
@@ -217,24 +223,16 @@ async def check_criteria(repo: SearchRepository, start: SearchStart) -> None:
 
 
 async def search(
-    repo: SearchRepository,
-    user: User,
-    page: SearchPage,
-    today: date | None = None,
-    total_cap: int = TOTAL_CAP,
+    repo: SearchRepository, user: User, page: SearchPage, today: date | None = None
 ) -> SearchResult:
-    """One page of results, the number of matches (counted by the first page, carried by the
-    cursor) and the cursor of the next page (None on the last page)."""
+    """One page of results and the cursor of the next page (None on the last page)."""
     criteria = page.criteria()
     after = decode_cursor(page.cursor, criteria) if page.cursor else None
     scope = await scope_for(repo, user, criteria)
-    today = today or today_new_york()
-    total = after.total if after is not None else None
-    if total is None:
-        total = await repo.count(count_sql(criteria, scope, today=today, cap=total_cap))
-    rows = await repo.page(
-        search_sql(criteria, scope, today=today, limit=page.limit + 1, after=after)
+    statement = search_sql(
+        criteria, scope, today=today or today_new_york(), limit=page.limit + 1, after=after
     )
+    rows = await repo.page(statement)
     items, more = rows[: page.limit], len(rows) > page.limit
     next_cursor = None
     if more:
@@ -244,9 +242,23 @@ async def search(
             _json_value(last["sort_value"]),
             last["property_id"],
             criteria.fingerprint(),
-            total,
         ).encode()
-    return SearchResult(items, next_cursor, total, scope, total_cap)
+    return SearchResult(items, next_cursor, scope)
+
+
+async def count_matches(
+    repo: SearchRepository,
+    user: User,
+    criteria: SearchCriteria,
+    today: date | None = None,
+    cap: int = TOTAL_CAP,
+) -> MatchCount:
+    """How many properties ``criteria`` matches for ``user`` (plan gating included), counted
+    exactly up to ``cap``. Its own request: counting thousands of matches reads far more rows
+    than a page, so a search never waits for it (docs/search.md)."""
+    scope = await scope_for(repo, user, criteria)
+    statement = count_sql(criteria, scope, today=today or today_new_york(), cap=cap)
+    return MatchCount(await repo.count(statement), cap)
 
 
 def _json_value(value: Any) -> int | float | str:
