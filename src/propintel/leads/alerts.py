@@ -10,7 +10,7 @@ at least once); with the local outbox, the email and the records commit together
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from propintel.leads.search_repository import DigestLine, SavedSearchRepository
 from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import SearchRepository
 from propintel.search.service import PlanRequired, matching_property_ids, scope_for
-from propintel.web.templating import templates
+from propintel.web.templating import templated_email
 
 logger = logging.getLogger("propintel.alerts")
 DIGEST_LINES = 50
@@ -45,14 +45,7 @@ class AlertReport:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
     def to_detail(self) -> dict[str, Any]:
-        return {
-            "searches": self.searches,
-            "emails": self.emails,
-            "properties": self.properties,
-            "nothing_new": self.nothing_new,
-            "skipped": dict(self.skipped),
-            "failed": self.failed,
-        }
+        return asdict(self)
 
 
 async def run_due_alerts(
@@ -127,11 +120,11 @@ def digest(
         "search_id": search.search_id,
         "frequency": search.alert_frequency,
     }
-    return EmailMessage(
-        to=user.email,
-        subject=f'{total} new {noun} for "{name}"',
-        text=templates.env.get_template("emails/saved_search_alert.txt").render(context),
-        html=templates.env.get_template("emails/saved_search_alert.html").render(context),
+    return templated_email(
+        user.email,
+        f'{total} new {noun} for "{name}"',
+        "saved_search_alert",
+        context,
         category=CATEGORY,
         user_id=user.user_id,
     )

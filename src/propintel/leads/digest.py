@@ -11,7 +11,7 @@ commit can repeat one digest); with the local outbox the email and its record co
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,7 @@ from propintel.auth.models import User
 from propintel.integrations.email import EmailMessage, EmailSender, EmailSendError
 from propintel.leads.followup_repository import TaskRepository
 from propintel.leads.followups import DueList, due_followups
-from propintel.web.templating import templates
+from propintel.web.templating import templated_email
 
 logger = logging.getLogger("propintel.leads.digest")
 DIGEST_LINES = 50
@@ -36,12 +36,7 @@ class DigestReport:
     failed: int = 0
 
     def to_detail(self) -> dict[str, Any]:
-        return {
-            "users": self.users,
-            "emails": self.emails,
-            "tasks": self.tasks,
-            "failed": self.failed,
-        }
+        return asdict(self)
 
 
 async def send_task_digests(
@@ -93,11 +88,11 @@ def digest(user: User, due: DueList, public_url: str) -> EmailMessage:
         "base": public_url.rstrip("/"),
         "today": due.today,
     }
-    return EmailMessage(
-        to=user.email,
-        subject=f"Follow-ups: {summary(due)}",
-        text=templates.env.get_template("emails/task_digest.txt").render(context),
-        html=templates.env.get_template("emails/task_digest.html").render(context),
+    return templated_email(
+        user.email,
+        f"Follow-ups: {summary(due)}",
+        "task_digest",
+        context,
         category=CATEGORY,
         user_id=user.user_id,
     )

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from propintel.integrations.email import EmailMessage
 from propintel.web.security import CSRF_FIELD, csrf_token_of
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -65,3 +66,15 @@ def redirect_with_flash(
         secure=request.app.state.settings.cookie_secure,
     )
     return response
+
+
+def templated_email(
+    to: str, subject: str, template: str, context: dict[str, Any], **fields: Any
+) -> EmailMessage:
+    """An email whose bodies are ``emails/<template>.txt`` and ``.html`` rendered with
+    ``context``; ``fields``: the message's other fields (``category``, ``user_id``)."""
+    text, html = (
+        templates.env.get_template(f"emails/{template}.{kind}").render(context)
+        for kind in ("txt", "html")
+    )
+    return EmailMessage(to=to, subject=subject, text=text, html=html, **fields)
