@@ -106,6 +106,17 @@ class Scope:
     def everything(self) -> bool:
         return self.intents == frozenset(Intent)
 
+    @property
+    def new_homeowner_scores(self) -> bool:
+        """Whether the caller sees new-homeowner scores (and their indicators)."""
+        return self.allows(Intent.NEW_HOMEOWNER)
+
+    @property
+    def distressed_scores(self) -> bool:
+        """Whether the caller sees distressed scores: FSBO leads are scored by them (a stale
+        listing is a distressed indicator)."""
+        return self.allows(Intent.DISTRESSED) or self.allows(Intent.FSBO)
+
 
 @dataclass(frozen=True)
 class SearchStart:
@@ -134,11 +145,9 @@ def score_sql(intent: Intent | None, scope: Scope) -> str:
     the intent's own score, or without an intent the higher of the scores the plan includes (a
     plan never sees, or is ordered by, a score it does not pay for)."""
     if intent is None:
-        new_owners = scope.allows(Intent.NEW_HOMEOWNER)
-        distressed = scope.allows(Intent.DISTRESSED) or scope.allows(Intent.FSBO)
-        if new_owners and distressed:
+        if scope.new_homeowner_scores and scope.distressed_scores:
             return BEST_SCORE
-        intent = Intent.NEW_HOMEOWNER if new_owners else Intent.DISTRESSED
+        intent = Intent.NEW_HOMEOWNER if scope.new_homeowner_scores else Intent.DISTRESSED
     return NEW_HOMEOWNER_SCORE if intent == Intent.NEW_HOMEOWNER else DISTRESSED_SCORE
 
 

@@ -21,7 +21,6 @@ from propintel.scoring.readable import (
     lead_score,
     property_record_url,
 )
-from propintel.search.criteria import Intent
 from propintel.search.repository import TOTAL_CAP, Scope
 from propintel.search.service import PropertyDetail, SearchResult
 
@@ -111,13 +110,15 @@ class PropertyItem(BaseModel):
 
 
 def _shown(breakdown: dict[str, int] | None, scope: Scope) -> dict[str, int]:
-    """The breakdown's indicators of the intents ``scope`` includes."""
-    new_owners = scope.allows(Intent.NEW_HOMEOWNER)
-    distressed = scope.allows(Intent.DISTRESSED) or scope.allows(Intent.FSBO)
+    """The breakdown's indicators of the scores ``scope`` includes."""
     return {
         name: points
         for name, points in (breakdown or {}).items()
-        if (new_owners if name in NEW_HOMEOWNER_INDICATORS else distressed)
+        if (
+            scope.new_homeowner_scores
+            if name in NEW_HOMEOWNER_INDICATORS
+            else scope.distressed_scores
+        )
     }
 
 
@@ -128,8 +129,7 @@ def item_fields(row: Mapping[str, Any] | RowMapping, scope: Scope) -> dict[str, 
     located = row["lat"] is not None and row["lon"] is not None
     bathrooms = row["bathrooms"]  # NUMERIC(3,1): a Decimal, which JSON would write as a string
     breakdown = _shown(row["intent_breakdown"], scope)
-    new_owners = scope.allows(Intent.NEW_HOMEOWNER)
-    distressed = scope.allows(Intent.DISTRESSED) or scope.allows(Intent.FSBO)
+    new_owners, distressed = scope.new_homeowner_scores, scope.distressed_scores
     return {
         "id": row["property_id"],
         "folio": row["folio_number"],

@@ -136,14 +136,9 @@ async def property_in_scope(
 
 
 def intent_types(scope: Scope) -> frozenset[str]:
-    """The kinds of scores (``intent_indicators.intent_type``) ``scope`` includes: FSBO leads are
-    scored by the distressed score (a stale listing is a distressed indicator)."""
-    types = set()
-    if scope.allows(Intent.NEW_HOMEOWNER):
-        types.add(NEW_HOMEOWNER)
-    if scope.allows(Intent.DISTRESSED) or scope.allows(Intent.FSBO):
-        types.add(DISTRESSED)
-    return frozenset(types)
+    """The kinds of scores (``intent_indicators.intent_type``) ``scope`` includes."""
+    shown = ((NEW_HOMEOWNER, scope.new_homeowner_scores), (DISTRESSED, scope.distressed_scores))
+    return frozenset(kind for kind, included in shown if included)
 
 
 @dataclass(frozen=True)
