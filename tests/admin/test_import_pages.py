@@ -37,6 +37,15 @@ def _uploader(url: str) -> object:
     )[0][0]
 
 
+async def _upload_nal(client: httpx.AsyncClient, csrf: str, filename: str) -> httpx.Response:
+    """Upload, as a tax roll, a file named ``filename`` that lacks most of the roll's columns."""
+    return await client.post(
+        "/admin/imports",
+        data={"kind": "nal", "csrf_token": csrf},
+        files={"file": (filename, b"CO_NO,PARCEL_ID\n23,1\n", "text/csv")},
+    )
+
+
 async def _admin_client(client: httpx.AsyncClient, db: AsyncSession) -> str:
     await log_in_browser(client, await make_user(db, UserType.ADMIN))
     return client.cookies.get("propintel_csrf") or ""
@@ -66,12 +75,7 @@ async def test_upload_is_checked_and_queued_in_the_same_transaction(
 async def test_refused_upload_names_missing_columns_and_queues_nothing(
     client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
 ) -> None:
-    csrf = await _admin_client(client, db)
-    response = await client.post(
-        "/admin/imports",
-        data={"kind": "nal", "csrf_token": csrf},
-        files={"file": ("bad.csv", b"CO_NO,PARCEL_ID\n23,1\n", "text/csv")},
-    )
+    response = await _upload_nal(client, await _admin_client(client, db), "bad.csv")
     assert response.status_code == 422
     assert "missing required column(s): DOR_UC" in response.text
     assert (await db.scalar(text("SELECT count(*) FROM procrastinate_jobs"))) == 0
@@ -81,12 +85,7 @@ async def test_refused_upload_names_missing_columns_and_queues_nothing(
 async def test_refused_upload_names_the_uploaded_file_not_where_it_is_stored(
     client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
 ) -> None:
-    csrf = await _admin_client(client, db)
-    response = await client.post(
-        "/admin/imports",
-        data={"kind": "nal", "csrf_token": csrf},
-        files={"file": ("Roll 2026 (v2).csv", b"CO_NO,PARCEL_ID\n23,1\n", "text/csv")},
-    )
+    response = await _upload_nal(client, await _admin_client(client, db), "Roll 2026 (v2).csv")
     assert response.status_code == 422
     error = response.text.split('id="upload-error">')[1].split("</div>")[0]
     assert error.startswith("Roll 2026 (v2).csv: missing required column(s): DOR_UC, JV")

@@ -10,7 +10,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, User
-from propintel.integrations.email import EmailMessage, EmailSendError, SentEmail
 from propintel.integrations.local.email import LocalEmail, Outbox
 from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import NEW_YORK, SCHEDULE
@@ -21,7 +20,7 @@ from propintel.leads.searches import create_search
 from propintel.leads.tasks import send_alerts_job
 from propintel.search.criteria import SearchCriteria
 from tests.factories import make_subscriber
-from tests.leads.helpers import scored_property
+from tests.leads.helpers import FailingOnce, scored_property
 
 SAVED = datetime(2026, 6, 1, 15, 0)
 DAY_1 = datetime(2026, 6, 2, 7, 0)
@@ -139,25 +138,11 @@ async def test_a_lapsed_plan_skips_the_search_without_recording_a_run(db: AsyncS
     assert search.last_run_at is None
 
 
-class _FailingOnce:
-    provider = "failing"
-
-    def __init__(self, fallback: LocalEmail) -> None:
-        self.calls = 0
-        self.fallback = fallback
-
-    async def send(self, message: EmailMessage) -> SentEmail:
-        self.calls += 1
-        if self.calls == 1:
-            raise EmailSendError("SendGrid could not be reached (TimeoutError)")
-        return await self.fallback.send(message)
-
-
 async def test_a_failed_send_records_nothing_so_the_next_run_sends_it(db: AsyncSession) -> None:
     user = await make_subscriber(db)
     search = await _search(db, user, {"zip": ["33150"]})
     await _property(db, "11 RETRY ST")
-    sender = _FailingOnce(LocalEmail(db, "alerts@example.com"))
+    sender = FailingOnce(LocalEmail(db, "alerts@example.com"))
 
     failed = await run_due_alerts(db, sender, DAY_1, BASE)
     await db.refresh(search)

@@ -12,7 +12,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
-from propintel.integrations.email import EmailMessage, EmailSendError, SentEmail
 from propintel.integrations.local.email import LocalEmail, Outbox
 from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import NEW_YORK, SCHEDULE
@@ -21,7 +20,7 @@ from propintel.leads.followup_repository import TaskRepository
 from propintel.leads.followups import add_task, update_task
 from propintel.leads.tasks import send_task_digest_job
 from tests.factories import make_subscriber
-from tests.leads.helpers import scored_property
+from tests.leads.helpers import FailingOnce, scored_property
 
 MORNING = datetime(2026, 6, 2, 7, 0)  # New York wall-clock time
 TODAY = MORNING.date()
@@ -116,25 +115,11 @@ async def test_suspended_accounts_get_no_digest(db: AsyncSession) -> None:
     assert (report.users, report.emails) == (0, 0)
 
 
-class _FailingOnce:
-    provider = "failing"
-
-    def __init__(self, fallback: LocalEmail) -> None:
-        self.calls = 0
-        self.fallback = fallback
-
-    async def send(self, message: EmailMessage) -> SentEmail:
-        self.calls += 1
-        if self.calls == 1:
-            raise EmailSendError("SendGrid could not be reached (TimeoutError)")
-        return await self.fallback.send(message)
-
-
 async def test_a_failed_send_records_nothing_so_the_next_run_sends_it(db: AsyncSession) -> None:
     user = await make_subscriber(db)
     lead = await _lead(db, user, "7 RETRY ST")
     await _task(db, user, lead, "Call", TODAY)
-    sender = _FailingOnce(LocalEmail(db, "alerts@example.com"))
+    sender = FailingOnce(LocalEmail(db, "alerts@example.com"))
 
     failed = await send_task_digests(db, sender, MORNING, BASE)
     retried = await send_task_digests(db, sender, MORNING + timedelta(minutes=5), BASE)
