@@ -14,10 +14,16 @@ test: system-test venv vendor check pytest
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The virtualenv holds exactly what uv.lock pins (the `dev` extra included) and our own package,
+# editable. uv itself is pinned here and installed into the virtualenv by its pip. `--locked` stops
+# with a hint when pyproject.toml's dependencies changed but uv.lock was not updated (`uv lock`).
+# Done again only when pyproject.toml or uv.lock changes, so a repeated `make test` skips it.
+UV_VERSION := 0.13.9
+
+$(STAMP): pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv sync --quiet --locked --extra dev
 	touch $(STAMP)
 
 # Leaflet and its plugins, Swagger UI and ReDoc (the API docs), from the npm registry
