@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test check lint format typecheck pytest system-runtime system-test venv vendor clean-data
+.PHONY: run test check lint format typecheck pytest system-runtime system-test venv lock vendor clean-data
 
 run: system-runtime venv vendor
 	$(BIN)/propintel run
@@ -16,15 +16,26 @@ venv: $(STAMP)
 
 # The virtualenv holds exactly what uv.lock pins (the `dev` extra included) and our own package,
 # editable. uv itself is pinned here and installed into the virtualenv by its pip. `--locked` stops
-# with a hint when pyproject.toml's dependencies changed but uv.lock was not updated (`uv lock`).
-# Done again only when pyproject.toml or uv.lock changes, so a repeated `make test` skips it.
+# with a hint when pyproject.toml's dependencies changed but uv.lock was not updated (`make lock`).
+# Done again only when pyproject.toml, uv.lock or UV_VERSION changes: a repeated `make test` skips
+# it. uv reads the system's CA certificates, like pip (a TLS-inspecting proxy's CA works too).
 UV_VERSION := 0.13.9
+UV_STAMP   := $(VENV)/.uv-$(UV_VERSION)
+UV         := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never UV_SYSTEM_CERTS=1 $(BIN)/uv
 
-$(STAMP): pyproject.toml uv.lock
+$(UV_STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
-	UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(BIN)/uv sync --quiet --locked --extra dev
+	touch $(UV_STAMP)
+
+$(STAMP): pyproject.toml uv.lock $(UV_STAMP)
+	$(UV) sync --quiet --locked --extra dev
 	touch $(STAMP)
+
+# After changing the dependencies in pyproject.toml: resolve them again into uv.lock (the versions
+# already locked stay unless they no longer fit; `make lock UPGRADE=1` takes the newest that fit).
+lock: $(UV_STAMP)
+	$(UV) lock $(if $(UPGRADE),--upgrade)
 
 # Leaflet and its plugins, Swagger UI and ReDoc (the API docs), from the npm registry
 # (package-lock.json pins them), served by the app itself from static/vendor (not committed): pages
