@@ -25,23 +25,24 @@ from propintel.catalog import endpoints as catalog_endpoints
 from propintel.catalog import pages as catalog_pages
 from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
+from propintel.home import outbox, pages
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
+from propintel.kit.logging import log_request
 from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
-from propintel.leads import search_endpoints as saved_search_endpoints
-from propintel.leads import search_pages as saved_search_pages
 from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
+from propintel.saved_searches import endpoints as saved_search_endpoints
+from propintel.saved_searches import pages as saved_search_pages
 from propintel.scoring import endpoints as scoring_endpoints
 from propintel.scoring import pages as scoring_pages
 from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
-from propintel.web import api_docs, health, outbox, pages
+from propintel.web import api_docs, health
 from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
-from propintel.web.logging import log_request
 from propintel.web.security import CSRF_COOKIE, new_csrf_token
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

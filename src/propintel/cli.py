@@ -31,7 +31,7 @@ def serve(
     """Run the web server (the database must be up and migrated: `propintel db migrate`)."""
     import uvicorn
 
-    from propintel.web.logging import configure_logging
+    from propintel.kit.logging import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_file)

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.admin.audit_log import ACTION_LABELS
 from propintel.app import create_app
+from propintel.audit.entries import ACTION_LABELS
 from propintel.auth.models import UserType
 from propintel.kit.files import LocalFileStore
 from tests.factories import bearer_for, log_in_browser, make_subscriber, make_user

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from propintel.auth.demo_accounts import DEMO_PASSWORD
 from propintel.db import migrate
 from propintel.db.urls import with_database
-from propintel.demo.accounts import DEMO_PASSWORD
 from tests.e2e.conftest import ARTIFACTS, _free_port, _wait_for, log_in
 
 pytestmark = pytest.mark.e2e

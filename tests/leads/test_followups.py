@@ -28,7 +28,7 @@ def new_york_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every page and endpoint of these tests sees the same New York date."""
     for module in ("endpoints", "pages"):
         monkeypatch.setattr(f"propintel.leads.{module}.today_new_york", lambda: TODAY)
-    monkeypatch.setattr("propintel.web.dashboard.today_new_york", lambda: TODAY)
+    monkeypatch.setattr("propintel.home.service.today_new_york", lambda: TODAY)
 
 
 async def _lead_with_tasks(

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from propintel.admin import audit_log, economics, users
+from propintel.admin import economics, users
 from propintel.admin.schemas import (
     AdminSummaryOut,
     AuditEntryOut,
@@ -20,13 +20,16 @@ from propintel.admin.schemas import (
     UserOut,
     UsersPageOut,
 )
+from propintel.audit import service as audit_service
+from propintel.audit.entries import MAX_PAGE as MAX_AUDIT_PAGE
+from propintel.audit.entries import AuditFilters
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
+from propintel.home import service as dashboard
 from propintel.tokens import history
 from propintel.tokens import service as token_service
 from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import HistoryEntryOut, HistoryPageOut
-from propintel.web import dashboard
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -102,12 +105,12 @@ async def user_ledger(
 async def list_audit(
     _admin: AdminUser,
     db: DbSession,
-    filters: Annotated[audit_log.AuditFilters, Query()],
-    limit: Annotated[int, Query(ge=1, le=audit_log.MAX_PAGE)] = 50,
+    filters: Annotated[AuditFilters, Query()],
+    limit: Annotated[int, Query(ge=1, le=MAX_AUDIT_PAGE)] = 50,
     cursor: str | None = None,
 ) -> AuditPageOut:
     """Audit entries newest first; dates are New York days, both inclusive."""
-    entries, next_cursor = await audit_log.audit_page(db, filters, limit, cursor)
+    entries, next_cursor = await audit_service.audit_page(db, filters, limit, cursor)
     return AuditPageOut(
         entries=[AuditEntryOut.model_validate(entry) for entry in entries],
         next_cursor=next_cursor,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from propintel.admin.audit import audit_queued_job
+from propintel.audit.service import audit_queued_job
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.ingest.errors import ImportRefused

@@ -10,7 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from propintel.admin import audit_log, economics
+from propintel.admin import economics
+from propintel.audit import service as audit_service
+from propintel.audit.entries import AuditFilters
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
@@ -30,17 +32,17 @@ async def audit_page(request: Request, _admin: AdminUser, db: DbSession) -> Resp
     names = ("admin_user_id", "action", "entity", "date_from", "date_to")
     chosen = _present(params, *names)
     try:
-        filters = audit_log.AuditFilters.model_validate(chosen)
+        filters = AuditFilters.model_validate(chosen)
     except ValidationError as error:
         first = error.errors()[0]
         raise Invalid(f"{first['loc'][0]}: {first['msg']}", field=str(first["loc"][0])) from error
-    entries, next_cursor = await audit_log.audit_page(
+    entries, next_cursor = await audit_service.audit_page(
         db, filters, PAGE_SIZE, params.get("cursor") or None
     )
     context: dict[str, Any] = {
         "entries": entries,
         "chosen": chosen,
-        "options": await audit_log.filter_options(db),
+        "options": await audit_service.filter_options(db),
         "next_query": {**chosen, "cursor": next_cursor} if next_cursor else None,
         "paged": bool(params.get("cursor")),
     }

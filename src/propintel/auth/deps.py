@@ -20,6 +20,7 @@ from propintel.auth.service import user_for_secret
 from propintel.db.session import DbSession
 from propintel.integrations.firebase import CertificateFetchError, InvalidIdToken
 from propintel.kit.errors import Forbidden, NotAuthenticated, ServiceUnavailable
+from propintel.web.errors import LoginRequired
 from propintel.web.security import SESSION_COOKIE, unsign_session, verify_csrf
 
 
@@ -34,10 +35,6 @@ class Viewer:
     @classmethod
     def of(cls, user: User) -> Viewer:
         return cls(user.user_id, user.email, user.user_type)
-
-
-class LoginRequired(NotAuthenticated):
-    """A page needs a logged-in user: answered with a redirect to the log-in page."""
 
 
 async def _user_from_bearer(request: Request, repo: AuthRepository, token: str) -> User:

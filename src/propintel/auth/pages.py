@@ -7,12 +7,12 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from propintel.auth.demo_accounts import demo_logins
 from propintel.auth.deps import OptionalUser
 from propintel.auth.models import SessionKind, User, UserType
 from propintel.auth.repository import AuthRepository
 from propintel.auth.service import NewAccount, authenticate, close_session, open_session, register
 from propintel.db.session import DbSession
-from propintel.demo.accounts import demo_logins
 from propintel.kit.errors import DomainError
 from propintel.web.client_ip import client_ip
 from propintel.web.security import SESSION_COOKIE, sign_session, unsign_session, verify_csrf

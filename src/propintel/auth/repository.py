@@ -6,9 +6,9 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import AuthSession, LocalCredential, LoginAttempt, User
+from propintel.db.repository import Repository
 
 # The statements every authenticated request runs, built once: building the expression and its
 # cache key on each call cost a third of a millisecond a request.
@@ -26,10 +26,7 @@ ACTIVE_SESSION_USER = (
 USER_BY_FIREBASE_UID = select(User).where(User.firebase_uid == bindparam("uid"))
 
 
-class AuthRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class AuthRepository(Repository):
     async def user_by_email(self, email: str) -> User | None:
         return await self.session.scalar(
             select(User).where(func.lower(User.email) == email.lower())

@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from propintel.auth.models import (
     AuthSession,
     HomeownerProfile,
@@ -140,3 +142,7 @@ async def user_for_secret(repo: AuthRepository, secret: str, kind: SessionKind) 
 
 async def close_session(repo: AuthRepository, secret: str) -> None:
     await repo.revoke_session(token_hash(secret), now_new_york())
+
+
+async def count_users_by_type(session: AsyncSession) -> dict[str, int]:
+    return await AuthRepository.from_session(session).count_users_by_type()

@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.db.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,7 @@ _UPSERT_SUBSCRIPTION = text(
 )
 
 
-class BillingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class BillingRepository(Repository):
     async def _rows(self, sql: str, **params: Any) -> list[Any]:
         return list((await self.session.execute(text(sql), params)).all())
 

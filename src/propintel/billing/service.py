@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from propintel.auth.models import User
 from propintel.billing.repository import BillingRepository, Plan, Recharge, Subscription
 from propintel.integrations.payments import (
@@ -47,6 +49,11 @@ async def _customer(repo: BillingRepository, provider: PaymentProvider, user: Us
     )
     await repo.set_customer_id(user.user_id, customer)
     return customer
+
+
+async def active_plans(session: AsyncSession) -> list[Plan]:
+    """The plans on sale, for the landing page."""
+    return list(await BillingRepository.from_session(session).active_plans())
 
 
 async def overview(repo: BillingRepository, user: User) -> BillingOverview:

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.catalog.tables import Catalog
+from propintel.db.repository import Repository
 
 Row = dict[str, Any]
 
@@ -29,10 +29,7 @@ def _params(catalog: Catalog, values: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-class CatalogRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class CatalogRepository(Repository):
     async def rows(self, catalog: Catalog) -> list[Row]:
         columns = ", ".join(catalog.stored_columns)
         sql = f"SELECT {columns} FROM {catalog.table} ORDER BY {catalog.order_by}"

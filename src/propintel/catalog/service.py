@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from propintel.admin.audit import audit
+from propintel.audit.service import audit
 from propintel.auth.models import User
 from propintel.catalog.repository import CatalogRepository, Row
 from propintel.catalog.tables import TIER_PLAN_NAMES, Catalog

@@ -1,8 +1,5 @@
-"""Demo accounts: one admin, one subscriber per plan, one homeowner. Created once, idempotently.
-
-These are development logins with published passwords: `make run` prints them and the log-in
-page shows them only when the environment is `development`.
-"""
+"""The demo on a development install: the demo accounts (auth/demo_accounts.py), created once,
+idempotently, and on first start the synthetic Miami-Dade, imported and scored."""
 
 from __future__ import annotations
 
@@ -12,65 +9,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from propintel.auth.models import Plan, UserType
+from propintel.auth.demo_accounts import DEMO_ACCOUNTS, demo_logins
 from propintel.auth.repository import AuthRepository
-from propintel.auth.service import NewAccount, register
+from propintel.auth.service import register
 from propintel.config import Settings
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.db.urls import database_url
 from propintel.demo.cli import demo_progress
 from propintel.demo.load import has_properties, load_demo
-
-DEMO_PASSWORD = "propintel-demo"  # noqa: S105 - a published development password
-DEMO_ACCOUNTS = [
-    ("Admin", NewAccount("admin@demo.propintel.test", DEMO_PASSWORD, UserType.ADMIN)),
-    (
-        "Subscriber: contractor",
-        NewAccount(
-            "contractor@demo.propintel.test",
-            DEMO_PASSWORD,
-            UserType.SUBSCRIBER,
-            Plan.CONTRACTOR,
-            "Sunshine Pools & Lawn",
-        ),
-    ),
-    (
-        "Subscriber: investor",
-        NewAccount(
-            "investor@demo.propintel.test",
-            DEMO_PASSWORD,
-            UserType.SUBSCRIBER,
-            Plan.INVESTOR,
-            "Biscayne Capital",
-        ),
-    ),
-    (
-        "Subscriber: full",
-        NewAccount(
-            "full@demo.propintel.test",
-            DEMO_PASSWORD,
-            UserType.SUBSCRIBER,
-            Plan.FULL,
-            "Dade Home Services",
-        ),
-    ),
-    (
-        "Homeowner",
-        NewAccount(
-            "homeowner@demo.propintel.test",
-            DEMO_PASSWORD,
-            UserType.HOMEOWNER,
-            display_name="Ana Díaz",
-        ),
-    ),
-]
-
-
-def demo_logins() -> list[dict[str, str]]:
-    return [
-        {"label": label, "email": account.email, "password": account.password}
-        for label, account in DEMO_ACCOUNTS
-    ]
 
 
 async def _ensure_accounts(url: str) -> None:

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.db.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,7 @@ RUN_COLUMNS = """r.run_id, r.kind, r.source_file,
   r.status, r.counts, r.error"""
 
 
-class ImportRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ImportRepository(Repository):
     async def recent_runs(self, limit: int = 50, before: datetime | None = None) -> list[RunRow]:
         rows = await self.session.execute(
             text(

@@ -16,7 +16,7 @@ from propintel.db.embedded import EmbeddedDatabaseError
 from propintel.db.urls import database_url, redacted
 from propintel.jobs.app import build_job_app, run_worker
 from propintel.jobs.schedule import SCHEDULE
-from propintel.web.logging import configure_logging
+from propintel.kit.logging import configure_logging
 
 logger = logging.getLogger("propintel.worker")
 

@@ -24,6 +24,7 @@ JOB_MODULES: tuple[str, ...] = (
     "propintel.scoring.tasks",
     "propintel.billing.tasks",
     "propintel.leads.tasks",
+    "propintel.saved_searches.tasks",
 )
 
 DEFAULT_QUEUE = "default"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.db.repository import Repository
 from propintel.leads.models import LeadTask, SavedLead
 from propintel.leads.repository import properties_table
 
@@ -47,10 +47,7 @@ class TaskRow:
     full_address: str
 
 
-class TaskRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class TaskRepository(Repository):
     async def owns_lead(self, user_id: uuid.UUID, lead_id: uuid.UUID) -> bool:
         found = await self.session.scalar(
             select(SavedLead.lead_id).where(

@@ -7,10 +7,9 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, String, Text, text
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from propintel.db.base import Base
@@ -80,12 +79,6 @@ class ContactChannel(enum.StrEnum):
     OTHER = "other"
 
 
-class AlertFrequency(enum.StrEnum):
-    NONE = "none"
-    DAILY = "daily"
-    WEEKLY = "weekly"
-
-
 class SavedLead(Base):
     __tablename__ = "saved_leads"
 
@@ -142,18 +135,4 @@ class LeadTask(Base):
     title: Mapped[str] = mapped_column(String(200))
     due_date: Mapped[date]
     done_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
-
-
-class SavedSearch(Base):
-    __tablename__ = "saved_searches"
-
-    search_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"))
-    search_name: Mapped[str | None] = mapped_column(String(255))
-    search_criteria: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    alert_frequency: Mapped[str | None] = mapped_column(String(20))
-    last_run_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))

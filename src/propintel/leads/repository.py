@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import Select, column, func, select, table, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.db.repository import Repository
 from propintel.leads.models import LeadEvent, SavedLead
 from propintel.search.criteria import Intent
 
@@ -112,10 +112,7 @@ class PickedLead:
     full_address: str
 
 
-class LeadRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class LeadRepository(Repository):
     async def score_for(self, property_id: uuid.UUID, source: Intent) -> int | None:
         """The property's score for ``source``, or None when the property does not exist."""
         sql = f"SELECT {SCORE_COLUMN[source]} FROM properties WHERE property_id = :property_id"
@@ -255,6 +252,12 @@ class LeadRepository:
             ).where(SavedLead.user_id == user_id, SavedLead.property_id.in_(property_ids))
         )
         return [(row[0], row[1], str(row[2]), row[3]) for row in rows]
+
+    async def count_saved(self, user_id: uuid.UUID) -> int:
+        total = await self.session.scalar(
+            select(func.count()).select_from(SavedLead).where(SavedLead.user_id == user_id)
+        )
+        return int(total or 0)
 
     async def count_by_status(self, user_id: uuid.UUID) -> dict[str, int]:
         rows = await self.session.execute(

@@ -320,3 +320,7 @@ async def saved_leads_of(
     (``search.service.SavedLeadLookup``, handed to them by the app)."""
     rows = await LeadRepository(session).saved_of_properties(user_id, property_ids)
     return {prop: SavedLeadRef(lead, status, source) for prop, lead, status, source in rows}
+
+
+async def count_saved_leads(session: AsyncSession, user_id: uuid.UUID) -> int:
+    return await LeadRepository.from_session(session).count_saved(user_id)

@@ -1,5 +1,4 @@
-"""The saved-search alert job and the follow-up digest job (both daily 07:00 New York, see
-``jobs/schedule.py``)."""
+"""The follow-up digest job (daily 07:00 New York, see ``jobs/schedule.py``)."""
 
 from __future__ import annotations
 
@@ -10,21 +9,9 @@ from propintel.config import get_settings
 from propintel.integrations.email import email_sender
 from propintel.jobs.registry import job
 from propintel.kit.clock import now_new_york
-from propintel.leads.alerts import run_due_alerts
 from propintel.leads.digest import send_task_digests
 
-SEND_ALERTS = "leads.send_alerts"
 SEND_TASK_DIGEST = "leads.send_task_digest"
-
-
-@job(SEND_ALERTS, lock=SEND_ALERTS, queueing_lock=SEND_ALERTS)
-async def send_alerts_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
-    """One digest per due saved search with new matches; counts for the run record."""
-    settings = get_settings()
-    report = await run_due_alerts(
-        session, email_sender(settings, session), now_new_york(), settings.public_base_url
-    )
-    return report.to_detail()
 
 
 @job(SEND_TASK_DIGEST, lock=SEND_TASK_DIGEST, queueing_lock=SEND_TASK_DIGEST)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from procrastinate.exceptions import AlreadyEnqueued
 
-from propintel.admin.audit import audit_queued_job
+from propintel.audit.service import audit_queued_job
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.jobs.enqueue import defer_in_transaction

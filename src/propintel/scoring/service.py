@@ -14,7 +14,7 @@ from typing import Literal
 from procrastinate.exceptions import AlreadyEnqueued
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.admin.audit import audit, audit_queued_job
+from propintel.audit.service import audit, audit_queued_job
 from propintel.auth.models import User
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.kit.errors import Conflict, Invalid, NotFound

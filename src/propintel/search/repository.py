@@ -20,8 +20,8 @@ from typing import Any
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from sqlalchemy import RowMapping, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.db.repository import Repository
 from propintel.search.criteria import Cursor, Intent, SearchCriteria, SortKey
 
 NAMED_PARAMETER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
@@ -297,10 +297,7 @@ def _cursor_value(cursor: Cursor) -> Any:
     return cursor.value
 
 
-class SearchRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class SearchRepository(Repository):
     async def page(self, statement: SearchStatement) -> list[dict[str, Any]]:
         return await self._through_driver(statement)
 

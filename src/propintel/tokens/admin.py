@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from propintel.admin.audit import audit
+from propintel.audit.service import audit
 from propintel.auth.models import User
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Conflict

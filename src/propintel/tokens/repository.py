@@ -11,10 +11,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import RowMapping, text, update
 
 from propintel.auth.models import User
+from propintel.db.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -142,10 +142,15 @@ _PURCHASE = text(
     """
 )
 
+_COMPANY_POOL = text(
+    "SELECT total_tokens, tokens_purchased, tokens_consumed, updated_at "
+    "FROM company_token_pool ORDER BY updated_at LIMIT 1"
+)
 
-class TokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+
+class TokenRepository(Repository):
+    async def company_pool(self) -> RowMapping | None:
+        return (await self.session.execute(_COMPANY_POOL)).mappings().first()
 
     async def lock_account(self, user_id: uuid.UUID) -> Account | None:
         row = (await self.session.execute(_LOCK_ACCOUNT, {"user_id": user_id})).first()

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from propintel.billing.trigger import after_spend
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Invalid, NotFound
@@ -336,3 +339,8 @@ async def balance_summary(
         daily_limit=daily_limit_of(account),
         suspended=account.suspended_at is not None,
     )
+
+
+async def company_pool(session: AsyncSession) -> RowMapping | None:
+    """The company token pool's figures (the admin dashboard)."""
+    return await TokenRepository.from_session(session).company_pool()

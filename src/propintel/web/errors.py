@@ -14,11 +14,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from propintel.auth.deps import LoginRequired
-from propintel.kit.errors import DomainError, RateLimited
+from propintel.kit.errors import DomainError, NotAuthenticated, RateLimited
 from propintel.web.templating import render
 
 logger = logging.getLogger("propintel.errors")
+
+
+class LoginRequired(NotAuthenticated):
+    """A page needs a logged-in user: answered with a redirect to the log-in page."""
+
 
 TITLES = {
     400: "Bad request",

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Query, Response
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york
-from propintel.leads import searches
-from propintel.leads.search_repository import SavedSearchRepository
-from propintel.leads.search_schemas import (
+from propintel.saved_searches import service as searches
+from propintel.saved_searches.repository import SavedSearchRepository
+from propintel.saved_searches.schemas import (
     SavedSearchCreate,
     SavedSearchOut,
     SavedSearchPageOut,

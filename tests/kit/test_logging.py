@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from propintel.web.logging import configure_logging, log_request
+from propintel.kit.logging import configure_logging, log_request
 
 
 @pytest.fixture(autouse=True)

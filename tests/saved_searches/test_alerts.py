@@ -13,11 +13,11 @@ from propintel.auth.models import Plan, User
 from propintel.integrations.local.email import LocalEmail, Outbox
 from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import NEW_YORK, SCHEDULE
-from propintel.leads.alerts import AlertReport, run_due_alerts
-from propintel.leads.models import AlertFrequency, SavedSearch
-from propintel.leads.search_repository import SavedSearchRepository
-from propintel.leads.searches import create_search
-from propintel.leads.tasks import send_alerts_job
+from propintel.saved_searches.alerts import AlertReport, run_due_alerts
+from propintel.saved_searches.models import AlertFrequency, SavedSearch
+from propintel.saved_searches.repository import SavedSearchRepository
+from propintel.saved_searches.service import create_search
+from propintel.saved_searches.tasks import send_alerts_job
 from propintel.search.criteria import SearchCriteria
 from tests.factories import make_subscriber
 from tests.leads.helpers import FailingOnce, scored_property

@@ -18,10 +18,10 @@ from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError, Invalid
-from propintel.leads import searches
-from propintel.leads.models import AlertFrequency, SavedSearch
-from propintel.leads.search_repository import SavedSearchRepository
-from propintel.leads.search_schemas import SavedSearchPatch
+from propintel.saved_searches import service as searches
+from propintel.saved_searches.models import AlertFrequency, SavedSearch
+from propintel.saved_searches.repository import SavedSearchRepository
+from propintel.saved_searches.schemas import SavedSearchPatch
 from propintel.search.criteria import SearchCriteria
 from propintel.search.pages import form_values
 from propintel.web.security import verify_csrf

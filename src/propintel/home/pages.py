@@ -7,10 +7,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from propintel.auth.deps import AnyUser, OptionalUser
 from propintel.auth.models import UserType
-from propintel.billing.repository import BillingRepository
+from propintel.billing import service as billing_service
 from propintel.catalog.features import feature_summary
 from propintel.db.session import DbSession
-from propintel.web import dashboard
+from propintel.home import service as dashboard
 from propintel.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -21,7 +21,7 @@ async def home(request: Request, user: OptionalUser, db: DbSession) -> Response:
     """The landing page for visitors (what PropIntel is, the plans); users go to their dashboard."""
     if user:
         return RedirectResponse("/dashboard", status_code=303)
-    plans = await BillingRepository(db).active_plans()
+    plans = await billing_service.active_plans(db)
     offers = [(plan, feature_summary(plan.features)[0]) for plan in plans]
     return render(request, "landing.html", {"offers": offers})
 

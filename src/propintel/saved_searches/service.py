@@ -10,8 +10,8 @@ from datetime import datetime
 
 from propintel.auth.models import User
 from propintel.kit.errors import NotFound
-from propintel.leads.models import AlertFrequency, SavedSearch
-from propintel.leads.search_repository import ALERTING, SavedSearchRepository
+from propintel.saved_searches.models import AlertFrequency, SavedSearch
+from propintel.saved_searches.repository import ALERTING, SavedSearchRepository
 from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import SearchRepository
 from propintel.search.service import matching_property_ids, scope_for

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.leads.models import AlertFrequency, SavedSearch
+from propintel.db.repository import Repository
+from propintel.saved_searches.models import AlertFrequency, SavedSearch
 from propintel.scoring.readable import lead_score
 from propintel.search.criteria import Intent
 from propintel.search.repository import Scope, score_sql
@@ -46,10 +46,7 @@ class DigestLine:
     score: int
 
 
-class SavedSearchRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class SavedSearchRepository(Repository):
     async def add(self, search: SavedSearch) -> SavedSearch:
         self.session.add(search)
         await self.session.flush()

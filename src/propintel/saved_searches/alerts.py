@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User
 from propintel.integrations.email import EmailMessage, EmailSender, EmailSendError
 from propintel.kit.errors import DomainError
-from propintel.leads.models import SavedSearch
-from propintel.leads.search_repository import DigestLine, SavedSearchRepository
+from propintel.saved_searches.models import SavedSearch
+from propintel.saved_searches.repository import DigestLine, SavedSearchRepository
 from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import SearchRepository
 from propintel.search.service import PlanRequired, matching_property_ids, scope_for
