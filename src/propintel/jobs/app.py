@@ -157,8 +157,10 @@ def _register_periodic(app: JobApp, task: Task[Any, Any, Any], entry: PeriodicJo
     periodic_task: PeriodicTask[Any, Any, Any] = app.periodic_registry.register_task(
         task=task, cron=entry.cron, periodic_id="", configure_kwargs={}
     )
-    # Procrastinate reads cron expressions in UTC. A croniter started from a zoned time keeps
-    # that zone for every later tick (DST included), so we pre-fill its cached iterator.
+    # Procrastinate reads cron expressions in UTC and offers no time zone. A croniter started from
+    # a zoned time keeps that zone for every later tick (DST included), so we pre-fill its cached
+    # iterator (PeriodicTask.croniter, a cached_property): an internal, hence Procrastinate pinned
+    # to one minor version in pyproject.toml, and tests/jobs/test_schedule.py runs its deferrer.
     start = datetime.now(ZoneInfo(entry.timezone))
     periodic_task.__dict__["croniter"] = croniter.croniter(entry.cron, start)
 
