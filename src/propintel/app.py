@@ -27,7 +27,7 @@ from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
 from propintel.home import outbox, pages
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
-from propintel.kit.logging import log_request
+from propintel.kit.logging import log_context, log_request
 from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
 from propintel.leads import service as leads_service
@@ -138,7 +138,8 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            with log_context(request_id=request_id):
+                await self.app(scope, receive, send_with_headers)
         finally:
             viewer = getattr(request.state, "viewer", None)
             log_request(

@@ -8,9 +8,10 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-from propintel.kit.logging import configure_logging, log_request
+from propintel.kit.logging import configure_logging, log_context, log_request
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +51,42 @@ def test_without_a_log_file_json_lines_go_to_stdout(capsys: pytest.CaptureFixtur
 
     [line] = capsys.readouterr().out.splitlines()
     assert json.loads(line)["path"] == "/healthz"
+
+
+async def test_every_line_of_a_request_carries_its_request_id_errors_included(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unexpected error's log line (with its traceback) names the request it happened in, as
+    the request line does, so one grep finds everything about a request."""
+    configure_logging("INFO")
+    app = client._transport.app  # type: ignore[attr-defined]
+
+    @app.get("/boom-for-the-log-test")
+    async def boom() -> None:
+        logging.getLogger("propintel.test").warning("about to fail")
+        raise RuntimeError("deliberate")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.get("/boom-for-the-log-test", headers={"X-Request-ID": "req-42"})
+
+    assert response.status_code == 500
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    by_message = {line["message"]: line for line in lines}
+    assert by_message["about to fail"]["request_id"] == "req-42"
+    assert by_message["unhandled error"]["request_id"] == "req-42"
+    assert "deliberate" in by_message["unhandled error"]["exception"]
+    assert by_message["request"]["request_id"] == "req-42"
+
+
+def test_a_context_adds_its_fields_until_it_ends(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO")
+    log = logging.getLogger("propintel.test")
+
+    with log_context(job="scoring.refresh", job_id=7):
+        log.info("inside")
+    log.info("outside")
+
+    inside, outside = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert (inside["job"], inside["job_id"]) == ("scoring.refresh", 7)
+    assert "job" not in outside

@@ -36,6 +36,7 @@ from propintel.jobs.registry import (
 )
 from propintel.jobs.runs import recorded_run
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
+from propintel.kit.logging import log_context
 
 # Where a worker puts the engine its jobs open their sessions on (Procrastinate's job context).
 ENGINE_KEY = "propintel.engine"
@@ -107,7 +108,8 @@ def _task_runner(job: JobDefinition, *, recorded: bool) -> TaskRunner:
 
     @functools.wraps(job.func)
     async def run(context: JobContext, **kwargs: Any) -> JSONDict | None:
-        return await _run(job_engine(context), job, kwargs, recorded=recorded)
+        with log_context(job=job.name, job_id=context.job.id):
+            return await _run(job_engine(context), job, kwargs, recorded=recorded)
 
     return run
 

@@ -1,5 +1,9 @@
 """Structured logs: one JSON line per record; one per request with method, path, status, duration.
 
+Every line written while a request (or a job) runs carries its context (``request_id``, or the
+job's name and id), errors and warnings included: ``log_context`` puts it in a context variable,
+which follows the request's task and the threads it hands work to, and the formatter adds it.
+
 Only the path is logged (never the query string, headers, cookies or bodies), so tokens and
 passwords cannot reach the logs.
 """
@@ -9,9 +13,24 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+_context: ContextVar[Mapping[str, Any] | None] = ContextVar("propintel_log_context", default=None)
+
+
+@contextmanager
+def log_context(**fields: Any) -> Iterator[None]:
+    """Add ``fields`` to every log line written inside the block (nested blocks add to it)."""
+    token = _context.set({**(_context.get() or {}), **fields})
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,6 +41,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        entry.update(_context.get() or {})
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -94,7 +94,10 @@ async def _validation_error(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:
-    logger.exception("unhandled error", extra={"fields": {"path": request.url.path}})
+    # Starlette calls this from its outermost middleware, after the request's log context has
+    # ended: the request id comes from the request's state instead.
+    fields = {"path": request.url.path, "request_id": getattr(request.state, "request_id", None)}
+    logger.exception("unhandled error", extra={"fields": fields})
     return error_response(request, 500, "An unexpected error occurred. It has been logged.")
 
 
