@@ -45,14 +45,9 @@ from propintel.db.urls import with_database  # noqa: E402
 from propintel.demo.load import import_plan  # noqa: E402
 from propintel.ingest.registry import importer_for  # noqa: E402
 from propintel.ingest.runs import run_import  # noqa: E402
-from propintel.scoring.refresh import (  # noqa: E402
-    COLUMNS,
-    PREAMBLE,
-    RefreshResult,
-    plan_refresh,
-    refresh_scores,
-    state_sql,
-)
+from propintel.scoring.refresh import refresh_scores  # noqa: E402
+from propintel.scoring.refresh_plan import RefreshResult, plan_refresh  # noqa: E402
+from propintel.scoring.refresh_sql import COLUMNS, PREAMBLE, state_sql, statements  # noqa: E402
 
 NEW_HOMEOWNER_DAYS = 365
 NOOP_SCAN = (
@@ -105,7 +100,7 @@ def plain_sql(url: str, as_of: date) -> float:
             state = cursor.execute(state_sql(NEW_HOMEOWNER_DAYS, as_of)).fetchone()
             assert state is not None
             plan = plan_refresh(state, as_of, NEW_HOMEOWNER_DAYS, full=False)
-            for statement in plan.statements():
+            for statement in statements(plan):
                 conn.execute(statement.sql)
 
         _, seconds = timed(run)

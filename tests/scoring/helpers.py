@@ -14,7 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.ingest.sales import REFRESH_SALE_SUMMARY, SUMMARY_PARAMS
-from propintel.scoring.refresh import COLUMNS, RefreshResult, refresh_scores
+from propintel.scoring.refresh import refresh_scores
+from propintel.scoring.refresh_plan import RefreshResult
+from propintel.scoring.refresh_sql import COLUMNS
 
 AS_OF = date(2026, 6, 15)  # every test scores "today" = this New York date
 _folios = itertools.count(3_000_000_000_001)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.scoring import refresh as refresh_module
+from propintel.scoring import refresh_plan
 from tests.scoring.helpers import add_sale, add_signal, days_ago, make_property, refresh, scores
 
 INDEX_DEFINITIONS = (
@@ -27,7 +27,7 @@ async def _three_properties(db: AsyncSession) -> list[uuid.UUID]:
 async def _scored(
     db: AsyncSession, bulk_threshold: int, monkeypatch: pytest.MonkeyPatch
 ) -> list[object]:
-    monkeypatch.setattr(refresh_module, "BULK_REWRITE_MIN_ROWS", bulk_threshold)
+    monkeypatch.setattr(refresh_plan, "BULK_REWRITE_MIN_ROWS", bulk_threshold)
     ids = await _three_properties(db)
     result = await refresh(db)
     rebuilt = "index_rebuild" in result.timings_s
@@ -48,10 +48,10 @@ async def test_a_bulk_rewrite_gives_the_same_scores_and_keeps_every_index(
 
 
 def test_only_a_rewrite_of_most_of_the_examined_properties_is_a_bulk_rewrite() -> None:
-    result = refresh_module.RefreshResult(as_of=days_ago(0), mode="all")
+    result = refresh_plan.RefreshResult(as_of=days_ago(0), mode="all")
     result.examined, result.changed = 1_000_000, 499_999
-    assert not refresh_module.rewrites_most_properties(result)
+    assert not refresh_plan.rewrites_most_properties(result)
     result.changed = 500_000
-    assert refresh_module.rewrites_most_properties(result)
+    assert refresh_plan.rewrites_most_properties(result)
     result.examined, result.changed = 150_000, 99_999
-    assert not refresh_module.rewrites_most_properties(result)
+    assert not refresh_plan.rewrites_most_properties(result)

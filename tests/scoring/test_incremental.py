@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.ingest.registry import importer_for
 from propintel.ingest.runs import run_import
-from propintel.scoring.refresh import RefreshResult
+from propintel.scoring.refresh_plan import RefreshResult
 from tests.scoring.helpers import (
     AS_OF,
     add_listing,

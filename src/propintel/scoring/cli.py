@@ -14,7 +14,8 @@ from sqlalchemy.exc import OperationalError
 from propintel.config import get_settings
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.db.urls import database_url
-from propintel.scoring.refresh import RefreshResult, refresh_scores
+from propintel.scoring.refresh import refresh_scores
+from propintel.scoring.refresh_plan import RefreshResult
 
 app = typer.Typer(help="Scores: detection of the intent indicators, scores, flags, estimates.")
 console = Console(stderr=True)

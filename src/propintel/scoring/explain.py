@@ -1,9 +1,10 @@
 """Why a property scores what it scores: each indicator with its weight, evidence and age.
 
 The indicators listed are those stored by the last refresh (``property_intents``) plus those the
-rules detect on the records now but the next refresh has yet to store. Evidence is read live, with
-the refresh's own SQL (``refresh.facts_sql``, ``refresh.OPEN_SIGNAL``), so an indicator whose
-records have since closed shows ``still_detected = False`` until the next refresh removes it.
+rules detect on the records now but the next refresh has yet to store. Evidence is read live,
+with the refresh's own SQL (``refresh_sql.inputs_sql``, ``refresh_sql.OPEN_SIGNAL``), so an
+indicator whose records have since closed shows ``still_detected = False`` until the next refresh
+removes it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every query of the scoring domain except the refresh itself (``refresh.py``)."""
+"""Every query of the scoring domain except the refresh itself (``refresh_sql.py``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.scoring import quality
 from propintel.scoring.indicators import hits
 from propintel.scoring.mortgage import amortisation_cte
-from propintel.scoring.refresh import (
+from propintel.scoring.refresh_sql import (
     ARMS_LENGTH,
     LAST_SALE_ORDER,
     OPEN_SIGNAL,
