@@ -6,7 +6,7 @@ import time
 import uuid
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.datastructures import MutableHeaders
@@ -43,7 +43,7 @@ from propintel.tokens import pages as tokens_pages
 from propintel.web import api_docs, health
 from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
-from propintel.web.security import CSRF_COOKIE, new_csrf_token
+from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -60,6 +60,7 @@ def create_app(
         openapi_url="/api/openapi.json",
         docs_url=None,  # web/api_docs.py serves Swagger UI and ReDoc from static/vendor
         redoc_url=None,
+        dependencies=[Depends(enforce_csrf)],  # opt-out per route: web.security.csrf_exempt
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings)

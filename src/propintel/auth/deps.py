@@ -21,7 +21,7 @@ from propintel.db.session import DbSession
 from propintel.integrations.firebase import CertificateFetchError, InvalidIdToken
 from propintel.kit.errors import Forbidden, NotAuthenticated, ServiceUnavailable
 from propintel.web.errors import LoginRequired
-from propintel.web.security import SESSION_COOKIE, unsign_session, verify_csrf
+from propintel.web.security import SESSION_COOKIE, unsign_session
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,7 @@ async def _identify(request: Request, repo: AuthRepository) -> User | None:
     secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None
     if secret is None:
         return None
-    user = await user_for_secret(repo, secret, SessionKind.WEB)
-    if user is not None and request.url.path.startswith("/api/"):
-        await verify_csrf(request)
-    return user
+    return await user_for_secret(repo, secret, SessionKind.WEB)
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]

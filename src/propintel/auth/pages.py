@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from propintel.auth.demo_accounts import demo_logins
@@ -15,10 +15,10 @@ from propintel.auth.service import NewAccount, authenticate, close_session, open
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.web.client_ip import client_ip
-from propintel.web.security import SESSION_COOKIE, sign_session, unsign_session, verify_csrf
+from propintel.web.security import SESSION_COOKIE, sign_session, unsign_session
 from propintel.web.templating import redirect_with_flash, render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:

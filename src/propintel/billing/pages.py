@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Awaitable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from propintel.auth.deps import SubscriberUser
@@ -21,10 +21,9 @@ from propintel.integrations.payments import BillingInterval, CheckoutSession
 from propintel.kit.errors import DomainError, NotFound
 from propintel.tokens import service as tokens_service
 from propintel.tokens.repository import TokenRepository
-from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 BILLING = "/billing"
 CREDITS = "/billing/credits"
 CHECKOUT_MESSAGES = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
@@ -26,10 +26,9 @@ from propintel.catalog.tables import AI_COSTS, BUNDLES, PLANS, PRICING, Catalog,
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.web.errors import validation_message
-from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
 # Each list page and the catalogs it shows.
 PAGES: dict[str, tuple[Catalog, ...]] = {

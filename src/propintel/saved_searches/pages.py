@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.datastructures import QueryParams
@@ -24,10 +24,9 @@ from propintel.saved_searches.repository import SavedSearchRepository
 from propintel.saved_searches.schemas import SavedSearchPatch
 from propintel.search.criteria import SearchCriteria
 from propintel.search.pages import form_values
-from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 PAGE = "/saved-searches"
 PER_PAGE = 25
 NOT_IN_QUERY = frozenset({"cursor", "limit"})

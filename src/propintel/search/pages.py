@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import RowMapping
@@ -42,10 +42,9 @@ from propintel.search.presets import MIAMI, presets_for
 from propintel.search.repository import Scope, SearchRepository
 from propintel.search.schemas import PropertyItem
 from propintel.web.errors import validation_message
-from propintel.web.security import verify_csrf
 from propintel.web.templating import render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 LIST_FIELDS = ("zip", "property_type", "indicator")
 PAGE_FIELDS = frozenset(SearchPage.model_fields)
 INTENT_NAMES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
@@ -16,10 +16,9 @@ from propintel.tokens import history, preferences, service
 from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import TokenPreferences
 from propintel.web.errors import validation_message
-from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
 
-router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 PAGE = "/tokens"
 
 

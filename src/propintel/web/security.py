@@ -1,9 +1,15 @@
-"""Signed session cookies and CSRF tokens (double-submit, compared in constant time)."""
+"""Signed session cookies and CSRF tokens (double-submit, compared in constant time).
+
+CSRF is enforced app-wide (``enforce_csrf`` is a dependency of the app itself), so a new router is
+protected without anyone remembering to ask; a route that must accept cross-site posts (a webhook,
+authenticated by its signature) opts out with ``@csrf_exempt``."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -58,3 +64,33 @@ async def verify_csrf(request: Request) -> None:
         supplied = str((await request.form()).get(CSRF_FIELD, ""))
     if not expected or not hmac.compare_digest(expected.encode(), supplied.encode()):
         raise Forbidden("The form has expired or was not sent by this site. Reload and try again.")
+
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def csrf_exempt(endpoint: Endpoint) -> Endpoint:
+    """Mark a route that authenticates its callers otherwise (a signed webhook): no CSRF check."""
+    endpoint.csrf_exempt = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def _is_exempt(request: Request) -> bool:
+    endpoint = getattr(request.scope.get("route"), "endpoint", None)
+    return bool(getattr(endpoint, "csrf_exempt", False))
+
+
+def _forgeable(request: Request) -> bool:
+    """Could another site make a browser send this with the user's ambient credentials? Not with
+    a Bearer token (a script on another site cannot set it), nor an API call without our session
+    cookie; pages' forms always could (log-in and sign-up included)."""
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return False
+    return not request.url.path.startswith("/api/") or SESSION_COOKIE in request.cookies
+
+
+async def enforce_csrf(request: Request) -> None:
+    """The app-wide guard: every unsafe, forgeable request carries the CSRF token."""
+    if request.method in SAFE_METHODS or _is_exempt(request) or not _forgeable(request):
+        return
+    await verify_csrf(request)
