@@ -22,7 +22,7 @@ from propintel.ingest.matching import (
     owner_key_sql,
     unmatched_reason_sql,
 )
-from propintel.ingest.normalize import normalize_street
+from propintel.ingest.parse.addresses import normalize_street
 from propintel.ingest.runs import STAGING_PREFIX_COLUMNS
 
 # folio, street, unit, zip, owner, legal description

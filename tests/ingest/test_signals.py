@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from propintel.ingest.errors import ImportRefused
-from propintel.ingest.normalize import normalize_street
+from propintel.ingest.parse.addresses import normalize_street
 from propintel.ingest.runs import ImportSummary
 from propintel.ingest.signals_kinds import SIGNAL_KINDS
 from propintel.ingest.signals_types import SIGNAL_INDICATORS, SIGNAL_TYPES

@@ -35,13 +35,10 @@ from propintel.ingest.matching import (
     match_staged,
     remember_previous_property,
 )
-from propintel.ingest.normalize import (
-    normalize_folio,
-    parse_date_flexible,
-    parse_int,
-    parse_money,
-    parse_situs_line,
-)
+from propintel.ingest.parse.addresses import parse_situs_line
+from propintel.ingest.parse.dates import parse_date_flexible
+from propintel.ingest.parse.folios import normalize_folio
+from propintel.ingest.parse.numbers import parse_int, parse_money
 from propintel.ingest.rows import MAX_INTEGER, CsvRow, RecordRow, raw_line, staged_csv_rows
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
 from propintel.ingest.source import json_records, open_csv, require_columns

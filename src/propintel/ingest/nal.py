@@ -18,14 +18,11 @@ from propintel.ingest import landuse
 from propintel.ingest.counties import MIAMI_DADE, county_name
 from propintel.ingest.errors import ImportRefused
 from propintel.ingest.matching import STORED_KEYS, legal_key, owner_key
-from propintel.ingest.normalize import (
-    format_folio,
-    is_out_of_state,
-    normalize_folio,
-    normalize_street,
-    parse_int,
-    parse_owner_name,
-)
+from propintel.ingest.parse.addresses import normalize_street
+from propintel.ingest.parse.folios import format_folio, normalize_folio
+from propintel.ingest.parse.numbers import parse_int
+from propintel.ingest.parse.owner_names import parse_owner_name
+from propintel.ingest.parse.states import is_out_of_state
 from propintel.ingest.rows import SALE_STAGING_COLUMNS, CsvRow, dor_sale, raw_line, staged_csv_rows
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
 from propintel.ingest.sales import SALE_SUMMARY_CTES, SUMMARY_PARAMS

@@ -21,13 +21,10 @@ from psycopg import sql
 from propintel.ingest import landuse
 from propintel.ingest.errors import ImportRefused
 from propintel.ingest.matching import STORED_KEYS, legal_key, owner_key
-from propintel.ingest.normalize import (
-    format_folio,
-    normalize_folio,
-    normalize_street,
-    parse_date_flexible,
-    parse_owner_name,
-)
+from propintel.ingest.parse.addresses import normalize_street
+from propintel.ingest.parse.dates import parse_date_flexible
+from propintel.ingest.parse.folios import format_folio, normalize_folio
+from propintel.ingest.parse.owner_names import parse_owner_name
 from propintel.ingest.rows import CsvRow, RecordRow, raw_line, staged_csv_rows
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
 from propintel.ingest.sales import SALE_SUMMARY_CTES, SUMMARY_PARAMS

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from propintel.ingest.normalize import parse_int, sale_month_date
+from propintel.ingest.parse.dates import sale_month_date
+from propintel.ingest.parse.numbers import parse_int
 from propintel.ingest.source import CsvSource
 
 Range = tuple[int, int]

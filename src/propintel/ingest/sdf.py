@@ -14,7 +14,8 @@ from typing import Any
 from psycopg import sql
 
 from propintel.ingest.counties import MIAMI_DADE
-from propintel.ingest.normalize import normalize_folio, parse_int
+from propintel.ingest.parse.folios import normalize_folio
+from propintel.ingest.parse.numbers import parse_int
 from propintel.ingest.rows import (
     SALE_STAGING_COLUMNS,
     CsvRow,

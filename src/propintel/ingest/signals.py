@@ -26,7 +26,9 @@ from propintel.ingest.matching import (
     remember_previous_property,
     unmatched_reason_sql,
 )
-from propintel.ingest.normalize import normalize_folio, parse_date_flexible, parse_situs_line
+from propintel.ingest.parse.addresses import parse_situs_line
+from propintel.ingest.parse.dates import parse_date_flexible
+from propintel.ingest.parse.folios import normalize_folio
 from propintel.ingest.rows import CsvRow, raw_line, staged_csv_rows
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
 from propintel.ingest.signals_kinds import SIGNAL_KINDS, Rejected, SignalKind, text

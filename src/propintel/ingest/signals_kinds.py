@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any, Final
 
 from propintel.ingest.matching import owner_key, text_key
-from propintel.ingest.normalize import parse_date_flexible, parse_int, parse_money
+from propintel.ingest.parse.dates import parse_date_flexible
+from propintel.ingest.parse.numbers import parse_int, parse_money
 from propintel.ingest.rows import CsvRow
 from propintel.ingest.signals_types import SIGNAL_STATUSES, SIGNAL_TYPES
 

@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from propintel.ingest.landuse import RESIDENTIAL_TYPES
-from propintel.ingest.normalize import OwnerType
+from propintel.ingest.parse.owner_names import OwnerType
 from propintel.kit.errors import Invalid
 
 MAX_RADIUS_M = 50_000
