@@ -119,6 +119,7 @@ def require_user(*roles: UserType) -> Callable[..., Awaitable[User]]:
             raise Forbidden("Your account type cannot use this page.")
         return user
 
+    dependency.roles = roles  # type: ignore[attr-defined]  # marks an access guard (route tests)
     return dependency
 
 

@@ -75,6 +75,15 @@ def csrf_exempt(endpoint: Endpoint) -> Endpoint:
     return endpoint
 
 
+def public(endpoint: Endpoint) -> Endpoint:
+    """Mark a route anyone may call, logged in or not (health, landing, log-in pages, webhooks).
+
+    Every other route must depend on ``optional_user`` or ``require_user(...)``; a test walks the
+    app's routes and fails on a route that does neither and is not marked."""
+    endpoint.access = "public"  # type: ignore[attr-defined]
+    return endpoint
+
+
 def _is_exempt(request: Request) -> bool:
     endpoint = getattr(request.scope.get("route"), "endpoint", None)
     return bool(getattr(endpoint, "csrf_exempt", False))
