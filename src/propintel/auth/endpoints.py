@@ -16,7 +16,7 @@ from propintel.auth.service import NewAccount, authenticate, close_session, open
 from propintel.db.session import DbSession
 from propintel.kit.clock import seconds_until
 from propintel.web.client_ip import client_ip
-from propintel.web.security import sends_form
+from propintel.web.security import public, sends_form
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 Body = TypeVar("Body", bound=BaseModel)
@@ -35,6 +35,7 @@ TOKEN_REQUEST: dict[str, Any] = {
 
 
 @router.post("/auth/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+@public
 async def sign_up(body: SignUpIn, db: DbSession) -> object:
     account = NewAccount(
         body.email, body.password, UserType(body.user_type), display_name=body.name
@@ -43,6 +44,7 @@ async def sign_up(body: SignUpIn, db: DbSession) -> object:
 
 
 @router.post("/auth/token", response_model=TokenOut, openapi_extra=TOKEN_REQUEST)
+@public
 async def issue_token(request: Request, db: DbSession) -> TokenOut:
     """A Bearer token for an email and password, sent as JSON ``{"email", "password"}`` or as an
     OAuth2 password grant form (``grant_type=password&username=…&password=…``).

@@ -15,7 +15,7 @@ from propintel.auth.service import NewAccount, authenticate, close_session, open
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.web.client_ip import client_ip
-from propintel.web.security import SESSION_COOKIE, sign_session, unsign_session
+from propintel.web.security import SESSION_COOKIE, public, sign_session, unsign_session
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +32,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
+@public
 async def login_page(
     request: Request, user: OptionalUser, db: DbSession, next: str | None = None
 ) -> Response:
@@ -55,6 +56,7 @@ async def _demo_logins(db: DbSession, request: Request) -> list[dict[str, str]]:
 
 
 @router.post("/login")
+@public
 async def login_submit(
     request: Request,
     db: DbSession,
@@ -91,6 +93,7 @@ async def _logged_in(
 
 
 @router.get("/signup", response_class=HTMLResponse)
+@public
 async def signup_page(request: Request, user: OptionalUser) -> Response:
     if user is not None:
         return RedirectResponse("/dashboard", status_code=303)
@@ -98,6 +101,7 @@ async def signup_page(request: Request, user: OptionalUser) -> Response:
 
 
 @router.post("/signup")
+@public
 async def signup_submit(
     request: Request,
     db: DbSession,
@@ -126,6 +130,7 @@ async def signup_submit(
 
 
 @router.post("/logout")
+@public
 async def logout(request: Request, db: DbSession) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None

@@ -25,7 +25,7 @@ from propintel.billing.schemas import (
 )
 from propintel.db.session import DbSession
 from propintel.integrations.payments import PaymentProvider
-from propintel.web.security import csrf_exempt
+from propintel.web.security import csrf_exempt, public
 
 router = APIRouter(tags=["billing"])
 
@@ -51,6 +51,7 @@ def base_url(request: Request) -> str:
 
 @router.post("/webhooks/stripe", include_in_schema=False)
 @csrf_exempt  # Stripe signs the body; verified before anything else
+@public
 async def stripe_webhook(request: Request, db: DbSession) -> JSONResponse:
     """400 (nothing stored) unless ``Stripe-Signature`` signs the raw body; 200 otherwise, also
     for a replay (stored once, handled once)."""

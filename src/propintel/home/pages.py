@@ -11,12 +11,14 @@ from propintel.billing import service as billing_service
 from propintel.catalog.features import feature_summary
 from propintel.db.session import DbSession
 from propintel.home import service as dashboard
+from propintel.web.security import public
 from propintel.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
+@public
 async def home(request: Request, user: OptionalUser, db: DbSession) -> Response:
     """The landing page for visitors (what PropIntel is, the plans); users go to their dashboard."""
     if user:
@@ -27,6 +29,7 @@ async def home(request: Request, user: OptionalUser, db: DbSession) -> Response:
 
 
 @router.get("/favicon.ico")
+@public
 async def favicon(request: Request) -> Response:
     """Browsers and crawlers ask for /favicon.ico whatever the page links; ours is an SVG."""
     return RedirectResponse(request.url_for("static", path="favicon.svg").path, status_code=301)

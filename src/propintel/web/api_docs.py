@@ -10,6 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from propintel.web.security import public
+
 VENDOR = "/static/vendor"
 SWAGGER_UI = f"{VENDOR}/swagger-ui"
 FAVICON = f"{SWAGGER_UI}/favicon-32x32.png"
@@ -24,6 +26,7 @@ router = APIRouter(prefix="/api", include_in_schema=False)
 
 
 @router.get("/docs")
+@public
 async def swagger_ui(request: Request) -> HTMLResponse:
     page = get_swagger_ui_html(
         openapi_url=request.app.openapi_url,
@@ -39,6 +42,7 @@ async def swagger_ui(request: Request) -> HTMLResponse:
 
 
 @router.get("/redoc")
+@public
 async def redoc(request: Request) -> HTMLResponse:
     page = get_redoc_html(
         openapi_url=request.app.openapi_url,

@@ -10,17 +10,20 @@ from sqlalchemy import text
 
 from propintel.db import migrate
 from propintel.db.urls import database_url
+from propintel.web.security import public
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/healthz")
+@public
 async def healthz() -> dict[str, str]:
     """The process is up (no dependencies checked)."""
     return {"status": "ok"}
 
 
 @router.get("/readyz")
+@public
 async def readyz(request: Request) -> JSONResponse:
     """Ready when the database answers and its migrations are at the newest revision."""
     engine = request.app.state.engine
