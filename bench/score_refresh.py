@@ -47,7 +47,12 @@ from propintel.ingest.registry import importer_for  # noqa: E402
 from propintel.ingest.runs import run_import  # noqa: E402
 from propintel.scoring.refresh import refresh_scores  # noqa: E402
 from propintel.scoring.refresh_plan import RefreshResult, plan_refresh  # noqa: E402
-from propintel.scoring.refresh_sql import COLUMNS, PREAMBLE, state_sql, statements  # noqa: E402
+from propintel.scoring.refresh_sql import (  # noqa: E402
+    COLUMNS,
+    PREAMBLE,
+    state_statement,
+    statements,
+)
 
 NEW_HOMEOWNER_DAYS = 365
 NOOP_SCAN = (
@@ -97,11 +102,12 @@ def plain_sql(url: str, as_of: date) -> float:
             for statement in PREAMBLE:
                 conn.execute(statement.sql)
             cursor = conn.cursor(row_factory=dict_row)
-            state = cursor.execute(state_sql(NEW_HOMEOWNER_DAYS, as_of)).fetchone()
+            read = state_statement(as_of, NEW_HOMEOWNER_DAYS)
+            state = cursor.execute(read.for_psycopg(), read.params).fetchone()
             assert state is not None
             plan = plan_refresh(state, as_of, NEW_HOMEOWNER_DAYS, full=False)
             for statement in statements(plan):
-                conn.execute(statement.sql)
+                conn.execute(statement.for_psycopg(), statement.params)
 
         _, seconds = timed(run)
         conn.rollback()

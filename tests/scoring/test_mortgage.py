@@ -83,12 +83,14 @@ async def sql_balances(db: AsyncSession, rows: list[tuple[int | None, date]], as
         f"({'NULL' if price is None else price}::int, DATE '{sale}', {n})"
         for n, (price, sale) in enumerate(rows)
     )
-    balance = balance_sql("v.sale_price", "v.sale_date", as_of)
+    as_of_sql = "CAST(:as_of AS date)"
+    balance = balance_sql("v.sale_price", "v.sale_date", as_of_sql)
     result = await db.execute(
         text(
-            f"WITH {amortisation_cte(as_of)} SELECT {balance} "
+            f"WITH {amortisation_cte(as_of_sql)} SELECT {balance} "
             f"FROM (VALUES {values}) v(sale_price, sale_date, n) ORDER BY n"
-        )
+        ),
+        {"as_of": as_of},
     )
     return list(result.scalars())
 

@@ -167,10 +167,11 @@ def new_homeowner_keys() -> list[int]:
     return [0, *sorted(IS_NEW_BIT | band | subset for band in bands for subset in subsets)]
 
 
-def is_new_sql(new_homeowner_days: int) -> str:
-    """A residential parcel (DOR 001 to 008) whose last arm's-length sale is 0 to N days old."""
+def is_new_sql(new_homeowner_days: str) -> str:
+    """A residential parcel (DOR 001 to 008) whose last arm's-length sale is 0 to N days old
+    (``new_homeowner_days``: N as an SQL expression, a bound parameter)."""
     return (
-        f"s.days BETWEEN 0 AND {int(new_homeowner_days)}"
+        f"s.days BETWEEN 0 AND {new_homeowner_days}"
         f" AND p.dor_use_code IN ({sql_list(RESIDENTIAL_CODES)})"
     )
 

@@ -12,7 +12,9 @@ positive price gives no estimate (NULL).
 
 The refresh computes this in SQL for every property (``balance_sql``); ``estimated_balance`` is the
 Python reference the tests compare it with. Both use the same IEEE doubles: ``f`` and ``g`` per year
-are computed here once and written into the SQL as exact float literals.
+are computed here once and written into the SQL as exact float literals (constants of this module).
+The as-of date is never written into the SQL: each function takes the SQL expression that gives it,
+a bound parameter such as ``CAST(:as_of AS date)``.
 """
 
 from __future__ import annotations
@@ -85,27 +87,33 @@ PAST_DAYS: Final = 31 * 366
 FUTURE_DAYS: Final = 5 * 366
 
 
-def amortisation_sql(as_of: date) -> str:
-    """One row per sale date ``d`` around ``as_of``: ``paid`` (months), ``fk`` = f^paid and ``g``
-    of its year (about 13,000 dates, from ``PAST_DAYS`` before to ``FUTURE_DAYS`` after)."""
+def _part(field: str, day: str) -> str:
+    return f"date_part('{field}', {day})::int"
+
+
+def amortisation_sql(as_of: str) -> str:
+    """One row per sale date ``d`` around the date ``as_of`` (an SQL expression): ``paid``
+    (months), ``fk`` = f^paid and ``g`` of its year (about 13,000 dates, from ``PAST_DAYS`` before
+    to ``FUTURE_DAYS`` after)."""
     years = range(FIRST_YEAR, LAST_YEAR + 1)
-    year = "date_part('year', d)::int"
+    year = _part("year", "d")
     index = f"LEAST(GREATEST({year}, {FIRST_YEAR}), {LAST_YEAR}) - {FIRST_YEAR - 1}"
+    month_of_as_of = f"{_part('year', as_of)} * 12 + {_part('month', as_of)}"
     paid = (
-        f"GREATEST({as_of.year * 12 + as_of.month} - {year} * 12 - date_part('month', d)::int"
-        f" - CASE WHEN {as_of.day} < date_part('day', d)::int THEN 1 ELSE 0 END, 0)"
+        f"GREATEST({month_of_as_of} - {year} * 12 - {_part('month', 'd')}"
+        f" - CASE WHEN {_part('day', as_of)} < {_part('day', 'd')} THEN 1 ELSE 0 END, 0)"
     )
     return f"""SELECT d, paid, power(f, paid::float8) AS fk, g
 FROM (
   SELECT d, {paid} AS paid,
     ({_float_array([monthly_growth(y) for y in years])})[{index}] AS f,
     ({_float_array([term_growth(y) for y in years])})[{index}] AS g
-  FROM (SELECT DATE '{as_of}' + i AS d FROM generate_series(-{PAST_DAYS}, {FUTURE_DAYS}) i) days
+  FROM (SELECT {as_of} + i AS d FROM generate_series(-{PAST_DAYS}, {FUTURE_DAYS}) i) days
   OFFSET 0
 ) amortisation"""
 
 
-def amortisation_cte(as_of: date, name: str = "amortisation") -> str:
+def amortisation_cte(as_of: str, name: str = "amortisation") -> str:
     """A ``WITH`` item: the amortisation table as three arrays by date (``paid``, ``fk``, ``g``),
     computed once per statement (``MATERIALIZED``) however many expressions read it."""
     columns = ", ".join(
@@ -118,19 +126,19 @@ def _column(cte: str, column: str) -> str:
     return f"(SELECT {column} FROM {cte})"
 
 
-def _index(sale: str, as_of: date) -> str:
-    return f"({sale} - DATE '{as_of}' + {PAST_DAYS + 1})"
+def _index(sale: str, as_of: str) -> str:
+    return f"({sale} - {as_of} + {PAST_DAYS + 1})"
 
 
-def months_paid_sql(sale: str, as_of: date, cte: str = "amortisation") -> str:
+def months_paid_sql(sale: str, as_of: str, cte: str = "amortisation") -> str:
     """``min(months_paid(sale, as_of), 360)``: the estimate changes exactly when this does (over
     the ``amortisation_cte(as_of, cte)`` of the same statement)."""
-    return f"""(CASE WHEN {sale} > DATE '{as_of}' + {FUTURE_DAYS} THEN 0
-  WHEN {sale} < DATE '{as_of}' - {PAST_DAYS} THEN {TERM_MONTHS}
+    return f"""(CASE WHEN {sale} > {as_of} + {FUTURE_DAYS} THEN 0
+  WHEN {sale} < {as_of} - {PAST_DAYS} THEN {TERM_MONTHS}
   ELSE LEAST({_column(cte, "paid")}[{_index(sale, as_of)}], {TERM_MONTHS}) END)"""
 
 
-def balance_sql(price: str, sale: str, as_of: date, cte: str = "amortisation") -> str:
+def balance_sql(price: str, sale: str, as_of: str, cte: str = "amortisation") -> str:
     """SQL for ``estimated_balance(price, sale, as_of)`` over the columns ``price`` and ``sale``
     (and the ``amortisation_cte(as_of, cte)`` of the same statement): the same IEEE operations in
     the same order as the Python reference, so the two agree to the dollar. Per row it is array
@@ -140,8 +148,8 @@ def balance_sql(price: str, sale: str, as_of: date, cte: str = "amortisation") -
         f"{_column(cte, column)}[{_index(sale, as_of)}]" for column in ("paid", "fk", "g")
     )
     return f"""(CASE WHEN {price} > 0 AND {sale} IS NOT NULL THEN
-  CASE WHEN {sale} > DATE '{as_of}' + {FUTURE_DAYS} THEN ({principal})::int
-       WHEN {sale} < DATE '{as_of}' - {PAST_DAYS} OR {paid} >= {TERM_MONTHS} THEN 0
+  CASE WHEN {sale} > {as_of} + {FUTURE_DAYS} THEN ({principal})::int
+       WHEN {sale} < {as_of} - {PAST_DAYS} OR {paid} >= {TERM_MONTHS} THEN 0
        ELSE floor(({principal})::float8 * ({g} - {fk}) / ({g} - 1) + 0.5)::int
   END
 END)"""

@@ -9,7 +9,6 @@ a condominium, no bedrooms in a shop) is passed. A field an import nulled as out
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Final
 
 from propintel.ingest.landuse import VACANT_CODES
@@ -23,8 +22,8 @@ _NO_OWN_LOT = "'004', '005'"  # condominium, cooperative: the land belongs to th
 class Check:
     name: str
     points: int
-    # SQL over the property ``p`` (``{year}``: the as-of year). The cheap test comes first: the
-    # land-use code is compared only when a field is missing.
+    # SQL over the property ``p`` (``{year}``: the as-of year, an SQL expression). The cheap test
+    # comes first: the land-use code is compared only when a field is missing.
     condition: str
     meaning: str
 
@@ -86,19 +85,19 @@ CHECKS: Final[tuple[Check, ...]] = (
 )
 
 
-def _condition(check: Check, as_of: date) -> str:
-    return check.condition.format(year=as_of.year)
+def _condition(check: Check, as_of: str) -> str:
+    return check.condition.format(year=f"date_part('year', {as_of})::int")
 
 
-def score_sql(as_of: date) -> str:
-    """The score of the property ``p``."""
+def score_sql(as_of: str) -> str:
+    """The score of the property ``p`` on the date ``as_of`` (an SQL expression)."""
     terms = [
         f"CASE WHEN {_condition(check, as_of)} THEN {check.points} ELSE 0 END" for check in CHECKS
     ]
     return "(" + "\n   + ".join(terms) + ")"
 
 
-def checks_sql(as_of: date) -> str:
+def checks_sql(as_of: str) -> str:
     """Select-list items ``q_<check>``: whether the property ``p`` passes each check."""
     return ", ".join(
         f"COALESCE(({_condition(check, as_of)}), false) AS q_{check.name}" for check in CHECKS

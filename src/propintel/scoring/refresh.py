@@ -4,7 +4,7 @@ Three modules: ``refresh_plan.py`` decides what a refresh does (plain data, no S
 ``refresh_sql.py`` turns that plan into statements, and this one runs them in the caller's
 transaction (``refresh_scores``) and collects the counts.
 
-One transaction (``PREAMBLE``, ``state_sql``, then ``statements(plan)``). The last refresh's
+One transaction (``PREAMBLE``, ``state_statement``, then ``statements(plan)``). The last refresh's
 state (``scoring_state``) makes it *incremental* (only the properties whose inputs may have changed
 since, ``candidates_sql``) or, when the rules, weights, settings or year changed, examine *all*
 properties; a *full* refresh (weekly) examines all, repairs the sale summaries first and reconciles
@@ -52,7 +52,7 @@ from propintel.scoring.refresh_sql import (
     SECONDARY_INDEXES,
     Statement,
     drop_index_sql,
-    state_sql,
+    state_statement,
     statements,
 )
 
@@ -78,7 +78,7 @@ async def refresh_scores(
     timings: dict[str, float] = {}
     for statement in PREAMBLE:
         await _timed(session, statement, timings)
-    state = (await _timed(session, Statement("state", state_sql(days, as_of)), timings)).mappings()
+    state = (await _timed(session, state_statement(as_of, days), timings)).mappings()
     plan = plan_refresh(state.one(), as_of, days, full)
     result = RefreshResult(as_of=as_of, mode=plan.mode, timings_s=timings)
     for statement in statements(plan):
@@ -111,7 +111,7 @@ async def _update_without_secondary_indexes(
 
 async def _timed(session: AsyncSession, statement: Statement, timings: dict[str, float]) -> Any:
     began = time.perf_counter()
-    outcome = await session.execute(text(statement.sql))
+    outcome = await session.execute(text(statement.sql), dict(statement.params))
     timings[statement.name] = timings.get(statement.name, 0.0) + time.perf_counter() - began
     return outcome
 

@@ -1,13 +1,13 @@
 """What a score refresh does, decided before any of it runs: plain data, no SQL.
 
-From the last refresh's state (``scoring_state``, read by ``refresh_sql.state_sql``) and today's
-date, ``plan_refresh`` decides the *mode*: **incremental** (examine only the properties whose inputs
-may have changed since the last refresh), **all** (examine every property: first run, or the rules,
-weights, settings or year changed) or **full** (every property, with the sale summaries repaired
-first and every stored indicator reconciled: the Sunday run). ``RefreshPlan.steps`` is the order of
-the work; ``refresh_sql.statements`` turns a plan into SQL and ``refresh.py`` runs it.
-``rewrites_most_properties`` decides, once the changes are counted, whether the update takes the
-bulk path (without the secondary indexes). Details: docs/scoring.md.
+From the last refresh's state (``scoring_state``, read by ``refresh_sql.state_statement``) and
+today's date, ``plan_refresh`` decides the *mode*: **incremental** (examine only the properties
+whose inputs may have changed since the last refresh), **all** (examine every property: first run,
+or the rules, weights, settings or year changed) or **full** (every property, with the sale
+summaries repaired first and every stored indicator reconciled: the Sunday run).
+``RefreshPlan.steps`` is the order of the work; ``refresh_sql.statements`` turns a plan into SQL
+and ``refresh.py`` runs it. ``rewrites_most_properties`` decides, once the changes are counted,
+whether the update takes the bulk path (without the secondary indexes). Details: docs/scoring.md.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def plan_refresh(
 ) -> RefreshPlan:
     """Incremental when the last refresh was based on the same rules, weights, settings and year
     (and not so many transactions ago that 32-bit ids could have wrapped); else every property.
-    ``state``: the row of ``refresh_sql.state_sql``."""
+    ``state``: the row of ``refresh_sql.state_statement``."""
     since = None
     if not full and state["as_of"] is not None and state["basis"] == state["basis_now"]:
         last_xmin, now_xmin = int(state["snapshot_xmin"]), int(state["now_xmin"])

@@ -1,21 +1,24 @@
 """The score refresh as SQL: ``statements`` turns a ``RefreshPlan`` (``refresh_plan.py``) into
 the statements that carry it out; ``refresh.py`` runs them in one transaction after ``PREAMBLE``
-and ``state_sql``.
+and ``state_statement``.
 
 Set-based and hand-written (docs/decisions/0006): the statements are generated from the rule list
 (``indicators.py``), the quality checks (``quality.py``) and the mortgage estimate
-(``mortgage.py``). Table and column names come only from constants of this code. Also here: the
-building blocks the explanations reuse (``inputs_sql`` with ``scope="one"``, ``OPEN_SIGNAL``,
-``listing_days``), so an explanation reads exactly what the refresh computes.
+(``mortgage.py``). Table and column names, codes and rule thresholds come only from constants of
+this code; every value of a refresh (dates, settings, transaction ids, the stored basis) is a bound
+parameter (``parameters``), never part of the SQL text. Also here: the building blocks the
+explanations reuse (``inputs_sql`` with ``scope="one"``, ``OPEN_SIGNAL``, ``listing_days``), so an
+explanation reads exactly what the refresh computes.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from propintel.ingest.sales import ARMS_LENGTH_CODES, REFRESH_SALE_SUMMARY
 from propintel.scoring import quality
@@ -45,13 +48,34 @@ from propintel.scoring.mortgage import (
 )
 from propintel.scoring.refresh_plan import RefreshPlan, Since, Step
 
+# ``:name`` parameters (not ``::`` casts). No refresh statement has ``:`` or ``%`` inside a string
+# literal.
+PARAMETER: Final = re.compile(r"(?<![:\w]):([a-z_]+)\b")
+
 
 @dataclass(frozen=True)
 class Statement:
-    """One statement of a refresh; ``name`` keys its timing (``RefreshResult.timings_s``)."""
+    """One statement of a refresh with the values of its ``:name`` parameters; ``name`` keys its
+    timing (``RefreshResult.timings_s``)."""
 
     name: str
     sql: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def bound(cls, name: str, sql: str, values: Mapping[str, Any]) -> Statement:
+        """``sql`` with the values of the parameters it uses, from ``values``."""
+        return cls(name, sql, {used: values[used] for used in sorted(set(PARAMETER.findall(sql)))})
+
+    def for_psycopg(self) -> str:
+        """The same statement in psycopg's ``%(name)s`` form (the benchmark's floor runs it)."""
+        return PARAMETER.sub(r"%(\1)s", self.sql.replace("%", "%%"))
+
+
+# The values of a refresh, as the statements read them (``parameters``).
+AS_OF: Final = "CAST(:as_of AS date)"
+SINCE_AS_OF: Final = "CAST(:since_as_of AS date)"  # the last refresh's (incremental only)
+NEW_HOMEOWNER_DAYS: Final = "CAST(:new_homeowner_days AS integer)"
 
 
 NEW_YORK_TODAY: Final = "SELECT (now() AT TIME ZONE 'America/New_York')::date"
@@ -95,7 +119,7 @@ def listing_days(as_of: str) -> str:
 # --- the inputs of each property -----------------------------------------------------------------
 
 
-def record_bits_sql(as_of: date, *, signals_where: str = "", listings_where: str = "") -> str:
+def record_bits_sql(*, signals_where: str = "", listings_where: str = "") -> str:
     """Per property, ``bits``: the rules its open records and active listings detect."""
     others = [
         (kind, BIT[rule.name])
@@ -116,18 +140,18 @@ def record_bits_sql(as_of: date, *, signals_where: str = "", listings_where: str
   UNION ALL
   SELECT property_id, {BIT[listing_rule.name]} FROM fsbo_listings
   WHERE listing_status = 'active' AND property_id IS NOT NULL
-    AND {listing_days(f"DATE '{as_of}'")} > {OLD_LISTING_DAYS}{listings_where}
+    AND {listing_days(AS_OF)} > {OLD_LISTING_DAYS}{listings_where}
 ) record
 GROUP BY property_id"""
 
 
-def last_sale_sql(as_of: date) -> str:
+def last_sale_sql() -> str:
     """The last arm's-length sale of ``p`` from the sale summary the importers keep on
     ``properties`` (``ingest/sales.py``): when ``sale_date`` (that sale's date) is set,
     ``last_sale_price`` is its price. With ``days`` since it and the ``mortgage`` estimate."""
     return f"""SELECT p.sale_date, p.last_sale_price AS sale_price,
-  DATE '{as_of}' - p.sale_date AS days,
-  {balance_sql("p.last_sale_price", "p.sale_date", as_of)} AS mortgage"""
+  {AS_OF} - p.sale_date AS days,
+  {balance_sql("p.last_sale_price", "p.sale_date", AS_OF)} AS mortgage"""
 
 
 def _bit_if(rule: Rule, *, records: bool) -> str:
@@ -144,17 +168,17 @@ def distressed_key_sql() -> str:
     return " | ".join(parts)
 
 
-def new_homeowner_key_sql(new_homeowner_days: int) -> str:
+def new_homeowner_key_sql() -> str:
     """``IS_NEW_BIT`` + the bits of the new-homeowner rules that hold; 0 for everyone else."""
     parts = [str(IS_NEW_BIT)]
     parts += [_bit_if(rule, records=bool(rule.signal_types)) for rule in NEW_HOMEOWNER_RULES]
-    return f"CASE WHEN {is_new_sql(new_homeowner_days)} THEN {' | '.join(parts)} ELSE 0 END"
+    return f"CASE WHEN {is_new_sql(NEW_HOMEOWNER_DAYS)} THEN {' | '.join(parts)} ELSE 0 END"
 
 
 CANDIDATES: Final = "(SELECT property_id FROM scoring_candidates)"
 
 
-def inputs_sql(as_of: date, scope: str = "all") -> str:
+def inputs_sql(scope: str = "all") -> str:
     """``FROM`` properties ``p`` with their record bits ``f`` and last arm's-length sale ``s``:
     every property (``all``), the ``candidates`` of an incremental refresh, or ``one`` property
     (``:property_id``: the same SQL for explanations)."""
@@ -167,10 +191,10 @@ def inputs_sql(as_of: date, scope: str = "all") -> str:
         signals_where = "\n    AND s.property_id = :property_id"
         listings_where = " AND property_id = :property_id"
         where = "\nWHERE p.property_id = :property_id"
-    bits = record_bits_sql(as_of, signals_where=signals_where, listings_where=listings_where)
+    bits = record_bits_sql(signals_where=signals_where, listings_where=listings_where)
     return (
         f"FROM {source}\nLEFT JOIN ({bits}) f ON f.property_id = p.property_id\n"
-        f"CROSS JOIN LATERAL ({last_sale_sql(as_of)}) s{where}"
+        f"CROSS JOIN LATERAL ({last_sale_sql()}) s{where}"
     )
 
 
@@ -227,7 +251,7 @@ def _lookup_sql(keys: str, rules: tuple[Rule, ...], extra: list[str]) -> str:
     return f"SELECT DISTINCT {', '.join(columns)}\nFROM {keys} CROSS JOIN ({_weights_sql()}) w"
 
 
-def lookup_joins_sql(new_homeowner_days: int) -> str:
+def lookup_joins_sql() -> str:
     """Joins ``d`` (distressed key → breakdown, sums, flags) and ``n`` (new-homeowner key →
     breakdown, sums, ``is_new``, ``base``) to the property ``p`` by its keys."""
     flags = [f"k.key & {BIT[rule.name]} <> 0 AS {rule.flag}" for rule in FLAG_RULES]
@@ -245,7 +269,7 @@ def lookup_joins_sql(new_homeowner_days: int) -> str:
     )
     return (
         f"JOIN ({distressed}) d ON d.key = ({distressed_key_sql()})\n"
-        f"JOIN ({new_homeowner}) n ON n.key = ({new_homeowner_key_sql(new_homeowner_days)})"
+        f"JOIN ({new_homeowner}) n ON n.key = ({new_homeowner_key_sql()})"
     )
 
 
@@ -263,7 +287,7 @@ class Written:
     compared: str | None = None
 
 
-def written(as_of: date) -> tuple[Written, ...]:
+def written() -> tuple[Written, ...]:
     breakdown = (
         "CASE WHEN n.breakdown IS NULL THEN d.breakdown WHEN d.breakdown IS NULL THEN n.breakdown"
         " ELSE d.breakdown || n.breakdown END"
@@ -283,19 +307,19 @@ def written(as_of: date) -> tuple[Written, ...]:
         Written(
             "estimated_equity", "p.market_value - s.mortgage", "p.market_value - p.mortgage_balance"
         ),
-        Written("data_quality_score", quality.score_sql(as_of)),
+        Written("data_quality_score", quality.score_sql(AS_OF)),
     )
 
 
-COLUMNS: Final = tuple(column.column for column in written(date(2000, 1, 1)))
+COLUMNS: Final = tuple(column.column for column in written())
 # Changes with any rule, check, rate or written value: the next refresh then examines everything.
 VERSION: Final = hashlib.sha256(
-    repr((RULES, quality.CHECKS, RATE_BY_YEAR, written(date(2000, 1, 1)))).encode()
+    repr((RULES, quality.CHECKS, RATE_BY_YEAR, written())).encode()
 ).hexdigest()[:16]
 
 
-def _changes_sql(as_of: date, new_homeowner_days: int, full: bool, scope: str) -> str:
-    values = written(as_of)
+def _changes_sql(full: bool, scope: str) -> str:
+    values = written()
     stored = ", ".join(f"p.{value.column}" for value in values)
     computed = ", ".join(value.compared or value.value for value in values)
     # Any column that differs makes the row differ, so a column's ``compared`` may rely on the
@@ -309,12 +333,12 @@ def _changes_sql(as_of: date, new_homeowner_days: int, full: bool, scope: str) -
         for bit, value in enumerate(values)
     )
     return f"""CREATE TEMPORARY TABLE scoring_changes ON COMMIT DROP AS
-WITH {amortisation_cte(as_of)}
+WITH {amortisation_cte(AS_OF)}
 SELECT p.property_id,
   {columns},
   {mask} AS mask
-{inputs_sql(as_of, scope)}
-{lookup_joins_sql(new_homeowner_days)}
+{inputs_sql(scope)}
+{lookup_joins_sql()}
 WHERE {keep}"""
 
 
@@ -367,30 +391,28 @@ PREAMBLE: Final = (
 )
 
 
-def _written_since(alias: str, since: Since) -> str:
-    return f"age({alias}.xmin) <= age('{since.xmin}'::xid)"
+def _written_since(alias: str) -> str:
+    return f"age({alias}.xmin) <= age(CAST(:since_xmin AS xid))"
 
 
-def _calendar_sql(plan: RefreshPlan, since: Since) -> str:
+def _calendar_sql(plan: RefreshPlan) -> str:
     """Properties whose new-homeowner days, band or estimate move between the two dates."""
     if plan.new_homeowner_window is None:
         return "false"
-    as_of = plan.as_of
-    low, high = plan.new_homeowner_window
     paid = [
         months_paid_sql("p.sale_date", day, cte)
-        for day, cte in ((since.as_of, "amortisation_then"), (as_of, "amortisation"))
+        for day, cte in ((SINCE_AS_OF, "amortisation_then"), (AS_OF, "amortisation"))
     ]
     return (
-        f"p.sale_date BETWEEN DATE '{low}' AND DATE '{high}'"
+        "p.sale_date BETWEEN CAST(:window_low AS date) AND CAST(:window_high AS date)"
         f" OR (p.last_sale_price > 0 AND p.sale_date IS NOT NULL AND {paid[0]} <> {paid[1]})"
     )
 
 
-def _listing_crossing_sql(plan: RefreshPlan, since: Since) -> str:
+def _listing_crossing_sql(plan: RefreshPlan) -> str:
     if not plan.date_moved:
         return "false"
-    now, then = (listing_days(f"DATE '{day}'") for day in (plan.as_of, since.as_of))
+    now, then = listing_days(AS_OF), listing_days(SINCE_AS_OF)
     return (
         f"listing_status = 'active' AND ({now} > {OLD_LISTING_DAYS})"
         f" IS DISTINCT FROM ({then} > {OLD_LISTING_DAYS})"
@@ -402,56 +424,55 @@ def candidates_sql(plan: RefreshPlan, since: Since) -> str:
     (``xmin``; but not by that refresh itself), those whose records, listings or (for a lis
     pendens) sales were written since, the properties such a record or listing was moved away
     from (``previous_property_id``), and those the calendar moves."""
-    own = f" AND p.xmin <> '{since.own_xid}'::xid" if since.own_xid is not None else ""
-    then = amortisation_cte(since.as_of, "amortisation_then")
-    ctes = f"WITH {amortisation_cte(plan.as_of)},\n{then}\n" if plan.date_moved else ""
+    own = " AND p.xmin <> CAST(:own_xid AS xid)" if since.own_xid is not None else ""
+    then = amortisation_cte(SINCE_AS_OF, "amortisation_then")
+    ctes = f"WITH {amortisation_cte(AS_OF)},\n{then}\n" if plan.date_moved else ""
     return f"""CREATE TEMPORARY TABLE scoring_candidates ON COMMIT DROP AS
 {ctes}SELECT property_id FROM properties p
-WHERE ({_written_since("p", since)}{own}) OR {_calendar_sql(plan, since)}
+WHERE ({_written_since("p")}{own}) OR {_calendar_sql(plan)}
 UNION
 SELECT m.property_id FROM property_signals s
 CROSS JOIN LATERAL (VALUES (s.property_id), (s.previous_property_id)) m(property_id)
-WHERE m.property_id IS NOT NULL AND {_written_since("s", since)}
+WHERE m.property_id IS NOT NULL AND {_written_since("s")}
 UNION
 SELECT m.property_id FROM fsbo_listings l
 CROSS JOIN LATERAL (VALUES (l.property_id), (l.previous_property_id)) m(property_id)
 WHERE m.property_id IS NOT NULL
-  AND ({_written_since("l", since)} OR {_listing_crossing_sql(plan, since)})
+  AND ({_written_since("l")} OR {_listing_crossing_sql(plan)})
 UNION
 SELECT s.property_id FROM property_signals s
 JOIN property_sales later ON later.folio_number = s.folio_number
 WHERE s.signal_type = 'pre_foreclosure' AND s.status = 'open' AND s.property_id IS NOT NULL
-  AND {_written_since("later", since)}"""
+  AND {_written_since("later")}"""
 
 
-def basis_sql(new_homeowner_days: int, as_of: date) -> str:
+def basis_sql() -> str:
     """What a refresh's results depend on besides the records; a change means examine all."""
     weights = (
         "(SELECT jsonb_object_agg(indicator_name, jsonb_build_array(intent_type, weight))"
         " FROM intent_indicators)"
     )
     return (
-        f"jsonb_build_object('version', '{VERSION}', 'new_homeowner_days', {new_homeowner_days},"
-        f" 'year', {as_of.year}, 'weights', {weights})"
+        "jsonb_build_object('version', CAST(:version AS text),"
+        f" 'new_homeowner_days', {NEW_HOMEOWNER_DAYS},"
+        f" 'year', date_part('year', {AS_OF})::int, 'weights', {weights})"
     )
 
 
-def state_sql(new_homeowner_days: int, as_of: date) -> str:
+def state_sql() -> str:
     """The last refresh's state, and what this one would store."""
     return f"""SELECT st.as_of, st.snapshot_xmin::text AS snapshot_xmin,
   st.refresh_xid::text AS refresh_xid, st.basis,
   pg_current_xact_id_if_assigned()::text AS current_xid,
   pg_snapshot_xmin(pg_current_snapshot())::text AS now_xmin,
-  {basis_sql(new_homeowner_days, as_of)} AS basis_now
+  {basis_sql()} AS basis_now
 FROM (SELECT 1) one LEFT JOIN scoring_state st ON true"""
 
 
-def _state_write_sql(plan: RefreshPlan) -> str:
-    basis = plan.basis.replace("'", "''")
-    return f"""INSERT INTO scoring_state AS st
+STATE_WRITE: Final = f"""INSERT INTO scoring_state AS st
   (singleton, refreshed_at, as_of, snapshot_xmin, refresh_xid, basis)
-VALUES (true, now(), DATE '{plan.as_of}', '{plan.snapshot_xmin}'::xid8, pg_current_xact_id(),
-  '{basis}'::jsonb)
+VALUES (true, now(), {AS_OF}, CAST(:snapshot_xmin AS xid8), pg_current_xact_id(),
+  CAST(:basis AS jsonb))
 ON CONFLICT (singleton) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at,
   as_of = EXCLUDED.as_of, snapshot_xmin = EXCLUDED.snapshot_xmin,
   refresh_xid = EXCLUDED.refresh_xid, basis = EXCLUDED.basis"""
@@ -476,7 +497,7 @@ def _candidates(plan: RefreshPlan) -> list[Statement]:
 
 
 def _changes(plan: RefreshPlan) -> list[Statement]:
-    changes = _changes_sql(plan.as_of, plan.new_homeowner_days, plan.full, plan.examined)
+    changes = _changes_sql(plan.reconciles_every_intent, plan.examined)
     return [
         Statement("drop", "DROP TABLE IF EXISTS pg_temp.scoring_changes"),
         Statement("changes", changes),
@@ -509,7 +530,7 @@ def _add_intents(plan: RefreshPlan) -> list[Statement]:
 
 
 def _save_state(plan: RefreshPlan) -> list[Statement]:
-    return [Statement("state", _state_write_sql(plan))]
+    return [Statement("state", STATE_WRITE)]
 
 
 STEP_STATEMENTS: Final[dict[Step, Callable[[RefreshPlan], list[Statement]]]] = {
@@ -525,8 +546,39 @@ STEP_STATEMENTS: Final[dict[Step, Callable[[RefreshPlan], list[Statement]]]] = {
 
 
 def statements(plan: RefreshPlan) -> list[Statement]:
-    """The statements of ``plan``'s steps, in order (after ``PREAMBLE`` and ``state_sql``)."""
-    return [statement for step in plan.steps for statement in STEP_STATEMENTS[step](plan)]
+    """The statements of ``plan``'s steps, in order (after ``PREAMBLE`` and ``state_statement``),
+    each with the values of its parameters."""
+    values = parameters(plan)
+    return [
+        Statement.bound(statement.name, statement.sql, values)
+        for step in plan.steps
+        for statement in STEP_STATEMENTS[step](plan)
+    ]
+
+
+def parameters(plan: RefreshPlan) -> dict[str, Any]:
+    """Every value the statements of ``plan`` bind (each statement takes those it uses).
+    Transaction ids are sent as text and cast (``xid`` and ``xid8`` have no cast from integers)."""
+    values: dict[str, Any] = {
+        "as_of": plan.as_of,
+        "new_homeowner_days": plan.new_homeowner_days,
+        "snapshot_xmin": plan.snapshot_xmin,
+        "basis": plan.basis,
+    }
+    if plan.since is not None:
+        values["since_as_of"] = plan.since.as_of
+        values["since_xmin"] = str(plan.since.xmin)
+        if plan.since.own_xid is not None:
+            values["own_xid"] = str(plan.since.own_xid)
+    if plan.new_homeowner_window is not None:
+        values["window_low"], values["window_high"] = plan.new_homeowner_window
+    return values
+
+
+def state_statement(as_of: date, new_homeowner_days: int) -> Statement:
+    """The last refresh's state, and the basis this one would store (``state_sql``)."""
+    values = {"as_of": as_of, "new_homeowner_days": new_homeowner_days, "version": VERSION}
+    return Statement.bound("state", state_sql(), values)
 
 
 # --- the bulk path: the update without the secondary indexes of ``properties`` -------------------

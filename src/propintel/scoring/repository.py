@@ -16,6 +16,7 @@ from propintel.scoring.indicators import hits
 from propintel.scoring.mortgage import amortisation_cte
 from propintel.scoring.refresh_sql import (
     ARMS_LENGTH,
+    AS_OF,
     LAST_SALE_ORDER,
     OPEN_SIGNAL,
     distressed_key_sql,
@@ -160,17 +161,21 @@ class ScoringRepository:
         (``q_<check>``) for one property, computed now."""
         keys = (
             f"({distressed_key_sql()}) AS distressed_key, "
-            f"({new_homeowner_key_sql(new_homeowner_days)}) AS new_homeowner_key"
+            f"({new_homeowner_key_sql()}) AS new_homeowner_key"
         )
         found = (
             (
                 await self.session.execute(
                     text(
-                        f"WITH {amortisation_cte(as_of)}\n"
-                        f"SELECT {FACT_COLUMNS}, {keys}, {quality.checks_sql(as_of)}\n"
-                        + inputs_sql(as_of, "one")
+                        f"WITH {amortisation_cte(AS_OF)}\n"
+                        f"SELECT {FACT_COLUMNS}, {keys}, {quality.checks_sql(AS_OF)}\n"
+                        + inputs_sql("one")
                     ),
-                    {"property_id": property_id},
+                    {
+                        "property_id": property_id,
+                        "as_of": as_of,
+                        "new_homeowner_days": new_homeowner_days,
+                    },
                 )
             )
             .mappings()
