@@ -160,3 +160,55 @@ def test_parse_owner_name_never_raises(raw: str) -> None:
         assert name.owner_type in {"person", "company", "trust", "estate", "government"}
         if name.owner_type not in ("person", "estate"):
             assert name.first is None and name.last is None
+
+
+# One name per row of the marker table (owner_names._OWNER_RULES), its "else" rows and the word in
+# a position where the row does not apply, and the precedence of owner types: what the table
+# decides (owner type and markers), names aside.
+@pytest.mark.parametrize(
+    ("raw", "owner_type", "estate", "heirs", "life"),
+    [
+        ("CHURCH JOHN", "person", False, False, False),  # a company word first: a surname
+        ("ABC REAL ESTATE", "company", False, False, False),
+        ("GARCIA JUAN REAL EST", "company", False, False, False),
+        ("TRUST OF GARCIA JUAN", "trust", False, False, False),
+        ("TRUSTEE JOHN", "person", False, False, False),
+        ("EST GARCIA JUAN", "person", False, False, False),  # EST first, not EST OF
+        ("GARCIA JUAN DECD", "estate", True, False, False),
+        ("GARCIA JUAN HEIR", "person", False, True, False),
+        ("LE THANH", "person", False, False, False),  # LE first: a name, not L/E
+        ("GARCIA JUAN L/E", "person", False, False, True),
+        ("GARCIA JUAN LIFE EST", "person", False, False, True),
+        ("HUD", "government", False, False, False),
+        ("TOWN OF MIAMI LAKES", "government", False, False, False),
+        ("GARCIA BOARD", "person", False, False, False),
+        ("PORT AUTHORITY", "government", False, False, False),
+        ("STATES JOHN", "person", False, False, False),
+        ("INTERNAL IMPROVEMENT", "government", False, False, False),
+        ("DISTRICT LAND", "government", False, False, False),
+        ("COUNTY LINE", "government", False, False, False),
+        # Precedence: strong government > company > weak government > estate > trust > person.
+        ("ABC HOUSING AUTHORITY LLC", "government", False, False, False),
+        ("ABC LLC DISTRICT", "government", False, False, False),
+        ("PORT AUTHORITY LLC", "company", False, False, False),
+        ("COUNTY LINE PROPERTIES LLC", "company", False, False, False),
+        ("BOARD OF TRUSTEES ABC CONDOMINIUM ASSN", "company", False, False, False),
+        ("MIAMI-DADE COUNTY EST", "government", False, False, False),
+        ("GARCIA JUAN TRS EST", "estate", True, False, False),
+        # A trailing EST is an estate marker only for persons, estates and trusts; EST OF always.
+        ("ABC LLC EST", "company", False, False, False),
+        ("EST OF ABC LLC", "company", True, False, False),
+        ("HEIRS OF ABC LLC", "company", False, True, False),
+        ("ABC LLC LE", "company", False, False, True),
+    ],
+)
+def test_parse_owner_name_marker_table(
+    raw: str, owner_type: OwnerType, estate: bool, heirs: bool, life: bool
+) -> None:
+    name = parse_owner_name(raw)
+    assert (name.owner_type, name.is_estate, name.is_heirs, name.is_life_estate) == (
+        owner_type,
+        estate,
+        heirs,
+        life,
+    )

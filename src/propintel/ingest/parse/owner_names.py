@@ -3,6 +3,7 @@ heirs / life-estate markers, and LAST/FIRST of the first person named."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -48,23 +49,15 @@ _OWNER_TABLE: Final = str.maketrans(
     }
 )
 
-# Token kinds (small ints keep the per-token dispatch cheap).
-_K_COMPANY = 1  # company marker (not as the first word unless "X OF": BANK OF AMERICA)
-_K_TRUST = 2
-_K_EST = 3  # EST / ESTATE
-_K_DECEASED = 4
-_K_HEIRS = 5
-_K_LE = 6
-_K_OF = 7
-_K_GOV_STRONG = 8
-_K_GOV_WEAK = 9
-_K_BOARD = 10
-_K_AUTHORITY = 11
-_K_STATES = 12
-_K_DISTRICT = 13
-_K_IMPROVEMENT = 14
-_K_LIFE = 15
-_K_REAL = 16
+# What a token can say about the owner: bits of the ``marks`` the parser collects.
+_COMPANY: Final = 1
+_TRUST: Final = 2
+_ESTATE: Final = 4  # "EST OF …", "(DECEASED)": an estate
+_ESTATE_TRAILING: Final = 8  # "… EST": an estate unless the owner is a company or government
+_HEIRS: Final = 16
+_LIFE_ESTATE: Final = 32
+_GOV_STRONG: Final = 64  # government whatever else the name says
+_GOV_WEAK: Final = 128  # government unless a company word says otherwise
 
 # fmt: off
 _COMPANY_WORDS: Final = (
@@ -92,34 +85,10 @@ _TRUST_WORDS: Final = (
 _GOV_STRONG_WORDS: Final = ("FDOT", "TIITF", "HUD", "CDD", "USPS")
 _GOV_WEAK_WORDS: Final = ("COUNTY", "USA", "MIAMI-DADE", "CRA", "AGENCY", "COMMISSION")
 
-_OWNER_TOKENS: Final[dict[str, int]] = {
-    **dict.fromkeys(_COMPANY_WORDS, _K_COMPANY),
-    **dict.fromkeys(_TRUST_WORDS, _K_TRUST),
-    **dict.fromkeys(_GOV_STRONG_WORDS, _K_GOV_STRONG),
-    **dict.fromkeys(_GOV_WEAK_WORDS, _K_GOV_WEAK),
-    "EST": _K_EST,
-    "ESTATE": _K_EST,
-    "DECEASED": _K_DECEASED,
-    "DECD": _K_DECEASED,
-    "HEIRS": _K_HEIRS,
-    "HEIR": _K_HEIRS,
-    "HEIRS-AT-LAW": _K_HEIRS,
-    "LE": _K_LE,
-    "OF": _K_OF,
-    "BOARD": _K_BOARD,
-    "AUTHORITY": _K_AUTHORITY,
-    "STATES": _K_STATES,
-    "DISTRICT": _K_DISTRICT,
-    "IMPROVEMENT": _K_IMPROVEMENT,
-    "LIFE": _K_LIFE,
-    "REAL": _K_REAL,
-}
 # "<word> OF …" means government for these words, whatever follows.
 _GOV_BEFORE_OF: Final = frozenset(
     ("CITY", "TOWN", "VILLAGE", "STATE", "DEPT", "DEPARTMENT", "SECRETARY", "COMMONWEALTH")
 )
-_WEAK_GOV_BEFORE_OF: Final = frozenset(("BOARD",))
-_COMPANY_BEFORE_OF: Final = frozenset(("BANK", "CHURCH", "TRUST", "CONGREGATION", "SOCIETY"))
 # Words that separate the first person from the rest ("&W", "&H", "AND", "ETAL", "ET UX").
 _PERSON_SEPARATORS: Final = frozenset(("&", "AND", "ETAL", "ETUX", "ETVIR", "CAREOF"))
 # Words dropped before reading LAST FIRST (markers, not names).
@@ -153,6 +122,91 @@ _SURNAME_PARTICLES: Final = frozenset(
 )
 
 
+# A condition on token ``i`` of ``tokens`` (its neighbours are read from the list).
+_Condition = Callable[[list[str], int], bool]
+
+
+def _always(tokens: list[str], i: int) -> bool:
+    return True
+
+
+def _not_first(tokens: list[str], i: int) -> bool:
+    return i > 0
+
+
+def _not_first_or_before_of(tokens: list[str], i: int) -> bool:
+    """Not the first word ("CHURCH JOHN" is a person), unless "X OF …" (``BANK OF AMERICA``)."""
+    return i > 0 or (i + 1 < len(tokens) and tokens[i + 1] == "OF")
+
+
+def _last(tokens: list[str], i: int) -> bool:
+    return i == len(tokens) - 1
+
+
+def _after(*words: str) -> _Condition:
+    """The previous token is one of ``words``."""
+    previous = frozenset(words)
+    return lambda tokens, i: i > 0 and tokens[i - 1] in previous
+
+
+def _after_other_than(*words: str) -> _Condition:
+    """Not the first token, and the previous token is none of ``words``."""
+    excluded = frozenset(words)
+    return lambda tokens, i: i > 0 and tokens[i - 1] not in excluded
+
+
+def _before(*words: str) -> _Condition:
+    """The next token is one of ``words``."""
+    following = frozenset(words)
+    return lambda tokens, i: i + 1 < len(tokens) and tokens[i + 1] in following
+
+
+# The marker words, in order: a token gets the mark of the first row naming it whose condition
+# holds (rows for one word read as "if …, else if …"); a word no row names is part of a name.
+_OWNER_RULES: Final[tuple[tuple[tuple[str, ...], _Condition, int], ...]] = (
+    (_COMPANY_WORDS, _not_first_or_before_of, _COMPANY),
+    (("REAL",), _before("ESTATE", "EST"), _COMPANY),  # REAL ESTATE
+    (_TRUST_WORDS, _not_first_or_before_of, _TRUST),
+    (("EST", "ESTATE"), _before("OF"), _ESTATE),  # EST OF GARCIA JUAN
+    (("EST", "ESTATE"), _after_other_than("REAL", "LIFE"), _ESTATE_TRAILING),  # GARCIA JUAN EST
+    (("DECEASED", "DECD"), _always, _ESTATE),
+    (("HEIRS", "HEIR", "HEIRS-AT-LAW"), _always, _HEIRS),
+    (("LE",), _not_first, _LIFE_ESTATE),  # L/E
+    (("LIFE",), _before("ESTATE", "EST"), _LIFE_ESTATE),
+    (_GOV_STRONG_WORDS, _always, _GOV_STRONG),
+    (("OF",), _after(*_GOV_BEFORE_OF), _GOV_STRONG),  # CITY OF, STATE OF
+    (("OF",), _after("BOARD"), _GOV_WEAK),  # BOARD OF COUNTY COMMISSIONERS
+    (("BOARD",), _after("SCHOOL"), _GOV_STRONG),
+    (("AUTHORITY",), _after("HOUSING"), _GOV_STRONG),
+    (("AUTHORITY",), _always, _GOV_WEAK),
+    (("STATES",), _after("UNITED"), _GOV_STRONG),
+    (("IMPROVEMENT",), _after("INTERNAL"), _GOV_STRONG),  # TRUSTEES OF INTERNAL IMPROVEMENT …
+    (("DISTRICT",), _last, _GOV_STRONG),  # … WATER MANAGEMENT DISTRICT
+    (("DISTRICT",), _always, _GOV_WEAK),
+    (_GOV_WEAK_WORDS, _always, _GOV_WEAK),
+)
+
+
+def _rules_by_word() -> dict[str, tuple[tuple[_Condition, int], ...]]:
+    rules: dict[str, tuple[tuple[_Condition, int], ...]] = {}
+    for words, condition, mark in _OWNER_RULES:
+        for word in words:
+            rules[word] = (*rules.get(word, ()), (condition, mark))
+    return rules
+
+
+_RULES_BY_WORD: Final = _rules_by_word()
+
+# The owner type: the first row whose marks the name has; a name with none of them is a person.
+_OWNER_TYPES: Final[tuple[tuple[int, OwnerType], ...]] = (
+    (_GOV_STRONG, "government"),
+    (_COMPANY, "company"),
+    (_GOV_WEAK, "government"),
+    (_ESTATE | _ESTATE_TRAILING, "estate"),
+    (_TRUST, "trust"),
+)
+
+
 def parse_owner_name(raw: str | None) -> OwnerName:
     """Owner type, estate/heirs/life-estate markers and LAST FIRST of a DOR ``OWN_NAME``.
 
@@ -162,7 +216,8 @@ def parse_owner_name(raw: str | None) -> OwnerName:
     ``"BANK OF …"`` / ``"… CHURCH"`` -> company; ``"MIAMI-DADE COUNTY"`` / ``"CITY OF …"`` /
     ``"STATE OF FLORIDA"`` / ``"SCHOOL BOARD …"`` -> government. Precedence: strong government
     words, then company, then weak government words (COUNTY, BOARD OF, USA), then estate, trust,
-    person. Accented latin-1 letters are kept (``MUÑOZ JOSÉ``).
+    person (``_OWNER_TYPES``); which word says what is ``_OWNER_RULES``. Accented latin-1 letters
+    are kept (``MUÑOZ JOSÉ``).
     """
     if raw is None:
         return OwnerName(None, None, None, None)
@@ -172,12 +227,10 @@ def parse_owner_name(raw: str | None) -> OwnerName:
     text = full.replace("C/O", " CAREOF ") if "C/O" in full else full  # care-of: a separator
     tokens = text.translate(_OWNER_TABLE).split()
     size = len(tokens)
-    kinds = _OWNER_TOKENS
-    company = trust = gov_strong = gov_weak = False
-    estate = estate_trailing = heirs = life = False
+    rules_by_word = _RULES_BY_WORD
+    marks = 0
     separator = size
-    for i in range(size):
-        word = tokens[i]
+    for i, word in enumerate(tokens):
         if word == "CAREOF":
             separator = min(separator, i)
             break  # the care-of party is not the owner
@@ -189,77 +242,24 @@ def parse_owner_name(raw: str | None) -> OwnerName:
                 or (word == "ET" and i + 1 < size and tokens[i + 1] in ("AL", "UX", "VIR"))
             )
         ):
-            separator = i
-        kind = kinds.get(word)
-        if kind is None:
-            continue
-        prev = tokens[i - 1] if i else ""
-        nxt = tokens[i + 1] if i + 1 < size else ""
-        if kind == _K_COMPANY:
-            if i or nxt == "OF":
-                company = True
-        elif kind == _K_TRUST:
-            if i or nxt == "OF":
-                trust = True
-        elif kind == _K_EST:
-            if nxt == "OF":
-                estate = True
-            elif i and prev not in ("REAL", "LIFE"):
-                estate_trailing = True
-        elif kind == _K_DECEASED:
-            estate = True
-        elif kind == _K_HEIRS:
-            heirs = True
-        elif kind == _K_LE:
-            if i:
-                life = True
-        elif kind == _K_OF:
-            if prev in _GOV_BEFORE_OF:
-                gov_strong = True
-            elif prev in _WEAK_GOV_BEFORE_OF:
-                gov_weak = True
-        elif kind == _K_GOV_STRONG:
-            gov_strong = True
-        elif kind == _K_GOV_WEAK:
-            gov_weak = True
-        elif kind == _K_BOARD:
-            if prev == "SCHOOL":
-                gov_strong = True
-        elif kind == _K_AUTHORITY:
-            if prev == "HOUSING":
-                gov_strong = True
-            else:
-                gov_weak = True
-        elif kind == _K_STATES:
-            if prev == "UNITED":
-                gov_strong = True
-        elif kind == _K_DISTRICT:
-            if i == size - 1:
-                gov_strong = True
-            else:
-                gov_weak = True
-        elif kind == _K_IMPROVEMENT:
-            if prev == "INTERNAL":
-                gov_strong = True
-        elif kind == _K_LIFE:
-            if nxt in ("ESTATE", "EST"):
-                life = True
-        elif kind == _K_REAL and nxt in ("ESTATE", "EST"):
-            company = True
-    owner_type: OwnerType
-    if gov_strong:
-        owner_type = "government"
-    elif company:
-        owner_type = "company"
-    elif gov_weak:
-        owner_type = "government"
-    elif estate or estate_trailing:
-        owner_type = "estate"
-    elif trust:
-        owner_type = "trust"
-    else:
-        owner_type = "person"
-    is_estate = estate or (estate_trailing and owner_type in ("estate", "person", "trust"))
+            separator = i  # the first person ends: "&", "AND", "ETAL", "ET AL", "ET UX" …
+        rules = rules_by_word.get(word)
+        if rules is not None:
+            for condition, mark in rules:
+                if condition(tokens, i):
+                    marks |= mark
+                    break
+    owner_type: OwnerType = "person"
+    for needed, kind in _OWNER_TYPES:
+        if marks & needed:
+            owner_type = kind
+            break
+    is_estate = bool(
+        marks & _ESTATE
+        or (marks & _ESTATE_TRAILING and owner_type in ("estate", "person", "trust"))
+    )
+    heirs = bool(marks & _HEIRS)
+    life = bool(marks & _LIFE_ESTATE)
     if owner_type != "person" and owner_type != "estate":
         return OwnerName(full, None, None, owner_type, is_estate, heirs, life)
     last, first = _last_first(tokens, separator)
