@@ -79,11 +79,31 @@ async def test_plan_create_update_deactivate_are_audited_with_exact_changes(
     )
 
 
+async def test_lists_are_keyset_pages_in_the_tables_order(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    _, headers = await admin_headers(db, client)
+    url = "/api/v1/admin/bundles"
+    first = (await client.get(url, params={"limit": 3}, headers=headers)).json()
+    assert [b["token_amount"] for b in first["items"]] == [10000, 25000, 50000]
+    rest = await client.get(
+        url, params={"limit": 3, "cursor": first["next_cursor"]}, headers=headers
+    )
+    assert [b["token_amount"] for b in rest.json()["items"]] == [100000]
+    assert rest.json()["next_cursor"] is None
+    plans_cursor = await client.get(
+        "/api/v1/admin/plans", params={"cursor": first["next_cursor"]}, headers=headers
+    )
+    assert plans_cursor.status_code == 422 and plans_cursor.json()["field"] == "cursor"
+    forged = await client.get(url, params={"cursor": "bm90LWEtY3Vyc29y"}, headers=headers)
+    assert forged.status_code == 422 and forged.json()["field"] == "cursor"
+
+
 async def test_update_that_changes_nothing_writes_no_audit_row(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
     _, headers = await admin_headers(db, client)
-    bundles = (await client.get("/api/v1/admin/bundles", headers=headers)).json()
+    bundles = (await client.get("/api/v1/admin/bundles", headers=headers)).json()["items"]
     first = bundles[0]
     same = await client.patch(
         f"/api/v1/admin/bundles/{first['bundle_id']}",
@@ -98,7 +118,7 @@ async def test_bundle_price_change_is_audited(db: AsyncSession, client: httpx.As
     _, headers = await admin_headers(db, client)
     bundle = next(
         b
-        for b in (await client.get("/api/v1/admin/bundles", headers=headers)).json()
+        for b in (await client.get("/api/v1/admin/bundles", headers=headers)).json()["items"]
         if b["bundle_name"] == "10000 Credits"
     )
     changed = await client.patch(
@@ -114,7 +134,7 @@ async def test_pricing_rows_are_keyed_by_action_and_cannot_be_deleted_or_renamed
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
     _, headers = await admin_headers(db, client)
-    listed = (await client.get("/api/v1/admin/token-pricing", headers=headers)).json()
+    listed = (await client.get("/api/v1/admin/token-pricing", headers=headers)).json()["items"]
     sms = next(row for row in listed if row["action_type"] == "sms_send")
     assert sms["cost_service"] == "twilio_sms"
     changed = await client.patch(
@@ -220,9 +240,8 @@ async def test_duplicate_plan_name_and_tier_rename_are_refused(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
     _, headers = await admin_headers(db, client)
-    plans = {
-        p["plan_name"]: p for p in (await client.get("/api/v1/admin/plans", headers=headers)).json()
-    }
+    listed = (await client.get("/api/v1/admin/plans", headers=headers)).json()["items"]
+    plans = {p["plan_name"]: p for p in listed}
     duplicate = await client.post(
         "/api/v1/admin/plans", json={**PLAN, "plan_name": "full"}, headers=headers
     )

@@ -184,6 +184,32 @@ async def test_pricing_page_lists_actions_costs_and_their_mapping(
     }
 
 
+async def test_each_section_of_a_page_is_paged_by_its_own_cursor(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    await _admin_browser(db, client)
+    await db.execute(
+        text(
+            "INSERT INTO token_pricing (action_type, tokens_required) "
+            "SELECT 'zz_action_' || lpad(n::text, 2, '0'), 1 FROM generate_series(1, 50) n"
+        )
+    )
+    first = await client.get("/admin/pricing")
+    # The five seeded actions sort first: 45 of the new ones fill the page of 50.
+    assert "zz_action_45" in first.text and "zz_action_46" not in first.text
+    assert "First page" not in first.text
+    pattern = r'href="(/admin/pricing\?list=token-pricing&amp;cursor=[^"]+)">Next page'
+    [next_url] = re.findall(pattern, first.text)
+    second = await client.get(next_url.replace("&amp;", "&"))
+    assert second.status_code == 200
+    assert "zz_action_46" in second.text and "zz_action_45" not in second.text
+    assert "Next page" not in second.text
+    assert '<a href="/admin/pricing">First page</a>' in second.text
+    assert "gemini_tts_call" in second.text  # the other section starts at its first page
+    forged = await client.get("/admin/pricing?list=token-pricing&cursor=bm90LWEtY3Vyc29y")
+    assert forged.status_code == 422
+
+
 PAGES = [
     ("GET", "/admin/plans"),
     ("POST", "/admin/plans"),

@@ -1,6 +1,6 @@
 """Catalog API for admins: list, create, update and (plans, bundles) deactivate/activate.
 
-    GET    /api/v1/admin/{plans|bundles|token-pricing|ai-costs}
+    GET    /api/v1/admin/{plans|bundles|token-pricing|ai-costs}   a page: items, next_cursor
     POST   /api/v1/admin/{...}                      create (201)
     PATCH  /api/v1/admin/{...}/{key}                 update the fields given
     POST   /api/v1/admin/{plans|bundles}/{key}/deactivate | /activate
@@ -12,23 +12,16 @@ annotation, which must be the class itself, not a string naming a local variable
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel
 
 from propintel.auth.deps import AdminUser
 from propintel.catalog import service
-from propintel.catalog.repository import CatalogRepository
 from propintel.catalog.tables import CATALOGS, Catalog
 from propintel.db.session import DbSession
+from propintel.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin catalog"])
-
-
-def _repo(db: DbSession) -> CatalogRepository:
-    return CatalogRepository(db)
-
-
-Repo = Annotated[CatalogRepository, Depends(_repo)]
 
 
 def _add_routes(catalog: Catalog) -> None:
@@ -38,25 +31,32 @@ def _add_routes(catalog: Catalog) -> None:
     base = f"/{catalog.slug}"
     noun = catalog.noun.replace("_", " ")
 
-    async def list_rows(_admin: AdminUser, repo: Repo) -> list[BaseModel]:
-        return [out.model_validate(row) for row in await repo.rows(catalog)]
+    async def list_rows(
+        _admin: AdminUser,
+        db: DbSession,
+        cursor: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    ) -> Page[Any]:
+        page = await service.page(db, catalog, cursor, limit)
+        items = [out.model_validate(row) for row in page.items]
+        return Page[out](items=items, next_cursor=page.next_cursor)
 
     async def create_row(
-        body: Annotated[create_model, Body()], admin: AdminUser, repo: Repo
+        body: Annotated[create_model, Body()], admin: AdminUser, db: DbSession
     ) -> BaseModel:
-        return out.model_validate(await service.create(repo, catalog, admin, body))
+        return out.model_validate(await service.create(db, catalog, admin, body))
 
     async def update_row(
-        key: str, body: Annotated[patch_model, Body()], admin: AdminUser, repo: Repo
+        key: str, body: Annotated[patch_model, Body()], admin: AdminUser, db: DbSession
     ) -> BaseModel:
         parsed = service.parse_key(catalog, key)
-        return out.model_validate(await service.update(repo, catalog, admin, parsed, body))
+        return out.model_validate(await service.update(db, catalog, admin, parsed, body))
 
     router.add_api_route(
         base,
         list_rows,
         methods=["GET"],
-        response_model=list[out],
+        response_model=Page[out],
         summary=f"List {noun}s",
         operation_id=f"admin_{catalog.noun}_list",
     )
@@ -82,9 +82,9 @@ def _add_routes(catalog: Catalog) -> None:
 
 
 def _activation_endpoint(catalog: Catalog, out: Any, active: bool) -> Any:
-    async def set_active(key: str, admin: AdminUser, repo: Repo) -> BaseModel:
+    async def set_active(key: str, admin: AdminUser, db: DbSession) -> BaseModel:
         parsed = service.parse_key(catalog, key)
-        return out.model_validate(await service.set_active(repo, catalog, admin, parsed, active))
+        return out.model_validate(await service.set_active(db, catalog, admin, parsed, active))
 
     return set_active
 

@@ -1,14 +1,18 @@
 """Catalog pages for admins: /admin/plans, /admin/bundles, /admin/pricing (token pricing and AI
 cost config on one page). Lists with an "add" form, an edit page per row, deactivation after a
-confirmation page. The forms call the same services as the API, so rules and audit are shared."""
+confirmation page. The forms call the same services as the API, so rules and audit are shared.
 
-from __future__ import annotations
+Each table's form is read by FastAPI into a form model of the text typed in each field (features
+are one checkbox each, kept as extra fields), then validated by the table's own model here, so an
+invalid form re-renders with its field messages. This module does not use postponed annotations:
+FastAPI reads each generated route's form model from its annotation (see endpoints.py).
+"""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from propintel.auth.deps import AdminUser
 from propintel.auth.models import User
@@ -21,10 +25,10 @@ from propintel.catalog.features import (
     unknown_features,
 )
 from propintel.catalog.mapping import ACTION_COST_SERVICE
-from propintel.catalog.repository import CatalogRepository, Row
-from propintel.catalog.tables import AI_COSTS, BUNDLES, PLANS, PRICING, Catalog, Column
+from propintel.catalog.tables import AI_COSTS, BUNDLES, PLANS, PRICING, Catalog, Column, Row
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
+from propintel.kit.pagination import DEFAULT_LIMIT
 from propintel.web.errors import validation_message
 from propintel.web.templating import redirect_with_flash, render
 
@@ -37,6 +41,17 @@ PAGES: dict[str, tuple[Catalog, ...]] = {
     "/admin/pricing": (PRICING, AI_COSTS),
 }
 PAGE_TITLES = {"/admin/plans": "Plans", "/admin/bundles": "Bundles", "/admin/pricing": "Pricing"}
+
+
+def form_model(catalog: Catalog) -> type[BaseModel]:
+    """The posted form of ``catalog``: every column's text as typed; other fields (the feature
+    checkboxes, the CSRF token) are kept as extra fields."""
+    fields: dict[str, Any] = {
+        column.name: (str, "") for column in catalog.columns if column.kind != "features"
+    }
+    return create_model(
+        f"{catalog.noun.title()}Form", __config__=ConfigDict(extra="allow"), **fields
+    )
 
 
 class FormErrors(Exception):
@@ -103,9 +118,16 @@ def _edit_context(
     }
 
 
-async def _list_context(db: DbSession, page: str, **extra: Any) -> dict[str, Any]:
-    repo = CatalogRepository(db)
-    sections = [(catalog, await repo.rows(catalog)) for catalog in PAGES[page]]
+async def _list_context(
+    db: DbSession, page: str, paging: tuple[str, str] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The page's sections, each a page of its table; ``paging`` (list, cursor) continues the
+    section whose slug is ``list``."""
+    sections = []
+    for catalog in PAGES[page]:
+        cursor = paging[1] if paging and paging[0] == catalog.slug else None
+        rows = await service.page(db, catalog, cursor, DEFAULT_LIMIT)
+        sections.append((catalog, rows, cursor))
     return {
         "title": PAGE_TITLES[page],
         "page": page,
@@ -121,15 +143,20 @@ async def _list_context(db: DbSession, page: str, **extra: Any) -> dict[str, Any
     }
 
 
-async def _list_page(request: Request, db: DbSession, page: str) -> Response:
-    return render(request, "catalog/list.html", await _list_context(db, page))
+async def _list_page(
+    request: Request, db: DbSession, page: str, section: str | None, cursor: str | None
+) -> Response:
+    paging = (section, cursor) if section and cursor else None
+    return render(request, "catalog/list.html", await _list_context(db, page, paging))
 
 
-async def _create(request: Request, admin: User, db: DbSession, catalog: Catalog) -> Response:
-    form = dict(await request.form())
+async def _create(
+    request: Request, admin: User, db: DbSession, catalog: Catalog, posted: BaseModel
+) -> Response:
+    form = posted.model_dump()
     try:
         data = parse_form(catalog.create_model, catalog.columns, form)
-        row = await service.create(CatalogRepository(db), catalog, admin, data)
+        row = await service.create(db, catalog, admin, data)
     except (FormErrors, DomainError) as error:
         context = await _list_context(
             db, catalog.page, errors=_errors_of(error), values=form, open_new=catalog.slug
@@ -151,26 +178,25 @@ def _name(catalog: Catalog, row: dict[str, Any]) -> str:
 
 
 async def _edit_page(request: Request, db: DbSession, catalog: Catalog, raw_key: str) -> Response:
-    key = service.parse_key(catalog, raw_key)
-    row = await CatalogRepository(db).row(catalog, key)
-    if row is None:
-        raise service.not_found(catalog)
+    row = await service.get(db, catalog, service.parse_key(catalog, raw_key))
     context = _edit_context(catalog, row, form_values(catalog, row), {})
     return render(request, "catalog/edit.html", context)
 
 
 async def _update(
-    request: Request, admin: User, db: DbSession, catalog: Catalog, raw_key: str
+    request: Request,
+    admin: User,
+    db: DbSession,
+    catalog: Catalog,
+    raw_key: str,
+    posted: BaseModel,
 ) -> Response:
     key = service.parse_key(catalog, raw_key)
-    repo = CatalogRepository(db)
-    stored = await repo.row(catalog, key)
-    if stored is None:
-        raise service.not_found(catalog)
-    form = dict(await request.form())
+    stored = await service.get(db, catalog, key)
+    form = posted.model_dump()
     try:
         patch = parse_form(catalog.patch_model, catalog.editable(), form, stored)
-        row = await service.update(repo, catalog, admin, key, patch)
+        row = await service.update(db, catalog, admin, key, patch)
     except (FormErrors, DomainError) as error:
         context = _edit_context(catalog, stored, form, _errors_of(error))
         return render(request, "catalog/edit.html", context, status_code=422)
@@ -181,10 +207,9 @@ async def _update(
 async def _confirm_deactivate(
     request: Request, db: DbSession, catalog: Catalog, raw_key: str
 ) -> Response:
-    key = service.parse_key(catalog, raw_key)
-    row = await CatalogRepository(db).row(catalog, key)
-    if row is None or not catalog.deactivatable:
+    if not catalog.deactivatable:
         raise service.not_found(catalog)
+    row = await service.get(db, catalog, service.parse_key(catalog, raw_key))
     return render(request, "catalog/confirm.html", {"catalog": catalog, "row": row})
 
 
@@ -193,7 +218,7 @@ async def _set_active(
 ) -> Response:
     key = service.parse_key(catalog, raw_key)
     try:
-        row = await service.set_active(CatalogRepository(db), catalog, admin, key, active)
+        row = await service.set_active(db, catalog, admin, key, active)
     except DomainError as error:
         if error.status_code == 404:
             raise
@@ -205,15 +230,27 @@ async def _set_active(
 
 def _add_routes(catalog: Catalog) -> None:
     prefix = catalog.edit_prefix
+    posted_form: Any = form_model(catalog)
 
-    async def create(request: Request, admin: AdminUser, db: DbSession) -> Response:
-        return await _create(request, admin, db, catalog)
+    async def create(
+        request: Request,
+        admin: AdminUser,
+        db: DbSession,
+        posted: Annotated[posted_form, Form()],
+    ) -> Response:
+        return await _create(request, admin, db, catalog, posted)
 
     async def edit(request: Request, key: str, _admin: AdminUser, db: DbSession) -> Response:
         return await _edit_page(request, db, catalog, key)
 
-    async def update(request: Request, key: str, admin: AdminUser, db: DbSession) -> Response:
-        return await _update(request, admin, db, catalog, key)
+    async def update(
+        request: Request,
+        key: str,
+        admin: AdminUser,
+        db: DbSession,
+        posted: Annotated[posted_form, Form()],
+    ) -> Response:
+        return await _update(request, admin, db, catalog, key, posted)
 
     router.add_api_route(prefix, create, methods=["POST"], name=f"{catalog.slug}_create")
     router.add_api_route(f"{prefix}/{{key}}", edit, methods=["GET"], name=f"{catalog.slug}_edit")
@@ -243,8 +280,14 @@ def _add_activation_routes(catalog: Catalog) -> None:
 
 
 def _add_list_route(page: str) -> None:
-    async def list_page(request: Request, _admin: AdminUser, db: DbSession) -> Response:
-        return await _list_page(request, db, page)
+    async def list_page(
+        request: Request,
+        _admin: AdminUser,
+        db: DbSession,
+        section: Annotated[str | None, Query(alias="list")] = None,
+        cursor: str | None = None,
+    ) -> Response:
+        return await _list_page(request, db, page, section, cursor)
 
     router.add_api_route(page, list_page, methods=["GET"], name=f"list_{page}")
 

@@ -1,4 +1,5 @@
-"""Catalog rules: create, update, deactivate/activate — each audit-logged in the same transaction.
+"""Catalog rules: listing, create, update, deactivate/activate — each change audit-logged in the
+same transaction — and the offer other domains read (plans and bundles on sale, action prices).
 
 An audit entry carries the changed fields only: ``before`` their old values (``null`` on create),
 ``after`` the new ones. An update that changes nothing writes nothing. Services flush, never commit.
@@ -7,15 +8,49 @@ An audit entry carries the changed fields only: ``before`` their old values (``n
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.audit.service import audit
 from propintel.auth.models import User
-from propintel.catalog.repository import CatalogRepository, Row
-from propintel.catalog.tables import TIER_PLAN_NAMES, Catalog
+from propintel.catalog.repository import CatalogRepository
+from propintel.catalog.tables import TIER_PLAN_NAMES, Catalog, Row
 from propintel.kit.errors import Conflict, Invalid, NotFound
+from propintel.kit.pagination import Page
+
+
+@dataclass(frozen=True)
+class Plan:
+    plan_id: uuid.UUID
+    plan_name: str
+    monthly_price: Decimal
+    yearly_price: Decimal | None
+    base_tokens_monthly: int
+    features: dict[str, Any]
+    stripe_price_id: str | None
+
+
+@dataclass(frozen=True)
+class Bundle:
+    bundle_id: uuid.UUID
+    bundle_name: str
+    token_amount: int
+    price: Decimal
+    stripe_price_id: str | None
+
+
+@dataclass(frozen=True)
+class ActionPrice:
+    """What an action costs: tokens per unit, and the provider's cost per unit in USD."""
+
+    action_type: str
+    tokens_required: int
+    actual_cost_usd: Decimal
 
 
 def not_found(catalog: Catalog) -> NotFound:
@@ -30,6 +65,23 @@ def parse_key(catalog: Catalog, raw: str) -> Any:
         return uuid.UUID(raw)
     except ValueError as error:
         raise not_found(catalog) from error
+
+
+async def page(
+    session: AsyncSession, catalog: Catalog, cursor: str | None, limit: int
+) -> Page[Row]:
+    """One page of ``catalog``'s rows in its listing's order; ``cursor`` continues a listing."""
+    after = catalog.listing.decode_optional(cursor)
+    rows = await CatalogRepository.from_session(session).page(catalog, after, limit + 1)
+    items, next_cursor = catalog.listing.page(rows, limit, catalog.sort_key)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+async def get(session: AsyncSession, catalog: Catalog, key: Any) -> Row:
+    row = await CatalogRepository.from_session(session).row(catalog, key)
+    if row is None:
+        raise not_found(catalog)
+    return row
 
 
 async def _existing(repo: CatalogRepository, catalog: Catalog, key: Any) -> Row:
@@ -76,7 +128,8 @@ async def _audit(
     )
 
 
-async def create(repo: CatalogRepository, catalog: Catalog, admin: User, data: BaseModel) -> Row:
+async def create(session: AsyncSession, catalog: Catalog, admin: User, data: BaseModel) -> Row:
+    repo = CatalogRepository.from_session(session)
     values = data.model_dump()
     await _check_unique(repo, catalog, values, key=None)
     row = await repo.insert(catalog, values)
@@ -95,9 +148,10 @@ def _refuse_tier_rename(catalog: Catalog, row: Row, changes: dict[str, Any]) -> 
 
 
 async def update(
-    repo: CatalogRepository, catalog: Catalog, admin: User, key: Any, patch: BaseModel
+    session: AsyncSession, catalog: Catalog, admin: User, key: Any, patch: BaseModel
 ) -> Row:
     """Apply the fields the patch sets; audit those whose value really changes."""
+    repo = CatalogRepository.from_session(session)
     row = await _existing(repo, catalog, key)
     wanted = patch.model_dump(exclude_unset=True)
     changes = {name: value for name, value in wanted.items() if row[name] != value}
@@ -112,11 +166,12 @@ async def update(
 
 
 async def set_active(
-    repo: CatalogRepository, catalog: Catalog, admin: User, key: Any, active: bool
+    session: AsyncSession, catalog: Catalog, admin: User, key: Any, active: bool
 ) -> Row:
     """Deactivate (no longer offered; kept for history) or activate again."""
     if not catalog.deactivatable:
         raise Conflict(f"A {catalog.noun.replace('_', ' ')} cannot be deactivated.")
+    repo = CatalogRepository.from_session(session)
     row = await _existing(repo, catalog, key)
     if bool(row["is_active"]) == active:
         state = "active" if active else "inactive"
@@ -127,3 +182,48 @@ async def set_active(
         repo, admin, catalog, verb, key, {"is_active": row["is_active"]}, {"is_active": active}
     )
     return updated
+
+
+# --- the offer, as other domains read it ------------------------------------------------------
+async def active_plans(session: AsyncSession) -> list[Plan]:
+    """The plans on sale, cheapest first."""
+    rows = await CatalogRepository.from_session(session).active_plans()
+    return [Plan(**row) for row in rows]
+
+
+async def plans_by_id(
+    session: AsyncSession, plan_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, Plan]:
+    """The plans with these ids, on sale or not (a subscription keeps its retired plan)."""
+    if not plan_ids:
+        return {}
+    rows = await CatalogRepository.from_session(session).plans(plan_ids)
+    return {row["plan_id"]: Plan(**row) for row in rows}
+
+
+async def plan(
+    session: AsyncSession, plan_id: uuid.UUID, *, active_only: bool = True
+) -> Plan | None:
+    if active_only:
+        return next((p for p in await active_plans(session) if p.plan_id == plan_id), None)
+    return (await plans_by_id(session, {plan_id})).get(plan_id)
+
+
+async def active_bundles(session: AsyncSession) -> list[Bundle]:
+    """The credit bundles on sale, smallest first."""
+    rows = await CatalogRepository.from_session(session).active_bundles()
+    return [Bundle(**row) for row in rows]
+
+
+async def bundle(session: AsyncSession, bundle_id: uuid.UUID) -> Bundle | None:
+    """A bundle on sale."""
+    return next((b for b in await active_bundles(session) if b.bundle_id == bundle_id), None)
+
+
+async def action_price(session: AsyncSession, action_type: str) -> ActionPrice | None:
+    row = await CatalogRepository.from_session(session).price(action_type)
+    if row is None:
+        return None
+    return ActionPrice(
+        row["action_type"], int(row["tokens_required"]), Decimal(row["actual_cost_usd"])
+    )

@@ -1,7 +1,8 @@
 """The four catalog tables, described once so the repository, service, API and pages are shared.
 
-A ``Catalog`` names its table, key, columns, unique column, whether rows are deactivated rather
-than deleted (``is_active``) and whether the table keeps ``updated_at``. Nothing is ever deleted:
+A ``Catalog`` names its table, key, columns, unique column, its listing's order (keyset-paged,
+``kit/pagination.py``), whether rows are deactivated rather than deleted (``is_active``) and
+whether the table keeps ``updated_at``. Nothing is ever deleted:
 plans and bundles are deactivated (subscriptions and purchases refer to them), pricing rows are
 referenced by ``token_reservations`` and by the code that charges, and AI cost rows are the
 Economics report's markup targets.
@@ -10,13 +11,15 @@ Economics report's markup targets.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 
 from propintel.auth.models import Plan
 from propintel.catalog import schemas
+from propintel.kit.pagination import KeyPart, Listing
 
+Row = dict[str, Any]  # a stored row: its key, columns and stamps by name
 FieldKind = Literal["slug", "text", "money", "cost", "percent", "tokens", "features", "longtext"]
 
 
@@ -39,7 +42,7 @@ class Catalog:
     key_is_uuid: bool
     columns: tuple[Column, ...]
     unique: str | None
-    order_by: str
+    sort: tuple[tuple[str, KeyPart], ...]  # the listing's order: columns ending in a unique one
     page: str  # the admin page that lists it
     edit_prefix: str  # an item's edit page is edit_prefix/<key>
     create_model: type[BaseModel]
@@ -57,6 +60,14 @@ class Catalog:
         names = [self.key] if self.key_is_uuid else []
         names += [column.name for column in self.columns]
         return tuple(dict.fromkeys([*names, *extra, *stamp]))
+
+    @property
+    def listing(self) -> Listing:
+        """Cursors of this table's listing (a plans cursor is refused by the bundles list)."""
+        return Listing(f"catalog.{self.slug}", tuple(kind for _, kind in self.sort))
+
+    def sort_key(self, row: Row) -> tuple[Any, ...]:
+        return tuple(row[name] for name, _ in self.sort)
 
     def editable(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if not column.on_create_only)
@@ -78,7 +89,7 @@ PLANS = Catalog(
         Column("stripe_price_id", "Stripe price id", "text", required=False),
     ),
     unique="plan_name",
-    order_by="monthly_price, plan_name",
+    sort=(("monthly_price", KeyPart.DECIMAL), ("plan_name", KeyPart.TEXT)),
     page="/admin/plans",
     edit_prefix="/admin/plans",
     create_model=schemas.PlanCreate,
@@ -103,7 +114,11 @@ BUNDLES = Catalog(
         Column("stripe_price_id", "Stripe price id", "text", required=False),
     ),
     unique=None,
-    order_by="token_amount, price",
+    sort=(
+        ("token_amount", KeyPart.INT),
+        ("price", KeyPart.DECIMAL),
+        ("bundle_id", KeyPart.UUID),
+    ),
     page="/admin/bundles",
     edit_prefix="/admin/bundles",
     create_model=schemas.BundleCreate,
@@ -126,7 +141,7 @@ PRICING = Catalog(
         Column("description", "Description", "longtext", required=False),
     ),
     unique="action_type",
-    order_by="action_type",
+    sort=(("action_type", KeyPart.TEXT),),
     page="/admin/pricing",
     edit_prefix="/admin/pricing/actions",
     create_model=schemas.PricingCreate,
@@ -150,7 +165,7 @@ AI_COSTS = Catalog(
         Column("unit_description", "Unit", "text", required=False),
     ),
     unique="service_name",
-    order_by="service_name",
+    sort=(("service_name", KeyPart.TEXT),),
     page="/admin/pricing",
     edit_prefix="/admin/pricing/ai-costs",
     create_model=schemas.AiCostCreate,
