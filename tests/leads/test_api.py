@@ -184,12 +184,20 @@ async def test_list_filters_and_paginates(db: AsyncSession, client: httpx.AsyncC
         await save_lead(client, headers, prop)
 
     pine = (await client.get("/api/v1/leads?address=pine&min_score=60", headers=headers)).json()
-    page = (await client.get("/api/v1/leads?limit=2&offset=2", headers=headers)).json()
+    first = (await client.get("/api/v1/leads?limit=2", headers=headers)).json()
+    cursor = first["next_cursor"]
+    second = (await client.get(f"/api/v1/leads?limit=2&cursor={cursor}", headers=headers)).json()
     new = (await client.get("/api/v1/leads?status=new", headers=headers)).json()
+    other_filters = await client.get(f"/api/v1/leads?status=new&cursor={cursor}", headers=headers)
+    forged = await client.get("/api/v1/leads?cursor=not-a-cursor", headers=headers)
 
     assert [item["full_address"] for item in pine["items"]] == ["3 PINE AVE, MIAMI, FL 33128"]
-    assert (page["total"], len(page["items"])) == (3, 1)
-    assert new["total"] == 3
+    assert [item["full_address"][:10] for item in first["items"] + second["items"]] == [
+        "3 PINE AVE", "2 PINE ST,", "1 OAK ST, "]  # fmt: skip
+    assert (first["total"], second["total"], second["next_cursor"]) == (3, 3, None)
+    assert new["total"] == 3 and new["next_cursor"] is None
+    for refused in (other_filters, forged):
+        assert refused.status_code == 422 and refused.json()["field"] == "cursor"
     too_big = await client.get("/api/v1/leads?limit=1000", headers=headers)
     assert too_big.status_code == 422 and "limit" in too_big.text
 

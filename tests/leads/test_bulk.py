@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, User
 from propintel.kit.errors import Invalid
-from propintel.leads.repository import LeadRepository
 from propintel.leads.service import save_leads
 from propintel.search.criteria import Intent
 from propintel.search.service import PlanRequired
@@ -161,23 +160,22 @@ async def test_at_most_two_hundred_distinct_properties(db: AsyncSession) -> None
     picks = [(uuid.uuid4(), Intent.DISTRESSED) for _ in range(201)]
 
     with pytest.raises(Invalid, match="At most 200 leads") as refused:
-        await save_leads(LeadRepository(db), user, picks, [], NOW)
+        await save_leads(db, user, picks, [], NOW)
 
     assert refused.value.field == "items"
 
 
 async def test_a_lead_that_would_pass_twenty_tags_refuses_the_batch(db: AsyncSession) -> None:
     user = await make_subscriber(db)
-    repo = LeadRepository(db)
     full = await scored_property(db, full_address="20 FULL ST, MIAMI, FL 33139")
     fresh = await scored_property(db)
-    await save_leads(repo, user, [(full, Intent.DISTRESSED)], [f"t{n}" for n in range(20)], NOW)
+    await save_leads(db, user, [(full, Intent.DISTRESSED)], [f"t{n}" for n in range(20)], NOW)
 
     with pytest.raises(Invalid, match=r"The lead at 20 FULL ST.* at most 20 tags"):
         await save_leads(
-            repo, user, [(fresh, Intent.DISTRESSED), (full, Intent.DISTRESSED)], ["One more"], NOW
+            db, user, [(fresh, Intent.DISTRESSED), (full, Intent.DISTRESSED)], ["One more"], NOW
         )
-    again = await save_leads(repo, user, [(full, Intent.DISTRESSED)], ["T1"], NOW)  # has it
+    again = await save_leads(db, user, [(full, Intent.DISTRESSED)], ["T1"], NOW)  # has it
 
     assert set(await _leads(db, user)) == {full}  # the fresh lead was not kept either
     assert again.already_saved == 1
@@ -185,14 +183,13 @@ async def test_a_lead_that_would_pass_twenty_tags_refuses_the_batch(db: AsyncSes
 
 async def test_the_number_of_statements_does_not_grow_with_the_batch(db: AsyncSession) -> None:
     user = await make_subscriber(db)
-    repo = LeadRepository(db)
     few = [await scored_property(db, distressed=5) for _ in range(2)]
     many = [await scored_property(db, distressed=5) for _ in range(40)]
 
     with statements(db) as for_few:
-        await save_leads(repo, user, [(p, Intent.DISTRESSED) for p in few], ["Hot"], NOW)
+        await save_leads(db, user, [(p, Intent.DISTRESSED) for p in few], ["Hot"], NOW)
     with statements(db) as for_many:
-        await save_leads(repo, user, [(p, Intent.DISTRESSED) for p in many], ["Hot"], NOW)
+        await save_leads(db, user, [(p, Intent.DISTRESSED) for p in many], ["Hot"], NOW)
 
     assert len(for_many) == len(for_few) <= 10, for_many
     assert len(await _leads(db, user)) == 42
@@ -202,12 +199,11 @@ async def test_plan_refusal_comes_from_the_intents_picked(db: AsyncSession) -> N
     contractor = await make_subscriber(db, Plan.CONTRACTOR)
     prop = await scored_property(db, new_homeowner=50)
     other = await scored_property(db, distressed=50)
-    repo = LeadRepository(db)
 
-    saved = await save_leads(repo, contractor, [(prop, Intent.NEW_HOMEOWNER)], [], NOW)
+    saved = await save_leads(db, contractor, [(prop, Intent.NEW_HOMEOWNER)], [], NOW)
     with pytest.raises(PlanRequired):
         await save_leads(
-            repo, contractor, [(prop, Intent.NEW_HOMEOWNER), (other, Intent.FSBO)], [], NOW
+            db, contractor, [(prop, Intent.NEW_HOMEOWNER), (other, Intent.FSBO)], [], NOW
         )
 
     assert (saved.created, saved.already_saved) == (1, 0)
@@ -223,7 +219,7 @@ async def test_page_form_saves_the_selection_tags_it_and_returns_to_the_search(
     user = await make_subscriber(db)
     await log_in_browser(client, user)
     props = [await scored_property(db, distressed=30) for _ in range(3)]
-    await save_leads(LeadRepository(db), user, [(props[0], Intent.DISTRESSED)], [], NOW)
+    await save_leads(db, user, [(props[0], Intent.DISTRESSED)], [], NOW)
     back = "/search?intent=distressed&zip=33139"
 
     saved = await client.post(
@@ -257,8 +253,7 @@ async def test_page_flash_names_the_counts_and_the_tag(
     user = await make_subscriber(db)
     await log_in_browser(client, user)
     props = [await scored_property(db, distressed=30) for _ in range(12)]
-    repo = LeadRepository(db)
-    await save_leads(repo, user, [(p, Intent.DISTRESSED) for p in props[:3]], [], NOW)
+    await save_leads(db, user, [(p, Intent.DISTRESSED) for p in props[:3]], [], NOW)
 
     saved = await client.post(
         "/leads/bulk",

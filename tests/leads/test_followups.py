@@ -4,6 +4,8 @@ task is a 404."""
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -14,8 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
-from propintel.leads.followup_repository import TaskRepository
-from propintel.leads.followups import add_task
+from propintel.leads.service import add_task
 from tests.factories import bearer_for, log_in_browser, make_subscriber
 from tests.leads.helpers import scored_property
 from tests.leads.test_api import save_lead
@@ -40,10 +41,8 @@ async def _lead_with_tasks(
         text("INSERT INTO saved_leads (user_id, property_id) VALUES (:u, :p) RETURNING lead_id"),
         {"u": user.user_id, "p": prop},
     )
-    repo = TaskRepository(db)
     tasks = [
-        await add_task(repo, user.user_id, lead_id, f"Task {n}", day)
-        for n, day in enumerate(due, 1)
+        await add_task(db, user.user_id, lead_id, f"Task {n}", day) for n, day in enumerate(due, 1)
     ]
     return lead_id, [task.task_id for task in tasks]
 
@@ -145,6 +144,9 @@ async def test_open_tasks_across_leads_by_due_window(
         for due in ("overdue", "today", "upcoming")
     }
     everything = (await client.get("/api/v1/tasks?limit=2", headers=headers)).json()
+    cursor = everything["next_cursor"]
+    rest = (await client.get(f"/api/v1/tasks?limit=2&cursor={cursor}", headers=headers)).json()
+    other_view = await client.get(f"/api/v1/tasks?due=today&cursor={cursor}", headers=headers)
     bad = await client.get("/api/v1/tasks?due=someday", headers=headers)
 
     address = "1 DUE ST, MIAMI, FL 33139"
@@ -156,6 +158,8 @@ async def test_open_tasks_across_leads_by_due_window(
         3,
         [str(old), str(today_task)],
     )
+    assert (titles(rest), rest["next_cursor"]) == ([("Task 3", address)], None)
+    assert other_view.status_code == 422 and other_view.json()["field"] == "cursor"
     assert bad.status_code == 422 and "due" in bad.text
 
 
@@ -280,6 +284,28 @@ async def test_followups_page_lists_open_tasks_by_window_and_marks_them_done(
     assert "Task 3" in upcoming.text and "Task 1" not in upcoming.text
     assert (done.status_code, done.headers["location"]) == (303, "/leads/followups")
     assert "Nothing to follow up" in overdue_view.text
+
+
+async def test_followups_page_pages_with_a_cursor(
+    db: AsyncSession, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("propintel.leads.pages.FOLLOWUPS_PAGE", 2)
+    user = await make_subscriber(db)
+    await log_in_browser(client, user)
+    await _lead_with_tasks(db, user, "10 PAGED ST", TODAY, TODAY, TODAY + timedelta(days=1))
+
+    first = await client.get("/leads/followups")
+    next_url = html.unescape(re.findall(r'<a href="([^"]+)">Next page</a>', first.text)[0])
+    second = await client.get(next_url)
+    other_view = await client.get(next_url.replace("?", "?due=today&"))
+
+    assert "Task 1" in first.text and "Task 2" in first.text and "Task 3" not in first.text
+    assert "3 open follow-ups" in first.text and "First page" not in first.text
+    assert next_url.startswith("/leads/followups?cursor=")
+    assert "Task 3" in second.text and "Task 1" not in second.text
+    assert '<a href="/leads/followups">First page</a>' in second.text
+    assert "Next page" not in second.text
+    assert other_view.status_code == 422
 
 
 async def test_dashboard_lists_overdue_and_todays_followups_only(

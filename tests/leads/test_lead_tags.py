@@ -11,7 +11,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
-from propintel.leads.repository import LeadRepository
 from propintel.leads.service import save_leads
 from propintel.search.criteria import Intent
 from tests.factories import bearer_for, log_in_browser, make_subscriber
@@ -24,7 +23,7 @@ NOW = datetime(2026, 6, 2, 10, 0)
 async def _lead(db: AsyncSession, user: User, address: str, tags: list[str]) -> uuid.UUID:
     """A saved lead of ``user`` with ``tags``; its id."""
     prop = await scored_property(db, distressed=30, full_address=f"{address}, MIAMI, FL 33139")
-    saved = await save_leads(LeadRepository(db), user, [(prop, Intent.DISTRESSED)], tags, NOW)
+    saved = await save_leads(db, user, [(prop, Intent.DISTRESSED)], tags, NOW)
     return saved.lead_ids[0]
 
 

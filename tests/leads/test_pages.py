@@ -3,6 +3,7 @@ forms, deletion with confirmation; CSRF on every form; another subscriber's lead
 
 from __future__ import annotations
 
+import html
 import re
 import uuid
 
@@ -114,13 +115,19 @@ async def test_table_filters_and_paginates(db: AsyncSession, client: httpx.Async
         )
         await _save(client, prop)
 
-    first = await client.get("/leads/table")
-    second = await client.get("/leads/table?page=2")
+    first = await client.get("/leads/table?address=bay")
+    next_url = html.unescape(re.findall(r'<a href="([^"]+)">Next page</a>', first.text)[0])
+    second = await client.get(next_url)
+    other_filters = await client.get(next_url.replace("address=bay", "address=rd"))
     filtered = await client.get("/leads/table?min_score=25&address=bay&status=nonsense")
     none = await client.get("/leads/table?status=won")
 
-    assert first.text.count("BAY RD") == 25 and "Page 1 of 2" in first.text
-    assert second.text.count("BAY RD") == 2
+    assert first.text.count("BAY RD") == 25 and "First page" not in first.text
+    assert next_url.startswith("/leads/table?address=bay&cursor=")
+    assert second.text.count("BAY RD") == 2 and "27 leads" in second.text
+    assert "Next page" not in second.text
+    assert '<a href="/leads/table?address=bay">First page</a>' in second.text
+    assert other_filters.status_code == 422  # a cursor continues only its own filters
     assert filtered.text.count("BAY RD") == 2 and "2 leads" in filtered.text
     assert "No leads match" in none.text and "clear the filters" in none.text
 

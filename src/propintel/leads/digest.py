@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User
 from propintel.integrations.email import EmailMessage, EmailSender, EmailSendError
 from propintel.leads.followup_repository import TaskRepository
-from propintel.leads.followups import DueList, due_followups
+from propintel.leads.service import DueList, due_followups
 from propintel.web.templating import templated_email
 
 logger = logging.getLogger("propintel.leads.digest")
@@ -43,10 +43,10 @@ async def send_task_digests(
     session: AsyncSession, sender: EmailSender, now: datetime, public_url: str
 ) -> DigestReport:
     """Today's digests (``now``: New York wall-clock time), each in its own savepoint."""
-    repo = TaskRepository(session)
+    repo = TaskRepository.from_session(session)
     report = DigestReport()
     for user_id in await repo.digest_recipients(now.date()):
-        user = await session.get(User, user_id)
+        user = await repo.recipient(user_id)
         if user is None:
             continue
         report.users += 1

@@ -4,13 +4,13 @@ the owner's ``user_id`` wherever a user asks: another subscriber's task is simpl
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, func, select, text, tuple_
 
+from propintel.auth.models import User
 from propintel.db.repository import Repository
-from propintel.leads.models import LeadTask, SavedLead
+from propintel.leads.models import LeadTask, SavedLead, TaskRow
 from propintel.leads.repository import properties_table
 
 # Users with an open task due by ``today`` who have not had today's digest; suspended accounts
@@ -39,12 +39,8 @@ _CLAIM_DIGEST = text(
 )
 
 
-@dataclass(frozen=True)
-class TaskRow:
-    """An open task with the address of its lead's property, for lists across leads."""
-
-    task: LeadTask
-    full_address: str
+# Lists of open tasks: soonest due first, then the oldest, then the task id (all NOT NULL).
+_ORDER = (LeadTask.due_date, LeadTask.created_at, LeadTask.task_id)
 
 
 class TaskRepository(Repository):
@@ -97,22 +93,23 @@ class TaskRepository(Repository):
         due_from: date | None = None,
         due_to: date | None = None,
         limit: int,
-        offset: int = 0,
-    ) -> tuple[list[TaskRow], int]:
-        """The user's open tasks due between the two dates (inclusive, either open-ended), the
-        longest overdue first, and how many there are in all."""
+        after: tuple[date, datetime, uuid.UUID] | None = None,
+    ) -> list[TaskRow]:
+        """Up to ``limit`` of the user's open tasks due between the two dates (inclusive, either
+        open-ended), the longest overdue first (``listing_key``), after the task whose key is
+        ``after``."""
         where = _open_between(user_id, due_from, due_to)
+        if after is not None:
+            where.append(tuple_(*_ORDER) > tuple_(*after))
         rows = await self.session.execute(
             select(LeadTask, properties_table.c.full_address)
             .join(SavedLead, SavedLead.lead_id == LeadTask.lead_id)
             .join(properties_table, properties_table.c.property_id == SavedLead.property_id)
             .where(*where)
-            .order_by(LeadTask.due_date, LeadTask.created_at, LeadTask.task_id)
+            .order_by(*_ORDER)
             .limit(limit)
-            .offset(offset)
         )
-        tasks = [TaskRow(task, address) for task, address in rows]
-        return tasks, await self.count_open(user_id, due_from=due_from, due_to=due_to)
+        return [TaskRow(task, address) for task, address in rows]
 
     async def count_open(
         self, user_id: uuid.UUID, *, due_from: date | None = None, due_to: date | None = None
@@ -128,10 +125,19 @@ class TaskRepository(Repository):
         """For the digest job (no user asking): who has tasks due and no digest yet today."""
         return list((await self.session.scalars(_DIGEST_RECIPIENTS, {"today": today})).all())
 
+    async def recipient(self, user_id: uuid.UUID) -> User | None:
+        """A digest's recipient."""
+        return await self.session.get(User, user_id)
+
     async def claim_digest(self, user_id: uuid.UUID, today: date, now: datetime) -> bool:
         """Record today's digest for the user; False when it is already recorded."""
         params = {"user_id": user_id, "today": today, "now": now}
         return (await self.session.scalar(_CLAIM_DIGEST, params)) is not None
+
+
+def listing_key(row: TaskRow) -> tuple[date, datetime, uuid.UUID]:
+    """Where ``row`` sits in a list of open tasks (what ``open_tasks`` orders by)."""
+    return (row.task.due_date, row.task.created_at, row.task.task_id)
 
 
 def _open_between(

@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from propintel.kit.clock import NewYorkDatetime
-from propintel.leads.followup_repository import TaskRow
-from propintel.leads.models import LeadTask
+from propintel.kit.pagination import Page
+from propintel.leads.models import LeadTask, TaskRow
 
 MAX_TITLE = 200
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)]
@@ -63,9 +63,6 @@ class DueTaskOut(TaskOut):
         return cls(**TaskOut.of(row.task).model_dump(), full_address=row.full_address)
 
 
-class DueTaskPageOut(BaseModel):
-    items: list[DueTaskOut]
-    total: int
-    limit: int
-    offset: int
+class DueTaskPageOut(Page[DueTaskOut]):
+    total: int = Field(description="How many open tasks the window has.")
     today: date = Field(description="Today in New York, which 'overdue' and 'today' refer to.")

@@ -1,11 +1,12 @@
-"""ORM models of ``saved_leads`` and ``saved_searches`` (spec section 5), a lead's history
-(``lead_events``, revision 0010) and its follow-up tasks (``lead_tasks``, revision 0015). The
-pipeline's statuses and their legal moves live here too."""
+"""ORM models of ``saved_leads`` (spec section 5), a lead's history (``lead_events``, revision
+0010) and its follow-up tasks (``lead_tasks``, revision 0015). The pipeline's statuses and their
+legal moves live here too, and the rows lists of leads and tasks are made of."""
 
 from __future__ import annotations
 
 import enum
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, String, Text, text
@@ -136,3 +137,31 @@ class LeadTask(Base):
     due_date: Mapped[date]
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    """Which of a user's leads a list shows (None: any)."""
+
+    status: str | None = None
+    lead_source: str | None = None
+    min_score: int | None = None
+    address: str | None = None
+    tag: str | None = None
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    """A lead with the address and zip of its property, for lists and cards."""
+
+    lead: SavedLead
+    full_address: str
+    zip_code: str | None
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """An open task with the address of its lead's property, for lists across leads."""
+
+    task: LeadTask
+    full_address: str

@@ -4,25 +4,22 @@ manage their follow-up tasks. They call the same services as the API."""
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york, today_new_york
 from propintel.kit.errors import Conflict, DomainError, Forbidden, Invalid
-from propintel.leads import followups, service
-from propintel.leads.followup_repository import TaskRepository
+from propintel.leads import service
 from propintel.leads.followup_schemas import TaskCreate
-from propintel.leads.models import ContactChannel, LeadStatus, lead_moves, move_label
-from propintel.leads.repository import LeadFilters, LeadRepository
+from propintel.leads.models import ContactChannel, LeadFilters, LeadStatus, lead_moves, move_label
 from propintel.leads.schemas import ContactCreate, NoteCreate
 from propintel.leads.tags import MAX_TAG_LENGTH, spelled_as
 from propintel.search.criteria import Intent
@@ -40,6 +37,31 @@ STATUSES = list(LeadStatus)
 HELPERS = {"lead_moves": lead_moves, "move_label": move_label}
 
 
+class BulkSaveForm(BaseModel):
+    """The search results' "Save selected" form: repeated ``selected`` fields, each
+    ``<property_id>:<lead_source>``, an optional ``tag`` and ``back``, the search to return to."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    selected: list[str] = Field(default_factory=list)
+    tag: str = ""
+    back: str = ""
+
+
+class LeadForm(BaseModel):
+    """A lead page form as typed (note, contact, tag, follow-up): each field's text, empty when
+    the form has no such field. The handler checks it with the API's schema, so the page shows
+    the API's errors, next to the form filled in as it was typed."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    body: str = ""
+    channel: str = ""
+    tag: str = ""
+    title: str = ""
+    due_date: str = ""
+
+
 def _lead_url(lead_id: uuid.UUID) -> str:
     return f"/leads/{lead_id}"
 
@@ -52,13 +74,12 @@ def _return_url(return_to: str, lead_id: uuid.UUID) -> str:
 
 @router.get(BOARD)
 async def board_page(request: Request, user: SubscriberUser, db: DbSession) -> Response:
-    repo = LeadRepository(db)
     columns = []
     for status in STATUSES:
-        rows, total = await repo.list_for_user(
-            user.user_id, LeadFilters(status=status), limit=BOARD_COLUMN_LIMIT, offset=0
+        listed = await service.list_leads(
+            db, user.user_id, LeadFilters(status=status), limit=BOARD_COLUMN_LIMIT
         )
-        columns.append({"status": status, "rows": rows, "total": total})
+        columns.append({"status": status, "rows": listed.rows, "total": listed.total})
     has_leads = any(column["total"] for column in columns)
     context = {"columns": columns, "has_leads": has_leads, **HELPERS}
     return render(request, "leads/board.html", context)
@@ -87,61 +108,64 @@ def _filters(request: Request) -> tuple[LeadFilters, dict[str, str]]:
     return filters, values
 
 
-def _page_number(request: Request) -> int:
-    raw_page = request.query_params.get("page", "1")
-    return max(int(raw_page), 1) if raw_page.isdigit() else 1
+def _pager(
+    path: str, query: str, cursor: str | None, next_cursor: str | None
+) -> dict[str, str | None]:
+    """The links of ``_cursor_pager.html``: the next page (``query``, the list's filters, and its
+    cursor) and, on a page reached by a cursor, the first page."""
+    first = f"{path}?{query}" if query else path
+    next_query = urlencode({"cursor": next_cursor})
+    return {
+        "next_url": f"{first}{'&' if query else '?'}{next_query}" if next_cursor else None,
+        "first_url": first if cursor else None,
+    }
 
 
 @router.get(TABLE)
-async def table_page(request: Request, user: SubscriberUser, db: DbSession) -> Response:
+async def table_page(
+    request: Request, user: SubscriberUser, db: DbSession, cursor: str | None = None
+) -> Response:
     filters, values = _filters(request)
-    page = _page_number(request)
-    repo = LeadRepository(db)
-    rows, total = await repo.list_for_user(
-        user.user_id, filters, limit=TABLE_PAGE, offset=(page - 1) * TABLE_PAGE
-    )
-    tag_names = await repo.tag_names(user.user_id)
+    # The links carry the filters as read (the cursor is bound to them), before the tag is
+    # shown as the user spells it.
+    query = urlencode({key: value for key, value in values.items() if value})
+    listed = await service.list_leads(db, user.user_id, filters, limit=TABLE_PAGE, cursor=cursor)
+    tag_names = await service.tag_names(db, user.user_id)
     if values["tag"]:  # shown as the user's own spelling of the list
         values["tag"] = spelled_as(values["tag"], tag_names)
-    query = urlencode({key: value for key, value in values.items() if value})
     context = {
         "tag_names": tag_names,
-        "rows": rows,
-        "total": total,
-        "page": page,
-        "pages": max(math.ceil(total / TABLE_PAGE), 1),
+        "rows": listed.rows,
+        "total": listed.total,
         "values": values,
         "query": query,
         "statuses": STATUSES,
         "sources": list(Intent),
+        **_pager(TABLE, query, cursor, listed.next_cursor),
     }
     return render(request, "leads/table.html", context)
 
 
 @router.get(FOLLOWUPS)
-async def followups_page(request: Request, user: SubscriberUser, db: DbSession) -> Response:
+async def followups_page(
+    request: Request, user: SubscriberUser, db: DbSession, cursor: str | None = None
+) -> Response:
     """Open follow-ups across leads, soonest due first; ``due`` narrows to overdue, today or
     upcoming (anything else: all open ones)."""
     raw_due = request.query_params.get("due", "")
-    due = followups.Due(raw_due) if raw_due in set(followups.Due) else None
-    page = _page_number(request)
+    due = service.Due(raw_due) if raw_due in set(service.Due) else None
     today = today_new_york()
-    rows, total = await followups.open_tasks(
-        TaskRepository(db),
-        user.user_id,
-        due,
-        today,
-        limit=FOLLOWUPS_PAGE,
-        offset=(page - 1) * FOLLOWUPS_PAGE,
+    listed = await service.open_tasks(
+        db, user.user_id, due, today, limit=FOLLOWUPS_PAGE, cursor=cursor
     )
+    query = urlencode({"due": due.value}) if due else ""
     context = {
-        "rows": rows,
-        "total": total,
+        "rows": listed.rows,
+        "total": listed.total,
         "today": today,
         "due": due,
-        "views": list(followups.Due),
-        "page": page,
-        "pages": max(math.ceil(total / FOLLOWUPS_PAGE), 1),
+        "views": list(service.Due),
+        **_pager(FOLLOWUPS, query, cursor, listed.next_cursor),
     }
     return render(request, "leads/followups.html", context)
 
@@ -149,8 +173,7 @@ async def followups_page(request: Request, user: SubscriberUser, db: DbSession) 
 async def _lead_context(
     db: DbSession, user: SubscriberUser, lead_id: uuid.UUID, **extra: Any
 ) -> dict[str, Any]:
-    repo = LeadRepository(db)
-    detail = await service.lead_detail(repo, user.user_id, lead_id)
+    detail = await service.lead_detail(db, user.user_id, lead_id)
     today = today_new_york()
     return {
         "detail": detail,
@@ -158,10 +181,10 @@ async def _lead_context(
         "facts": detail.property,
         "moves": LeadStatus(detail.lead.status).allowed_moves(),
         "channels": list(ContactChannel),
-        "tasks": await followups.lead_tasks(TaskRepository(db), user.user_id, lead_id),
+        "tasks": await service.lead_tasks(db, user.user_id, lead_id),
         "today": today,
         "tomorrow": today + timedelta(days=1),
-        "tag_names": await repo.tag_names(user.user_id),
+        "tag_names": await service.tag_names(db, user.user_id),
         "max_tag_length": MAX_TAG_LENGTH,
         "errors": {},
         "form": {},
@@ -191,9 +214,7 @@ async def save_lead(
     goes back with the reason."""
     search_page = back if _is_search_url(back) else None
     try:
-        saved = await service.save_lead(
-            LeadRepository(db), user, property_id, lead_source, now_new_york()
-        )
+        saved = await service.save_lead(db, user, property_id, lead_source, now_new_york())
     except (Forbidden, Invalid) as error:
         refused_to = search_page or f"/properties/{property_id}"
         return redirect_with_flash(request, refused_to, error.message, "error")
@@ -209,19 +230,19 @@ def _is_search_url(url: str) -> bool:
 
 
 @router.post("/leads/bulk")
-async def save_leads(request: Request, user: SubscriberUser, db: DbSession) -> Response:
-    """The search results' "Save selected" form: repeated ``selected`` fields, each
-    ``<property_id>:<lead_source>``, an optional ``tag`` for every lead saved (new or not), and
-    ``back``, the search to return to. A refusal changes nothing and goes back with the reason."""
-    form = await request.form()
-    back = str(form.get("back", ""))
-    return_to = back if _is_search_url(back) else BOARD
-    tag = str(form.get("tag", "")).strip()
+async def save_leads(
+    request: Request,
+    user: SubscriberUser,
+    db: DbSession,
+    form: Annotated[BulkSaveForm, Form()],
+) -> Response:
+    """The search results' "Save selected" form (``BulkSaveForm``); its tag goes on every lead
+    saved, new or not. A refusal changes nothing and goes back with the reason."""
+    return_to = form.back if _is_search_url(form.back) else BOARD
+    tag = form.tag.strip()
     try:
-        picks = [_pick(str(value)) for value in form.getlist("selected")]
-        saved = await service.save_leads(
-            LeadRepository(db), user, picks, [tag] if tag else [], now_new_york()
-        )
+        picks = [_pick(value) for value in form.selected]
+        saved = await service.save_leads(db, user, picks, [tag] if tag else [], now_new_york())
     except (Forbidden, Invalid) as error:
         return redirect_with_flash(request, return_to, error.message, "error")
     return redirect_with_flash(request, return_to, _saved_message(saved), "success")
@@ -262,14 +283,19 @@ async def move_lead(
 ) -> Response:
     back = _return_url(return_to, lead_id)
     try:
-        await service.move_lead(LeadRepository(db), user.user_id, lead_id, status, now_new_york())
+        await service.move_lead(db, user.user_id, lead_id, status, now_new_york())
     except service.IllegalMove as error:
         return redirect_with_flash(request, back, error.message, "error")
     return redirect_with_flash(request, back, f"Lead moved to {status.label}.", "success")
 
 
 async def _form_error(
-    request: Request, db: DbSession, user: SubscriberUser, lead_id: uuid.UUID, error: Exception
+    request: Request,
+    db: DbSession,
+    user: SubscriberUser,
+    lead_id: uuid.UUID,
+    form: LeadForm,
+    error: Exception,
 ) -> Response:
     """The lead page again with the form's error next to its field (422)."""
     if isinstance(error, ValidationError):
@@ -278,37 +304,40 @@ async def _form_error(
     else:
         assert isinstance(error, DomainError)
         errors = {error.field or "form": error.message}
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    context = await _lead_context(db, user, lead_id, errors=errors, form=form)
+    context = await _lead_context(db, user, lead_id, errors=errors, form=form.model_dump())
     return render(request, "leads/lead.html", context, status_code=422)
 
 
 @router.post("/leads/{lead_id}/notes")
 async def add_note(
-    request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
+    request: Request,
+    lead_id: uuid.UUID,
+    user: SubscriberUser,
+    db: DbSession,
+    form: Annotated[LeadForm, Form()],
 ) -> Response:
-    form = await request.form()
     try:
-        note = NoteCreate(body=str(form.get("body", "")))
+        note = NoteCreate(body=form.body)
     except ValidationError as error:
-        return await _form_error(request, db, user, lead_id, error)
-    await service.add_note(LeadRepository(db), user.user_id, lead_id, note.body, now_new_york())
+        return await _form_error(request, db, user, lead_id, form, error)
+    await service.add_note(db, user.user_id, lead_id, note.body, now_new_york())
     return redirect_with_flash(request, _lead_url(lead_id), "Note added.", "success")
 
 
 @router.post("/leads/{lead_id}/contacts")
 async def log_contact(
-    request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
+    request: Request,
+    lead_id: uuid.UUID,
+    user: SubscriberUser,
+    db: DbSession,
+    form: Annotated[LeadForm, Form()],
 ) -> Response:
-    form = await request.form()
     try:
-        contact = ContactCreate.model_validate(
-            {"channel": form.get("channel", ""), "body": str(form.get("body", "")) or None}
-        )
+        contact = ContactCreate.model_validate({"channel": form.channel, "body": form.body or None})
     except ValidationError as error:
-        return await _form_error(request, db, user, lead_id, error)
+        return await _form_error(request, db, user, lead_id, form, error)
     await service.log_contact(
-        LeadRepository(db), user.user_id, lead_id, contact.channel, contact.body, now_new_york()
+        db, user.user_id, lead_id, contact.channel, contact.body, now_new_york()
     )
     return redirect_with_flash(request, _lead_url(lead_id), "Contact logged.", "success")
 
@@ -325,7 +354,7 @@ async def delete_lead(
     request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
     try:
-        await service.delete_lead(LeadRepository(db), user.user_id, lead_id)
+        await service.delete_lead(db, user.user_id, lead_id)
     except Conflict as error:
         return redirect_with_flash(request, _lead_url(lead_id), error.message, "error")
     return redirect_with_flash(request, BOARD, "Lead deleted.", "success")
@@ -333,37 +362,44 @@ async def delete_lead(
 
 @router.post("/leads/{lead_id}/tags")
 async def add_tag(
-    request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
+    request: Request,
+    lead_id: uuid.UUID,
+    user: SubscriberUser,
+    db: DbSession,
+    form: Annotated[LeadForm, Form()],
 ) -> Response:
-    tag = str((await request.form()).get("tag", ""))
     try:
-        added = await service.add_tag(LeadRepository(db), user.user_id, lead_id, tag)
+        added = await service.add_tag(db, user.user_id, lead_id, form.tag)
     except Invalid as error:
-        return await _form_error(request, db, user, lead_id, error)
+        return await _form_error(request, db, user, lead_id, form, error)
     return redirect_with_flash(request, _lead_url(lead_id), f"Tagged “{added}”.", "success")
 
 
 @router.post("/leads/{lead_id}/tags/remove")
 async def remove_tag(
-    request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
+    request: Request,
+    lead_id: uuid.UUID,
+    user: SubscriberUser,
+    db: DbSession,
+    form: Annotated[LeadForm, Form()],
 ) -> Response:
-    tag = str((await request.form()).get("tag", ""))
-    await service.drop_tag(LeadRepository(db), user.user_id, lead_id, tag)
-    return redirect_with_flash(request, _lead_url(lead_id), f"Tag “{tag}” removed.", "success")
+    await service.drop_tag(db, user.user_id, lead_id, form.tag)
+    return redirect_with_flash(request, _lead_url(lead_id), f"Tag “{form.tag}” removed.", "success")
 
 
 @router.post("/leads/{lead_id}/tasks")
 async def add_task(
-    request: Request, lead_id: uuid.UUID, user: SubscriberUser, db: DbSession
+    request: Request,
+    lead_id: uuid.UUID,
+    user: SubscriberUser,
+    db: DbSession,
+    form: Annotated[LeadForm, Form()],
 ) -> Response:
-    form = await request.form()
     try:
-        task = TaskCreate.model_validate(
-            {"title": str(form.get("title", "")), "due_date": str(form.get("due_date", ""))}
-        )
+        task = TaskCreate.model_validate({"title": form.title, "due_date": form.due_date})
     except ValidationError as error:
-        return await _form_error(request, db, user, lead_id, error)
-    await followups.add_task(TaskRepository(db), user.user_id, lead_id, task.title, task.due_date)
+        return await _form_error(request, db, user, lead_id, form, error)
+    await service.add_task(db, user.user_id, lead_id, task.title, task.due_date)
     return redirect_with_flash(request, _lead_url(lead_id), "Follow-up added.", "success")
 
 
@@ -376,9 +412,7 @@ async def mark_task_done(
     db: DbSession,
     return_to: str = Form("lead"),
 ) -> Response:
-    await followups.update_task(
-        TaskRepository(db), user.user_id, lead_id, task_id, now_new_york(), done=True
-    )
+    await service.update_task(db, user.user_id, lead_id, task_id, now_new_york(), done=True)
     back = _return_url(return_to, lead_id)
     return redirect_with_flash(request, back, "Follow-up marked done.", "success")
 
@@ -387,9 +421,7 @@ async def mark_task_done(
 async def reopen_task(
     request: Request, lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
-    await followups.update_task(
-        TaskRepository(db), user.user_id, lead_id, task_id, now_new_york(), done=False
-    )
+    await service.update_task(db, user.user_id, lead_id, task_id, now_new_york(), done=False)
     return redirect_with_flash(request, _lead_url(lead_id), "Follow-up reopened.", "success")
 
 
@@ -397,8 +429,8 @@ async def reopen_task(
 async def confirm_delete_task(
     request: Request, lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
-    task = await followups.find_task(TaskRepository(db), user.user_id, lead_id, task_id)
-    detail = await service.lead_detail(LeadRepository(db), user.user_id, lead_id)
+    task = await service.find_task(db, user.user_id, lead_id, task_id)
+    detail = await service.lead_detail(db, user.user_id, lead_id)
     context = {"task": task, "address": detail.property.get("full_address")}
     return render(request, "leads/task_delete.html", context)
 
@@ -407,5 +439,5 @@ async def confirm_delete_task(
 async def delete_task(
     request: Request, lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
-    await followups.delete_task(TaskRepository(db), user.user_id, lead_id, task_id)
+    await service.delete_task(db, user.user_id, lead_id, task_id)
     return redirect_with_flash(request, _lead_url(lead_id), "Follow-up deleted.", "success")

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, column, func, select, table, text
+from sqlalchemy import Select, column, func, select, table, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 
 from propintel.db.repository import Repository
-from propintel.leads.models import LeadEvent, SavedLead
+from propintel.leads.models import LeadEvent, LeadFilters, LeadRow, SavedLead
 from propintel.search.criteria import Intent
 
 # The property facts a lead shows (its page, its card, its table row).
@@ -40,6 +40,11 @@ SCORE_COLUMN = {
     Intent.FSBO: "LEAST(COALESCE(distressed_score, 0), 100)",
 }
 
+
+# Lists of leads: the latest change first, then the lead id. A lead without ``updated_at`` (the
+# column allows NULL) sorts first, where PostgreSQL puts NULL in a descending order.
+NEVER_UPDATED = datetime.max
+_UPDATED = func.coalesce(SavedLead.updated_at, NEVER_UPDATED)
 
 # properties has no ORM model: the columns lead lists join on and show.
 properties_table = table(
@@ -83,24 +88,6 @@ _HAS_TAG = text(
       WHERE own.user_id = :tag_owner AND lower(t) = lower(:tag))
     """
 )
-
-
-@dataclass(frozen=True)
-class LeadFilters:
-    status: str | None = None
-    lead_source: str | None = None
-    min_score: int | None = None
-    address: str | None = None
-    tag: str | None = None
-
-
-@dataclass(frozen=True)
-class LeadRow:
-    """A lead with the address and zip of its property, for lists and cards."""
-
-    lead: SavedLead
-    full_address: str
-    zip_code: str | None
 
 
 @dataclass(frozen=True)
@@ -172,17 +159,27 @@ class LeadRepository(Repository):
         return statement
 
     async def list_for_user(
-        self, user_id: uuid.UUID, filters: LeadFilters, *, limit: int, offset: int
-    ) -> tuple[list[LeadRow], int]:
-        """One page of the user's leads, most recently updated first, and the total count."""
+        self,
+        user_id: uuid.UUID,
+        filters: LeadFilters,
+        *,
+        limit: int,
+        after: tuple[datetime, uuid.UUID] | None = None,
+    ) -> list[LeadRow]:
+        """Up to ``limit`` of the user's leads, most recently updated first (``listing_key``),
+        after the lead whose key is ``after``."""
+        listing = self._listing(user_id, filters)
+        if after is not None:
+            listing = listing.where(tuple_(_UPDATED, SavedLead.lead_id) < tuple_(*after))
+        rows = await self.session.execute(
+            listing.order_by(_UPDATED.desc(), SavedLead.lead_id.desc()).limit(limit)
+        )
+        return [LeadRow(row[0], row[1], row[2]) for row in rows]
+
+    async def count_for_user(self, user_id: uuid.UUID, filters: LeadFilters) -> int:
         listing = self._listing(user_id, filters)
         total = await self.session.scalar(select(func.count()).select_from(listing.subquery()))
-        rows = await self.session.execute(
-            listing.order_by(SavedLead.updated_at.desc(), SavedLead.lead_id)
-            .limit(limit)
-            .offset(offset)
-        )
-        return [LeadRow(row[0], row[1], row[2]) for row in rows], int(total or 0)
+        return int(total or 0)
 
     async def existing_properties(self, property_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """Which of ``property_ids`` exist."""
@@ -304,6 +301,11 @@ class LeadRepository(Repository):
     async def delete(self, lead: SavedLead) -> None:
         await self.session.delete(lead)
         await self.session.flush()
+
+
+def listing_key(row: LeadRow) -> tuple[datetime, uuid.UUID]:
+    """Where ``row`` sits in a list of leads (what ``list_for_user`` orders by)."""
+    return (row.lead.updated_at or NEVER_UPDATED, row.lead.lead_id)
 
 
 def _escape_like(value: str) -> str:

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from propintel.kit.clock import NewYorkDatetime
-from propintel.leads.models import ContactChannel, LeadStatus, SavedLead
-from propintel.leads.repository import LeadRow
+from propintel.kit.pagination import Page
+from propintel.leads.models import ContactChannel, LeadRow, LeadStatus, SavedLead
 from propintel.leads.service import MAX_BULK, BulkSaved, LeadDetail
 from propintel.search.criteria import Intent
 
@@ -122,11 +122,8 @@ class LeadOut(BaseModel):
         return cls.of(row.lead, row.full_address)
 
 
-class LeadPageOut(BaseModel):
-    items: list[LeadOut]
-    total: int
-    limit: int
-    offset: int
+class LeadPageOut(Page[LeadOut]):
+    total: int = Field(description="How many leads match the filters.")
 
 
 class LeadEventOut(BaseModel):

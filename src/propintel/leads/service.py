@@ -1,24 +1,37 @@
 """Rules of the lead pipeline: save once per property (one or many at a time), legal status
-moves, notes and logged contacts (each one a history event), tags. Flushes, never commits."""
+moves, notes and logged contacts (each one a history event), tags, lists of leads; and follow-up
+tasks on leads. Flushes, never commits.
+
+A follow-up is something to do by a New York date ("Call back", "Send the quote"), open until
+marked done. Tasks are not lead history (no ``lead_events`` row, ``updated_at`` unchanged): the
+lead page lists them, open and done."""
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
 from propintel.kit.errors import Conflict, Invalid, NotFound
+from propintel.kit.pagination import KeyPart, Listing, fingerprint
+from propintel.leads import followup_repository, repository
+from propintel.leads.followup_repository import TaskRepository
 from propintel.leads.models import (
     ContactChannel,
     EventKind,
     LeadEvent,
+    LeadFilters,
+    LeadRow,
     LeadStatus,
+    LeadTask,
     SavedLead,
+    TaskRow,
 )
 from propintel.leads.repository import LeadRepository, PickedLead
 from propintel.leads.tags import (
@@ -30,10 +43,13 @@ from propintel.leads.tags import (
     spelled_as,
 )
 from propintel.search.criteria import Intent
-from propintel.search.repository import SearchRepository
 from propintel.search.service import PlanRequired, SavedLeadRef, check_intent, scope_for
 
+T = TypeVar("T")
+
 MAX_BULK = 200
+LEADS = Listing("leads", (KeyPart.DATETIME, KeyPart.UUID))
+OPEN_TASKS = Listing("open_tasks", (KeyPart.DATE, KeyPart.DATETIME, KeyPart.UUID))
 
 # What to do next with a lead in each status (the lead page lists them above its actions).
 NEXT_ACTIONS: dict[LeadStatus, tuple[str, ...]] = {
@@ -58,6 +74,31 @@ NEXT_ACTIONS: dict[LeadStatus, tuple[str, ...]] = {
 class LeadNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("No such lead.")
+
+
+class TaskNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such task.")
+
+
+class Due(enum.StrEnum):
+    """Which open tasks a list shows, by their due date against today (New York)."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+
+    @property
+    def label(self) -> str:
+        return {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming"}[self.value]
+
+    def bounds(self, today: date) -> tuple[date | None, date | None]:
+        """The first and last due dates of the window (inclusive; None: open-ended)."""
+        if self == Due.OVERDUE:
+            return None, today - timedelta(days=1)
+        if self == Due.TODAY:
+            return today, today
+        return today + timedelta(days=1), None
 
 
 class IllegalMove(Conflict):
@@ -91,8 +132,32 @@ class LeadDetail:
     next_actions: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Listed(Generic[T]):
+    """One page of a list: its rows, the cursor of the next page (None on the last) and how many
+    rows the whole list has."""
+
+    rows: list[T]
+    next_cursor: str | None
+    total: int
+
+
+@dataclass(frozen=True)
+class DueList:
+    """Open tasks due by today (the first of them, and how many in all); those due before today
+    are overdue."""
+
+    rows: list[TaskRow]
+    total: int
+    overdue_total: int
+    today: date
+
+    def overdue(self, row: TaskRow) -> bool:
+        return row.task.due_date < self.today
+
+
 async def save_lead(
-    repo: LeadRepository,
+    session: AsyncSession,
     user: User,
     property_id: uuid.UUID,
     source: Intent,
@@ -101,7 +166,8 @@ async def save_lead(
     """Save the property as a lead for ``source``, scored at save time; an existing lead of this
     user for the property is returned unchanged (its source and score are those of its save).
     The user's plan must include leads of that intent, exactly as for searching them."""
-    await _check_plan(repo, user, source)
+    repo = LeadRepository.from_session(session)
+    await _check_plan(session, user, source)
     score = await repo.score_for(property_id, source)
     if score is None:
         raise Invalid("No such property.", field="property_id")
@@ -112,12 +178,12 @@ async def save_lead(
         return SavedOutcome(existing, created=False)
     lead = await _owned(repo, user.user_id, lead_id)
     lead.created_at = lead.updated_at = now
-    await repo.session.flush()
+    await session.flush()
     return SavedOutcome(lead, created=True)
 
 
 async def save_leads(
-    repo: LeadRepository,
+    session: AsyncSession,
     user: User,
     picks: Sequence[tuple[uuid.UUID, Intent]],
     tags: Sequence[str],
@@ -127,6 +193,7 @@ async def save_leads(
     go on every picked lead, new or already saved. A property picked twice counts once (its first
     intent). Any refusal (plan, unknown property, too many, a lead that would pass the tag limit)
     changes nothing. A handful of statements, whatever the number of picks."""
+    repo = LeadRepository.from_session(session)
     unique = _unique_picks(picks)
     if not unique:
         raise Invalid("Choose at least one property to save.", field="items")
@@ -134,11 +201,11 @@ async def save_leads(
         raise Invalid(
             f"At most {MAX_BULK} leads can be saved at once ({len(unique)} chosen).", field="items"
         )
-    await _check_plan(repo, user, *dict.fromkeys(unique.values()))
+    await _check_plan(session, user, *dict.fromkeys(unique.values()))
     property_ids = list(unique)
     await _check_properties_exist(repo, [property_id for property_id, _ in picks])
     wanted = normalise_tags(tags, await repo.tag_names(user.user_id) if tags else ())
-    async with repo.session.begin_nested():  # a lead over the tag limit undoes the inserts
+    async with session.begin_nested():  # a lead over the tag limit undoes the inserts
         created = await repo.insert_many(user.user_id, list(unique.items()), now)
         leads = await repo.leads_of_properties(user.user_id, property_ids)
         if wanted:
@@ -180,10 +247,10 @@ def _tagged(leads: Iterable[PickedLead], wanted: list[str]) -> dict[uuid.UUID, l
     return changed
 
 
-async def _check_plan(repo: LeadRepository, user: User, *sources: Intent) -> None:
+async def _check_plan(session: AsyncSession, user: User, *sources: Intent) -> None:
     """The user's plan must include leads of each of ``sources``, exactly as for searching."""
     try:
-        scope = await scope_for(SearchRepository(repo.session), user)
+        scope = await scope_for(session, user)
         for source in sources:
             check_intent(scope, user, source)
     except PlanRequired as error:
@@ -199,7 +266,8 @@ async def _owned(
     return lead
 
 
-async def lead_detail(repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID) -> LeadDetail:
+async def lead_detail(session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID) -> LeadDetail:
+    repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id)
     facts = await repo.property_facts(lead.property_id) or {}
     return LeadDetail(
@@ -211,10 +279,15 @@ async def lead_detail(repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UU
 
 
 async def move_lead(
-    repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID, wanted: LeadStatus, now: datetime
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    lead_id: uuid.UUID,
+    wanted: LeadStatus,
+    now: datetime,
 ) -> SavedLead:
     """Move the lead along the pipeline; an illegal move changes nothing (409). Moving a lead to
     the status it already has is a no-op, so a repeated request is harmless."""
+    repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id, lock=True)
     current = LeadStatus(lead.status)
     if wanted == current:
@@ -237,19 +310,20 @@ async def _set_status(
 
 
 async def add_note(
-    repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID, body: str, now: datetime
+    session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID, body: str, now: datetime
 ) -> LeadEvent:
     """A note in the history; ``saved_leads.notes`` holds the latest one."""
+    repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id, lock=True)
     event = await repo.add_event(lead, EventKind.NOTE, now, body=body)
     lead.notes = body
     lead.updated_at = now
-    await repo.session.flush()
+    await session.flush()
     return event
 
 
 async def log_contact(
-    repo: LeadRepository,
+    session: AsyncSession,
     user_id: uuid.UUID,
     lead_id: uuid.UUID,
     channel: ContactChannel,
@@ -258,6 +332,7 @@ async def log_contact(
 ) -> LeadEvent:
     """A contact attempt: counted in ``contact_attempts``, dated in ``last_contact_date``. The
     first contact of a new lead moves it to contacted (written as its own status event)."""
+    repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id, lock=True)
     event = await repo.add_event(lead, EventKind.CONTACT, now, channel=channel.value, body=body)
     lead.contact_attempts = (lead.contact_attempts or 0) + 1
@@ -265,13 +340,14 @@ async def log_contact(
     lead.updated_at = now
     if lead.status == LeadStatus.NEW:
         await _set_status(repo, lead, LeadStatus.CONTACTED, now)
-    await repo.session.flush()
+    await session.flush()
     return event
 
 
-async def delete_lead(repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID) -> None:
+async def delete_lead(session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID) -> None:
     """Remove the lead and its history (the property is untouched and can be saved again). A lead
     with logged calls or emails is kept: those records belong to it; mark it lost instead."""
+    repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id, lock=True)
     if await repo.has_outreach(lead.lead_id):
         raise Conflict("This lead has logged calls or emails: mark it lost instead of deleting it.")
@@ -279,37 +355,40 @@ async def delete_lead(repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UU
 
 
 async def set_tags(
-    repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID, tags: Sequence[str]
+    session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID, tags: Sequence[str]
 ) -> SavedLead:
     """Replace the lead's tags (cleaned, repeats collapsed, spelled as the user's existing lists).
     Tags are labels, not work on the lead: no history event, ``updated_at`` unchanged."""
+    repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id, lock=True)
     lead.tags = normalise_tags(tags, await repo.tag_names(user_id))
-    await repo.session.flush()
+    await session.flush()
     return lead
 
 
-async def add_tag(repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID, raw: str) -> str:
+async def add_tag(session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID, raw: str) -> str:
     """Add one tag to the lead (a form's ``tag`` field); a tag it already has changes nothing.
     The tag as spelled on the lead."""
     try:
         tag = clean_tag(raw)
     except ValueError as error:
         raise Invalid(str(error), field="tag") from error
+    repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id, lock=True)
     spelled = spelled_as(tag, [*lead.tags, *await repo.tag_names(user_id)])
     lead.tags = check_count(merge_tags(lead.tags, [spelled]), field="tag")
-    await repo.session.flush()
+    await session.flush()
     return spelled
 
 
 async def drop_tag(
-    repo: LeadRepository, user_id: uuid.UUID, lead_id: uuid.UUID, tag: str
+    session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID, tag: str
 ) -> SavedLead:
     """Take ``tag`` (in any case) off the lead; a tag it does not have changes nothing."""
+    repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id, lock=True)
     lead.tags = remove_tag(lead.tags, tag)
-    await repo.session.flush()
+    await session.flush()
     return lead
 
 
@@ -318,9 +397,133 @@ async def saved_leads_of(
 ) -> dict[uuid.UUID, SavedLeadRef]:
     """Which of ``property_ids`` the user has saved, for search results and property pages
     (``search.service.SavedLeadLookup``, handed to them by the app)."""
-    rows = await LeadRepository(session).saved_of_properties(user_id, property_ids)
+    rows = await LeadRepository.from_session(session).saved_of_properties(user_id, property_ids)
     return {prop: SavedLeadRef(lead, status, source) for prop, lead, status, source in rows}
 
 
 async def count_saved_leads(session: AsyncSession, user_id: uuid.UUID) -> int:
     return await LeadRepository.from_session(session).count_saved(user_id)
+
+
+async def tag_names(session: AsyncSession, user_id: uuid.UUID) -> list[str]:
+    """Every tag the user has on a lead: the names of their lists, alphabetically."""
+    return await LeadRepository.from_session(session).tag_names(user_id)
+
+
+async def list_leads(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    filters: LeadFilters,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> Listed[LeadRow]:
+    """A page of the user's leads matching ``filters``, most recently updated first, after
+    ``cursor`` (a page's ``next_cursor`` for the same filters), and how many match in all."""
+    bound_to = fingerprint(asdict(filters))
+    after = LEADS.decode_optional(cursor, bound_to=bound_to)
+    repo = LeadRepository.from_session(session)
+    rows = await repo.list_for_user(user_id, filters, limit=limit + 1, after=after)
+    page, next_cursor = LEADS.page(rows, limit, repository.listing_key, bound_to=bound_to)
+    return Listed(page, next_cursor, await repo.count_for_user(user_id, filters))
+
+
+async def add_task(
+    session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID, title: str, due_date: date
+) -> LeadTask:
+    repo = TaskRepository.from_session(session)
+    if not await repo.owns_lead(user_id, lead_id):
+        raise LeadNotFound()
+    return await repo.add(
+        LeadTask(lead_id=lead_id, user_id=user_id, title=title, due_date=due_date)
+    )
+
+
+async def lead_tasks(
+    session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID
+) -> list[LeadTask]:
+    """The lead's tasks, open ones first by due date (404 for a lead that is not the user's)."""
+    repo = TaskRepository.from_session(session)
+    if not await repo.owns_lead(user_id, lead_id):
+        raise LeadNotFound()
+    return await repo.for_lead(user_id, lead_id)
+
+
+async def update_task(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    lead_id: uuid.UUID,
+    task_id: uuid.UUID,
+    now: datetime,
+    *,
+    title: str | None = None,
+    due_date: date | None = None,
+    done: bool | None = None,
+) -> LeadTask:
+    """Change what is given. Marking a done task done again keeps when it was done; reopening
+    clears it."""
+    task = await find_task(session, user_id, lead_id, task_id)
+    if title is not None:
+        task.title = title
+    if due_date is not None:
+        task.due_date = due_date
+    if done is not None:
+        task.done_at = (task.done_at or now) if done else None
+    await session.flush()
+    return task
+
+
+async def delete_task(
+    session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID, task_id: uuid.UUID
+) -> None:
+    task = await find_task(session, user_id, lead_id, task_id)
+    await TaskRepository.from_session(session).delete(task)
+
+
+async def find_task(
+    session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID, task_id: uuid.UUID
+) -> LeadTask:
+    """One of the user's tasks, locked for a change (404 for anyone else's)."""
+    task = await TaskRepository.from_session(session).get_for_user(user_id, lead_id, task_id)
+    if task is None:
+        raise TaskNotFound()
+    return task
+
+
+async def open_tasks(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    due: Due | None,
+    today: date,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> Listed[TaskRow]:
+    """A page of the user's open tasks in the ``due`` window (all of them without one), soonest
+    due first, after ``cursor`` (a page's ``next_cursor`` for the same window), and how many
+    there are in all."""
+    bound_to = fingerprint({"due": due})
+    after = OPEN_TASKS.decode_optional(cursor, bound_to=bound_to)
+    due_from, due_to = due.bounds(today) if due else (None, None)
+    repo = TaskRepository.from_session(session)
+    rows = await repo.open_tasks(
+        user_id, due_from=due_from, due_to=due_to, limit=limit + 1, after=after
+    )
+    page, next_cursor = OPEN_TASKS.page(
+        rows, limit, followup_repository.listing_key, bound_to=bound_to
+    )
+    total = await repo.count_open(user_id, due_from=due_from, due_to=due_to)
+    return Listed(page, next_cursor, total)
+
+
+async def due_followups(
+    session: AsyncSession, user_id: uuid.UUID, today: date, *, limit: int
+) -> DueList:
+    """The user's open tasks due today or before (overdue first): the dashboard's list and the
+    morning digest's."""
+    repo = TaskRepository.from_session(session)
+    rows = await repo.open_tasks(user_id, due_to=today, limit=limit)
+    total = await repo.count_open(user_id, due_to=today)
+    overdue_to = Due.OVERDUE.bounds(today)[1]
+    overdue_total = await repo.count_open(user_id, due_to=overdue_to) if total else 0
+    return DueList(rows, total, overdue_total, today)
