@@ -596,5 +596,7 @@ INDEX_BUILD_SETTINGS: Final = f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_M
 
 
 def drop_index_sql(name: str) -> str:
-    """``name``: an index of ``properties``, as ``SECONDARY_INDEXES`` read it from the catalog."""
-    return f'DROP INDEX "{name}"'
+    """``name``: an index of ``properties``, as ``SECONDARY_INDEXES`` read it from PostgreSQL's
+    catalog (the one identifier not from our constants), quoted as an identifier."""
+    quoted = name.replace('"', '""')
+    return f'DROP INDEX "{quoted}"'
