@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.ingest.errors import ImportRefused
@@ -126,7 +127,8 @@ async def test_upload_without_csrf_token_is_refused(
 
 async def test_imports_pages_are_admin_only(client: httpx.AsyncClient, db: AsyncSession) -> None:
     await log_in_browser(client, await make_user(db, UserType.SUBSCRIBER))
-    assert (await client.get("/admin/imports")).status_code == 403
+    refused = await client.get("/admin/imports")
+    assert refused.status_code == 403 and ROLE_REFUSAL in refused.text
 
 
 async def test_import_job_records_the_run_with_its_uploader(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
 from tests.factories import bearer_for, make_user
 from tests.scoring.helpers import (
@@ -147,9 +148,8 @@ async def test_explanation_is_for_subscribers_and_admins_only(
 ) -> None:
     prop = await make_property(db)
     homeowner = await headers(client, db, UserType.HOMEOWNER)
-    assert (
-        await client.get(f"/api/v1/properties/{prop}/score", headers=homeowner)
-    ).status_code == 403
+    refused = await client.get(f"/api/v1/properties/{prop}/score", headers=homeowner)
+    assert (refused.status_code, refused.json()["detail"]) == (403, ROLE_REFUSAL)
     assert (await client.get(f"/api/v1/properties/{prop}/score")).status_code == 401
 
 
@@ -167,7 +167,7 @@ async def test_admin_endpoints_refuse_subscribers(
 ) -> None:
     auth = await headers(client, db, UserType.SUBSCRIBER)
     response = await client.request(method, path, json=body, headers=auth)
-    assert response.status_code == 403
+    assert (response.status_code, response.json()["detail"]) == (403, ROLE_REFUSAL)
     assert await audit_rows(db) == []
     weight = await db.scalar(
         text("SELECT weight FROM intent_indicators WHERE indicator_name = 'tax_lien'")

@@ -8,6 +8,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
 from tests.factories import log_in_browser, make_user
 from tests.scoring.helpers import add_signal, make_property, refresh
@@ -114,9 +115,10 @@ async def test_add_indicator_form(client: httpx.AsyncClient, db: AsyncSession) -
 async def test_weights_page_is_for_admins(client: httpx.AsyncClient, db: AsyncSession) -> None:
     csrf = await browser(client, db, UserType.SUBSCRIBER)
 
-    assert (await client.get("/admin/indicators")).status_code == 403
+    page = await client.get("/admin/indicators")
+    assert page.status_code == 403 and ROLE_REFUSAL in page.text
     response = await client.post("/admin/indicators", data=form(csrf, tax_lien=1))
-    assert response.status_code == 403
+    assert response.status_code == 403 and ROLE_REFUSAL in response.text
     assert await weight_of(db, "tax_lien") == 30
 
 

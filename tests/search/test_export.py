@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
+from propintel.search.service import UPGRADE_MESSAGE
 from tests.search.helpers import api_as, distressed, make_lead, new_owner
 
 URL = "/api/v1/properties/export.csv"
@@ -67,9 +68,10 @@ async def test_export_follows_the_plan(client: httpx.AsyncClient, db: AsyncSessi
     rows = _rows(await client.get(URL, params={"zip": "33182"}, headers=contractor))
     assert [row["new_homeowner_score"] for row in rows] == ["100"]
     refused = await client.get(URL, params={"intent": "distressed"}, headers=contractor)
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and "investor or full plan" in refused.json()["detail"]
     nobody = await api_as(client, db, Plan.NONE)
-    assert (await client.get(URL, headers=nobody)).status_code == 403
+    no_plan = await client.get(URL, headers=nobody)
+    assert (no_plan.status_code, no_plan.json()["detail"]) == (403, UPGRADE_MESSAGE)
     assert len(await _exports(db)) == 1
 
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
 from propintel.tokens import service
 from propintel.tokens.repository import TokenRepository
@@ -71,7 +72,7 @@ async def test_subscriber_cannot_adjust_tokens(db: AsyncSession, client: httpx.A
         json={"action": "grant", "tokens": 5, "reason": "myself"},
         headers=headers,
     )
-    assert response.status_code == 403
+    assert (response.status_code, response.json()["detail"]) == (403, ROLE_REFUSAL)
 
 
 async def test_suspended_user_cannot_log_in_use_a_token_or_spend_until_reactivated(

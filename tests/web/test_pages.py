@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
 from propintel.scoring.refresh import refresh_scores
 from tests.factories import (
@@ -97,7 +98,8 @@ async def test_admin_api_is_refused_to_other_roles(
 ) -> None:
     for user_type in (UserType.SUBSCRIBER, UserType.HOMEOWNER):
         headers = await bearer_for(client, await make_user(db, user_type))
-        assert (await client.get("/api/v1/admin/summary", headers=headers)).status_code == 403
+        refused = await client.get("/api/v1/admin/summary", headers=headers)
+        assert (refused.status_code, refused.json()["detail"]) == (403, ROLE_REFUSAL)
     admin_headers = await bearer_for(client, await make_user(db, UserType.ADMIN))
     summary = await client.get("/api/v1/admin/summary", headers=admin_headers)
     assert summary.status_code == 200

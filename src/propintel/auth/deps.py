@@ -105,6 +105,7 @@ async def _identify(request: Request, repo: AuthRepository) -> User | None:
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
+ROLE_REFUSAL = "Your account type cannot use this page."
 
 
 def require_user(*roles: UserType) -> Callable[..., Awaitable[User]]:
@@ -116,7 +117,7 @@ def require_user(*roles: UserType) -> Callable[..., Awaitable[User]]:
                 raise NotAuthenticated("Log in first: send 'Authorization: Bearer <token>'.")
             raise LoginRequired("Please log in to continue.")
         if roles and user.user_type not in roles:
-            raise Forbidden("Your account type cannot use this page.")
+            raise Forbidden(ROLE_REFUSAL)
         return user
 
     dependency.roles = roles  # type: ignore[attr-defined]  # marks an access guard (route tests)
