@@ -21,11 +21,12 @@ to agree: the street grid repeats in Homestead, Miami Beach and other municipali
 The property side of ``legal`` and ``owner`` is stored: ``properties.legal_key`` and
 ``properties.owner_key`` (revision 0011, btree-indexed), written by every importer that writes
 ``legal_description`` or ``owner_name`` with the Python ``legal_key`` / ``owner_key`` of the value
-it stores (``STORED_KEYS``). ``legal_key_sql`` / ``owner_key_sql`` compute the same keys in SQL
-(revision 0011 backfills the columns with them); both are built from the same constants, so the two
-agree by construction (tested on awkward and random input). Stored rather than expression-indexed:
-an expression index is re-evaluated on every non-HOT update of a property, score refreshes
-included.
+it stores (``STORED_KEYS``). ``legal_key_sql`` / ``owner_key_sql`` compute the same keys in SQL;
+both are built from the same constants, so the two agree by construction (tested on awkward and
+random input). Revision 0011 backfilled the columns with a copy of that SQL, written out in the
+migration: changing a key here changes nothing already stored, so it needs a new migration that
+recomputes both columns. Stored rather than expression-indexed: an expression index is re-evaluated
+on every non-HOT update of a property, score refreshes included.
 """
 
 from __future__ import annotations

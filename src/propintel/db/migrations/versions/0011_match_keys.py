@@ -5,11 +5,7 @@ Revises: 0010
 Create Date: 2026-11-28
 """
 
-from alembic import op
-from psycopg import sql
-
 from propintel.db.sqlfiles import run_sql_script
-from propintel.ingest.matching import legal_key_sql, owner_key_sql
 
 revision = "0011"
 down_revision = "0010"
@@ -20,10 +16,22 @@ depends_on = None
 # PostgreSQL evaluates every expression index again on each non-HOT update of a row (a score
 # refresh writing an indexed score column, an import), ~37% of the cost of writing a property.
 # The keys become plain columns that the importers write (ingest/matching.py), backfilled here
-# with the matcher's own SQL, indexed where present.
+# with the keys' SQL as ingest/matching.py had it when this revision was written (legal_key_sql,
+# owner_key_sql: accents folded, anything else than [A-Za-z0-9] one space, trimmed, upper case;
+# owner keys without estate markers). The SQL is written out, not imported: a later change to
+# the matcher must not change what this revision does.
 UPGRADE = """
 ALTER TABLE properties ADD COLUMN legal_key TEXT, ADD COLUMN owner_key TEXT;
-UPDATE properties SET legal_key = {legal_key}, owner_key = {owner_key}
+UPDATE properties SET
+  legal_key = NULLIF(upper(btrim(regexp_replace(
+    translate(legal_description, 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
+              'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy'),
+    '[^A-Za-z0-9]+', ' ', 'g')) COLLATE "C"), ''),
+  owner_key = NULLIF(regexp_replace(NULLIF(upper(btrim(regexp_replace(
+    translate(owner_name, 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
+              'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy'),
+    '[^A-Za-z0-9]+', ' ', 'g')) COLLATE "C"), ''),
+    '^(THE )?(EST|ESTATE) OF | (EST|ESTATE|DECEASED|DECD)$', '', 'g'), '')
 WHERE legal_description IS NOT NULL OR owner_name IS NOT NULL;
 DROP INDEX idx_properties_legal_key;
 DROP INDEX idx_properties_owner_key;
@@ -36,30 +44,29 @@ ALTER TABLE property_signals ADD COLUMN previous_property_id UUID;
 ALTER TABLE fsbo_listings ADD COLUMN previous_property_id UUID;
 """
 
+# Back to revision 0004's expression indexes (the same expressions as above).
 DOWNGRADE = """
 ALTER TABLE fsbo_listings DROP COLUMN IF EXISTS previous_property_id;
 ALTER TABLE property_signals DROP COLUMN IF EXISTS previous_property_id;
 DROP INDEX IF EXISTS idx_properties_owner_key;
 DROP INDEX IF EXISTS idx_properties_legal_key;
-CREATE INDEX idx_properties_legal_key ON properties (({legal_key}));
-CREATE INDEX idx_properties_owner_key ON properties (({owner_key}));
+CREATE INDEX idx_properties_legal_key ON properties ((NULLIF(upper(btrim(regexp_replace(
+  translate(legal_description, 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
+            'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy'),
+  '[^A-Za-z0-9]+', ' ', 'g')) COLLATE "C"), '')));
+CREATE INDEX idx_properties_owner_key ON properties ((NULLIF(regexp_replace(NULLIF(upper(btrim(
+  regexp_replace(
+    translate(owner_name, 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿ',
+              'AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyy'),
+    '[^A-Za-z0-9]+', ' ', 'g')) COLLATE "C"), ''),
+  '^(THE )?(EST|ESTATE) OF | (EST|ESTATE|DECEASED|DECD)$', '', 'g'), '')));
 ALTER TABLE properties DROP COLUMN IF EXISTS legal_key, DROP COLUMN IF EXISTS owner_key;
 """
 
 
-def _with_keys(script: str) -> str:
-    """``script`` with the matcher's key expressions over the stored columns filled in."""
-    driver_connection = op.get_bind().connection.driver_connection
-    keys = {
-        "legal_key": legal_key_sql(sql.Identifier("legal_description")),
-        "owner_key": owner_key_sql(sql.Identifier("owner_name")),
-    }
-    return script.format(**{name: key.as_string(driver_connection) for name, key in keys.items()})
-
-
 def upgrade() -> None:
-    run_sql_script(_with_keys(UPGRADE))
+    run_sql_script(UPGRADE)
 
 
 def downgrade() -> None:
-    run_sql_script(_with_keys(DOWNGRADE))
+    run_sql_script(DOWNGRADE)
