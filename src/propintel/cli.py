@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 
 from propintel.auth.cli import app as users_app
-from propintel.config import get_settings
+from propintel.config import Settings, get_settings
 from propintel.db.cli import app as db_app
 from propintel.demo.cli import app as demo_app
 from propintel.ingest.cli import app as import_app
@@ -54,4 +55,20 @@ def run(demo: bool = typer.Option(True, help="Load demo data on first start.")) 
 
 
 def main() -> None:
+    try:
+        get_settings()  # a bad setting stops every command before it starts
+    except ValidationError as error:
+        typer.echo(configuration_errors(error), err=True)
+        raise SystemExit(2) from None
     app()
+
+
+def configuration_errors(error: ValidationError) -> str:
+    """The settings' validation errors, one a line, each named by its variable."""
+    lines = ["Invalid configuration (environment variables or .env):"]
+    for problem in error.errors(include_url=False, include_input=False):
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        alias = Settings.model_fields[field].validation_alias if field else None
+        name = str(alias or f"PROPINTEL_{field.upper()}") if field else "settings"
+        lines.append(f"  {name}: {problem['msg'].removeprefix('Value error, ')}")
+    return "\n".join(lines)

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,7 +41,11 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
     port: int = Field(default=8000, validation_alias="PORT", description="Web server port.")
-    environment: str = Field(default="development", description="development | production")
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="development | test | production. Anything else is refused: production "
+        "makes cookies Secure, only development shows the demo logins.",
+    )
     firebase_project_id: str | None = Field(
         default=None, description="Accept Firebase ID tokens for this project when set."
     )
