@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.scoring import service
-from propintel.scoring.repository import ScoringRepository
 from propintel.scoring.schemas import (
     IndicatorCreate,
     IndicatorOut,
@@ -27,35 +25,29 @@ REFRESH_MESSAGES = {
 }
 
 
-def _repo(db: DbSession) -> ScoringRepository:
-    return ScoringRepository(db)
-
-
-Repo = Annotated[ScoringRepository, Depends(_repo)]
-
-
 @router.get("/admin/indicators", response_model=list[IndicatorOut])
-async def list_indicators(_admin: AdminUser, repo: Repo) -> list[IndicatorOut]:
-    return [IndicatorOut.of(row) for row in await repo.indicators()]
+async def list_indicators(_admin: AdminUser, db: DbSession) -> list[IndicatorOut]:
+    return [IndicatorOut.of(row) for row in await service.indicators(db)]
 
 
 @router.patch("/admin/indicators", response_model=WeightsUpdated)
-async def patch_weights(body: WeightsPatch, admin: AdminUser, repo: Repo) -> WeightsUpdated:
+async def patch_weights(body: WeightsPatch, admin: AdminUser, db: DbSession) -> WeightsUpdated:
     """Change weights (audit-logged); scores follow at the next refresh."""
-    changes = await service.update_weights(repo, admin, body.weights)
+    changes = await service.update_weights(db, admin, body.weights)
     return WeightsUpdated(
         changed=[WeightChangeOut(**asdict(change)) for change in changes],
-        indicators=[IndicatorOut.of(row) for row in await repo.indicators()],
+        indicators=[IndicatorOut.of(row) for row in await service.indicators(db)],
     )
 
 
 @router.post("/admin/indicators", response_model=IndicatorOut, status_code=201)
-async def create_indicator(body: IndicatorCreate, admin: AdminUser, repo: Repo) -> IndicatorOut:
+async def create_indicator(body: IndicatorCreate, admin: AdminUser, db: DbSession) -> IndicatorOut:
     """Add the indicator of a detection rule that has none (e.g. ``heirship``)."""
     await service.add_indicator(
-        repo, admin, body.indicator_name, body.intent_type, body.weight, body.description
+        db, admin, body.indicator_name, body.intent_type, body.weight, body.description
     )
-    [row] = [row for row in await repo.indicators() if row.indicator_name == body.indicator_name]
+    indicators = await service.indicators(db)
+    [row] = [row for row in indicators if row.indicator_name == body.indicator_name]
     return IndicatorOut.of(row)
 
 

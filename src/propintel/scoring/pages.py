@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
@@ -14,7 +15,6 @@ from propintel.jobs.runs import latest_runs
 from propintel.kit.errors import DomainError
 from propintel.scoring import service
 from propintel.scoring.indicators import RULES
-from propintel.scoring.repository import ScoringRepository
 from propintel.scoring.schemas import IndicatorOut
 from propintel.web.security import verify_csrf
 from propintel.web.templating import redirect_with_flash, render
@@ -24,9 +24,31 @@ PAGE = "/admin/indicators"
 WEIGHT_FIELD = "weight_"
 
 
+class WeightsForm(BaseModel):
+    """The weights form as typed: its ``weight_<name>`` fields as name → text. They are checked
+    by ``_parse_weights``, so that each error shows at its indicator and the page shows back what
+    was typed."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    weights: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _weight_fields(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        return {
+            "weights": {
+                key.removeprefix(WEIGHT_FIELD): str(value[-1] if isinstance(value, list) else value)
+                for key, value in data.items()
+                if key.startswith(WEIGHT_FIELD)
+            }
+        }
+
+
 async def _page_context(db: DbSession, **extra: Any) -> dict[str, Any]:
-    repo = ScoringRepository(db)
-    indicators = [IndicatorOut.of(row) for row in await repo.indicators()]
+    indicators = [IndicatorOut.of(row) for row in await service.indicators(db)]
     named = {indicator.indicator_name for indicator in indicators}
     last_run = next(
         (run for run in await latest_runs(db) if run.task_name == "scoring.refresh"), None
@@ -35,7 +57,7 @@ async def _page_context(db: DbSession, **extra: Any) -> dict[str, Any]:
         "indicators": indicators,
         "rules_without_indicator": [rule for rule in RULES if rule.name not in named],
         "last_run": last_run,
-        "waiting": await repo.refresh_waiting(service.REFRESH_JOB),
+        "waiting": await service.refresh_waiting(db),
         "weight_field": WEIGHT_FIELD,
         "min_weight": service.MIN_WEIGHT,
         "max_weight": service.MAX_WEIGHT,
@@ -50,16 +72,13 @@ async def indicators_page(request: Request, _admin: AdminUser, db: DbSession) ->
     return render(request, "scoring/indicators.html", await _page_context(db))
 
 
-def _parse_weights(form: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, str]]:
-    """``weight_<name>`` fields → (weights, errors by indicator name)."""
+def _parse_weights(typed: Mapping[str, str]) -> tuple[dict[str, int], dict[str, str]]:
+    """Name → typed weight → (weights, errors by indicator name)."""
     weights: dict[str, int] = {}
     errors: dict[str, str] = {}
-    for key, raw in form.items():
-        if not key.startswith(WEIGHT_FIELD):
-            continue
-        name = key.removeprefix(WEIGHT_FIELD)
+    for name, raw in typed.items():
         try:
-            weights[name] = int(str(raw).strip())
+            weights[name] = int(raw.strip())
         except ValueError:
             errors[name] = f"{raw!r} is not a whole number."
             continue
@@ -69,18 +88,18 @@ def _parse_weights(form: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, s
 
 
 @router.post(PAGE)
-async def save_weights(request: Request, admin: AdminUser, db: DbSession) -> Response:
-    form = await request.form()
-    weights, errors = _parse_weights(form)
+async def save_weights(
+    request: Request, admin: AdminUser, db: DbSession, form: Annotated[WeightsForm, Form()]
+) -> Response:
+    weights, errors = _parse_weights(form.weights)
     changes: list[service.WeightChange] = []
     if not errors:
         try:
-            changes = await service.update_weights(ScoringRepository(db), admin, weights)
+            changes = await service.update_weights(db, admin, weights)
         except DomainError as error:
             errors = {(error.field or "").removeprefix("weights."): error.message}
     if errors:
-        values = {key.removeprefix(WEIGHT_FIELD): value for key, value in form.items()}
-        context = await _page_context(db, errors=errors, values=values)
+        context = await _page_context(db, errors=errors, values=form.weights)
         return render(request, "scoring/indicators.html", context, status_code=422)
     if not changes:
         return redirect_with_flash(request, PAGE, "No weight changed.")
@@ -101,9 +120,7 @@ async def add_indicator(
     if intent_type not in ("distressed_property", "new_homeowner"):
         return redirect_with_flash(request, PAGE, "Unknown intent type.", "error")
     try:
-        await service.add_indicator(
-            ScoringRepository(db), admin, indicator_name, intent_type, weight, None
-        )
+        await service.add_indicator(db, admin, indicator_name, intent_type, weight, None)
     except DomainError as error:
         return redirect_with_flash(request, PAGE, error.message, "error")
     message = f"Added {indicator_name} ({weight}); it scores from the next refresh."

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.db.repository import Repository
 from propintel.scoring import quality
 from propintel.scoring.indicators import hits
 from propintel.scoring.mortgage import amortisation_cte
@@ -58,10 +58,7 @@ PROPERTY_COLUMNS = """property_id, folio_number, parcel_id, full_address, proper
   mortgage_balance, estimated_equity, data_quality_score, last_updated"""
 
 
-class ScoringRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ScoringRepository(Repository):
     async def indicators(self, *, with_counts: bool = True) -> list[IndicatorRow]:
         """Every indicator (with how many properties have it, or 0 without ``with_counts``),
         distressed first, heaviest first."""

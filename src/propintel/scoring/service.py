@@ -55,8 +55,19 @@ def check_weight(name: str, weight: int) -> None:
         )
 
 
+async def indicators(session: AsyncSession, *, with_counts: bool = True) -> list[IndicatorRow]:
+    """Every indicator (with how many properties have it, or 0 without ``with_counts``),
+    distressed first, heaviest first."""
+    return await ScoringRepository.from_session(session).indicators(with_counts=with_counts)
+
+
+async def refresh_waiting(session: AsyncSession) -> str | None:
+    """``todo`` or ``doing`` when a refresh job is queued or running, else None."""
+    return await ScoringRepository.from_session(session).refresh_waiting(REFRESH_JOB)
+
+
 async def update_weights(
-    repo: ScoringRepository, admin: User, weights: Mapping[str, int]
+    session: AsyncSession, admin: User, weights: Mapping[str, int]
 ) -> list[WeightChange]:
     """Set the given weights; each change is audit-logged with its before and after. Scores
     follow at the next refresh. Unknown names or out-of-range weights change nothing."""
@@ -64,6 +75,7 @@ async def update_weights(
         raise Invalid("Give at least one indicator weight.", field="weights")
     for name, weight in weights.items():
         check_weight(name, weight)
+    repo = ScoringRepository.from_session(session)
     rows = await repo.indicators_for_update(weights)
     unknown = sorted(set(weights) - set(rows))
     if unknown:
@@ -74,7 +86,7 @@ async def update_weights(
         if row.weight == weight:
             continue
         await repo.set_weight(row.indicator_id, weight)
-        await _audit_weight(repo.session, admin, row, weight)
+        await _audit_weight(session, admin, row, weight)
         changes.append(WeightChange(name, row.weight, weight))
     return changes
 
@@ -92,7 +104,7 @@ async def _audit_weight(session: AsyncSession, admin: User, row: IndicatorRow, w
 
 
 async def add_indicator(
-    repo: ScoringRepository,
+    session: AsyncSession,
     admin: User,
     name: str,
     intent_type: str,
@@ -107,6 +119,7 @@ async def add_indicator(
             f"No detection rule is named {name!r} (rules: {known}).", field="indicator_name"
         )
     check_weight(name, weight)
+    repo = ScoringRepository.from_session(session)
     indicator_id = await repo.insert_indicator(name, intent_type, weight, description)
     if indicator_id is None:
         raise Conflict(f"The indicator {name} exists already; change its weight instead.")
@@ -116,7 +129,7 @@ async def add_indicator(
         "weight": weight,
         "description": description,
     }
-    await audit(repo.session, admin, "intent_indicator.create", ENTITY, indicator_id, None, after)
+    await audit(session, admin, "intent_indicator.create", ENTITY, indicator_id, None, after)
     return indicator_id
 
 
@@ -135,21 +148,22 @@ async def request_refresh(session: AsyncSession, admin: User) -> RefreshRequest:
 async def scores_refreshed_at(session: AsyncSession) -> datetime | None:
     """When the scores were last refreshed (New York time), for pages to say how fresh they are;
     None before the first refresh."""
-    return await ScoringRepository(session).last_refreshed_at()
+    return await ScoringRepository.from_session(session).last_refreshed_at()
 
 
 async def explain_property(
-    repo: ScoringRepository,
+    session: AsyncSession,
     property_id: uuid.UUID,
     new_homeowner_days: int,
     as_of: date | None = None,
     intent_types: frozenset[str] = frozenset({DISTRESSED, NEW_HOMEOWNER}),
 ) -> ScoreExplanation:
     """Why ``property_id`` scores what it scores, for a reader who may see ``intent_types``."""
+    repo = ScoringRepository.from_session(session)
     prop = await repo.property_scores(property_id)
     if prop is None:
         raise NotFound("No such property.")
-    as_of = as_of or await new_york_today(repo.session)
+    as_of = as_of or await new_york_today(session)
     facts = await repo.current_facts(property_id, as_of, new_homeowner_days)
     assert facts is not None  # the property exists, so its facts row does
     context = EvidenceContext(

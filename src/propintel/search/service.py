@@ -23,7 +23,6 @@ from propintel.kit.errors import Forbidden, Invalid, NotFound
 from propintel.scoring import service as scoring_service
 from propintel.scoring.explain import ScoreExplanation
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
-from propintel.scoring.repository import ScoringRepository
 from propintel.search.criteria import Cursor, Intent, SearchCriteria, SearchPage, decode_cursor
 from propintel.search.presets import Preset, presets_for
 from propintel.search.repository import (
@@ -199,7 +198,7 @@ async def _explained(
     repo: SearchRepository, scope: Scope, property_id: uuid.UUID, new_homeowner_days: int
 ) -> ScoreExplanation:
     return await scoring_service.explain_property(
-        ScoringRepository(repo.session),
+        repo.session,
         property_id,
         new_homeowner_days,
         intent_types=intent_types(scope),
