@@ -53,6 +53,7 @@ from bench.score_refresh import build, refresh  # noqa: E402
 from propintel.auth.models import Plan, UserType  # noqa: E402
 from propintel.auth.repository import AuthRepository  # noqa: E402
 from propintel.auth.service import NewAccount, register  # noqa: E402
+from propintel.config import get_settings  # noqa: E402
 from propintel.db import migrate  # noqa: E402
 from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
 from propintel.db.urls import with_database  # noqa: E402
@@ -250,7 +251,7 @@ def token_for(url: str, base_url: str) -> str:
             async with unit_of_work(engine) as session:
                 repo = AuthRepository(session)
                 if await repo.user_by_email(USER.email) is None:
-                    await register(repo, USER)
+                    await register(repo, get_settings(), USER)
         finally:
             await engine.dispose()
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import Plan, User, UserType
 from propintel.auth.repository import AuthRepository
 from propintel.auth.service import NewAccount, register
+from propintel.config import get_settings
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 
@@ -23,7 +24,8 @@ async def make_user(
     password: str = DEFAULT_PASSWORD,
 ) -> User:
     email = email or f"{user_type.value}-{uuid.uuid4().hex[:10]}@example.com"
-    return await register(AuthRepository(db), NewAccount(email, password, user_type, plan))
+    account = NewAccount(email, password, user_type, plan)
+    return await register(AuthRepository(db), get_settings(), account)
 
 
 async def make_subscriber(db: AsyncSession, plan: Plan = Plan.FULL) -> User:

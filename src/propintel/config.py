@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -53,6 +54,19 @@ class Settings(BaseSettings):
     api_token_max_age_days: int = Field(default=30, description="API bearer token lifetime.")
     login_max_failures_per_account: int = Field(default=5, description="Per 15 minutes.")
     login_max_failures_per_ip: int = Field(default=20, description="Per 15 minutes.")
+    # Argon2id cost of new password hashes; a hash keeps the cost it was made with, and a log-in
+    # re-hashes one made at another cost. Defaults: argon2-cffi's (RFC 9106 low-memory profile).
+    argon2_time_cost: int = Field(
+        default=RFC_9106_LOW_MEMORY.time_cost, ge=1, description="Argon2id passes over memory."
+    )
+    argon2_memory_kib: int = Field(
+        default=RFC_9106_LOW_MEMORY.memory_cost,
+        ge=8,
+        description="Argon2id memory per hash, in KiB (at least 8 per lane).",
+    )
+    argon2_parallelism: int = Field(
+        default=RFC_9106_LOW_MEMORY.parallelism, ge=1, description="Argon2id lanes."
+    )
     demo_parcels: int = Field(default=20_000, description="Parcels generated on first `make run`.")
     new_homeowner_days: int = Field(
         default=365,
@@ -132,6 +146,15 @@ class Settings(BaseSettings):
                 "(with {z}, {x} and {y}), or `none` for maps without tiles"
             )
         return value
+
+    @model_validator(mode="after")
+    def _argon2_memory_for_every_lane(self) -> Settings:
+        if self.argon2_memory_kib < 8 * self.argon2_parallelism:
+            raise ValueError(
+                "PROPINTEL_ARGON2_MEMORY_KIB must be at least 8 KiB per lane "
+                f"(8 × PROPINTEL_ARGON2_PARALLELISM = {8 * self.argon2_parallelism})"
+            )
+        return self
 
     @model_validator(mode="after")
     def _osm_attribution_for_osm_tiles(self) -> Settings:

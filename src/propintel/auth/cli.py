@@ -10,6 +10,7 @@ from rich.console import Console
 from propintel.auth.models import Plan, UserType
 from propintel.auth.repository import AuthRepository
 from propintel.auth.service import NewAccount, register
+from propintel.config import get_settings
 from propintel.db.engine import get_engine, unit_of_work
 from propintel.kit.errors import DomainError
 
@@ -18,10 +19,11 @@ console = Console(stderr=True)
 
 
 async def create_account(account: NewAccount) -> str:
-    engine = get_engine()
+    settings = get_settings()
+    engine = get_engine(settings)
     try:
         async with unit_of_work(engine) as session:
-            user = await register(AuthRepository(session), account)
+            user = await register(AuthRepository(session), settings, account)
             return str(user.user_id)
     finally:
         await engine.dispose()

@@ -36,11 +36,11 @@ TOKEN_REQUEST: dict[str, Any] = {
 
 @router.post("/auth/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
 @public
-async def sign_up(body: SignUpIn, db: DbSession) -> object:
+async def sign_up(request: Request, body: SignUpIn, db: DbSession) -> object:
     account = NewAccount(
         body.email, body.password, UserType(body.user_type), display_name=body.name
     )
-    return await register(AuthRepository(db), account)
+    return await register(AuthRepository(db), request.app.state.settings, account)
 
 
 @router.post("/auth/token", response_model=TokenOut, openapi_extra=TOKEN_REQUEST)

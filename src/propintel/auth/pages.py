@@ -121,7 +121,7 @@ async def signup_submit(
     account = NewAccount(email, password, UserType(user_type), display_name=name.strip() or None)
     repo = AuthRepository(db)
     try:
-        user = await register(repo, account)
+        user = await register(repo, request.app.state.settings, account)
     except DomainError as error:
         context = {"form": form, "error": error.message, "error_field": error.field}
         return render(request, "auth/signup.html", context, status_code=error.status_code)

@@ -21,7 +21,12 @@ from propintel.auth.models import (
     User,
     UserType,
 )
-from propintel.auth.passwords import hash_password, validate_new_password, verify_password
+from propintel.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    validate_new_password,
+    verify_password,
+)
 from propintel.auth.repository import AuthRepository, window_start
 from propintel.config import Settings
 from propintel.kit.clock import now_new_york
@@ -48,7 +53,7 @@ def normalise_email(email: str) -> str:
     return cleaned
 
 
-async def register(repo: AuthRepository, account: NewAccount) -> User:
+async def register(repo: AuthRepository, settings: Settings, account: NewAccount) -> User:
     """Create a user with a local password credential (and the profile row of its type)."""
     email = normalise_email(account.email)
     validate_new_password(account.password)
@@ -66,7 +71,8 @@ async def register(repo: AuthRepository, account: NewAccount) -> User:
         subscription_status="active" if account.plan != Plan.NONE else None,
     )
     await repo.add(user)
-    await repo.add(LocalCredential(user_id=user_id, password_hash=hash_password(account.password)))
+    password_hash = await hash_password(account.password, settings)
+    await repo.add(LocalCredential(user_id=user_id, password_hash=password_hash))
     if account.user_type == UserType.HOMEOWNER:
         await repo.add(HomeownerProfile(user_id=user_id, full_name=account.display_name))
     elif account.user_type == UserType.SUBSCRIBER:
@@ -83,12 +89,16 @@ async def authenticate(
     await _refuse_if_throttled(repo, settings, email, ip, now)
     user = await repo.user_by_email(email)
     credential = await repo.credential_for(user.user_id) if user else None
-    if not verify_password(credential.password_hash if credential else None, password):
+    if not await verify_password(
+        credential.password_hash if credential else None, password, settings
+    ):
         await repo.record_attempt(email, ip, succeeded=False)
         raise LoginFailed("Email or password is incorrect.")
-    assert user is not None
+    assert user is not None and credential is not None
     if user.suspended_at is not None:
         raise NotAuthenticated("This account is suspended.")
+    if needs_rehash(credential.password_hash, settings):  # made at another cost: upgrade it
+        credential.password_hash = await hash_password(password, settings)
     await repo.record_attempt(email, ip, succeeded=True)
     await repo.touch_last_login(user, now)
     return user

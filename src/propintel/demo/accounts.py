@@ -19,14 +19,14 @@ from propintel.demo.cli import demo_progress
 from propintel.demo.load import has_properties, load_demo
 
 
-async def _ensure_accounts(url: str) -> None:
+async def _ensure_accounts(settings: Settings, url: str) -> None:
     engine = create_engine_for(url, pool_size=1)
     try:
         async with unit_of_work(engine) as session:
             repo = AuthRepository(session)
             for _, account in DEMO_ACCOUNTS:
                 if await repo.user_by_email(account.email) is None:
-                    await register(repo, account)
+                    await register(repo, settings, account)
     finally:
         await engine.dispose()
 
@@ -35,7 +35,7 @@ def ensure_demo_data(settings: Settings, console: Console) -> list[dict[str, str
     """Demo accounts, and on first start (no properties yet) the synthetic Miami-Dade, imported
     and scored, with a progress bar on ``console``."""
     url = database_url(settings)
-    asyncio.run(_ensure_accounts(url))
+    asyncio.run(_ensure_accounts(settings, url))
     if not has_properties(url):
         console.print(
             f"First start: generating, importing and scoring a synthetic Miami-Dade of "
