@@ -23,6 +23,16 @@ from propintel.db.session import request_session, streaming_session
 from propintel.db.urls import database_url, with_database
 from propintel.kit.errors import DomainError
 
+# Passwords are hashed at the cheapest cost argon2 allows: hundreds of tests hash one, and at the
+# production cost each would take a tenth of a second or more. Set before any settings are read
+# (and inherited by processes the tests start); tests that need a real cost pass their own settings.
+os.environ.update(
+    PROPINTEL_ARGON2_TIME_COST="1",
+    PROPINTEL_ARGON2_MEMORY_KIB="8",
+    PROPINTEL_ARGON2_PARALLELISM="1",
+)
+get_settings.cache_clear()
+
 # Per-process names: several pytest runs may share one server without stepping on each other.
 TEMPLATE_DB = f"propintel_test_template_{os.getpid()}"
 TEST_DB = f"propintel_test_{os.getpid()}"

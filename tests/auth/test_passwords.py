@@ -1,5 +1,5 @@
-"""Password hashes: their cost comes from the settings, and a hash made at another cost still
-verifies and is upgraded at the next log-in."""
+"""Password hashes: their cost comes from the settings, the tests' cost is not production's, and a
+hash made at another cost still verifies and is upgraded at the next log-in."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher, extract_parameters
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +30,18 @@ def cost_of(settings: Settings) -> tuple[int, int, int]:
 def cost_of_hash(password_hash: str) -> tuple[int, int, int]:
     parameters = extract_parameters(password_hash)
     return (parameters.time_cost, parameters.memory_cost, parameters.parallelism)
+
+
+def test_production_default_is_argon2s_and_not_the_tests_cheap_cost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("TIME_COST", "MEMORY_KIB", "PARALLELISM"):  # tests/conftest.py sets them
+        monkeypatch.delenv(f"PROPINTEL_ARGON2_{name}")
+    default = cost_of(settings_with())
+    profile = RFC_9106_LOW_MEMORY
+    assert default == (profile.time_cost, profile.memory_cost, profile.parallelism)
+    assert cost_of(get_settings()) == (1, 8, 1)  # the tests' cost
+    assert default != cost_of(get_settings())
 
 
 async def test_a_hash_is_made_at_the_cost_the_settings_give() -> None:
