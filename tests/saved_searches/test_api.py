@@ -42,6 +42,24 @@ async def test_save_list_rename_and_delete(db: AsyncSession, client: httpx.Async
     assert (await client.get(f"{URL}/{search_id}", headers=headers)).status_code == 404
 
 
+async def test_list_pages_newest_first_with_a_cursor(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    user = await make_subscriber(db)
+    headers = await bearer_for(client, user)
+    for name in ("first", "second", "third"):
+        body = {"search_name": name, "search_criteria": {}}
+        assert (await client.post(URL, json=body, headers=headers)).status_code == 201
+
+    page = (await client.get(f"{URL}?limit=2", headers=headers)).json()
+    rest = await client.get(f"{URL}?limit=2&cursor={page['next_cursor']}", headers=headers)
+    forged = await client.get(f"{URL}?cursor=not-a-cursor", headers=headers)
+
+    names = [item["search_name"] for item in page["items"] + rest.json()["items"]]
+    assert names == ["third", "second", "first"] and rest.json()["next_cursor"] is None
+    assert forged.status_code == 422 and forged.json()["field"] == "cursor"
+
+
 async def test_criteria_errors_name_the_field(db: AsyncSession, client: httpx.AsyncClient) -> None:
     user = await make_subscriber(db)
     headers = await bearer_for(client, user)
@@ -123,5 +141,5 @@ async def test_second_subscriber_gets_404_for_first_subscribers_saved_search(
     listed = (await client.get(URL, headers=bob_headers)).json()
 
     assert [answer.status_code for answer in answers] == [404, 404, 404]
-    assert listed["total"] == 0
+    assert listed == {"items": [], "next_cursor": None}
     assert (await client.get(url, headers=alice_headers)).json()["search_name"] == "mine"

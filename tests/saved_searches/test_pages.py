@@ -3,7 +3,11 @@ outbox page (own emails only; admins all; absent when SendGrid is configured).""
 
 from __future__ import annotations
 
+import html
+import re
+
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import UserType
@@ -54,6 +58,29 @@ async def test_save_the_search_just_run_then_list_rerun_and_delete(
     assert "Delete this saved search?" in confirm.text
     assert deleted.status_code == 303
     assert "No saved searches yet" in (await client.get("/saved-searches")).text
+
+
+async def test_the_list_pages_with_a_cursor(
+    db: AsyncSession, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("propintel.saved_searches.pages.PER_PAGE", 2)
+    user = await make_subscriber(db)
+    await log_in_browser(client, user)
+    for name in ("Alpha", "Bravo", "Charlie"):
+        form = {"query": "zip=33139", "search_name": name, "csrf_token": _csrf(client)}
+        assert (await client.post("/saved-searches", data=form)).status_code == 303
+
+    first = await client.get("/saved-searches")
+    next_url = html.unescape(re.findall(r'<a href="([^"]+)">Next page</a>', first.text)[0])
+    second = await client.get(next_url)
+    forged = await client.get("/saved-searches?cursor=not-a-cursor")
+
+    assert "Charlie" in first.text and "Bravo" in first.text and "Alpha" not in first.text
+    assert "First page" not in first.text and next_url.startswith("/saved-searches?cursor=")
+    assert "Alpha" in second.text and "Charlie" not in second.text
+    assert '<a href="/saved-searches">First page</a>' in second.text
+    assert "Next page" not in second.text
+    assert forged.status_code == 422
 
 
 async def test_bad_criteria_or_name_show_the_form_again_with_the_error(

@@ -21,10 +21,15 @@ from propintel.auth.models import User
 from propintel.integrations.email import EmailMessage, EmailSender, EmailSendError
 from propintel.kit.errors import DomainError
 from propintel.saved_searches.models import SavedSearch
-from propintel.saved_searches.repository import DigestLine, SavedSearchRepository
+from propintel.saved_searches.repository import SavedSearchRepository
 from propintel.search.criteria import SearchCriteria
-from propintel.search.repository import SearchRepository
-from propintel.search.service import PlanRequired, matching_property_ids, scope_for
+from propintel.search.service import (
+    PlanRequired,
+    ScoredProperty,
+    best_scored,
+    matching_property_ids,
+    scope_for,
+)
 from propintel.web.templating import templated_email
 
 logger = logging.getLogger("propintel.alerts")
@@ -51,11 +56,11 @@ class AlertReport:
 async def run_due_alerts(
     session: AsyncSession, sender: EmailSender, now: datetime, public_url: str
 ) -> AlertReport:
-    repo = SavedSearchRepository(session)
+    repo = SavedSearchRepository.from_session(session)
     report = AlertReport()
     for search_id in await repo.due_search_ids(now.date()):
         search = await repo.get(search_id)
-        user = await session.get(User, search.user_id) if search else None
+        user = await repo.owner(search) if search else None
         if search is None or user is None:
             continue
         report.searches += 1
@@ -81,10 +86,9 @@ async def _run_one(
 ) -> None:
     try:
         criteria = SearchCriteria.model_validate(search.search_criteria)
-        search_repo = SearchRepository(repo.session)
-        scope = await scope_for(search_repo, user, criteria)
+        scope = await scope_for(repo.session, user, criteria)
         ids = await matching_property_ids(
-            search_repo, user, criteria, today=now.date(), scope=scope
+            repo.session, user, criteria, today=now.date(), scope=scope
         )
     except PlanRequired:
         report.skip("plan")  # no run recorded: alerts resume with the plan
@@ -98,14 +102,14 @@ async def _run_one(
     if not new_ids:
         report.nothing_new += 1
         return
-    lines = await repo.digest_lines(new_ids, criteria.intent, scope, DIGEST_LINES)
+    lines = await best_scored(repo.session, new_ids, criteria.intent, scope, DIGEST_LINES)
     await sender.send(digest(user, search, lines, len(new_ids), public_url))
     report.emails += 1
     report.properties += len(new_ids)
 
 
 def digest(
-    user: User, search: SavedSearch, lines: list[DigestLine], total: int, public_url: str
+    user: User, search: SavedSearch, lines: list[ScoredProperty], total: int, public_url: str
 ) -> EmailMessage:
     """One email naming the new properties (the best ``DIGEST_LINES`` of them, with a link to
     the rest), as plain text and HTML."""

@@ -4,7 +4,6 @@ read with the search page's parser, so what is saved is exactly what was searche
 
 from __future__ import annotations
 
-import math
 import uuid
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +19,6 @@ from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError, Invalid
 from propintel.saved_searches import service as searches
 from propintel.saved_searches.models import AlertFrequency, SavedSearch
-from propintel.saved_searches.repository import SavedSearchRepository
 from propintel.saved_searches.schemas import SavedSearchPatch
 from propintel.search.criteria import SearchCriteria
 from propintel.search.pages import form_values
@@ -72,17 +70,16 @@ HELPERS = {"search_url": search_url, "describe": describe, "frequencies": list(A
 
 
 @router.get(PAGE)
-async def list_page(request: Request, user: SubscriberUser, db: DbSession) -> Response:
-    raw_page = request.query_params.get("page", "1")
-    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
-    rows, total = await SavedSearchRepository(db).list_for_user(
-        user.user_id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+async def list_page(
+    request: Request, user: SubscriberUser, db: DbSession, cursor: str | None = None
+) -> Response:
+    rows, next_cursor = await searches.list_searches(
+        db, user.user_id, limit=PER_PAGE, cursor=cursor
     )
     context = {
         "rows": rows,
-        "total": total,
-        "page": page,
-        "pages": max(math.ceil(total / PER_PAGE), 1),
+        "next_url": f"{PAGE}?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
+        "first_url": PAGE if cursor else None,
         **HELPERS,
     }
     return render(request, "leads/saved_searches.html", context)
@@ -124,7 +121,7 @@ async def create(
         if form.search_name is None:
             raise Invalid("Give the search a name.", field="search_name")
         await searches.create_search(
-            SavedSearchRepository(db),
+            db,
             user,
             form.search_name,
             criteria,
@@ -148,7 +145,7 @@ async def rerun(
     request: Request, search_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
     """Run the saved search again on the search page (the link of alert emails)."""
-    search = await searches.owned_search(SavedSearchRepository(db), user.user_id, search_id)
+    search = await searches.owned_search(db, user.user_id, search_id)
     url = search_url(search)
     if url is None:
         message = "A search of a drawn area runs through the API (POST /api/v1/properties/search)."
@@ -172,9 +169,7 @@ async def update(
     except ValidationError as error:
         return redirect_with_flash(request, PAGE, _first_error(error), "error")
     changes = searches.SearchChanges(form.search_name, form.alert_frequency)
-    await searches.update_search(
-        SavedSearchRepository(db), user, search_id, changes, now_new_york()
-    )
+    await searches.update_search(db, user, search_id, changes, now_new_york())
     return redirect_with_flash(request, PAGE, "Saved search updated.", "success")
 
 
@@ -182,7 +177,7 @@ async def update(
 async def confirm_delete(
     request: Request, search_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
-    search = await searches.owned_search(SavedSearchRepository(db), user.user_id, search_id)
+    search = await searches.owned_search(db, user.user_id, search_id)
     return render(request, "leads/saved_search_delete.html", {"search": search, **HELPERS})
 
 
@@ -190,5 +185,5 @@ async def confirm_delete(
 async def delete(
     request: Request, search_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
-    await searches.delete_search(SavedSearchRepository(db), user.user_id, search_id)
+    await searches.delete_search(db, user.user_id, search_id)
     return redirect_with_flash(request, PAGE, "Saved search deleted.", "success")

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, tuple_
 
+from propintel.auth.models import User
 from propintel.db.repository import Repository
 from propintel.saved_searches.models import AlertFrequency, SavedSearch
-from propintel.scoring.readable import lead_score
-from propintel.search.criteria import Intent
-from propintel.search.repository import Scope, score_sql
 
 # Records each matched property once per search; returns only those not seen before.
 _RECORD = text(
@@ -39,11 +36,10 @@ _DUE = text(
 )
 
 
-@dataclass(frozen=True)
-class DigestLine:
-    property_id: uuid.UUID
-    full_address: str
-    score: int
+# Lists of saved searches: newest first, then the search id. A search without ``created_at``
+# (the column allows NULL) sorts first, where PostgreSQL puts NULL in a descending order.
+NEVER_CREATED = datetime.max
+_CREATED = func.coalesce(SavedSearch.created_at, NEVER_CREATED)
 
 
 class SavedSearchRepository(Repository):
@@ -61,18 +57,21 @@ class SavedSearchRepository(Repository):
         return found
 
     async def list_for_user(
-        self, user_id: uuid.UUID, *, limit: int, offset: int
-    ) -> tuple[list[SavedSearch], int]:
-        owned = SavedSearch.user_id == user_id
-        total = await self.session.scalar(select(func.count()).where(owned))
+        self,
+        user_id: uuid.UUID,
+        *,
+        limit: int,
+        after: tuple[datetime, uuid.UUID] | None = None,
+    ) -> list[SavedSearch]:
+        """Up to ``limit`` of the user's saved searches, newest first (``listing_key``), after
+        the one whose key is ``after``."""
+        statement = select(SavedSearch).where(SavedSearch.user_id == user_id)
+        if after is not None:
+            statement = statement.where(tuple_(_CREATED, SavedSearch.search_id) < tuple_(*after))
         rows = await self.session.scalars(
-            select(SavedSearch)
-            .where(owned)
-            .order_by(SavedSearch.created_at.desc(), SavedSearch.search_id)
-            .limit(limit)
-            .offset(offset)
+            statement.order_by(_CREATED.desc(), SavedSearch.search_id.desc()).limit(limit)
         )
-        return list(rows), int(total or 0)
+        return list(rows)
 
     async def delete(self, search: SavedSearch) -> None:
         await self.session.delete(search)
@@ -95,22 +94,14 @@ class SavedSearchRepository(Repository):
         """For the alert job (no user asking): any search by id."""
         return await self.session.get(SavedSearch, search_id)
 
-    async def digest_lines(
-        self, ids: list[uuid.UUID], intent: Intent | None, scope: Scope, limit: int
-    ) -> list[DigestLine]:
-        """The properties of a digest, best score (for the search's intent, of the scores the
-        plan includes) first, each with its 0-100 lead score."""
-        rows = await self.session.execute(
-            text(
-                f"SELECT p.property_id, p.full_address, {score_sql(intent, scope)} AS score "
-                "FROM properties p WHERE p.property_id = ANY(CAST(:ids AS uuid[])) "
-                "ORDER BY score DESC, p.full_address, p.property_id LIMIT :limit"
-            ),
-            {"ids": ids, "limit": limit},
-        )
-        return [
-            DigestLine(row.property_id, row.full_address, lead_score(row.score)) for row in rows
-        ]
+    async def owner(self, search: SavedSearch) -> User | None:
+        """For the alert job: whom the search's alert goes to."""
+        return await self.session.get(User, search.user_id)
+
+
+def listing_key(search: SavedSearch) -> tuple[datetime, uuid.UUID]:
+    """Where ``search`` sits in a list of saved searches (what ``list_for_user`` orders by)."""
+    return (search.created_at or NEVER_CREATED, search.search_id)
 
 
 ALERTING = (AlertFrequency.DAILY, AlertFrequency.WEEKLY)

@@ -48,10 +48,3 @@ class SavedSearchOut(BaseModel):
             last_run_at=search.last_run_at,
             created_at=search.created_at,
         )
-
-
-class SavedSearchPageOut(BaseModel):
-    items: list[SavedSearchOut]
-    total: int
-    limit: int
-    offset: int

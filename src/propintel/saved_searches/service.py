@@ -8,13 +8,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from propintel.auth.models import User
 from propintel.kit.errors import NotFound
+from propintel.kit.pagination import KeyPart, Listing
 from propintel.saved_searches.models import AlertFrequency, SavedSearch
-from propintel.saved_searches.repository import ALERTING, SavedSearchRepository
+from propintel.saved_searches.repository import ALERTING, SavedSearchRepository, listing_key
 from propintel.search.criteria import SearchCriteria
-from propintel.search.repository import SearchRepository
 from propintel.search.service import matching_property_ids, scope_for
+
+SAVED_SEARCHES = Listing("saved_searches", (KeyPart.DATETIME, KeyPart.UUID))
 
 
 class SavedSearchNotFound(NotFound):
@@ -29,7 +33,7 @@ class SearchChanges:
 
 
 async def create_search(
-    repo: SavedSearchRepository,
+    session: AsyncSession,
     user: User,
     name: str,
     criteria: SearchCriteria,
@@ -37,8 +41,8 @@ async def create_search(
     now: datetime,
 ) -> SavedSearch:
     """Refused exactly as running the search would be (plan, unknown indicator, bad polygon)."""
-    await scope_for(SearchRepository(repo.session), user, criteria)
-    search = await repo.add(
+    await scope_for(session, user, criteria)
+    search = await SavedSearchRepository.from_session(session).add(
         SavedSearch(
             user_id=user.user_id,
             search_name=name,
@@ -48,50 +52,61 @@ async def create_search(
         )
     )
     if frequency in ALERTING:
-        await take_baseline(repo, user, search, now)
+        await take_baseline(session, user, search, now)
     return search
 
 
 async def take_baseline(
-    repo: SavedSearchRepository, user: User, search: SavedSearch, now: datetime
+    session: AsyncSession, user: User, search: SavedSearch, now: datetime
 ) -> None:
     criteria = SearchCriteria.model_validate(search.search_criteria)
-    ids = await matching_property_ids(
-        SearchRepository(repo.session), user, criteria, today=now.date()
+    ids = await matching_property_ids(session, user, criteria, today=now.date())
+    await SavedSearchRepository.from_session(session).record_matches(
+        search.search_id, ids, now, alerted=False
     )
-    await repo.record_matches(search.search_id, ids, now, alerted=False)
+
+
+async def list_searches(
+    session: AsyncSession, user_id: uuid.UUID, *, limit: int, cursor: str | None = None
+) -> tuple[list[SavedSearch], str | None]:
+    """A page of the user's saved searches, newest first, after ``cursor`` (a page's
+    ``next_cursor``), and the cursor of the next page (None on the last)."""
+    after = SAVED_SEARCHES.decode_optional(cursor)
+    rows = await SavedSearchRepository.from_session(session).list_for_user(
+        user_id, limit=limit + 1, after=after
+    )
+    return SAVED_SEARCHES.page(rows, limit, listing_key)
 
 
 async def owned_search(
-    repo: SavedSearchRepository, user_id: uuid.UUID, search_id: uuid.UUID
+    session: AsyncSession, user_id: uuid.UUID, search_id: uuid.UUID
 ) -> SavedSearch:
-    search = await repo.get_for_user(search_id, user_id)
+    search = await SavedSearchRepository.from_session(session).get_for_user(search_id, user_id)
     if search is None:
         raise SavedSearchNotFound()
     return search
 
 
 async def update_search(
-    repo: SavedSearchRepository,
+    session: AsyncSession,
     user: User,
     search_id: uuid.UUID,
     changes: SearchChanges,
     now: datetime,
 ) -> SavedSearch:
     """Rename and/or change the alert frequency; switching alerts on from none re-baselines."""
-    search = await owned_search(repo, user.user_id, search_id)
+    search = await owned_search(session, user.user_id, search_id)
     if changes.search_name is not None:
         search.search_name = changes.search_name
     if changes.alert_frequency is not None:
         was_alerting = search.alert_frequency in ALERTING
         search.alert_frequency = changes.alert_frequency.value
         if changes.alert_frequency in ALERTING and not was_alerting:
-            await take_baseline(repo, user, search, now)
-    await repo.session.flush()
+            await take_baseline(session, user, search, now)
+    await session.flush()
     return search
 
 
-async def delete_search(
-    repo: SavedSearchRepository, user_id: uuid.UUID, search_id: uuid.UUID
-) -> None:
-    await repo.delete(await owned_search(repo, user_id, search_id))
+async def delete_search(session: AsyncSession, user_id: uuid.UUID, search_id: uuid.UUID) -> None:
+    search = await owned_search(session, user_id, search_id)
+    await SavedSearchRepository.from_session(session).delete(search)
