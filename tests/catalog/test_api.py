@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
 from tests.catalog.helpers import admin_headers, audit_rows
 from tests.factories import bearer_for, make_user
@@ -306,7 +307,8 @@ async def test_non_admins_get_403_on_every_catalog_endpoint(
     headers = await bearer_for(client, user)
     for method, path in CATALOG_CALLS:
         response = await client.request(method, path, json={}, headers=headers)
-        assert response.status_code == 403, (method, path, response.status_code)
+        refused = (response.status_code, response.json()["detail"])
+        assert refused == (403, ROLE_REFUSAL), (method, path)
         anonymous = await client.request(method, path, json={})
         assert anonymous.status_code == 401, (method, path)
     assert await db.scalar(text("SELECT count(*) FROM admin_audit_logs")) == 0

@@ -11,6 +11,7 @@ from markupsafe import escape
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
 from propintel.catalog.features import PLAN_FEATURES
 from tests.catalog.helpers import audit_rows
@@ -233,4 +234,4 @@ async def test_catalog_pages_are_for_admins_only(
     response = await client.request(
         method, path, data={"csrf_token": csrf} if method == "POST" else None
     )
-    assert response.status_code == 403
+    assert response.status_code == 403 and ROLE_REFUSAL in response.text

@@ -251,12 +251,14 @@ async def test_delete_removes_the_lead_and_its_history(
 
 
 async def test_leads_are_for_subscribers_only(db: AsyncSession, client: httpx.AsyncClient) -> None:
+    from propintel.auth.deps import ROLE_REFUSAL
     from propintel.auth.models import UserType
     from tests.factories import make_user
 
     homeowner = await make_user(db, UserType.HOMEOWNER)
     headers = await bearer_for(client, homeowner)
-    assert (await client.get("/api/v1/leads", headers=headers)).status_code == 403
+    refused = await client.get("/api/v1/leads", headers=headers)
+    assert (refused.status_code, refused.json()["detail"]) == (403, ROLE_REFUSAL)
     assert (await client.get("/api/v1/leads")).status_code == 401
 
 

@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
 from propintel.kit.clock import today_new_york
 from propintel.search.schemas import PropertyItem, SearchResponse
+from propintel.search.service import UPGRADE_MESSAGE
 from tests.search.helpers import MIAMI_BEACH, api_as, api_as_type, distressed, ids, make_lead
 from tests.search.helpers import new_owner as new_owner_lead
 
@@ -287,7 +289,7 @@ async def test_an_intent_outside_the_plan_is_refused_with_the_plan_that_has_it(
     assert response.status_code == 403
     assert response.json()["field"] == "intent" and plan_named in response.json()["detail"]
     post = await client.post(f"{URL}/search", json={"intent": intent}, headers=headers)
-    assert post.status_code == 403
+    assert post.status_code == 403 and plan_named in post.json()["detail"]
 
 
 async def test_no_active_plan_gets_an_upgrade_message(
@@ -303,14 +305,16 @@ async def test_a_cancelled_plan_cannot_search(client: httpx.AsyncClient, db: Asy
     await db.execute(
         text("UPDATE users SET subscription_status = 'cancelled' WHERE user_type = 'subscriber'")
     )
-    assert (await client.get(URL, headers=headers)).status_code == 403
+    refused = await client.get(URL, headers=headers)
+    assert (refused.status_code, refused.json()["detail"]) == (403, UPGRADE_MESSAGE)
 
 
 async def test_homeowners_cannot_search_and_anonymous_callers_must_log_in(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     homeowner = await api_as_type(client, db, UserType.HOMEOWNER)
-    assert (await client.get(URL, headers=homeowner)).status_code == 403
+    refused = await client.get(URL, headers=homeowner)
+    assert (refused.status_code, refused.json()["detail"]) == (403, ROLE_REFUSAL)
     assert (await client.get(URL)).status_code == 401
 
 
@@ -331,7 +335,8 @@ async def test_a_plan_without_lead_features_cannot_search(
         )
     )
     headers = await api_as(client, db, Plan.CONTRACTOR)
-    assert (await client.get(URL, headers=headers)).status_code == 403
+    refused = await client.get(URL, headers=headers)
+    assert (refused.status_code, refused.json()["detail"]) == (403, UPGRADE_MESSAGE)
 
 
 # ---- invalid criteria ----------------------------------------------------------------------------

@@ -126,7 +126,7 @@ async def test_the_count_endpoint_counts_what_the_plan_may_see(
     assert distressed_only.json()["total"] == 5
     assert drawn.json()["total"] == 6  # every helper property is in Miami Beach
     assert limited.json()["total"] == 1  # the new homeowner only
-    assert refused.status_code == 403
+    assert (refused.status_code, refused.json()["detail"]) == (403, service.UPGRADE_MESSAGE)
 
 
 async def test_beyond_the_cap_the_count_reads_as_the_cap_and_more(db: AsyncSession) -> None:
@@ -165,6 +165,7 @@ async def test_one_property_by_id_with_sales_and_plan_gating(
     assert "phone_number" not in response.json() and "email" not in response.json()
     assert missing.status_code == 404
     assert outside.status_code == 403
+    assert "not among the leads of your contractor plan" in outside.json()["detail"]
 
 
 async def test_direct_mail_export_has_the_owner_and_mailing_address_in_columns(
