@@ -51,7 +51,11 @@ properties_table = table(
     "properties", column("property_id"), column("full_address"), column("zip_code")
 )
 
-_SCORE_OF_SOURCE = " ".join(f"WHEN '{i.value}' THEN {sql}" for i, sql in SCORE_COLUMN.items())
+# The intents are bound too (``:source_<name>``), never pasted into the text.
+_SOURCE_PARAMS = {f"source_{intent.name.lower()}": intent.value for intent in SCORE_COLUMN}
+_SCORE_OF_SOURCE = " ".join(
+    f"WHEN :source_{intent.name.lower()} THEN {sql}" for intent, sql in SCORE_COLUMN.items()
+)
 
 # Many leads saved at once, each scored for its own intent as save_lead scores one; properties
 # already saved by the user are left as they are (ON CONFLICT), missing ones are skipped by the
@@ -219,6 +223,7 @@ class LeadRepository(Repository):
             "user_id": user_id,
             "ids": [property_id for property_id, _ in picks],
             "sources": [source.value for _, source in picks],
+            **_SOURCE_PARAMS,
             "now": now,
         }
         rows = await self.session.execute(_INSERT_MANY, params)
