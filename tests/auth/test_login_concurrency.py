@@ -13,10 +13,12 @@ from argon2 import PasswordHasher
 from argon2.profiles import RFC_9106_LOW_MEMORY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import UserType
-from propintel.auth.repository import AuthRepository
-from propintel.auth.service import NewAccount, register
+from propintel.auth.models import LocalCredential
+from propintel.auth.passwords import hash_password
 from propintel.config import Settings, get_settings
+from tests.factories import make_user
+
+PASSWORD = "long-enough-pw"
 
 
 @pytest.fixture
@@ -42,10 +44,13 @@ async def test_other_requests_are_served_while_a_log_in_checks_the_password(
     costly: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    account = NewAccount("slow-hash@example.com", "long-enough-pw", UserType.SUBSCRIBER)
+    user = await make_user(db, password=PASSWORD)
+    credential = await db.get(LocalCredential, user.user_id)
+    assert credential is not None
     started = time.perf_counter()
-    await register(AuthRepository(db), costly, account)  # hashes the password at that cost
+    credential.password_hash = await hash_password(PASSWORD, costly)
     hash_seconds = time.perf_counter() - started
+    await db.flush()
 
     verifying, verified = threading.Event(), threading.Event()
     verify = PasswordHasher.verify
@@ -59,9 +64,7 @@ async def test_other_requests_are_served_while_a_log_in_checks_the_password(
 
     monkeypatch.setattr(PasswordHasher, "verify", observed)
     log_in = asyncio.create_task(
-        client.post(
-            "/api/v1/auth/token", json={"email": account.email, "password": account.password}
-        )
+        client.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD})
     )
     assert await asyncio.to_thread(verifying.wait, 60)
 

@@ -12,11 +12,12 @@ from argon2.profiles import RFC_9106_LOW_MEMORY
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import UserType
+from propintel.auth.models import LocalCredential, User
 from propintel.auth.passwords import hash_password, needs_rehash, verify_password
-from propintel.auth.repository import AuthRepository
-from propintel.auth.service import NewAccount, register
 from propintel.config import Settings, get_settings
+from tests.factories import make_user
+
+PASSWORD = "long-enough-pw"
 
 
 def settings_with(**values: Any) -> Settings:
@@ -35,13 +36,14 @@ def cost_of_hash(password_hash: str) -> tuple[int, int, int]:
 def test_production_default_is_argon2s_and_not_the_tests_cheap_cost(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("TIME_COST", "MEMORY_KIB", "PARALLELISM"):  # tests/conftest.py sets them
+    tests_cost = cost_of(settings_with())  # tests/conftest.py sets PROPINTEL_ARGON2_* for the run
+    for name in ("TIME_COST", "MEMORY_KIB", "PARALLELISM"):
         monkeypatch.delenv(f"PROPINTEL_ARGON2_{name}")
     default = cost_of(settings_with())
     profile = RFC_9106_LOW_MEMORY
     assert default == (profile.time_cost, profile.memory_cost, profile.parallelism)
-    assert cost_of(get_settings()) == (1, 8, 1)  # the tests' cost
-    assert default != cost_of(get_settings())
+    assert tests_cost == (1, 8, 1)
+    assert default != tests_cost
 
 
 async def test_a_hash_is_made_at_the_cost_the_settings_give() -> None:
@@ -81,36 +83,40 @@ def test_argon2_needs_8_kib_of_memory_per_lane() -> None:
     assert settings_with(argon2_memory_kib=32, argon2_parallelism=4).argon2_parallelism == 4
 
 
+async def user_with_an_older_hash(db: AsyncSession) -> tuple[User, LocalCredential]:
+    """A user whose password hash was made at another cost than the tests' (2, 16 KiB, 1)."""
+    user = await make_user(db, password=PASSWORD)
+    credential = await db.get(LocalCredential, user.user_id)
+    assert credential is not None
+    credential.password_hash = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1).hash(
+        PASSWORD
+    )
+    await db.flush()
+    return user, credential
+
+
 async def test_log_in_upgrades_a_hash_made_at_another_cost(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    older = settings_with(argon2_time_cost=2, argon2_memory_kib=16, argon2_parallelism=1)
-    account = NewAccount("rehash@example.com", "long-enough-pw", UserType.SUBSCRIBER)
-    user = await register(AuthRepository(db), older, account)
-    credential = await AuthRepository(db).credential_for(user.user_id)
-    assert credential is not None and cost_of_hash(credential.password_hash) == (2, 16, 1)
+    user, credential = await user_with_an_older_hash(db)
 
     response = await client.post(
-        "/api/v1/auth/token", json={"email": account.email, "password": account.password}
+        "/api/v1/auth/token", json={"email": user.email, "password": PASSWORD}
     )
     assert response.status_code == 200, response.text
     await db.refresh(credential)
     assert cost_of_hash(credential.password_hash) == cost_of(get_settings())
-    assert await verify_password(credential.password_hash, account.password, get_settings())
+    assert await verify_password(credential.password_hash, PASSWORD, get_settings())
 
 
 async def test_a_failed_log_in_leaves_the_old_hash(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    older = settings_with(argon2_time_cost=2, argon2_memory_kib=16, argon2_parallelism=1)
-    account = NewAccount("norehash@example.com", "long-enough-pw", UserType.SUBSCRIBER)
-    user = await register(AuthRepository(db), older, account)
-    credential = await AuthRepository(db).credential_for(user.user_id)
-    assert credential is not None
+    user, credential = await user_with_an_older_hash(db)
     old_hash = credential.password_hash
 
     response = await client.post(
-        "/api/v1/auth/token", json={"email": account.email, "password": "wrong-password!"}
+        "/api/v1/auth/token", json={"email": user.email, "password": "wrong-password!"}
     )
     assert response.status_code == 401, response.text
     await db.refresh(credential)
