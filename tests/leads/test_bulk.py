@@ -20,6 +20,7 @@ from propintel.kit.errors import Invalid
 from propintel.leads.service import save_leads
 from propintel.search.criteria import Intent
 from propintel.search.service import PlanRequired
+from propintel.web.security import CSRF_REFUSAL
 from tests.factories import bearer_for, log_in_browser, make_subscriber
 from tests.leads.helpers import scored_property
 from tests.leads.test_api import save_lead
@@ -305,5 +306,5 @@ async def test_page_form_needs_the_csrf_token(db: AsyncSession, client: httpx.As
 
     refused = await client.post("/leads/bulk", data={"selected": [f"{prop}:distressed"]})
 
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and CSRF_REFUSAL in refused.text
     assert await _leads(db, user) == {}

@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.web.security import CSRF_REFUSAL
 from tests.factories import log_in_browser, make_subscriber
 from tests.leads.helpers import scored_property
 
@@ -47,7 +48,7 @@ async def test_save_form_creates_once_and_board_shows_the_lead(
     assert board.status_code == 200
     assert 'data-testid="column-new"' in board.text and "7 CORAL WAY" in board.text
     assert "Contacted →" in board.text and "Mark lost" in board.text
-    assert no_csrf.status_code == 403
+    assert no_csrf.status_code == 403 and CSRF_REFUSAL in no_csrf.text
     count = await db.scalar(text("SELECT count(*) FROM saved_leads WHERE user_id = :u"),
                             {"u": user.user_id})  # fmt: skip
     assert count == 1

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
+from propintel.web.security import CSRF_REFUSAL
 from tests.factories import log_in_browser, make_user
 from tests.scoring.helpers import add_signal, make_property, refresh
 
@@ -72,6 +73,7 @@ async def test_form_without_csrf_token_is_refused(
     refresh_response = await client.post("/admin/scores/refresh", data={})
 
     assert (response.status_code, refresh_response.status_code) == (403, 403)
+    assert CSRF_REFUSAL in response.text and CSRF_REFUSAL in refresh_response.text
     assert await weight_of(db, "tax_lien") == 30
     assert await db.scalar(text("SELECT count(*) FROM procrastinate_jobs")) == 0
 

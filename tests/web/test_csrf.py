@@ -8,9 +8,13 @@ import httpx
 import pytest
 from fastapi import APIRouter, FastAPI
 
-from propintel.web.security import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrf_exempt
-
-CSRF_REFUSAL = "The form has expired or was not sent by this site. Reload and try again."
+from propintel.web.security import (
+    CSRF_COOKIE,
+    CSRF_HEADER,
+    CSRF_REFUSAL,
+    SESSION_COOKIE,
+    csrf_exempt,
+)
 
 
 def _add_unprotected_router(app: FastAPI) -> None:
@@ -79,4 +83,5 @@ async def test_an_exempt_route_is_the_only_opt_out(app: FastAPI, client: httpx.A
     client.cookies.set(SESSION_COOKIE, "any-session")
 
     assert (await client.post("/webhooks/new-vendor")).status_code == 200
-    assert (await client.post("/new-page-form")).status_code == 403
+    refused = await client.post("/new-page-form")
+    assert refused.status_code == 403 and CSRF_REFUSAL in refused.text

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
 from propintel.scoring.refresh import refresh_scores
+from propintel.web.security import CSRF_REFUSAL
 from tests.factories import (
     DEFAULT_PASSWORD,
     bearer_for,
@@ -23,7 +24,7 @@ async def test_login_form_without_csrf_token_is_refused(
     user = await make_user(db)
     await client.get("/login")
     response = await client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
-    assert response.status_code == 403
+    assert response.status_code == 403 and CSRF_REFUSAL in response.text
     assert "SESSION" not in str(response.headers.get("set-cookie", "")).upper()
 
 
@@ -35,7 +36,7 @@ async def test_login_form_with_wrong_csrf_token_is_refused(
     response = await client.post(
         "/login", data={"email": user.email, "password": DEFAULT_PASSWORD, "csrf_token": "forged"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 403 and CSRF_REFUSAL in response.text
 
 
 async def test_session_cookie_is_signed_httponly_and_opens_dashboard(
@@ -116,7 +117,7 @@ async def test_cookie_authenticated_api_write_needs_csrf_header(
     await log_in_browser(client, user)
     assert (await client.get("/api/v1/me")).status_code == 200
     refused = await client.post("/api/v1/auth/logout")
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and refused.json()["detail"] == CSRF_REFUSAL
     csrf = client.cookies.get("propintel_csrf") or ""
     allowed = await client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf})
     assert allowed.status_code == 204
