@@ -8,7 +8,6 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, User, UserType
-from propintel.auth.repository import AuthRepository
 from propintel.auth.service import NewAccount, register
 from propintel.config import get_settings
 
@@ -25,7 +24,7 @@ async def make_user(
 ) -> User:
     email = email or f"{user_type.value}-{uuid.uuid4().hex[:10]}@example.com"
     account = NewAccount(email, password, user_type, plan)
-    return await register(AuthRepository(db), get_settings(), account)
+    return await register(db, get_settings(), account)
 
 
 async def make_subscriber(db: AsyncSession, plan: Plan = Plan.FULL) -> User:

@@ -8,7 +8,6 @@ import typer
 from rich.console import Console
 
 from propintel.auth.models import Plan, UserType
-from propintel.auth.repository import AuthRepository
 from propintel.auth.service import NewAccount, register
 from propintel.config import get_settings
 from propintel.db.engine import get_engine, unit_of_work
@@ -23,7 +22,7 @@ async def create_account(account: NewAccount) -> str:
     engine = get_engine(settings)
     try:
         async with unit_of_work(engine) as session:
-            user = await register(AuthRepository(session), settings, account)
+            user = await register(session, settings, account)
             return str(user.user_id)
     finally:
         await engine.dispose()

@@ -15,8 +15,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 
 from propintel.auth.models import SessionKind, User, UserType
-from propintel.auth.repository import AuthRepository
-from propintel.auth.service import user_for_secret
+from propintel.auth.service import user_by_firebase_uid, user_for_secret
 from propintel.db.session import DbSession
 from propintel.integrations.firebase import CertificateFetchError, InvalidIdToken
 from propintel.kit.errors import Forbidden, NotAuthenticated, ServiceUnavailable
@@ -37,9 +36,9 @@ class Viewer:
         return cls(user.user_id, user.email, user.user_type)
 
 
-async def _user_from_bearer(request: Request, repo: AuthRepository, token: str) -> User:
+async def _user_from_bearer(request: Request, db: DbSession, token: str) -> User:
     if token.startswith("pit_"):
-        user = await user_for_secret(repo, token, SessionKind.API)
+        user = await user_for_secret(db, token, SessionKind.API)
         if user is None:
             raise NotAuthenticated("The API token is invalid, expired or revoked.")
         return user
@@ -54,7 +53,7 @@ async def _user_from_bearer(request: Request, repo: AuthRepository, token: str) 
         raise ServiceUnavailable(
             "Firebase sign-in is unavailable right now; retry shortly."
         ) from error
-    user = await repo.user_by_firebase_uid(identity.uid)
+    user = await user_by_firebase_uid(db, identity.uid)
     if user is None:
         raise NotAuthenticated("No PropIntel account is linked to this Firebase user.")
     return user
@@ -83,25 +82,25 @@ async def optional_user(
     _password_flow: Annotated[str | None, Security(PASSWORD_FLOW)],
     _bearer_token: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_TOKEN)],
 ) -> User | None:
-    user = await _identify(request, AuthRepository(db))
+    user = await _identify(request, db)
     # A plain snapshot for the layout and the request log: they run after the transaction ended,
     # when a rolled-back session has expired the ORM object.
     request.state.viewer = Viewer.of(user) if user else None
     return user
 
 
-async def _identify(request: Request, repo: AuthRepository) -> User | None:
+async def _identify(request: Request, db: DbSession) -> User | None:
     authorization = request.headers.get("Authorization", "")
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise NotAuthenticated("Authorization header must be 'Bearer <token>'.")
-        return await _user_from_bearer(request, repo, token.strip())
+        return await _user_from_bearer(request, db, token.strip())
     cookie = request.cookies.get(SESSION_COOKIE)
     secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None
     if secret is None:
         return None
-    return await user_for_secret(repo, secret, SessionKind.WEB)
+    return await user_for_secret(db, secret, SessionKind.WEB)
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]

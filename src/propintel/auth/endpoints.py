@@ -10,7 +10,6 @@ from pydantic import BaseModel, ValidationError
 
 from propintel.auth.deps import AnyUser
 from propintel.auth.models import SessionKind, UserType
-from propintel.auth.repository import AuthRepository
 from propintel.auth.schemas import PasswordGrantIn, SignUpIn, TokenIn, TokenOut, UserOut
 from propintel.auth.service import NewAccount, authenticate, close_session, open_session, register
 from propintel.db.session import DbSession
@@ -40,7 +39,7 @@ async def sign_up(request: Request, body: SignUpIn, db: DbSession) -> object:
     account = NewAccount(
         body.email, body.password, UserType(body.user_type), display_name=body.name
     )
-    return await register(AuthRepository(db), request.app.state.settings, account)
+    return await register(db, request.app.state.settings, account)
 
 
 @router.post("/auth/token", response_model=TokenOut, openapi_extra=TOKEN_REQUEST)
@@ -52,10 +51,9 @@ async def issue_token(request: Request, db: DbSession) -> TokenOut:
     No cookie authenticates this call, so it needs no CSRF token, whatever the encoding.
     """
     body = await _token_request(request)
-    repo = AuthRepository(db)
     settings = request.app.state.settings
-    user = await authenticate(repo, settings, body.email, body.password, client_ip(request))
-    token, expires_at = await open_session(repo, settings, user, SessionKind.API)
+    user = await authenticate(db, settings, body.email, body.password, client_ip(request))
+    token, expires_at = await open_session(db, settings, user, SessionKind.API)
     return TokenOut(access_token=token, expires_at=expires_at, expires_in=seconds_until(expires_at))
 
 
@@ -85,7 +83,7 @@ async def revoke_token(request: Request, user: AnyUser, db: DbSession) -> Respon
     """Revoke the Bearer token used for this call."""
     _, _, token = request.headers.get("Authorization", "").partition(" ")
     if token.startswith("pit_"):
-        await close_session(AuthRepository(db), token.strip())
+        await close_session(db, token.strip())
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

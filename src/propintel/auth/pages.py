@@ -10,8 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from propintel.auth.demo_accounts import demo_logins
 from propintel.auth.deps import OptionalUser
 from propintel.auth.models import SessionKind, User, UserType
-from propintel.auth.repository import AuthRepository
-from propintel.auth.service import NewAccount, authenticate, close_session, open_session, register
+from propintel.auth.service import (
+    NewAccount,
+    authenticate,
+    close_session,
+    open_session,
+    register,
+    user_by_email,
+)
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.web.client_ip import client_ip
@@ -51,7 +57,7 @@ async def _demo_logins(db: DbSession, request: Request) -> list[dict[str, str]]:
     if request.app.state.settings.environment != "development":
         return []
     logins = demo_logins()
-    exists = await AuthRepository(db).user_by_email(logins[0]["email"])
+    exists = await user_by_email(db, logins[0]["email"])
     return logins if exists else []
 
 
@@ -64,22 +70,21 @@ async def login_submit(
     password: str = Form(""),
     next: str = Form("/dashboard"),
 ) -> Response:
-    repo = AuthRepository(db)
     settings = request.app.state.settings
     try:
-        user = await authenticate(repo, settings, email, password, client_ip(request))
+        user = await authenticate(db, settings, email, password, client_ip(request))
     except DomainError as error:
         context = {"next": _safe_next(next), "email": email, "error": error.message}
         return render(request, "auth/login.html", context, status_code=error.status_code)
-    return await _logged_in(request, repo, user, _safe_next(next), "Welcome back.", "success")
+    return await _logged_in(request, db, user, _safe_next(next), "Welcome back.", "success")
 
 
 async def _logged_in(
-    request: Request, repo: AuthRepository, user: User, url: str, greeting: str, level: str
+    request: Request, db: DbSession, user: User, url: str, greeting: str, level: str
 ) -> Response:
     """Opens a web session for ``user``: a redirect to ``url`` with its cookie and a greeting."""
     settings = request.app.state.settings
-    secret, _ = await open_session(repo, settings, user, SessionKind.WEB)
+    secret, _ = await open_session(db, settings, user, SessionKind.WEB)
     response = redirect_with_flash(request, url, greeting, level)
     response.set_cookie(
         SESSION_COOKIE,
@@ -119,14 +124,13 @@ async def signup_submit(
             status_code=422,
         )
     account = NewAccount(email, password, UserType(user_type), display_name=name.strip() or None)
-    repo = AuthRepository(db)
     try:
-        user = await register(repo, request.app.state.settings, account)
+        user = await register(db, request.app.state.settings, account)
     except DomainError as error:
         context = {"form": form, "error": error.message, "error_field": error.field}
         return render(request, "auth/signup.html", context, status_code=error.status_code)
     # Logged in straight away; the dashboard greets them with their next step (_welcome.html).
-    return await _logged_in(request, repo, user, "/dashboard", "Welcome to PropIntel", "welcome")
+    return await _logged_in(request, db, user, "/dashboard", "Welcome to PropIntel", "welcome")
 
 
 @router.post("/logout")
@@ -135,7 +139,7 @@ async def logout(request: Request, db: DbSession) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None
     if secret:
-        await close_session(AuthRepository(db), secret)
+        await close_session(db, secret)
     response = redirect_with_flash(request, "/login", "You are logged out.")
     response.delete_cookie(SESSION_COOKIE)
     return response

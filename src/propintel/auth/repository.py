@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import RowMapping, bindparam, func, select, tuple_, update
 
-from propintel.auth.models import AuthSession, LocalCredential, LoginAttempt, User
+from propintel.auth.models import (
+    AuthSession,
+    LocalCredential,
+    LoginAttempt,
+    SubscriberProfile,
+    User,
+)
 from propintel.db.repository import Repository
 
 # The statements every authenticated request runs, built once: building the expression and its
@@ -24,6 +31,26 @@ ACTIVE_SESSION_USER = (
     )
 )
 USER_BY_FIREBASE_UID = select(User).where(User.firebase_uid == bindparam("uid"))
+
+# What the admins' account search shows of each user.
+_USER_COLUMNS = (
+    User.user_id,
+    User.email,
+    User.user_type,
+    User.subscription_tier,
+    User.subscription_status,
+    func.coalesce(User.token_balance, 0).label("token_balance"),
+    User.created_at,
+    User.last_login,
+    User.suspended_at,
+)
+_BUSINESS_NAME = (
+    select(SubscriberProfile.business_name)
+    .where(SubscriberProfile.user_id == User.user_id)
+    .order_by(SubscriberProfile.created_at)
+    .limit(1)
+    .scalar_subquery()
+)
 
 
 class AuthRepository(Repository):
@@ -89,6 +116,46 @@ class AuthRepository(Repository):
     async def touch_last_login(self, user: User, now: datetime) -> None:
         user.last_login = now
         await self.session.flush()
+
+    async def search_users(
+        self,
+        *,
+        pattern: str | None,
+        user_type: str | None,
+        tier: str | None,
+        suspended: bool | None,
+        after: tuple[str, uuid.UUID] | None,
+        limit: int,
+    ) -> Sequence[RowMapping]:
+        """Users by (email, user_id) after ``after``: email ILIKE ``pattern`` (backslash escapes),
+        of ``user_type``, on ``tier`` ('none': no tier), suspended or not."""
+        stmt = select(*_USER_COLUMNS)
+        if pattern is not None:
+            stmt = stmt.where(User.email.ilike(pattern, escape="\\"))
+        if user_type is not None:
+            stmt = stmt.where(User.user_type == user_type)
+        if tier is not None:
+            stmt = stmt.where(func.coalesce(User.subscription_tier, "none") == tier)
+        if suspended is not None:
+            stmt = stmt.where(
+                User.suspended_at.is_not(None) if suspended else User.suspended_at.is_(None)
+            )
+        if after is not None:
+            stmt = stmt.where(tuple_(User.email, User.user_id) > tuple_(*after))
+        stmt = stmt.order_by(User.email, User.user_id).limit(limit)
+        return (await self.session.execute(stmt)).mappings().all()
+
+    async def user_facts(self, user_id: uuid.UUID) -> RowMapping | None:
+        """What the admins' account search shows, with the Stripe customer and business name."""
+        stmt = select(
+            *_USER_COLUMNS,
+            User.stripe_customer_id,
+            _BUSINESS_NAME.label("business_name"),
+        ).where(User.user_id == user_id)
+        return (await self.session.execute(stmt)).mappings().first()
+
+    async def count_users(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(User)) or 0)
 
     async def count_users_by_type(self) -> dict[str, int]:
         rows = await self.session.execute(

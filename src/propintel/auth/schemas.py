@@ -7,7 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from propintel.auth.models import Plan, UserType
 from propintel.kit.clock import NewYorkDatetime
+
+AccountStatus = Literal["active", "suspended"]
 
 
 class SignUpIn(BaseModel):
@@ -53,3 +56,15 @@ class UserOut(BaseModel):
     token_balance: int | None
     created_at: NewYorkDatetime | None
     last_login: NewYorkDatetime | None
+
+
+class UserFilters(BaseModel):
+    """The admins' search of accounts (/admin/users, GET /api/v1/admin/users). All optional;
+    combined with AND."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    q: str | None = Field(default=None, max_length=255, description="Part of the email address.")
+    user_type: UserType | None = None
+    tier: Plan | None = None
+    status: AccountStatus | None = Field(default=None, description="active or suspended.")

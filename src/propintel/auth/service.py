@@ -1,4 +1,5 @@
-"""Account rules: registration, password log-in with brute-force throttling, sessions and tokens."""
+"""Account rules: registration, password log-in with brute-force throttling, sessions and tokens;
+and the account search admins page through (``search_users``, ``user_facts``)."""
 
 from __future__ import annotations
 
@@ -28,13 +29,23 @@ from propintel.auth.passwords import (
     verify_password,
 )
 from propintel.auth.repository import AuthRepository, window_start
+from propintel.auth.schemas import UserFilters
 from propintel.config import Settings
 from propintel.kit.clock import now_new_york
-from propintel.kit.errors import Conflict, Invalid, LoginFailed, NotAuthenticated, RateLimited
+from propintel.kit.errors import (
+    Conflict,
+    Invalid,
+    LoginFailed,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+)
+from propintel.kit.pagination import KeyPart, Listing, fingerprint
 
 THROTTLE_WINDOW_MINUTES = 15
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SELF_SERVICE_TYPES = (UserType.SUBSCRIBER, UserType.HOMEOWNER)
+USERS = Listing("users", (KeyPart.TEXT, KeyPart.UUID))  # by email, then user_id
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,27 @@ class NewAccount:
     display_name: str | None = None
 
 
+@dataclass(frozen=True)
+class UserRow:
+    """A user as the admins' account search lists them."""
+
+    user_id: uuid.UUID
+    email: str
+    user_type: str
+    subscription_tier: str | None
+    subscription_status: str | None
+    token_balance: int
+    created_at: datetime | None
+    last_login: datetime | None
+    suspended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UserFacts(UserRow):
+    stripe_customer_id: str | None
+    business_name: str | None
+
+
 def normalise_email(email: str) -> str:
     cleaned = email.strip().lower()
     if not EMAIL_PATTERN.match(cleaned) or len(cleaned) > 255:
@@ -53,8 +85,9 @@ def normalise_email(email: str) -> str:
     return cleaned
 
 
-async def register(repo: AuthRepository, settings: Settings, account: NewAccount) -> User:
+async def register(session: AsyncSession, settings: Settings, account: NewAccount) -> User:
     """Create a user with a local password credential (and the profile row of its type)."""
+    repo = AuthRepository.from_session(session)
     email = normalise_email(account.email)
     validate_new_password(account.password)
     if account.plan != Plan.NONE and account.user_type != UserType.SUBSCRIBER:
@@ -81,9 +114,10 @@ async def register(repo: AuthRepository, settings: Settings, account: NewAccount
 
 
 async def authenticate(
-    repo: AuthRepository, settings: Settings, email: str, password: str, ip: str
+    session: AsyncSession, settings: Settings, email: str, password: str, ip: str
 ) -> User:
     """Check a password log-in. Throttled per account and per IP before the password is checked."""
+    repo = AuthRepository.from_session(session)
     email = email.strip().lower()
     now = now_new_york()
     await _refuse_if_throttled(repo, settings, email, ip, now)
@@ -128,7 +162,7 @@ def token_hash(token: str) -> str:
 
 
 async def open_session(
-    repo: AuthRepository, settings: Settings, user: User, kind: SessionKind
+    session: AsyncSession, settings: Settings, user: User, kind: SessionKind
 ) -> tuple[str, datetime]:
     """A new random secret for a web session or an API token. Returns (secret, expires_at)."""
     lifetime = (
@@ -138,7 +172,7 @@ async def open_session(
     )
     secret = ("pit_" if kind == SessionKind.API else "") + secrets.token_urlsafe(32)
     expires_at = now_new_york() + lifetime
-    await repo.add(
+    await AuthRepository.from_session(session).add(
         AuthSession(
             user_id=user.user_id, kind=kind, token_hash=token_hash(secret), expires_at=expires_at
         )
@@ -146,13 +180,60 @@ async def open_session(
     return secret, expires_at
 
 
-async def user_for_secret(repo: AuthRepository, secret: str, kind: SessionKind) -> User | None:
+async def user_for_secret(session: AsyncSession, secret: str, kind: SessionKind) -> User | None:
+    repo = AuthRepository.from_session(session)
     return await repo.active_session_user(token_hash(secret), kind, now_new_york())
 
 
-async def close_session(repo: AuthRepository, secret: str) -> None:
-    await repo.revoke_session(token_hash(secret), now_new_york())
+async def close_session(session: AsyncSession, secret: str) -> None:
+    await AuthRepository.from_session(session).revoke_session(token_hash(secret), now_new_york())
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await AuthRepository.from_session(session).user_by_email(email)
+
+
+async def user_by_firebase_uid(session: AsyncSession, uid: str) -> User | None:
+    return await AuthRepository.from_session(session).user_by_firebase_uid(uid)
+
+
+async def count_users(session: AsyncSession) -> int:
+    return await AuthRepository.from_session(session).count_users()
 
 
 async def count_users_by_type(session: AsyncSession) -> dict[str, int]:
     return await AuthRepository.from_session(session).count_users_by_type()
+
+
+def _like_pattern(query: str | None) -> str | None:
+    """A substring pattern with LIKE's wildcards in the query taken literally."""
+    if not query or not query.strip():
+        return None
+    escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def search_users(
+    session: AsyncSession, filters: UserFilters, limit: int = 50, cursor: str | None = None
+) -> tuple[list[UserRow], str | None]:
+    """One page of matching users by email, and the cursor of the next (None: the last page)."""
+    bound_to = fingerprint(filters)
+    after = USERS.decode_optional(cursor, bound_to=bound_to)
+    rows = await AuthRepository.from_session(session).search_users(
+        pattern=_like_pattern(filters.q),
+        user_type=filters.user_type.value if filters.user_type else None,
+        tier=filters.tier.value if filters.tier else None,
+        suspended=None if filters.status is None else filters.status == "suspended",
+        after=(after[0], after[1]) if after else None,
+        limit=limit + 1,
+    )
+    users = [UserRow(**row) for row in rows]
+    return USERS.page(users, limit, key=lambda user: (user.email, user.user_id), bound_to=bound_to)
+
+
+async def user_facts(session: AsyncSession, user_id: uuid.UUID) -> UserFacts:
+    """One user as the admins see them; ``NotFound`` for an unknown id."""
+    row = await AuthRepository.from_session(session).user_facts(user_id)
+    if row is None:
+        raise NotFound("No such user.")
+    return UserFacts(**row)

@@ -10,8 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from propintel.auth.demo_accounts import DEMO_ACCOUNTS, demo_logins
-from propintel.auth.repository import AuthRepository
-from propintel.auth.service import register
+from propintel.auth.service import register, user_by_email
 from propintel.config import Settings
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.db.urls import database_url
@@ -23,10 +22,9 @@ async def _ensure_accounts(settings: Settings, url: str) -> None:
     engine = create_engine_for(url, pool_size=1)
     try:
         async with unit_of_work(engine) as session:
-            repo = AuthRepository(session)
             for _, account in DEMO_ACCOUNTS:
-                if await repo.user_by_email(account.email) is None:
-                    await register(repo, settings, account)
+                if await user_by_email(session, account.email) is None:
+                    await register(session, settings, account)
     finally:
         await engine.dispose()
 
