@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from procrastinate.types import JSONDict
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from propintel.db.engine import unit_of_work
 from propintel.jobs.models import JobRun
+from propintel.jobs.repository import JobRunRepository
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
 from propintel.kit.clock import now_new_york
 
@@ -57,11 +56,7 @@ async def recorded_run(engine: AsyncEngine, task_name: str) -> AsyncIterator[Run
 
 async def _start(engine: AsyncEngine, task_name: str) -> int:
     async with unit_of_work(engine) as session:
-        statement = (
-            insert(JobRun).values(task_name=task_name, outcome="running").returning(JobRun.run_id)
-        )
-        run_id: int = (await session.execute(statement)).scalar_one()
-    return run_id
+        return await JobRunRepository.from_session(session).start(task_name)
 
 
 async def _finish(
@@ -69,11 +64,7 @@ async def _finish(
 ) -> None:
     duration_ms = round((time.monotonic() - started) * 1000)
     async with unit_of_work(engine) as session:
-        await session.execute(
-            update(JobRun)
-            .where(JobRun.run_id == run_id)
-            .values(finished_at=func.now(), duration_ms=duration_ms, outcome=outcome, detail=detail)
-        )
+        await JobRunRepository.from_session(session).finish(run_id, outcome, duration_ms, detail)
 
 
 def _error_detail(error: BaseException) -> JSONDict:
@@ -82,12 +73,13 @@ def _error_detail(error: BaseException) -> JSONDict:
 
 async def latest_runs(session: AsyncSession) -> list[JobRun]:
     """The most recent run of each task that has run at least once, by task name."""
-    statement = (
-        select(JobRun)
-        .ext(distinct_on(JobRun.task_name))
-        .order_by(JobRun.task_name, JobRun.started_at.desc(), JobRun.run_id.desc())
-    )
-    return list((await session.scalars(statement)).all())
+    return await JobRunRepository.from_session(session).latest_runs()
+
+
+async def delete_old_runs(session: AsyncSession, days: int) -> int:
+    """Delete the runs started more than ``days`` ago (New York time), except the latest run of
+    each task, which the admin pages show however old it is; returns how many went."""
+    return await JobRunRepository.from_session(session).delete_older_than(days)
 
 
 @dataclass(frozen=True)

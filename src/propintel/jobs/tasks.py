@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from procrastinate.types import JSONDict
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.jobs.queue import database_time
 from propintel.jobs.registry import job
 from propintel.kit.clock import NEW_YORK
 
@@ -18,8 +18,8 @@ HEARTBEAT = "maintenance.heartbeat"
 @job(HEARTBEAT, queueing_lock=HEARTBEAT)
 async def heartbeat(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
     """Read the database's clock (New York wall time); the run's record keeps it."""
-    database_time: datetime = (await session.execute(select(func.localtimestamp()))).scalar_one()
-    return {"database_time": database_time.isoformat(), "scheduled_for": _new_york(timestamp)}
+    now = await database_time(session)
+    return {"database_time": now.isoformat(), "scheduled_for": _new_york(timestamp)}
 
 
 def _new_york(timestamp: int | None) -> str | None:
