@@ -4,16 +4,16 @@ mail really leaves and this page answers 404."""
 
 from __future__ import annotations
 
-import math
 import uuid
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from propintel.auth.deps import AnyUser
 from propintel.db.session import DbSession
+from propintel.home import service
 from propintel.integrations.email import uses_local_email
-from propintel.integrations.local.email import Outbox
 from propintel.kit.errors import NotFound
 from propintel.web.templating import render
 
@@ -27,17 +27,17 @@ def _require_local(request: Request) -> None:
 
 
 @router.get("/outbox")
-async def outbox_page(request: Request, user: AnyUser, db: DbSession) -> Response:
+async def outbox_page(
+    request: Request, user: AnyUser, db: DbSession, cursor: str | None = None
+) -> Response:
     _require_local(request)
-    raw_page = request.query_params.get("page", "1")
-    page = max(int(raw_page), 1) if raw_page.isdigit() else 1
     owner = None if user.is_admin else user.user_id
-    emails, total = await Outbox(db).page(owner, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    emails, next_cursor = await service.outbox_page(db, owner, PER_PAGE, cursor)
     context = {
         "emails": emails,
-        "total": total,
-        "page": page,
-        "pages": max(math.ceil(total / PER_PAGE), 1),
+        "total": await service.outbox_count(db, owner),
+        "next_url": f"/outbox?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
+        "first_url": "/outbox" if cursor else None,
         "everyone": owner is None,
     }
     return render(request, "outbox/index.html", context)
@@ -48,7 +48,5 @@ async def email_page(
     request: Request, email_id: uuid.UUID, user: AnyUser, db: DbSession
 ) -> Response:
     _require_local(request)
-    email = await Outbox(db).get(email_id, None if user.is_admin else user.user_id)
-    if email is None:
-        raise NotFound("No such email in your outbox.")
+    email = await service.outbox_email(db, email_id, None if user.is_admin else user.user_id)
     return render(request, "outbox/email.html", {"email": email})
