@@ -12,12 +12,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
-from propintel.integrations.local.email import LocalEmail, Outbox
+from propintel.integrations.local.email import LocalEmail
+from propintel.integrations.local.outbox_repository import OutboxRepository
 from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import NEW_YORK, SCHEDULE
 from propintel.leads.digest import DigestReport, send_task_digests
 from propintel.leads.followup_repository import TaskRepository
-from propintel.leads.followups import add_task, update_task
+from propintel.leads.service import add_task, update_task
 from propintel.leads.tasks import send_task_digest_job
 from tests.factories import make_subscriber
 from tests.leads.helpers import FailingOnce, scored_property
@@ -37,7 +38,7 @@ async def _lead(db: AsyncSession, user: User, street: str) -> uuid.UUID:
 
 
 async def _task(db: AsyncSession, user: User, lead: uuid.UUID, title: str, due: date) -> uuid.UUID:
-    task = await add_task(TaskRepository(db), user.user_id, lead, title, due)
+    task = await add_task(db, user.user_id, lead, title, due)
     return task.task_id
 
 
@@ -46,7 +47,7 @@ async def _run(db: AsyncSession, now: datetime = MORNING) -> DigestReport:
 
 
 async def _outbox(db: AsyncSession, user: User) -> list[tuple[str, str, str | None]]:
-    emails, _ = await Outbox(db).page(user.user_id, limit=50, offset=0)
+    emails = await OutboxRepository(db).page(user.user_id, None, 50)
     return [(email.subject, email.text_body, email.html_body) for email in emails]
 
 
@@ -66,7 +67,7 @@ async def test_each_subscriber_with_due_followups_gets_one_email_naming_exactly_
     carol_lead = await _lead(db, carol, "4 CAROL ST")
     await _task(db, carol, carol_lead, "Next week", TODAY + timedelta(days=1))
     finished = await _task(db, carol, carol_lead, "Already done", TODAY)
-    await update_task(TaskRepository(db), carol.user_id, carol_lead, finished, MORNING, done=True)
+    await update_task(db, carol.user_id, carol_lead, finished, MORNING, done=True)
 
     report = await _run(db)
 

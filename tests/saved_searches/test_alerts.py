@@ -10,12 +10,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, User
-from propintel.integrations.local.email import LocalEmail, Outbox
+from propintel.integrations.local.email import LocalEmail
+from propintel.integrations.local.outbox_repository import OutboxRepository
 from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import NEW_YORK, SCHEDULE
 from propintel.saved_searches.alerts import AlertReport, run_due_alerts
 from propintel.saved_searches.models import AlertFrequency, SavedSearch
-from propintel.saved_searches.repository import SavedSearchRepository
 from propintel.saved_searches.service import create_search
 from propintel.saved_searches.tasks import send_alerts_job
 from propintel.search.criteria import SearchCriteria
@@ -34,7 +34,7 @@ async def _search(
     frequency: AlertFrequency = AlertFrequency.DAILY,
 ) -> SavedSearch:
     return await create_search(
-        SavedSearchRepository(db),
+        db,
         user,
         "Little River",
         SearchCriteria.model_validate(criteria),
@@ -48,7 +48,7 @@ async def _run(db: AsyncSession, now: datetime) -> AlertReport:
 
 
 async def _outbox(db: AsyncSession, user: User) -> list[tuple[str, str]]:
-    emails, _ = await Outbox(db).page(user.user_id, limit=50, offset=0)
+    emails = await OutboxRepository(db).page(user.user_id, None, 50)
     return [(email.subject, email.text_body) for email in emails]
 
 
