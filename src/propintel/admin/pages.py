@@ -1,10 +1,11 @@
-"""Admin pages: data imports (upload, runs, quarantine)."""
+"""Admin pages: data imports (upload, runs, quarantine pages by cursor)."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
@@ -12,12 +13,11 @@ from fastapi.responses import Response
 from propintel.audit.service import audit_queued_job
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
+from propintel.ingest import service as ingest_service
 from propintel.ingest.errors import ImportRefused
 from propintel.ingest.registry import importer_for, importers, kind_label
-from propintel.ingest.repository import ImportRepository, RunRow
 from propintel.ingest.tasks import IMPORT_FILE, upload_store
 from propintel.jobs.enqueue import defer_in_transaction
-from propintel.kit.errors import NotFound
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -26,11 +26,11 @@ QUARANTINE_PAGE = 100
 
 @router.get("/imports")
 async def imports_page(request: Request, _admin: AdminUser, db: DbSession) -> Response:
-    runs = await ImportRepository(db).recent_runs(limit=50)
+    runs = await ingest_service.recent_runs(db, limit=50)
     return render(request, "admin/imports.html", _imports_context(runs))
 
 
-def _imports_context(runs: Sequence[RunRow], **extra: object) -> dict[str, object]:
+def _imports_context(runs: Sequence[object], **extra: object) -> dict[str, object]:
     kinds = [(kind, kind_label(kind)) for kind in importers()]
     return {"runs": runs, "kinds": kinds, "kind_label": kind_label, **extra}
 
@@ -71,26 +71,27 @@ async def upload_import(
 
 
 async def _refused(request: Request, db: DbSession, message: str) -> Response:
-    runs = await ImportRepository(db).recent_runs(limit=50)
+    runs = await ingest_service.recent_runs(db, limit=50)
     context = _imports_context(runs, error=message)
     return render(request, "admin/imports.html", context, status_code=422)
 
 
 @router.get("/imports/{run_id}")
 async def import_run_page(
-    request: Request, run_id: uuid.UUID, _admin: AdminUser, db: DbSession, after: int = 0
+    request: Request,
+    run_id: uuid.UUID,
+    _admin: AdminUser,
+    db: DbSession,
+    cursor: str | None = None,
 ) -> Response:
-    repo = ImportRepository(db)
-    run = await repo.run(run_id)
-    if run is None:
-        raise NotFound("No such import run.")
-    rows = await repo.quarantine(run_id, after_id=after, limit=QUARANTINE_PAGE + 1)
-    next_after = rows[QUARANTINE_PAGE - 1].quarantine_id if len(rows) > QUARANTINE_PAGE else None
+    run = await ingest_service.import_run(db, run_id)
+    rows, next_cursor = await ingest_service.quarantine_page(db, run_id, QUARANTINE_PAGE, cursor)
+    page = f"/admin/imports/{run_id}"
     context = {
         "run": run,
-        "rows": rows[:QUARANTINE_PAGE],
-        "next_after": next_after,
-        "after": after,
+        "rows": rows,
+        "next_url": f"{page}?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
+        "first_url": page if cursor else None,
         "kind_label": kind_label,
     }
     return render(request, "admin/import_run.html", context)

@@ -1,0 +1,40 @@
+"""What other packages read of ingest: the import runs and their quarantined rows (the admin
+import pages). The imports themselves run as jobs (``tasks.py``) and from the CLI."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.ingest.repository import ImportRepository, QuarantineRow, RunRow
+from propintel.kit.errors import NotFound
+from propintel.kit.pagination import KeyPart, Listing, fingerprint
+
+QUARANTINE = Listing("import_quarantine", (KeyPart.INT,))  # by quarantine_id, oldest first
+
+
+async def recent_runs(session: AsyncSession, limit: int = 50) -> list[RunRow]:
+    """The latest ``limit`` runs, newest first."""
+    return await ImportRepository.from_session(session).recent_runs(limit=limit)
+
+
+async def import_run(session: AsyncSession, run_id: uuid.UUID) -> RunRow:
+    """One run; ``NotFound`` for an unknown id."""
+    run = await ImportRepository.from_session(session).run(run_id)
+    if run is None:
+        raise NotFound("No such import run.")
+    return run
+
+
+async def quarantine_page(
+    session: AsyncSession, run_id: uuid.UUID, limit: int, cursor: str | None = None
+) -> tuple[list[QuarantineRow], str | None]:
+    """One page of the run's quarantined rows, oldest first, and the cursor of the next page
+    (None: the last); a cursor continues only the run it was made for."""
+    bound_to = fingerprint({"run_id": str(run_id)})
+    after = QUARANTINE.decode_optional(cursor, bound_to=bound_to)
+    rows = await ImportRepository.from_session(session).quarantine(
+        run_id, after_id=after[0] if after else 0, limit=limit + 1
+    )
+    return QUARANTINE.page(rows, limit, key=lambda row: (row.quarantine_id,), bound_to=bound_to)
