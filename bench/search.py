@@ -59,7 +59,8 @@ from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
 from propintel.db.urls import with_database  # noqa: E402
 from propintel.kit.clock import today_new_york  # noqa: E402
 from propintel.search.criteria import Intent, SearchCriteria  # noqa: E402
-from propintel.search.repository import Scope, count_sql, search_sql, start_sql  # noqa: E402
+from propintel.search.repository import count_sql, search_sql, start_sql  # noqa: E402
+from propintel.search.scope import Scope  # noqa: E402
 
 KINDS = ("zip_score", "radius", "indicator", "polygon")
 LIMIT = 50

@@ -20,8 +20,9 @@ from propintel.auth.models import User
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Invalid
 from propintel.search.criteria import SearchCriteria
-from propintel.search.repository import Scope, SearchRepository, search_sql
+from propintel.search.repository import SearchRepository, search_sql
 from propintel.search.schemas import item_fields
+from propintel.search.scope import Scope
 from propintel.search.service import scope_for
 
 Item = dict[str, Any]  # a result in PropertyItem's shape (schemas.item_fields): plan-gated

@@ -39,8 +39,9 @@ from propintel.search.criteria import (
 )
 from propintel.search.endpoints import Searcher
 from propintel.search.presets import MIAMI, presets_for
-from propintel.search.repository import Scope, SearchRepository
+from propintel.search.repository import SearchRepository
 from propintel.search.schemas import PropertyItem
+from propintel.search.scope import Scope
 from propintel.web.errors import validation_message
 from propintel.web.templating import render
 

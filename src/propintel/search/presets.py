@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from propintel.search.criteria import Intent, Point
-from propintel.search.repository import Scope
+from propintel.search.scope import Scope
 
 MIAMI = Point(25.7743, -80.1937)  # downtown Miami: the maps' default centre
 

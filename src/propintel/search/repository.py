@@ -23,6 +23,7 @@ from sqlalchemy import RowMapping, text
 
 from propintel.db.repository import Repository
 from propintel.search.criteria import Cursor, Intent, SearchCriteria, SortKey
+from propintel.search.scope import Scope
 
 NAMED_PARAMETER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 ACTIVE_LISTING = (
@@ -91,31 +92,6 @@ RESULT_COLUMNS = """p.property_id, p.folio_number, p.full_address, p.street_addr
 # An exact count up to this many matches; beyond it a search says "10,000+" (counting every
 # match of a broad search would cost more than the search itself).
 TOTAL_CAP = 10_000
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The leads a caller may see: the intents of their plan."""
-
-    intents: frozenset[Intent]
-
-    def allows(self, intent: Intent) -> bool:
-        return intent in self.intents
-
-    @property
-    def everything(self) -> bool:
-        return self.intents == frozenset(Intent)
-
-    @property
-    def new_homeowner_scores(self) -> bool:
-        """Whether the caller sees new-homeowner scores (and their indicators)."""
-        return self.allows(Intent.NEW_HOMEOWNER)
-
-    @property
-    def distressed_scores(self) -> bool:
-        """Whether the caller sees distressed scores: FSBO leads are scored by them (a stale
-        listing is a distressed indicator)."""
-        return self.allows(Intent.DISTRESSED) or self.allows(Intent.FSBO)
 
 
 @dataclass(frozen=True)

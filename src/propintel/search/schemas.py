@@ -21,7 +21,8 @@ from propintel.scoring.readable import (
     lead_score,
     property_record_url,
 )
-from propintel.search.repository import TOTAL_CAP, Scope
+from propintel.search.repository import TOTAL_CAP
+from propintel.search.scope import Scope
 from propintel.search.service import PropertyDetail, SearchResult
 
 NEW_HOMEOWNER_INDICATORS = frozenset(rule.name for rule in NEW_HOMEOWNER_RULES)

@@ -27,12 +27,12 @@ from propintel.search.criteria import Cursor, Intent, SearchCriteria, SearchPage
 from propintel.search.presets import Preset, presets_for
 from propintel.search.repository import (
     TOTAL_CAP,
-    Scope,
     SearchRepository,
     SearchStart,
     count_sql,
     search_sql,
 )
+from propintel.search.scope import Scope
 
 # Alerts and other callers that want ids, not pages, get at most this many.
 MAX_MATCHES = 1_000
