@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
 from propintel.kit.clock import today_new_york
-from propintel.search.schemas import PropertyItem, SearchResponse
+from propintel.kit.pagination import Page, fingerprint
+from propintel.search.criteria import LISTINGS, SearchCriteria, SortKey
+from propintel.search.schemas import PropertyItem
 from propintel.search.service import UPGRADE_MESSAGE
 from tests.search.helpers import MIAMI_BEACH, api_as, api_as_type, distressed, ids, make_lead
 from tests.search.helpers import new_owner as new_owner_lead
@@ -136,7 +138,7 @@ async def test_item_carries_facts_values_sale_owner_scores_and_no_contact_data(
     )
     near = f"{MIAMI_BEACH[0]},{MIAMI_BEACH[1]}"
     response = await client.get(URL, params={"zip": "33140", "near": near}, headers=full)
-    SearchResponse.model_validate_json(response.text)  # the documented shape…
+    Page[PropertyItem].model_validate_json(response.text)  # the documented shape…
     [item] = response.json()["items"]
     assert set(item) == set(PropertyItem.model_fields)  # …and nothing more
     assert item["id"] == str(lead)
@@ -239,8 +241,18 @@ async def test_a_cursor_only_continues_its_own_search(
         URL, params={"zip": "33161", "limit": 1, "cursor": cursor}, headers=full
     )
     assert other.status_code == 422 and other.json()["field"] == "cursor"
+    other_order = await client.get(
+        URL, params={"zip": "33160", "limit": 1, "sort": "value", "cursor": cursor}, headers=full
+    )
+    assert other_order.status_code == 422 and other_order.json()["field"] == "cursor"
     garbage = await client.get(URL, params={"cursor": "not-a-cursor"}, headers=full)
     assert garbage.status_code == 422 and garbage.json()["field"] == "cursor"
+    bound = fingerprint(SearchCriteria(zip=["33160"]))
+    forged = LISTINGS[SortKey.SCORE].encode(["twenty", "not-an-id"], bound_to=bound)
+    wrong_types = await client.get(
+        URL, params={"zip": "33160", "limit": 1, "cursor": forged}, headers=full
+    )
+    assert wrong_types.status_code == 422 and wrong_types.json()["field"] == "cursor"
 
 
 async def test_limit_defaults_to_50(

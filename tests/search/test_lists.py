@@ -12,10 +12,11 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
+from propintel.kit.pagination import Page
 from propintel.search import service
 from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import SearchRepository
-from propintel.search.schemas import PropertyDetailOut, SearchResponse
+from propintel.search.schemas import PropertyDetailOut, PropertyItem
 from tests.factories import make_subscriber
 from tests.scoring.helpers import add_sale, days_ago
 from tests.search.helpers import api_as, distressed, make_lead, new_owner
@@ -84,7 +85,7 @@ async def test_result_carries_the_owner_mailing_address_and_absentee_flag(
 
     response = await client.get(SEARCH, params={"zip": "33303"}, headers=headers)
 
-    [item] = SearchResponse.model_validate(response.json()).items
+    [item] = Page[PropertyItem].model_validate(response.json()).items
     assert (item.owner.absentee, item.owner.out_of_state, item.owner.first_name) == (
         True,
         True,

@@ -3,6 +3,9 @@ property page's sections and its "Save lead" form."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,6 +69,11 @@ async def test_search_page_splits_zip_codes_and_pages_with_a_cursor(
 
     assert page.text.count('data-testid="result"') == 2
     assert 'data-testid="next-page"' in page.text and "cursor=" in page.text
+    assert "First page" not in page.text
+    [next_url] = re.findall(r'href="([^"]+)" rel="next"', page.text)
+    second = await client.get(html.unescape(next_url))
+    assert second.text.count('data-testid="result"') == 2
+    assert "First page" in second.text and 'data-testid="next-page"' not in second.text
 
 
 async def test_search_page_shows_errors_next_to_their_fields(

@@ -1,6 +1,7 @@
 """What a search asks for: one pydantic model for ``GET /api/v1/properties`` (query string),
 ``POST /api/v1/properties/search`` (JSON), the search page and saved searches (stored as JSON in
-``saved_searches.search_criteria``), plus the opaque keyset cursor of a page of results.
+``saved_searches.search_criteria``), plus the keyset listing of each order (``LISTINGS``), whose
+cursors continue a page of results.
 
 Cross-field rules live in field validators of the later field (``radius_m`` after ``near``,
 ``sort`` after ``near``, ``max_value`` after ``min_value``), so every error names its field.
@@ -8,15 +9,10 @@ Cross-field rules live in field validators of the later field (``radius_m`` afte
 
 from __future__ import annotations
 
-import base64
-import binascii
 import enum
-import hashlib
 import json
 import re
-import uuid
 from dataclasses import dataclass
-from datetime import date
 from typing import Annotated, Any, get_args
 
 from pydantic import (
@@ -31,12 +27,16 @@ from pydantic import (
 
 from propintel.ingest.landuse import RESIDENTIAL_TYPES
 from propintel.ingest.parse.owner_names import OwnerType
-from propintel.kit.errors import Invalid
+from propintel.kit.pagination import (
+    DEFAULT_LIMIT,
+    MAX_CURSOR_LENGTH,
+    MAX_LIMIT,
+    KeyPart,
+    Listing,
+)
 
 MAX_RADIUS_M = 50_000
 DEFAULT_RADIUS_M = 5_000
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 200
 MAX_LIST_ITEMS = 50
 MAX_POLYGON_VERTICES = 1_000
 OWNER_TYPES: tuple[str, ...] = get_args(OwnerType)
@@ -68,6 +68,16 @@ class SortKey(enum.StrEnum):
     SALE_DATE = "sale_date"
     DISTANCE = "distance"
     VALUE = "value"
+
+
+# The keyset of each order: the row's sort value (``repository.sort_sql``) and its property_id. A
+# cursor names its order, so it never continues a search in another one.
+LISTINGS: dict[SortKey, Listing] = {
+    SortKey.SCORE: Listing("search.score", (KeyPart.INT, KeyPart.UUID)),
+    SortKey.SALE_DATE: Listing("search.sale_date", (KeyPart.DATE, KeyPart.UUID)),
+    SortKey.DISTANCE: Listing("search.distance", (KeyPart.NUMBER, KeyPart.UUID)),
+    SortKey.VALUE: Listing("search.value", (KeyPart.INT, KeyPart.UUID)),
+}
 
 
 @dataclass(frozen=True)
@@ -256,11 +266,6 @@ class SearchCriteria(BaseModel):
         """The JSON a saved search keeps (defaults left out, so older searches stay valid)."""
         return self.model_dump(mode="json", exclude_defaults=True)
 
-    def fingerprint(self) -> str:
-        """Identifies these criteria: a cursor only continues the search it came from."""
-        canonical = json.dumps(self.stored(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
-
 
 def _checked(values: list[str], valid: Any, what: str) -> list[str]:
     cleaned = [str(value).strip() for value in values]
@@ -279,62 +284,9 @@ class SearchPage(SearchCriteria):
     """Criteria plus the page wanted: ``limit`` rows after ``cursor``."""
 
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(default=None, max_length=500, description="next_cursor of a page")
+    cursor: str | None = Field(
+        default=None, max_length=MAX_CURSOR_LENGTH, description="next_cursor of a page"
+    )
 
     def criteria(self) -> SearchCriteria:
         return SearchCriteria.model_validate(self.model_dump(exclude={"limit", "cursor"}))
-
-
-# ---- keyset cursor -------------------------------------------------------------------------------
-
-SortValue = int | float | str
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """The last row of a page: its sort value and id. Opaque to clients (base64 of JSON), and
-    bound to the criteria it came from."""
-
-    sort: SortKey
-    value: SortValue
-    property_id: uuid.UUID
-    fingerprint: str
-
-    def encode(self) -> str:
-        payload = [self.sort.value, self.value, str(self.property_id), self.fingerprint]
-        raw = json.dumps(payload, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(token: str, criteria: SearchCriteria) -> Cursor:
-    """The cursor of ``token``; ``Invalid`` (field ``cursor``) when it is malformed or belongs to
-    another search or order."""
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        sort_name, value, property_id, fingerprint = json.loads(raw)
-        cursor = Cursor(SortKey(sort_name), value, uuid.UUID(property_id), str(fingerprint))
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-        raise Invalid("The cursor is not one this API returned.", field="cursor") from error
-    if cursor.sort != criteria.sort or cursor.fingerprint != criteria.fingerprint():
-        raise Invalid(
-            "The cursor belongs to a different search; start again without it.", field="cursor"
-        )
-    _check_value_type(cursor)
-    return cursor
-
-
-def _check_value_type(cursor: Cursor) -> None:
-    expected: dict[SortKey, tuple[type, ...]] = {
-        SortKey.SCORE: (int,),
-        SortKey.VALUE: (int,),
-        SortKey.DISTANCE: (int, float),
-        SortKey.SALE_DATE: (str,),
-    }
-    ok = isinstance(cursor.value, expected[cursor.sort]) and not isinstance(cursor.value, bool)
-    if ok and cursor.sort == SortKey.SALE_DATE:
-        try:
-            date.fromisoformat(str(cursor.value))
-        except ValueError:
-            ok = False
-    if not ok:
-        raise Invalid("The cursor is not one this API returned.", field="cursor")

@@ -14,6 +14,7 @@ from propintel.auth.deps import require_user
 from propintel.auth.models import User, UserType
 from propintel.db.session import DbSession, StreamingDbSession
 from propintel.kit.clock import today_new_york
+from propintel.kit.pagination import Page
 from propintel.scoring.schemas import ScoreExplanationOut
 from propintel.search import service
 from propintel.search.criteria import SearchCriteria, SearchPage
@@ -22,7 +23,7 @@ from propintel.search.repository import SearchRepository
 from propintel.search.schemas import (
     CountResponse,
     PropertyDetailOut,
-    SearchResponse,
+    PropertyItem,
     search_response_json,
 )
 
@@ -37,7 +38,7 @@ async def _respond(db: DbSession, user: User, page: SearchPage) -> Response:
     return Response(body, media_type="application/json")
 
 
-@router.get("/properties", response_model=SearchResponse)
+@router.get("/properties", response_model=Page[PropertyItem])
 async def search_properties(
     query: Annotated[SearchPage, Query()], user: Searcher, db: DbSession
 ) -> Response:
@@ -47,7 +48,7 @@ async def search_properties(
     return await _respond(db, user, query)
 
 
-@router.post("/properties/search", response_model=SearchResponse)
+@router.post("/properties/search", response_model=Page[PropertyItem])
 async def search_properties_json(body: SearchPage, user: Searcher, db: DbSession) -> Response:
     """The same search with the criteria as JSON, including a GeoJSON ``polygon`` (draw on map)."""
     return await _respond(db, user, body)

@@ -1,10 +1,10 @@
 """Every query of the search domain. ``search_sql`` builds the one statement a search runs (the
 benchmark runs exactly that text directly, to measure the API against it).
 
-Ordering is keyset pagination on ``(sort value, property_id)``: the sort values are never NULL
-(``COALESCE`` to a floor), so a row comparison continues exactly after the last row of a page,
-whatever was inserted meanwhile; no OFFSET. The sort expressions match the indexes of revision
-0009 (docs/schema.md), so the planner can walk them in order.
+Ordering is keyset pagination on ``(sort value, property_id)`` (``criteria.LISTINGS``): the sort
+values are never NULL (``COALESCE`` to a floor), so a row comparison continues exactly after the
+last row of a page, whatever was inserted meanwhile; no OFFSET. The sort expressions match the
+indexes of revision 0009 (docs/schema.md), so the planner can walk them in order.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from psycopg.rows import dict_row
 from sqlalchemy import RowMapping, text
 
 from propintel.db.repository import Repository
-from propintel.search.criteria import Cursor, Intent, SearchCriteria, SortKey
+from propintel.search.criteria import Intent, SearchCriteria, SortKey
 from propintel.search.scope import Scope
 
 NAMED_PARAMETER = re.compile(r"(?<![:\w]):([a-z_]+)\b")
@@ -220,18 +220,19 @@ def search_sql(
     *,
     today: date,
     limit: int,
-    after: Cursor | None = None,
+    after: tuple[Any, uuid.UUID] | None = None,
     columns: str = RESULT_COLUMNS,
 ) -> SearchStatement:
-    """The statement of one page: ``limit`` rows after ``after``, in the criteria's order, with
-    ``distance_m`` (when ``near`` is given), ``lead_points`` (the score shown as the lead score)
-    and ``sort_value`` (the keyset value of each row) after ``columns``."""
+    """The statement of one page: ``limit`` rows after the keyset ``after`` (the sort value and
+    property_id of the previous page's last row), in the criteria's order, with ``distance_m``
+    (when ``near`` is given), ``lead_points`` (the score shown as the lead score) and
+    ``sort_value`` (the keyset value of each row) after ``columns``."""
     where, params = _filters(criteria, scope, today)
     key, direction = sort_sql(criteria, scope)
     if after is not None:
         compare = ">" if direction == "ASC" else "<"
         where.append(f"({key}, p.property_id) {compare} (:after_value, :after_id)")
-        params.update(after_value=_cursor_value(after), after_id=after.property_id)
+        params.update(after_value=after[0], after_id=after[1])
     if criteria.near is not None:
         columns += f", ST_Distance(p.location, {CENTRE}) AS distance_m"
     columns += f", {score_sql(criteria.intent, scope)} AS lead_points"
@@ -263,14 +264,6 @@ def start_sql(plan_name: str | None, criteria: SearchCriteria | None) -> SearchS
         "polygon": polygon.model_dump_json() if polygon else None,
     }
     return SearchStatement(START_SEARCH, params)
-
-
-def _cursor_value(cursor: Cursor) -> Any:
-    if cursor.sort == SortKey.SALE_DATE:
-        return date.fromisoformat(str(cursor.value))
-    if cursor.sort == SortKey.DISTANCE:
-        return float(cursor.value)
-    return cursor.value
 
 
 class SearchRepository(Repository):

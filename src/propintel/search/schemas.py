@@ -184,20 +184,13 @@ def item_fields(row: Mapping[str, Any] | RowMapping, scope: Scope) -> dict[str, 
     }
 
 
-class SearchResponse(BaseModel):
-    items: list[PropertyItem]
-    next_cursor: str | None = Field(
-        description="Pass as cursor for the next page (same criteria); null on the last page."
-    )
-
-
 class CountResponse(BaseModel):
     total: int = Field(description=f"Properties matching, counted exactly up to {TOTAL_CAP:,}.")
     total_capped: bool = Field(description=f"More than {TOTAL_CAP:,} match (shown as 10,000+).")
 
 
 def search_response_json(result: SearchResult) -> bytes:
-    """The body of a search response (``SearchResponse``'s shape) from result rows, serialised
+    """The body of a search response (``Page[PropertyItem]``) from result rows, serialised
     without validating again what the database just returned (that costs a few hundred
     microseconds a page; ``tests/search`` checks the shape)."""
     return to_json(

@@ -9,7 +9,7 @@ without an active (or trialing) plan is told how to get one; admins see everythi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -20,10 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User, UserType
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Forbidden, Invalid, NotFound
+from propintel.kit.pagination import fingerprint
 from propintel.scoring import service as scoring_service
 from propintel.scoring.explain import ScoreExplanation
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
-from propintel.search.criteria import Cursor, Intent, SearchCriteria, SearchPage, decode_cursor
+from propintel.search.criteria import LISTINGS, Intent, SearchCriteria, SearchPage
 from propintel.search.presets import Preset, presets_for
 from propintel.search.repository import (
     TOTAL_CAP,
@@ -219,25 +220,22 @@ async def check_criteria(repo: SearchRepository, start: SearchStart) -> None:
 async def search(
     repo: SearchRepository, user: User, page: SearchPage, today: date | None = None
 ) -> SearchResult:
-    """One page of results and the cursor of the next page (None on the last page)."""
+    """One page of results and the cursor of the next page (None on the last page). A cursor
+    continues only the search (criteria and order) it came from."""
     criteria = page.criteria()
-    after = decode_cursor(page.cursor, criteria) if page.cursor else None
+    listing, bound = LISTINGS[criteria.sort], fingerprint(criteria)
+    after = listing.decode_optional(page.cursor, bound_to=bound)
     scope = await scope_for(repo, user, criteria)
     statement = search_sql(
         criteria, scope, today=today or today_new_york(), limit=page.limit + 1, after=after
     )
     rows = await repo.page(statement)
-    items, more = rows[: page.limit], len(rows) > page.limit
-    next_cursor = None
-    if more:
-        last = items[-1]
-        next_cursor = Cursor(
-            criteria.sort,
-            _json_value(last["sort_value"]),
-            last["property_id"],
-            criteria.fingerprint(),
-        ).encode()
+    items, next_cursor = listing.page(rows, page.limit, key=_keyset, bound_to=bound)
     return SearchResult(items, next_cursor, scope)
+
+
+def _keyset(row: Mapping[str, Any]) -> tuple[Any, uuid.UUID]:
+    return row["sort_value"], row["property_id"]
 
 
 async def count_matches(
@@ -253,14 +251,6 @@ async def count_matches(
     scope = await scope_for(repo, user, criteria)
     statement = count_sql(criteria, scope, today=today or today_new_york(), cap=cap)
     return MatchCount(await repo.count(statement), cap)
-
-
-def _json_value(value: Any) -> int | float | str:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return value
-    return int(value)  # numeric
 
 
 async def matching_property_ids(
