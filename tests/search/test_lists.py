@@ -15,7 +15,6 @@ from propintel.auth.models import Plan
 from propintel.kit.pagination import Page
 from propintel.search import service
 from propintel.search.criteria import SearchCriteria
-from propintel.search.repository import SearchRepository
 from propintel.search.schemas import PropertyDetailOut, PropertyItem
 from tests.factories import make_subscriber
 from tests.scoring.helpers import add_sale, days_ago
@@ -134,11 +133,10 @@ async def test_beyond_the_cap_the_count_reads_as_the_cap_and_more(db: AsyncSessi
     for score in range(1, 5):
         await distressed(db, score, zip_code="33305")
     user = await make_subscriber(db, Plan.INVESTOR)
-    repo = SearchRepository(db)
     criteria = SearchCriteria(zip=["33305"])
 
-    capped = await service.count_matches(repo, user, criteria, today=days_ago(0), cap=3)
-    exact = await service.count_matches(repo, user, criteria, today=days_ago(0), cap=4)
+    capped = await service.count_matches(db, user, criteria, today=days_ago(0), cap=3)
+    exact = await service.count_matches(db, user, criteria, today=days_ago(0), cap=4)
 
     assert (capped.total, capped.capped) == (3, True)
     assert (exact.total, exact.capped) == (4, False)

@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
 from propintel.search.criteria import SearchCriteria
-from propintel.search.repository import SearchRepository
 from propintel.search.service import PlanRequired, matching_property_ids
 from tests.factories import make_subscriber
 from tests.scoring.helpers import AS_OF, add_sale, add_signal, days_ago, make_property, refresh
@@ -19,18 +18,17 @@ async def test_matching_ids_follow_the_plan_and_the_criteria(db: AsyncSession) -
     distressed = await make_property(db, zip_code="33139")
     await add_signal(db, distressed, "tax_lien")
     await refresh(db)
-    repo = SearchRepository(db)
     contractor = await make_subscriber(db, Plan.CONTRACTOR)
     full = await make_subscriber(db, Plan.FULL)
     criteria = SearchCriteria(zip=["33139"])
 
-    assert await matching_property_ids(repo, contractor, criteria, today=AS_OF) == [new_owner]
-    found = await matching_property_ids(repo, full, criteria, today=AS_OF)
+    assert await matching_property_ids(db, contractor, criteria, today=AS_OF) == [new_owner]
+    found = await matching_property_ids(db, full, criteria, today=AS_OF)
     assert sorted(found) == sorted([new_owner, distressed])
-    assert await matching_property_ids(repo, full, criteria, limit=1, today=AS_OF) == [new_owner]
+    assert await matching_property_ids(db, full, criteria, limit=1, today=AS_OF) == [new_owner]
 
 
 async def test_matching_ids_refuse_a_subscriber_without_a_plan(db: AsyncSession) -> None:
     nobody = await make_subscriber(db, Plan.NONE)
     with pytest.raises(PlanRequired):
-        await matching_property_ids(SearchRepository(db), nobody, SearchCriteria())
+        await matching_property_ids(db, nobody, SearchCriteria())

@@ -19,7 +19,6 @@ from propintel.scoring.schemas import ScoreExplanationOut
 from propintel.search import service
 from propintel.search.criteria import SearchCriteria, SearchPage
 from propintel.search.export import ExportRequest, start_export, stream_rows
-from propintel.search.repository import SearchRepository
 from propintel.search.schemas import (
     CountResponse,
     PropertyDetailOut,
@@ -33,7 +32,7 @@ Searcher = Annotated[User, Depends(require_user(UserType.SUBSCRIBER, UserType.AD
 
 async def _respond(db: DbSession, user: User, page: SearchPage) -> Response:
     """Serialised once, straight from the rows (FastAPI would validate a returned model)."""
-    result = await service.search(SearchRepository(db), user, page)
+    result = await service.search(db, user, page)
     body = search_response_json(result)
     return Response(body, media_type="application/json")
 
@@ -61,7 +60,7 @@ async def count_properties(
     """How many properties the criteria match (the same criteria as ``GET /properties``),
     exactly up to 10,000; beyond, ``total`` is 10,000 and ``total_capped`` true. A request of
     its own: counting many matches costs more than finding a page of them."""
-    return _count_response(await service.count_matches(SearchRepository(db), user, query))
+    return _count_response(await service.count_matches(db, user, query))
 
 
 @router.post("/properties/count", response_model=CountResponse)
@@ -69,7 +68,7 @@ async def count_properties_json(
     body: SearchCriteria, user: Searcher, db: DbSession
 ) -> CountResponse:
     """The same count with the criteria as JSON, including a GeoJSON ``polygon``."""
-    return _count_response(await service.count_matches(SearchRepository(db), user, body))
+    return _count_response(await service.count_matches(db, user, body))
 
 
 def _count_response(count: service.MatchCount) -> CountResponse:
@@ -87,10 +86,10 @@ async def export_csv(
     """Every matching row (up to ``max_rows``, at most the configured cap) as CSV, streamed. The
     export is logged before the first row is sent."""
     ceiling = request.app.state.settings.search_export_max_rows
-    job = await start_export(SearchRepository(db), user, query, ceiling)
+    job = await start_export(db, user, query, ceiling)
     filename = f"propintel-search-{today_new_york().isoformat()}.csv"
     return StreamingResponse(
-        stream_rows(SearchRepository(stream_db), job),
+        stream_rows(stream_db, job),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -104,7 +103,7 @@ async def get_property(
     your plan includes with their indicators, sale history, FSBO listings. 404 when it does not
     exist; 403 when it is not among the leads of your plan."""
     days = request.app.state.settings.new_homeowner_days
-    detail = await service.property_detail(SearchRepository(db), user, property_id, days)
+    detail = await service.property_detail(db, user, property_id, days)
     return PropertyDetailOut.of_detail(detail)
 
 
@@ -116,5 +115,5 @@ async def property_score(
     records (labelled, linked to the public record where it has an address) and first
     detection."""
     days = request.app.state.settings.new_homeowner_days
-    explanation = await service.explain(SearchRepository(db), user, property_id, days)
+    explanation = await service.explain(db, user, property_id, days)
     return ScoreExplanationOut.of(explanation)

@@ -15,12 +15,13 @@ from typing import Any, Literal
 
 from pydantic import Field
 from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Invalid
 from propintel.search.criteria import SearchCriteria
-from propintel.search.repository import SearchRepository, search_sql
+from propintel.search.repository import SearchRepository
 from propintel.search.schemas import item_fields
 from propintel.search.scope import Scope
 from propintel.search.service import scope_for
@@ -154,27 +155,30 @@ class ExportJob:
 
 
 async def start_export(
-    repo: SearchRepository, user: User, request: ExportRequest, ceiling: int
+    session: AsyncSession, user: User, request: ExportRequest, ceiling: int
 ) -> ExportJob:
     """Gate and check the criteria, and log the export (before any row is read)."""
     if request.max_rows is not None and request.max_rows > ceiling:
         raise Invalid(f"max_rows may be at most {ceiling:,}.", field="max_rows")
     criteria = request.criteria()
-    scope = await scope_for(repo, user, criteria)
+    scope = await scope_for(session, user, criteria)
     cap = request.max_rows or ceiling
+    repo = SearchRepository.from_session(session)
     export_id = await repo.log_export(user.user_id, criteria.stored(), cap)
     columns = tuple((name, COLUMNS[name]) for name in LAYOUTS[request.layout])
     return ExportJob(export_id, criteria, scope, cap, columns)
 
 
 async def stream_rows(
-    repo: SearchRepository, job: ExportJob, today: date | None = None
+    session: AsyncSession, job: ExportJob, today: date | None = None
 ) -> AsyncIterator[str]:
-    """The CSV, a line at a time; records the number of rows sent when done."""
-    statement = search_sql(job.criteria, job.scope, today=today or today_new_york(), limit=job.cap)
+    """The CSV, a line at a time, the rows in the search's order; records the number of rows
+    sent when done."""
+    repo = SearchRepository.from_session(session)
+    rows = repo.stream(job.criteria, job.scope, today=today or today_new_york(), limit=job.cap)
     yield csv_line([name for name, _ in job.columns])
     sent = 0
-    async for row in repo.stream(statement):
+    async for row in rows:
         yield csv_row(row, job)
         sent += 1
     await repo.finish_export(job.export_id, sent)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
 
@@ -29,6 +29,7 @@ from propintel.scoring.readable import (
     property_record_url,
 )
 from propintel.scoring.schemas import ScoreExplanationOut
+from propintel.scoring.service import IndicatorRow
 from propintel.search import service
 from propintel.search.criteria import (
     OWNER_TYPES,
@@ -39,7 +40,6 @@ from propintel.search.criteria import (
 )
 from propintel.search.endpoints import Searcher
 from propintel.search.presets import MIAMI, presets_for
-from propintel.search.repository import SearchRepository
 from propintel.search.schemas import PropertyItem
 from propintel.search.scope import Scope
 from propintel.web.errors import validation_message
@@ -113,12 +113,13 @@ def _url(path: str, values: dict[str, Any], **changes: Any) -> str:
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
-async def _options(repo: SearchRepository, scope: Scope | None) -> dict[str, Any]:
+async def _options(db: AsyncSession, scope: Scope | None) -> dict[str, Any]:
     intents = [i for i in Intent if scope is None or scope.allows(i)]
+    indicators = await scoring_service.indicators(db, with_counts=False)
     return {
         "intents": [(intent.value, INTENT_NAMES[intent]) for intent in intents],
         "property_types": sorted(PROPERTY_TYPES),
-        "indicator_groups": _indicator_groups(await repo.indicator_options(), scope),
+        "indicator_groups": _indicator_groups(indicators, scope),
         "owner_types": OWNER_TYPES,
         "sorts": [key.value for key in SortKey],
         "presets": presets_for(scope),
@@ -126,24 +127,23 @@ async def _options(repo: SearchRepository, scope: Scope | None) -> dict[str, Any
 
 
 def _indicator_groups(
-    options: list[RowMapping], scope: Scope | None
+    indicators: Sequence[IndicatorRow], scope: Scope | None
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(title, [(name, label)]) per intent type the plan can search, each indicator by its
-    name for people."""
+    """(title, [(name, label)]) per intent type the plan can search (in the order of
+    ``indicators``: weightiest first), each indicator by its name for people."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for option in options:
-        kind = option["intent_type"]
+    for indicator in indicators:
+        kind = indicator.intent_type or ""
         intent = INTENT_OF_INDICATOR_TYPE.get(kind)
         if scope is not None and intent is not None and not scope.allows(intent):
             continue
-        label = indicator_label(option["indicator_name"], option["description"])
-        groups.setdefault(kind, []).append((option["indicator_name"], label))
+        label = indicator_label(indicator.indicator_name, indicator.description)
+        groups.setdefault(kind, []).append((indicator.indicator_name, label))
     return [(INDICATOR_TYPE_TITLES.get(kind, kind), names) for kind, names in groups.items()]
 
 
 @router.get("/search")
 async def search_page(request: Request, user: Searcher, db: DbSession) -> Response:
-    repo = SearchRepository(db)
     values = form_values(request.query_params)
     context: dict[str, Any] = {
         "values": values,
@@ -157,14 +157,14 @@ async def search_page(request: Request, user: Searcher, db: DbSession) -> Respon
         "next_url": None,
     }
     try:
-        scope = await service.scope_for(repo, user)
+        scope = await service.scope_for(db, user)
     except service.PlanRequired as refusal:
-        context.update(await _options(repo, None), upgrade=refusal.message)
+        context.update(await _options(db, None), upgrade=refusal.message)
         return render(request, "search/search.html", context, status_code=403)
-    context.update(await _options(repo, scope))
+    context.update(await _options(db, scope))
     if not values:
         return render(request, "search/search.html", context)
-    status = await _run_search(request, repo, user, values, context)
+    status = await _run_search(request, db, user, values, context)
     return render(request, "search/search.html", context, status_code=status)
 
 
@@ -180,7 +180,7 @@ async def _saved_leads(
 
 async def _run_search(
     request: Request,
-    repo: SearchRepository,
+    db: AsyncSession,
     user: User,
     values: dict[str, Any],
     context: dict[str, Any],
@@ -192,7 +192,7 @@ async def _run_search(
         context["errors"] = _errors(error)
         return 422
     try:
-        result = await service.search(repo, user, page)
+        result = await service.search(db, user, page)
     except DomainError as error:
         context["errors"] = {error.field or "criteria": error.message}
         return error.status_code
@@ -200,11 +200,11 @@ async def _run_search(
     criteria_values = {k: v for k, v in values.items() if k not in ("cursor", "limit")}
     context.update(
         items=items,
-        count=await _count_without_script(request, repo, user, page),
+        count=await _count_without_script(request, db, user, page),
         count_url=_url("/api/v1/properties/count", criteria_values),
         count_now_url=_url("/search", values, count="1"),
         lead_intents={item.id: _lead_intent(item, page.intent).value for item in items},
-        saved_leads=await _saved_leads(request, repo.session, user, [item.id for item in items]),
+        saved_leads=await _saved_leads(request, db, user, [item.id for item in items]),
         points=json.dumps(_points(items)),
         next_url=_url("/search", values, cursor=result.next_cursor) if result.next_cursor else None,
         first_url=_url("/search", values, cursor=None) if page.cursor else None,
@@ -214,13 +214,13 @@ async def _run_search(
 
 
 async def _count_without_script(
-    request: Request, repo: SearchRepository, user: User, page: SearchPage
+    request: Request, db: AsyncSession, user: User, page: SearchPage
 ) -> service.MatchCount | None:
     """The page's count of matches is fetched by its script (results never wait for it); a
     browser without scripts follows the "Count the matches" link, which asks for it here."""
     if request.query_params.get("count") != "1":
         return None
-    return await service.count_matches(repo, user, page.criteria())
+    return await service.count_matches(db, user, page.criteria())
 
 
 def _map_settings(request: Request) -> dict[str, Any]:
@@ -238,7 +238,7 @@ async def property_page(
 ) -> Response:
     """Facts, values, sale history, owner, scores with evidence, FSBO listings, a small map."""
     days = request.app.state.settings.new_homeowner_days
-    detail = await service.property_detail(SearchRepository(db), user, property_id, days)
+    detail = await service.property_detail(db, user, property_id, days)
     context = {
         "record": detail.record,
         "item": PropertyItem.of(detail.record, detail.scope),
@@ -278,7 +278,7 @@ async def property_score_page(
     request: Request, property_id: uuid.UUID, user: Searcher, db: DbSession
 ) -> Response:
     days = request.app.state.settings.new_homeowner_days
-    explanation = await service.explain(SearchRepository(db), user, property_id, days)
+    explanation = await service.explain(db, user, property_id, days)
     score = ScoreExplanationOut.of(explanation)
     return render(request, "search/property_score.html", {"score": score})
 

@@ -267,11 +267,23 @@ def start_sql(plan_name: str | None, criteria: SearchCriteria | None) -> SearchS
 
 
 class SearchRepository(Repository):
-    async def page(self, statement: SearchStatement) -> list[dict[str, Any]]:
-        return await self._through_driver(statement)
+    async def page(
+        self,
+        criteria: SearchCriteria,
+        scope: Scope,
+        *,
+        today: date,
+        limit: int,
+        after: tuple[Any, uuid.UUID] | None = None,
+    ) -> list[dict[str, Any]]:
+        """``limit`` result rows after the keyset ``after`` (``search_sql``)."""
+        return await self._through_driver(
+            search_sql(criteria, scope, today=today, limit=limit, after=after)
+        )
 
-    async def count(self, statement: SearchStatement) -> int:
-        [row] = await self._through_driver(statement)
+    async def count(self, criteria: SearchCriteria, scope: Scope, *, today: date, cap: int) -> int:
+        """How many properties match, up to ``cap + 1`` (``count_sql``)."""
+        [row] = await self._through_driver(count_sql(criteria, scope, today=today, cap=cap))
         return int(row["total"])
 
     async def start_search(
@@ -293,12 +305,20 @@ class SearchRepository(Repository):
             await cursor.execute(statement.for_psycopg(), statement.params)
             return await cursor.fetchall()
 
-    async def ids(self, statement: SearchStatement) -> list[uuid.UUID]:
+    async def ids(
+        self, criteria: SearchCriteria, scope: Scope, *, today: date, limit: int
+    ) -> list[uuid.UUID]:
+        """The ids of the first ``limit`` matches, in the criteria's order."""
+        statement = search_sql(criteria, scope, today=today, limit=limit, columns="p.property_id")
         rows = await self.session.execute(text(statement.sql), statement.params)
         return [row.property_id for row in rows]
 
-    async def stream(self, statement: SearchStatement) -> AsyncIterator[RowMapping]:
-        """Rows through a server-side cursor: an export never holds all of them in memory."""
+    async def stream(
+        self, criteria: SearchCriteria, scope: Scope, *, today: date, limit: int
+    ) -> AsyncIterator[RowMapping]:
+        """The first ``limit`` result rows (the search's own statement, ``search_sql``) through a
+        server-side cursor: an export never holds all of them in memory."""
+        statement = search_sql(criteria, scope, today=today, limit=limit)
         result = await self.session.stream(text(statement.sql), statement.params)
         async for row in result.mappings():
             yield row
@@ -343,25 +363,6 @@ class SearchRepository(Repository):
             {"id": property_id},
         )
         return list(rows.mappings())
-
-    async def indicator_options(self) -> list[RowMapping]:
-        """Every indicator with its intent type and description, for the filter panel: the
-        weightiest first within each intent type."""
-        rows = await self.session.execute(
-            text(
-                "SELECT indicator_name, intent_type, description FROM intent_indicators "
-                "ORDER BY intent_type, weight DESC NULLS LAST, indicator_name"
-            )
-        )
-        return list(rows.mappings())
-
-    async def indicator_names(self) -> list[str]:
-        rows = await self.session.execute(
-            text(
-                "SELECT indicator_name FROM intent_indicators ORDER BY intent_type, indicator_name"
-            )
-        )
-        return [name for (name,) in rows]
 
     async def log_export(
         self, user_id: uuid.UUID, criteria: dict[str, Any], max_rows: int

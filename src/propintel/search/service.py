@@ -26,13 +26,7 @@ from propintel.scoring.explain import ScoreExplanation
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
 from propintel.search.criteria import LISTINGS, Intent, SearchCriteria, SearchPage
 from propintel.search.presets import Preset, presets_for
-from propintel.search.repository import (
-    TOTAL_CAP,
-    SearchRepository,
-    SearchStart,
-    count_sql,
-    search_sql,
-)
+from propintel.search.repository import TOTAL_CAP, SearchRepository, SearchStart
 from propintel.search.scope import Scope
 
 # Alerts and other callers that want ids, not pages, get at most this many.
@@ -86,11 +80,12 @@ class MatchCount:
 
 
 async def scope_for(
-    repo: SearchRepository, user: User, criteria: SearchCriteria | None = None
+    session: AsyncSession, user: User, criteria: SearchCriteria | None = None
 ) -> Scope:
     """The intents ``user`` may search (``PlanRequired`` when there are none), with ``criteria``
     checked against the plan and the database. Every search runs this first: its one statement
-    (``repo.start_search``) also applies the search's planner settings."""
+    (``SearchRepository.start_search``) also applies the search's planner settings."""
+    repo = SearchRepository.from_session(session)
     if user.user_type == UserType.ADMIN:
         start = await repo.start_search(None, criteria)
         scope = Scope(frozenset(Intent))
@@ -104,7 +99,7 @@ async def scope_for(
             raise PlanRequired(UPGRADE_MESSAGE)
     if criteria is not None:
         check_intent(scope, user, criteria.intent)
-        await check_criteria(repo, start)
+        await check_criteria(session, start)
     return scope
 
 
@@ -120,10 +115,10 @@ def check_intent(scope: Scope, user: User, intent: Intent | None) -> None:
 
 
 async def property_in_scope(
-    repo: SearchRepository, user: User, scope: Scope, property_id: uuid.UUID
+    session: AsyncSession, user: User, scope: Scope, property_id: uuid.UUID
 ) -> RowMapping:
     """A property's record for its page: missing → 404; outside the plan → ``PlanRequired``."""
-    record = await repo.property_record(property_id, scope)
+    record = await SearchRepository.from_session(session).property_record(property_id, scope)
     if record is None:
         raise NotFound("There is no such property.")
     if not record["in_scope"]:
@@ -172,64 +167,73 @@ class PropertyDetail:
 
 
 async def explain(
-    repo: SearchRepository, user: User, property_id: uuid.UUID, new_homeowner_days: int
+    session: AsyncSession, user: User, property_id: uuid.UUID, new_homeowner_days: int
 ) -> ScoreExplanation:
     """A property's scores explained, limited to the scores the caller's plan includes (a
     property outside the plan is refused, like its page)."""
-    scope = await scope_for(repo, user)
-    await property_in_scope(repo, user, scope, property_id)
-    return await _explained(repo, scope, property_id, new_homeowner_days)
+    scope = await scope_for(session, user)
+    await property_in_scope(session, user, scope, property_id)
+    return await _explained(session, scope, property_id, new_homeowner_days)
 
 
 async def property_detail(
-    repo: SearchRepository, user: User, property_id: uuid.UUID, new_homeowner_days: int
+    session: AsyncSession, user: User, property_id: uuid.UUID, new_homeowner_days: int
 ) -> PropertyDetail:
-    scope = await scope_for(repo, user)
-    record = await property_in_scope(repo, user, scope, property_id)
+    scope = await scope_for(session, user)
+    record = await property_in_scope(session, user, scope, property_id)
+    repo = SearchRepository.from_session(session)
     return PropertyDetail(
         record,
         scope,
         await repo.sale_history(record["folio_number"]),
         await repo.listings(property_id),
-        await _explained(repo, scope, property_id, new_homeowner_days),
+        await _explained(session, scope, property_id, new_homeowner_days),
     )
 
 
 async def _explained(
-    repo: SearchRepository, scope: Scope, property_id: uuid.UUID, new_homeowner_days: int
+    session: AsyncSession, scope: Scope, property_id: uuid.UUID, new_homeowner_days: int
 ) -> ScoreExplanation:
     return await scoring_service.explain_property(
-        repo.session,
+        session,
         property_id,
         new_homeowner_days,
         intent_types=intent_types(scope),
     )
 
 
-async def check_criteria(repo: SearchRepository, start: SearchStart) -> None:
+async def check_criteria(session: AsyncSession, start: SearchStart) -> None:
     """What only the database can tell (found by ``start_search``): indicator names exist, the
     polygon is valid."""
     if start.unknown_indicators:
-        known = ", ".join(await repo.indicator_names())
+        known = ", ".join(await _indicator_names(session))
         unknown = ", ".join(start.unknown_indicators)
         raise Invalid(f"Unknown indicator {unknown}; known: {known}.", field="indicator")
     if start.polygon_problem:
         raise Invalid(f"The polygon is not valid: {start.polygon_problem}.", field="polygon")
 
 
+async def _indicator_names(session: AsyncSession) -> list[str]:
+    """Every indicator's name, by intent type (those without one last), then by name."""
+    indicators = await scoring_service.indicators(session, with_counts=False)
+    indicators.sort(
+        key=lambda row: (row.intent_type is None, row.intent_type or "", row.indicator_name)
+    )
+    return [row.indicator_name for row in indicators]
+
+
 async def search(
-    repo: SearchRepository, user: User, page: SearchPage, today: date | None = None
+    session: AsyncSession, user: User, page: SearchPage, today: date | None = None
 ) -> SearchResult:
     """One page of results and the cursor of the next page (None on the last page). A cursor
     continues only the search (criteria and order) it came from."""
     criteria = page.criteria()
     listing, bound = LISTINGS[criteria.sort], fingerprint(criteria)
     after = listing.decode_optional(page.cursor, bound_to=bound)
-    scope = await scope_for(repo, user, criteria)
-    statement = search_sql(
+    scope = await scope_for(session, user, criteria)
+    rows = await SearchRepository.from_session(session).page(
         criteria, scope, today=today or today_new_york(), limit=page.limit + 1, after=after
     )
-    rows = await repo.page(statement)
     items, next_cursor = listing.page(rows, page.limit, key=_keyset, bound_to=bound)
     return SearchResult(items, next_cursor, scope)
 
@@ -239,7 +243,7 @@ def _keyset(row: Mapping[str, Any]) -> tuple[Any, uuid.UUID]:
 
 
 async def count_matches(
-    repo: SearchRepository,
+    session: AsyncSession,
     user: User,
     criteria: SearchCriteria,
     today: date | None = None,
@@ -248,13 +252,15 @@ async def count_matches(
     """How many properties ``criteria`` matches for ``user`` (plan gating included), counted
     exactly up to ``cap``. Its own request: counting thousands of matches reads far more rows
     than a page, so a search never waits for it (docs/search.md)."""
-    scope = await scope_for(repo, user, criteria)
-    statement = count_sql(criteria, scope, today=today or today_new_york(), cap=cap)
-    return MatchCount(await repo.count(statement), cap)
+    scope = await scope_for(session, user, criteria)
+    repo = SearchRepository.from_session(session)
+    return MatchCount(
+        await repo.count(criteria, scope, today=today or today_new_york(), cap=cap), cap
+    )
 
 
 async def matching_property_ids(
-    repo: SearchRepository,
+    session: AsyncSession,
     user: User,
     criteria: SearchCriteria,
     *,
@@ -265,21 +271,16 @@ async def matching_property_ids(
     """Ids of the properties ``criteria`` matches for ``user`` (plan gating included; ``scope``:
     already found by ``scope_for``), in the criteria's order, at most ``limit``. For saved-search
     alerts: no cursor, no paging."""
-    scope = scope or await scope_for(repo, user, criteria)
-    statement = search_sql(
-        criteria,
-        scope,
-        today=today or today_new_york(),
-        limit=min(limit, MAX_MATCHES),
-        columns="p.property_id",
+    scope = scope or await scope_for(session, user, criteria)
+    return await SearchRepository.from_session(session).ids(
+        criteria, scope, today=today or today_new_york(), limit=min(limit, MAX_MATCHES)
     )
-    return await repo.ids(statement)
 
 
 async def presets_of(session: AsyncSession, user: User) -> list[Preset]:
     """The ready-made searches ``user``'s plan can run (none without a plan)."""
     try:
-        scope = await scope_for(SearchRepository(session), user)
+        scope = await scope_for(session, user)
     except PlanRequired:
         return []
     return presets_for(scope)
