@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -386,3 +386,17 @@ class SearchRepository(Repository):
             ),
             {"rows": rows, "id": export_id},
         )
+
+    async def best_scored(
+        self, ids: Sequence[uuid.UUID], intent: Intent | None, scope: Scope, limit: int
+    ) -> list[RowMapping]:
+        """The best ``limit`` of ``ids`` by ``score_sql`` (points), with their addresses."""
+        rows = await self.session.execute(
+            text(
+                f"SELECT p.property_id, p.full_address, {score_sql(intent, scope)} AS score "
+                "FROM properties p WHERE p.property_id = ANY(CAST(:ids AS uuid[])) "
+                "ORDER BY score DESC, p.full_address, p.property_id LIMIT :limit"
+            ),
+            {"ids": list(ids), "limit": limit},
+        )
+        return list(rows.mappings())

@@ -24,6 +24,7 @@ from propintel.kit.pagination import fingerprint
 from propintel.scoring import service as scoring_service
 from propintel.scoring.explain import ScoreExplanation
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
+from propintel.scoring.readable import lead_score
 from propintel.search.criteria import LISTINGS, Intent, SearchCriteria, SearchPage
 from propintel.search.presets import Preset, presets_for
 from propintel.search.repository import TOTAL_CAP, SearchRepository, SearchStart
@@ -275,6 +276,31 @@ async def matching_property_ids(
     return await SearchRepository.from_session(session).ids(
         criteria, scope, today=today or today_new_york(), limit=min(limit, MAX_MATCHES)
     )
+
+
+@dataclass(frozen=True)
+class ScoredProperty:
+    """A property as a saved-search alert names it: its address and its 0-100 lead score."""
+
+    property_id: uuid.UUID
+    full_address: str
+    score: int
+
+
+async def best_scored(
+    session: AsyncSession,
+    ids: Sequence[uuid.UUID],
+    intent: Intent | None,
+    scope: Scope,
+    limit: int,
+) -> list[ScoredProperty]:
+    """The best ``limit`` of ``ids``, best first, by the score a search for ``intent`` orders by
+    (of the scores ``scope`` includes). For saved-search alerts."""
+    rows = await SearchRepository.from_session(session).best_scored(ids, intent, scope, limit)
+    return [
+        ScoredProperty(row["property_id"], row["full_address"], lead_score(row["score"]))
+        for row in rows
+    ]
 
 
 async def presets_of(session: AsyncSession, user: User) -> list[Preset]:
