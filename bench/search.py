@@ -51,8 +51,7 @@ from bench.common import Report, scratch_database, server_url  # noqa: E402
 from bench.import_roll import _generated  # noqa: E402
 from bench.score_refresh import build, refresh  # noqa: E402
 from propintel.auth.models import Plan, UserType  # noqa: E402
-from propintel.auth.repository import AuthRepository  # noqa: E402
-from propintel.auth.service import NewAccount, register  # noqa: E402
+from propintel.auth.service import NewAccount, register, user_by_email  # noqa: E402
 from propintel.config import get_settings  # noqa: E402
 from propintel.db import migrate  # noqa: E402
 from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
@@ -250,9 +249,8 @@ def token_for(url: str, base_url: str) -> str:
         engine = create_engine_for(url, pool_size=1)
         try:
             async with unit_of_work(engine) as session:
-                repo = AuthRepository(session)
-                if await repo.user_by_email(USER.email) is None:
-                    await register(repo, get_settings(), USER)
+                if await user_by_email(session, USER.email) is None:
+                    await register(session, get_settings(), USER)
         finally:
             await engine.dispose()
 

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from propintel.auth.deps import AnyUser, OptionalUser
 from propintel.auth.models import UserType
-from propintel.billing import service as billing_service
+from propintel.catalog import service as catalog_service
 from propintel.catalog.features import feature_summary
 from propintel.db.session import DbSession
 from propintel.home import service as dashboard
@@ -23,7 +23,7 @@ async def home(request: Request, user: OptionalUser, db: DbSession) -> Response:
     """The landing page for visitors (what PropIntel is, the plans); users go to their dashboard."""
     if user:
         return RedirectResponse("/dashboard", status_code=303)
-    plans = await billing_service.active_plans(db)
+    plans = await catalog_service.active_plans(db)
     offers = [(plan, feature_summary(plan.features)[0]) for plan in plans]
     return render(request, "landing.html", {"offers": offers})
 
