@@ -13,13 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, User
 from propintel.billing.local import LocalPayments
-from propintel.billing.repository import BillingRepository, Bundle
 from propintel.billing.service import run_recharge
-from propintel.billing.trigger import recharge_price
+from propintel.catalog.service import Bundle
 from propintel.integrations.payments import PaymentUnavailable
 from propintel.kit.errors import Invalid
 from propintel.tokens import preferences, service
-from propintel.tokens.repository import TokenRepository
+from propintel.tokens.recharge import recharge_price
 from propintel.tokens.schemas import TokenPreferences
 from tests.billing.helpers import run_deferred
 from tests.factories import log_in_browser, make_subscriber
@@ -33,10 +32,9 @@ RECHARGES = (
 async def _subscriber_with_card(db: AsyncSession, *, declines: bool = False) -> User:
     """Balance 100, auto-recharge 1,000 tokens below 50, a saved (simulated) card."""
     user = await make_subscriber(db, Plan.FULL)
-    repo = TokenRepository(db)
-    await service.credit_purchase(repo, user.user_id, 100, Decimal("1.00"), f"pi_{uuid.uuid4()}")
+    await service.credit_purchase(db, user.user_id, 100, Decimal("1.00"), f"pi_{uuid.uuid4()}")
     await preferences.update_preferences(
-        repo,
+        db,
         user.user_id,
         TokenPreferences(auto_recharge=True, recharge_threshold=50, recharge_amount=1000),
     )
@@ -62,7 +60,7 @@ async def _recharges(db: AsyncSession, user: User) -> list[tuple[str, int, str, 
 
 async def _charge_sms(db: AsyncSession, user: User, times: int) -> None:
     for _ in range(times):
-        await service.charge(TokenRepository(db), user.user_id, "sms_send", 1)
+        await service.charge(db, user.user_id, "sms_send", 1)
 
 
 async def test_a_spend_above_the_threshold_opens_no_recharge(db: AsyncSession) -> None:
@@ -80,12 +78,9 @@ async def test_one_dip_buys_once_and_the_job_credits_the_tokens(db: AsyncSession
     assert await balance(db, user.user_id) == 1020
     assert await _recharges(db, user) == [("succeeded", 1000, "1.00", None)]
     # A second run of the same job (a retry) changes nothing.
-    from propintel.billing.repository import BillingRepository
-    from propintel.billing.service import run_recharge
-
     recharge_id = await db.scalar(text("SELECT recharge_id FROM billing_recharges"))
     simulator = LocalPayments(db, "whsec_x", lambda *_: None)  # type: ignore[arg-type,return-value]
-    assert await run_recharge(BillingRepository(db), simulator, recharge_id) == "nothing to do"
+    assert await run_recharge(db, simulator, recharge_id) == "nothing to do"
     assert await balance(db, user.user_id) == 1020
 
 
@@ -105,7 +100,7 @@ async def test_a_declined_card_turns_auto_recharge_off_and_says_why(db: AsyncSes
     assert [r["outcome"] for r in results] == ["declined: Your card was declined."]
     assert await balance(db, user.user_id) == 40
     assert await _recharges(db, user) == [("declined", 1000, "1.00", "Your card was declined.")]
-    prefs = await preferences.get_preferences(TokenRepository(db), user.user_id)
+    prefs = await preferences.get_preferences(db, user.user_id)
     assert prefs.auto_recharge is False
     await _charge_sms(db, user, 1)  # still under the threshold, but auto-recharge is off now
     assert len(await _recharges(db, user)) == 1
@@ -122,7 +117,7 @@ async def test_no_saved_card_is_a_decline(db: AsyncSession) -> None:
 
 async def test_a_hold_that_dips_under_the_threshold_also_recharges(db: AsyncSession) -> None:
     user = await _subscriber_with_card(db)
-    await service.reserve(TokenRepository(db), user.user_id, "ai_voice_call_3min", 3)  # holds 60
+    await service.reserve(db, user.user_id, "ai_voice_call_3min", 3)  # holds 60
     assert [r[0] for r in await _recharges(db, user)] == ["pending"]
 
 
@@ -182,11 +177,11 @@ async def test_a_provider_outage_fails_the_recharge_and_the_next_spend_tries_aga
     user = await _subscriber_with_card(db)
     await _charge_sms(db, user, 6)
     recharge_id = await db.scalar(text("SELECT recharge_id FROM billing_recharges"))
-    outcome = await run_recharge(BillingRepository(db), _ProviderDown(), recharge_id)  # type: ignore[arg-type]
+    outcome = await run_recharge(db, _ProviderDown(), recharge_id)  # type: ignore[arg-type]
     assert outcome == "failed: APIConnectionError"
     assert await _recharges(db, user) == [
         ("failed", 1000, "1.00", "Payment provider error: APIConnectionError")
     ]
-    assert (await preferences.get_preferences(TokenRepository(db), user.user_id)).auto_recharge
+    assert (await preferences.get_preferences(db, user.user_id)).auto_recharge
     await _charge_sms(db, user, 1)
     assert sorted(r[0] for r in await _recharges(db, user)) == ["failed", "pending"]

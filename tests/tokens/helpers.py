@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
 from propintel.tokens import service
-from propintel.tokens.repository import TokenRepository
 from tests.factories import make_subscriber
 
 NOON = datetime(2026, 3, 10, 12, 0)
@@ -21,9 +20,7 @@ async def funded_subscriber(db: AsyncSession, tokens: int = 100) -> User:
     user = await make_subscriber(db)
     await db.flush()
     if tokens:
-        await service.credit_purchase(
-            TokenRepository(db), user.user_id, tokens, Decimal("9.99"), None, now=NOON
-        )
+        await service.credit_purchase(db, user.user_id, tokens, Decimal("9.99"), None, now=NOON)
     return user
 
 
@@ -51,6 +48,4 @@ async def set_daily_limit(db: AsyncSession, user_id: uuid.UUID, limit: int | Non
     from propintel.tokens import preferences
     from propintel.tokens.schemas import TokenPreferences
 
-    await preferences.update_preferences(
-        TokenRepository(db), user_id, TokenPreferences(daily_limit=limit)
-    )
+    await preferences.update_preferences(db, user_id, TokenPreferences(daily_limit=limit))

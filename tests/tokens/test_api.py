@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
 from propintel.tokens import service
-from propintel.tokens.repository import TokenRepository
 from tests.factories import bearer_for, make_user
 from tests.tokens.helpers import NOON, balance, funded_subscriber
 
@@ -95,7 +94,7 @@ async def test_suspended_user_cannot_log_in_use_a_token_or_spend_until_reactivat
     assert (login.status_code, login.json()["detail"]) == (401, "This account is suspended.")
     assert (await client.get("/api/v1/tokens/balance", headers=user_headers)).status_code == 401
     with pytest.raises(service.AccountSuspended):
-        await service.charge(TokenRepository(db), user_id, "sms_send", 1, now=NOON)
+        await service.charge(db, user_id, "sms_send", 1, now=NOON)
     reactivated = await client.post(
         f"/api/v1/admin/users/{user_id}/reactivate",
         json={"reason": "resolved"},
@@ -115,18 +114,17 @@ async def test_history_shows_only_the_callers_rows_with_running_balance(
 ) -> None:
     alice = await funded_subscriber(db, 100)
     bob = await funded_subscriber(db, 7)
-    repo = TokenRepository(db)
-    await service.charge(repo, alice.user_id, "sms_send", 1, "a-sms", now=NOON)
-    await service.charge(repo, alice.user_id, "email_send", 1, "a-mail", now=NOON.replace(hour=13))
+    await service.charge(db, alice.user_id, "sms_send", 1, "a-sms", now=NOON)
+    await service.charge(db, alice.user_id, "email_send", 1, "a-mail", now=NOON.replace(hour=13))
     bob_history = (
         await client.get("/api/v1/tokens/history", headers=await bearer_for(client, bob))
     ).json()
-    assert [(e["kind"], e["tokens"], e["balance_after"]) for e in bob_history["entries"]] == [
+    assert [(e["kind"], e["tokens"], e["balance_after"]) for e in bob_history["items"]] == [
         ("purchase", 7, 7)
     ]
     alice_headers = await bearer_for(client, alice)
     first = (await client.get("/api/v1/tokens/history?limit=2", headers=alice_headers)).json()
-    assert [(e["kind"], e["balance_after"]) for e in first["entries"]] == [
+    assert [(e["kind"], e["balance_after"]) for e in first["items"]] == [
         ("usage", 89),
         ("usage", 90),
     ]
@@ -137,9 +135,13 @@ async def test_history_shows_only_the_callers_rows_with_running_balance(
             headers=alice_headers,
         )
     ).json()
-    assert [(e["kind"], e["balance_after"]) for e in rest["entries"]] == [("purchase", 100)]
+    assert [(e["kind"], e["balance_after"]) for e in rest["items"]] == [("purchase", 100)]
     assert rest["next_cursor"] is None
     assert await balance(db, alice.user_id) == 89
+    forged = await client.get(
+        "/api/v1/tokens/history", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=alice_headers
+    )
+    assert forged.status_code == 422 and forged.json()["field"] == "cursor"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.tokens import service
 from propintel.tokens.errors import DailyLimitReached, InsufficientTokens
-from propintel.tokens.repository import TokenRepository
 from tests.tokens.helpers import NOON, balance, count, funded_subscriber, pool, set_daily_limit
 
 CHARGES = 50
@@ -41,7 +40,7 @@ async def _charge_once(engine: AsyncEngine, user_id: uuid.UUID, gate: asyncio.Ev
     await gate.wait()
     try:
         async with unit_of_work(engine) as db:
-            await service.charge(TokenRepository(db), user_id, "sms_send", 1, "race", now=NOON)
+            await service.charge(db, user_id, "sms_send", 1, "race", now=NOON)
     except (InsufficientTokens, DailyLimitReached) as refusal:
         return refusal.rule
     return "charged"

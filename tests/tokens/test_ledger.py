@@ -20,7 +20,6 @@ from propintel.tokens.errors import (
     SettlementExceedsHold,
     UnknownAction,
 )
-from propintel.tokens.repository import TokenRepository
 from tests.tokens.helpers import NOON, balance, funded_subscriber, pool, set_daily_limit
 
 BEFORE_MIDNIGHT = datetime(2026, 3, 10, 23, 59, 59, 999999)
@@ -30,9 +29,7 @@ MIDNIGHT = datetime(2026, 3, 11, 0, 0)
 async def test_charge_writes_usage_with_actual_cost_and_moves_the_pool(db: AsyncSession) -> None:
     user = await funded_subscriber(db, 100)
     before = await pool(db)
-    charged = await service.charge(
-        TokenRepository(db), user.user_id, "ai_chat_1k_tokens", 3, "chat-1", now=NOON
-    )
+    charged = await service.charge(db, user.user_id, "ai_chat_1k_tokens", 3, "chat-1", now=NOON)
     assert (charged.tokens, charged.balance) == (15, 85)
     row = (
         await db.execute(
@@ -51,18 +48,17 @@ async def test_balance_exactly_enough_is_charged_one_token_short_is_refused(
     db: AsyncSession,
 ) -> None:
     user = await funded_subscriber(db, 20)
-    repo = TokenRepository(db)
-    await service.charge(repo, user.user_id, "sms_send", 2, now=NOON)
+    await service.charge(db, user.user_id, "sms_send", 2, now=NOON)
     assert await balance(db, user.user_id) == 0
     with pytest.raises(InsufficientTokens) as refused:
-        await service.charge(repo, user.user_id, "email_send", 1, now=NOON)
+        await service.charge(db, user.user_id, "email_send", 1, now=NOON)
     assert (refused.value.status_code, refused.value.rule) == (402, "insufficient_balance")
 
 
 async def test_unknown_action_is_refused_with_422_and_changes_nothing(db: AsyncSession) -> None:
     user = await funded_subscriber(db, 100)
     with pytest.raises(UnknownAction) as refused:
-        await service.charge(TokenRepository(db), user.user_id, "fax_send", 1, now=NOON)
+        await service.charge(db, user.user_id, "fax_send", 1, now=NOON)
     assert (refused.value.status_code, refused.value.field) == (422, "action_type")
     assert await balance(db, user.user_id) == 100
 
@@ -70,50 +66,46 @@ async def test_unknown_action_is_refused_with_422_and_changes_nothing(db: AsyncS
 async def test_daily_limit_resets_at_new_york_midnight(db: AsyncSession) -> None:
     user = await funded_subscriber(db, 100)
     await set_daily_limit(db, user.user_id, 20)
-    repo = TokenRepository(db)
-    await service.charge(repo, user.user_id, "sms_send", 2, now=BEFORE_MIDNIGHT)
+    await service.charge(db, user.user_id, "sms_send", 2, now=BEFORE_MIDNIGHT)
     with pytest.raises(DailyLimitReached) as refused:
-        await service.charge(repo, user.user_id, "email_send", 1, now=BEFORE_MIDNIGHT)
+        await service.charge(db, user.user_id, "email_send", 1, now=BEFORE_MIDNIGHT)
     assert (refused.value.rule, refused.value.used_today, refused.value.status_code) == (
         "daily_limit",
         20,
         409,
     )
-    charged = await service.charge(repo, user.user_id, "sms_send", 2, now=MIDNIGHT)
+    charged = await service.charge(db, user.user_id, "sms_send", 2, now=MIDNIGHT)
     assert charged.balance == 60
 
 
 async def test_open_holds_count_towards_the_daily_limit(db: AsyncSession) -> None:
     user = await funded_subscriber(db, 100)
     await set_daily_limit(db, user.user_id, 30)
-    repo = TokenRepository(db)
-    await service.reserve(repo, user.user_id, "ai_voice_call_3min", 1, now=NOON)
-    await service.charge(repo, user.user_id, "sms_send", 1, now=NOON)
+    await service.reserve(db, user.user_id, "ai_voice_call_3min", 1, now=NOON)
+    await service.charge(db, user.user_id, "sms_send", 1, now=NOON)
     with pytest.raises(DailyLimitReached):
-        await service.charge(repo, user.user_id, "email_send", 1, now=NOON)
+        await service.charge(db, user.user_id, "email_send", 1, now=NOON)
 
 
 async def test_refund_credits_once_and_frees_the_daily_limit(db: AsyncSession) -> None:
     user = await funded_subscriber(db, 100)
     await set_daily_limit(db, user.user_id, 10)
-    repo = TokenRepository(db)
-    charged = await service.charge(repo, user.user_id, "sms_send", 1, now=NOON)
-    assert await service.refund(repo, user.user_id, charged.usage_log_id, "failed", now=NOON) == 100
+    charged = await service.charge(db, user.user_id, "sms_send", 1, now=NOON)
+    assert await service.refund(db, user.user_id, charged.usage_log_id, "failed", now=NOON) == 100
     with pytest.raises(AlreadyRefunded):
-        await service.refund(repo, user.user_id, charged.usage_log_id, "again", now=NOON)
-    await service.charge(repo, user.user_id, "sms_send", 1, now=NOON)  # refunded use is free
+        await service.refund(db, user.user_id, charged.usage_log_id, "again", now=NOON)
+    await service.charge(db, user.user_id, "sms_send", 1, now=NOON)  # refunded use is free
     assert await balance_discrepancies(db) == (0, [])
 
 
 async def test_settle_charges_the_actual_units_and_releases_the_rest(db: AsyncSession) -> None:
     user = await funded_subscriber(db, 100)
-    repo = TokenRepository(db)
-    held = await service.reserve(repo, user.user_id, "ai_voice_call_3min", 3, "call-9", now=NOON)
+    held = await service.reserve(db, user.user_id, "ai_voice_call_3min", 3, "call-9", now=NOON)
     assert (held.tokens_held, held.balance) == (60, 40)
-    settled = await service.settle(repo, user.user_id, held.reservation_id, 2, now=NOON)
+    settled = await service.settle(db, user.user_id, held.reservation_id, 2, now=NOON)
     assert (settled.tokens_charged, settled.tokens_released, settled.balance) == (40, 20, 60)
     with pytest.raises(ReservationClosed):
-        await service.release(repo, user.user_id, held.reservation_id, now=NOON)
+        await service.release(db, user.user_id, held.reservation_id, now=NOON)
     assert await balance_discrepancies(db) == (0, [])
 
 
@@ -121,11 +113,10 @@ async def test_release_returns_everything_and_settling_beyond_the_hold_is_refuse
     db: AsyncSession,
 ) -> None:
     user = await funded_subscriber(db, 100)
-    repo = TokenRepository(db)
-    held = await service.reserve(repo, user.user_id, "ai_voice_call_3min", 1, now=NOON)
+    held = await service.reserve(db, user.user_id, "ai_voice_call_3min", 1, now=NOON)
     with pytest.raises(SettlementExceedsHold):
-        await service.settle(repo, user.user_id, held.reservation_id, 2, now=NOON)
-    released = await service.release(repo, user.user_id, held.reservation_id, now=NOON)
+        await service.settle(db, user.user_id, held.reservation_id, 2, now=NOON)
+    released = await service.release(db, user.user_id, held.reservation_id, now=NOON)
     assert (released.tokens_charged, released.balance, released.usage_log_id) == (0, 100, None)
     assert await balance_discrepancies(db) == (0, [])
 
@@ -137,14 +128,13 @@ async def test_suspended_user_cannot_spend(db: AsyncSession) -> None:
         {"now": NOON, "u": user.user_id},
     )
     with pytest.raises(AccountSuspended):
-        await service.charge(TokenRepository(db), user.user_id, "sms_send", 1, now=NOON)
+        await service.charge(db, user.user_id, "sms_send", 1, now=NOON)
     assert await balance(db, user.user_id) == 100
 
 
 async def test_a_payment_intent_is_credited_once(db: AsyncSession) -> None:
     user = await funded_subscriber(db, 0)
-    repo = TokenRepository(db)
-    first = await service.credit_purchase(repo, user.user_id, 500, Decimal("39.00"), "pi_1")
-    again = await service.credit_purchase(repo, user.user_id, 500, Decimal("39.00"), "pi_1")
+    first = await service.credit_purchase(db, user.user_id, 500, Decimal("39.00"), "pi_1")
+    again = await service.credit_purchase(db, user.user_id, 500, Decimal("39.00"), "pi_1")
     assert (first, again) == (500, None)
     assert await balance(db, user.user_id) == 500

@@ -25,7 +25,6 @@ from propintel.db.urls import sqlalchemy_url
 from propintel.maintenance.tokens import balance_discrepancies, reconcile_tokens
 from propintel.tokens import admin, service
 from propintel.tokens.errors import DailyLimitReached, InsufficientTokens
-from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import AdjustmentKind
 from tests.factories import make_user
 from tests.tokens.helpers import pool, set_daily_limit
@@ -77,7 +76,6 @@ class Ledger(RuleBasedStateMachine):
         self.connection: AsyncConnection = await self.engine.connect()
         await self.connection.begin()
         self.db = AsyncSession(bind=self.connection, expire_on_commit=False)
-        self.repo = TokenRepository(self.db)
         await reconcile_tokens(self.db)  # the pool starts equal to the ledgers
         self.user: User = await make_user(self.db)
         self.admin: User = await make_user(self.db, UserType.ADMIN)
@@ -112,7 +110,7 @@ class Ledger(RuleBasedStateMachine):
     def purchase(self, tokens: int) -> None:
         self.run(
             service.credit_purchase(
-                self.repo, self.user.user_id, tokens, Decimal("1.00"), None, now=self.model.now
+                self.db, self.user.user_id, tokens, Decimal("1.00"), None, now=self.model.now
             )
         )
         self.model.balance += tokens
@@ -121,7 +119,7 @@ class Ledger(RuleBasedStateMachine):
     def admin_adjust(self, tokens: int, grant: bool) -> None:
         kind = AdjustmentKind.GRANT if grant else AdjustmentKind.DEDUCT
         operation = admin.adjust_tokens(
-            self.repo, self.admin, self.user.user_id, kind, tokens, "test", now=self.model.now
+            self.db, self.admin, self.user.user_id, kind, tokens, "test", now=self.model.now
         )
         if grant:
             self.run(operation)
@@ -137,7 +135,7 @@ class Ledger(RuleBasedStateMachine):
     def charge(self, action: str, units: int) -> None:
         tokens = PRICES[action] * units
         operation = service.charge(
-            self.repo, self.user.user_id, action, units, "sm", now=self.model.now
+            self.db, self.user.user_id, action, units, "sm", now=self.model.now
         )
         charged = self._refusable(tokens, operation)
         if charged is not None:
@@ -152,7 +150,7 @@ class Ledger(RuleBasedStateMachine):
     def refund(self, pick: int) -> None:
         open_logs = [entry for entry in self.model.usage if entry[0] not in self.model.refunded]
         log_id, _, tokens = open_logs[pick % len(open_logs)]
-        self.run(service.refund(self.repo, self.user.user_id, log_id, "failed", now=self.model.now))
+        self.run(service.refund(self.db, self.user.user_id, log_id, "failed", now=self.model.now))
         self.model.refunded.add(log_id)
         self.model.balance += tokens
 
@@ -160,7 +158,7 @@ class Ledger(RuleBasedStateMachine):
     def reserve(self, action: str, units: int) -> None:
         tokens = PRICES[action] * units
         operation = service.reserve(
-            self.repo, self.user.user_id, action, units, "call", now=self.model.now
+            self.db, self.user.user_id, action, units, "call", now=self.model.now
         )
         held = self._refusable(tokens, operation)
         if held is not None:
@@ -174,7 +172,7 @@ class Ledger(RuleBasedStateMachine):
         unit, held = self.model.holds.pop(reservation_id)
         units = min(share, held // unit)
         settled = self.run(
-            service.settle(self.repo, self.user.user_id, reservation_id, units, now=self.model.now)
+            service.settle(self.db, self.user.user_id, reservation_id, units, now=self.model.now)
         )
         self.model.balance += held - units * unit
         if settled.usage_log_id is not None:

@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 from propintel.auth.deps import SubscriberUser
 from propintel.billing import service, webhooks
 from propintel.billing.provider import payment_provider
-from propintel.billing.repository import BillingRepository
 from propintel.billing.schemas import (
     BillingOut,
     BundleOut,
@@ -23,6 +22,7 @@ from propintel.billing.schemas import (
     PlanOut,
     SubscriptionOut,
 )
+from propintel.catalog import service as catalog
 from propintel.db.session import DbSession
 from propintel.integrations.payments import PaymentProvider
 from propintel.web.security import csrf_exempt, public
@@ -30,15 +30,10 @@ from propintel.web.security import csrf_exempt, public
 router = APIRouter(tags=["billing"])
 
 
-def _repo(db: DbSession) -> BillingRepository:
-    return BillingRepository(db)
-
-
 def _provider(request: Request, db: DbSession) -> PaymentProvider:
     return payment_provider(request.app.state.settings, db)
 
 
-Repo = Annotated[BillingRepository, Depends(_repo)]
 Provider = Annotated[PaymentProvider, Depends(_provider)]
 
 
@@ -63,46 +58,46 @@ async def stripe_webhook(request: Request, db: DbSession) -> JSONResponse:
 
 
 @router.get("/api/v1/billing", response_model=BillingOut)
-async def get_billing(user: SubscriberUser, repo: Repo, provider: Provider) -> BillingOut:
-    current = await repo.current_subscription(user.user_id)
+async def get_billing(user: SubscriberUser, db: DbSession, provider: Provider) -> BillingOut:
+    current = await service.current_subscription(db, user.user_id)
     return BillingOut(
         provider=provider.name,
         subscription=SubscriptionOut(**asdict(current)) if current else None,
-        plans=[PlanOut(**asdict(plan)) for plan in await repo.active_plans()],
-        bundles=[BundleOut(**asdict(bundle)) for bundle in await repo.active_bundles()],
+        plans=[PlanOut(**asdict(plan)) for plan in await catalog.active_plans(db)],
+        bundles=[BundleOut(**asdict(bundle)) for bundle in await catalog.active_bundles(db)],
     )
 
 
 @router.post("/api/v1/billing/checkout", response_model=CheckoutOut, status_code=201)
 async def create_checkout(
-    body: CheckoutIn, request: Request, user: SubscriberUser, repo: Repo, provider: Provider
+    body: CheckoutIn, request: Request, user: SubscriberUser, db: DbSession, provider: Provider
 ) -> CheckoutOut:
     """A Checkout for a bundle or a plan; send the customer to ``checkout_url``."""
     if body.kind == "bundle" and body.bundle_id is not None:
         checkout = await service.checkout_bundle(
-            repo, provider, user, body.bundle_id, base_url(request)
+            db, provider, user, body.bundle_id, base_url(request)
         )
     else:
         assert body.plan_id is not None  # the schema requires it for a subscription
         checkout = await service.checkout_subscription(
-            repo, provider, user, body.plan_id, body.interval, base_url(request)
+            db, provider, user, body.plan_id, body.interval, base_url(request)
         )
     return CheckoutOut(session_id=checkout.session_id, checkout_url=checkout.url)
 
 
 @router.post("/api/v1/billing/plan", status_code=202)
 async def change_plan(
-    body: PlanChangeIn, user: SubscriberUser, repo: Repo, provider: Provider
+    body: PlanChangeIn, user: SubscriberUser, db: DbSession, provider: Provider
 ) -> dict[str, str]:
     """Ask the provider to switch plans; our records follow its event."""
-    await service.change_plan(repo, provider, user, body.plan_id)
+    await service.change_plan(db, provider, user, body.plan_id)
     return {"status": "requested"}
 
 
 @router.post("/api/v1/billing/cancel", status_code=202)
 async def cancel(
-    body: CancelIn, user: SubscriberUser, repo: Repo, provider: Provider
+    body: CancelIn, user: SubscriberUser, db: DbSession, provider: Provider
 ) -> dict[str, str]:
     """Cancel at period end (true) or keep the plan after all (false)."""
-    await service.set_cancel_at_period_end(repo, provider, user, body.cancel_at_period_end)
+    await service.set_cancel_at_period_end(db, provider, user, body.cancel_at_period_end)
     return {"status": "requested"}

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.billing.repository import BillingRepository, Plan
+from propintel.billing.repository import BillingRepository
+from propintel.billing.service import current_subscription
+from propintel.catalog import service as catalog
 from propintel.kit.clock import NEW_YORK, now_new_york
-from propintel.tokens.models import TransactionType
-from propintel.tokens.repository import TokenRepository
-from propintel.tokens.service import credit_purchase
+from propintel.tokens import service as tokens
 
 # Stripe's subscription status → users.subscription_status (None: leaves the user as is).
 # past_due keeps access while Stripe retries the card; it ends with `canceled` or `unpaid`.
@@ -64,27 +64,28 @@ async def _user_of(repo: BillingRepository, metadata: Obj, customer: object) -> 
     return await repo.user_by_customer(str(customer)) if customer else None
 
 
-async def _plan_of(repo: BillingRepository, metadata: Obj, price_id: object) -> Plan | None:
+async def _plan_of(session: AsyncSession, metadata: Obj, price_id: object) -> catalog.Plan | None:
     plan_id = _as_uuid(metadata.get("plan_id"))
     if plan_id is not None:
-        return await repo.plan(plan_id, active_only=False)
-    plans = await repo.active_plans()
+        return await catalog.plan(session, plan_id, active_only=False)
+    plans = await catalog.active_plans(session)
     return next((p for p in plans if price_id and p.stripe_price_id == price_id), None)
 
 
-async def sync_user_plan(repo: BillingRepository, user_id: uuid.UUID) -> None:
+async def sync_user_plan(session: AsyncSession, user_id: uuid.UUID) -> None:
     """users.subscription_tier / _status from the user's subscription that counts."""
-    current = await repo.current_subscription(user_id)
+    current = await current_subscription(session, user_id)
     if current is None:
         return
     status = USER_STATUS.get(current.status)
     if status is None:
         return
     tier = current.plan_name if status in LIVE_STATUSES and current.plan_name else "none"
-    await repo.set_user_plan(user_id, tier, status)
+    await BillingRepository.from_session(session).set_user_plan(user_id, tier, status)
 
 
-async def on_checkout_completed(repo: BillingRepository, obj: Obj, created: datetime) -> str:
+async def on_checkout_completed(session: AsyncSession, obj: Obj, created: datetime) -> str:
+    repo = BillingRepository.from_session(session)
     user_id = _as_uuid(obj.get("client_reference_id"))
     if user_id is None or not await repo.user_exists(user_id):
         return "ignored: no user of ours"
@@ -94,9 +95,9 @@ async def on_checkout_completed(repo: BillingRepository, obj: Obj, created: date
         return "ignored: not paid"
     metadata = obj.get("metadata") or {}
     if obj.get("mode") == "payment" and metadata.get("kind") == "bundle":
-        return await _credit_bundle(repo, user_id, obj, metadata)
+        return await _credit_bundle(session, user_id, obj, metadata)
     if obj.get("mode") == "subscription" and obj.get("subscription"):
-        plan = await _plan_of(repo, metadata, None)
+        plan = await _plan_of(session, metadata, None)
         await repo.upsert_subscription(
             authoritative=False,
             subscription_id=str(obj["subscription"]),
@@ -108,30 +109,29 @@ async def on_checkout_completed(repo: BillingRepository, obj: Obj, created: date
             cancel_at_period_end=False,
             event_created=BEFORE_ANY_EVENT,
         )
-        await sync_user_plan(repo, user_id)
+        await sync_user_plan(session, user_id)
         return f"subscription {obj['subscription']} started"
     return "ignored: unknown checkout"
 
 
-async def _credit_bundle(
-    repo: BillingRepository, user_id: uuid.UUID, obj: Obj, metadata: Obj
-) -> str:
-    tokens = int(metadata.get("tokens", 0))
+async def _credit_bundle(session: AsyncSession, user_id: uuid.UUID, obj: Obj, metadata: Obj) -> str:
+    count = int(metadata.get("tokens", 0))
     payment = str(obj.get("payment_intent") or f"checkout:{obj['id']}")
-    balance = await credit_purchase(
-        TokenRepository(repo.session), user_id, tokens, _cents(obj.get("amount_total")), payment
+    balance = await tokens.credit_purchase(
+        session, user_id, count, _cents(obj.get("amount_total")), payment
     )
-    return f"credited {tokens} tokens" if balance is not None else "already credited"
+    return f"credited {count} tokens" if balance is not None else "already credited"
 
 
-async def on_subscription_changed(repo: BillingRepository, obj: Obj, created: datetime) -> str:
+async def on_subscription_changed(session: AsyncSession, obj: Obj, created: datetime) -> str:
+    repo = BillingRepository.from_session(session)
     metadata = obj.get("metadata") or {}
     user_id = await _user_of(repo, metadata, obj.get("customer"))
     if user_id is None:
         return "ignored: no user of ours"
     item = ((obj.get("items") or {}).get("data") or [{}])[0]
     price = item.get("price") or {}
-    plan = await _plan_of(repo, metadata, price.get("id"))
+    plan = await _plan_of(session, metadata, price.get("id"))
     interval = (price.get("recurring") or {}).get("interval") or metadata.get("interval", "month")
     applied = await repo.upsert_subscription(
         subscription_id=str(obj["id"]),
@@ -147,11 +147,12 @@ async def on_subscription_changed(repo: BillingRepository, obj: Obj, created: da
     )
     if not applied:
         return "ignored: a newer state is stored"
-    await sync_user_plan(repo, user_id)
+    await sync_user_plan(session, user_id)
     return f"subscription {obj['id']} is {obj.get('status')}"
 
 
-async def on_invoice_paid(repo: BillingRepository, obj: Obj, created: datetime) -> str:
+async def on_invoice_paid(session: AsyncSession, obj: Obj, created: datetime) -> str:
+    repo = BillingRepository.from_session(session)
     details = (obj.get("parent") or {}).get("subscription_details") or {}
     subscription_id = details.get("subscription") or obj.get("subscription")
     if not subscription_id:
@@ -161,24 +162,27 @@ async def on_invoice_paid(repo: BillingRepository, obj: Obj, created: datetime) 
     user_id = await _user_of(repo, metadata, obj.get("customer")) or (
         stored.user_id if stored else None
     )
-    plan = await _plan_of(repo, metadata, None) or (
-        await repo.plan(stored.plan_id, active_only=False) if stored and stored.plan_id else None
+    plan = await _plan_of(session, metadata, None) or (
+        await catalog.plan(session, stored.plan_id, active_only=False)
+        if stored and stored.plan_id
+        else None
     )
     if user_id is None or plan is None:
         raise LookupError(f"invoice {obj.get('id')}: its user or plan is not known yet")
     interval = metadata.get("interval") or (stored.billing_interval if stored else "month")
-    tokens = plan.base_tokens_monthly * (12 if interval == "year" else 1)
-    return await _grant_allowance(repo, obj, str(subscription_id), user_id, plan, tokens)
+    allowance = plan.base_tokens_monthly * (12 if interval == "year" else 1)
+    return await _grant_allowance(session, obj, str(subscription_id), user_id, plan, allowance)
 
 
 async def _grant_allowance(
-    repo: BillingRepository,
+    session: AsyncSession,
     obj: Obj,
     subscription_id: str,
     user_id: uuid.UUID,
-    plan: Plan,
-    tokens: int,
+    plan: catalog.Plan,
+    allowance: int,
 ) -> str:
+    repo = BillingRepository.from_session(session)
     invoice_id = str(obj["id"])
     recorded = await repo.record_invoice(
         invoice_id=invoice_id,
@@ -186,25 +190,20 @@ async def _grant_allowance(
         subscription_id=subscription_id,
         plan_id=plan.plan_id,
         amount_paid=_cents(obj.get("amount_paid")),
-        tokens_granted=tokens,
+        tokens_granted=allowance,
         paid_at=_timestamp(obj.get("status_transitions", {}).get("paid_at")) or now_new_york(),
     )
     if not recorded:
         return "already granted"
-    if tokens > 0:
-        granted = await TokenRepository(repo.session).adjust(
-            user_id,
-            tokens,
-            TransactionType.PLAN_ALLOWANCE,
-            f"{plan.plan_name} plan allowance (invoice {invoice_id})",
-            now_new_york(),
-        )
+    if allowance > 0:
+        description = f"{plan.plan_name} plan allowance (invoice {invoice_id})"
+        granted = await tokens.grant_plan_allowance(session, user_id, allowance, description)
         if granted is not None:
-            await repo.link_invoice_transaction(invoice_id, granted[1])
-    return f"granted {tokens} tokens"
+            await repo.link_invoice_transaction(invoice_id, granted)
+    return f"granted {allowance} tokens"
 
 
-Handler = Callable[[BillingRepository, Obj, datetime], Awaitable[str]]
+Handler = Callable[[AsyncSession, Obj, datetime], Awaitable[str]]
 HANDLERS: dict[str, Handler] = {
     "checkout.session.completed": on_checkout_completed,
     "customer.subscription.created": on_subscription_changed,
@@ -226,7 +225,7 @@ async def handle_event(session: AsyncSession, event_pk: uuid.UUID) -> str:
     handler = HANDLERS.get(event.event_type)
     data = (event.payload.get("data") or {}).get("object") or {}
     outcome = (
-        await handler(repo, data, event.event_created)
+        await handler(session, data, event.event_created)
         if handler
         else f"ignored: {event.event_type} is not handled"
     )

@@ -20,9 +20,11 @@ from dataclasses import asdict
 from typing import Any
 
 import stripe
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.billing.local_repository import LocalPaymentsRepository
+from propintel.billing.repository import BillingRepository
+from propintel.catalog import service as catalog
 from propintel.integrations.payments import (
     CheckoutItem,
     CheckoutRequest,
@@ -50,43 +52,30 @@ class LocalPayments:
         self.session = session
         self.secret = secret
         self.deliver = deliver
+        self.repo = LocalPaymentsRepository.from_session(session)
 
     async def create_customer(self, email: str, user_id: str, idempotency_key: str) -> str:
         return "cus_local_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
 
     async def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
         session_id = _id("cs")
-        await self.session.execute(
-            text(
-                "INSERT INTO local_checkout_sessions (session_id, params) "
-                "VALUES (:id, CAST(:params AS jsonb))"
-            ),
-            {"id": session_id, "params": json.dumps(asdict(request))},
-        )
+        await self.repo.create_session(session_id, asdict(request))
         return CheckoutSession(session_id, f"{CHECKOUT_PATH}/{session_id}")
 
     async def open_session(self, session_id: str) -> dict[str, Any]:
         """The checkout's parameters, if it is still open (what the local Checkout page shows)."""
-        row = (
-            await self.session.execute(
-                text(
-                    "SELECT params, status FROM local_checkout_sessions "
-                    "WHERE session_id = :id FOR UPDATE"
-                ),
-                {"id": session_id},
-            )
-        ).first()
+        row = await self.repo.lock_session(session_id)
         if row is None:
             raise NotFound("No such checkout.")
-        if row.status != "open":
+        if row["status"] != "open":
             raise Conflict("This checkout is already finished.")
-        params: dict[str, Any] = row.params
+        params: dict[str, Any] = row["params"]
         return params
 
     async def cancel(self, session_id: str) -> str:
         """The customer left Checkout: nothing is paid; returns where Stripe would send them."""
         params = await self.open_session(session_id)
-        await self._close(session_id, "expired")
+        await self.repo.close_session(session_id, "expired")
         return str(params["cancel_url"])
 
     async def pay(self, session_id: str, card_last4: str) -> str:
@@ -94,28 +83,11 @@ class LocalPayments:
         if card_last4 not in TEST_CARDS:
             raise Conflict("Use test card 4242 (pays) or 0341 (declines off-session).")
         params = await self.open_session(session_id)
-        await self._close(session_id, "complete")
-        await self._save_card(params["customer_id"], card_last4)
+        await self.repo.close_session(session_id, "complete")
+        await self.repo.save_card(params["customer_id"], card_last4, TEST_CARDS[card_last4])
         for event in self._paid_events(session_id, params):
             await self._send(event)
         return str(params["success_url"]).replace("{CHECKOUT_SESSION_ID}", session_id)
-
-    async def _close(self, session_id: str, status: str) -> None:
-        await self.session.execute(
-            text("UPDATE local_checkout_sessions SET status = :s WHERE session_id = :id"),
-            {"s": status, "id": session_id},
-        )
-
-    async def _save_card(self, customer_id: str, last4: str) -> None:
-        await self.session.execute(
-            text(
-                "INSERT INTO local_payment_methods (customer_id, card_last4, declines_off_session) "
-                "VALUES (:c, :l, :d) ON CONFLICT (customer_id) DO UPDATE SET "
-                "card_last4 = EXCLUDED.card_last4, "
-                "declines_off_session = EXCLUDED.declines_off_session"
-            ),
-            {"c": customer_id, "l": last4, "d": TEST_CARDS[last4]},
-        )
 
     def _paid_events(self, session_id: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         item = params["item"]
@@ -186,54 +158,43 @@ class LocalPayments:
 
     async def _stored_subscription(self, subscription_id: str) -> dict[str, Any]:
         """What Stripe would know of the subscription: its customer, price and metadata (read
-        from billing's record of it — the simulator keeps no second copy)."""
-        row = (
-            await self.session.execute(
-                text(
-                    "SELECT u.stripe_customer_id, s.user_id, s.plan_id, s.billing_interval, "
-                    "s.cancel_at_period_end, p.plan_name, p.monthly_price, p.yearly_price "
-                    "FROM billing_subscriptions s JOIN users u USING (user_id) "
-                    "LEFT JOIN subscription_plans p USING (plan_id) "
-                    "WHERE s.subscription_id = :id"
-                ),
-                {"id": subscription_id},
-            )
-        ).first()
-        if row is None:
+        from billing's record of it and its plan — the simulator keeps no second copy)."""
+        billing = BillingRepository.from_session(self.session)
+        stored = await billing.subscription(subscription_id)
+        if stored is None:
             raise NotFound("No such subscription.")
-        price = row.yearly_price if row.billing_interval == "year" else row.monthly_price
+        plan = (
+            await catalog.plan(self.session, stored.plan_id, active_only=False)
+            if stored.plan_id
+            else None
+        )
+        yearly = stored.billing_interval == "year"
+        price = (plan.yearly_price if yearly else plan.monthly_price) if plan else None
         return {
-            "customer": row.stripe_customer_id,
-            "cancel_at_period_end": row.cancel_at_period_end,
+            "customer": await billing.customer_id(stored.user_id),
+            "cancel_at_period_end": stored.cancel_at_period_end,
             "item": {
-                "name": row.plan_name,
+                "name": plan.plan_name if plan else None,
                 "amount_cents": int((price or 0) * 100),
                 "price_id": None,
-                "interval": row.billing_interval,
+                "interval": stored.billing_interval,
             },
             "metadata": {
-                "user_id": str(row.user_id),
-                "plan_id": str(row.plan_id),
-                "interval": row.billing_interval,
+                "user_id": str(stored.user_id),
+                "plan_id": str(stored.plan_id),
+                "interval": stored.billing_interval,
             },
         }
 
     async def charge_saved_card(
         self, customer_id: str, amount_cents: int, metadata: dict[str, str], idempotency_key: str
     ) -> OffSessionPayment:
-        row = (
-            await self.session.execute(
-                text(
-                    "SELECT declines_off_session FROM local_payment_methods WHERE customer_id = :c"
-                ),
-                {"c": customer_id},
-            )
-        ).first()
-        if row is None:
+        declines = await self.repo.card_declines_off_session(customer_id)
+        if declines is None:
             return OffSessionPayment(False, None, "No saved card on file.")
         # The same idempotency key gives the same payment intent, as with Stripe.
         intent = "pi_local_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
-        if row.declines_off_session:
+        if declines:
             return OffSessionPayment(False, intent, "Your card was declined.")
         return OffSessionPayment(True, intent)
 

@@ -12,15 +12,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from propintel.auth.deps import SubscriberUser
 from propintel.billing import service
-from propintel.billing.endpoints import Provider, Repo, base_url
+from propintel.billing.endpoints import Provider, base_url
 from propintel.billing.local import LocalPayments
 from propintel.billing.provider import local_payments
+from propintel.catalog import service as catalog
 from propintel.catalog.features import feature_summary
 from propintel.db.session import DbSession
 from propintel.integrations.payments import BillingInterval, CheckoutSession
 from propintel.kit.errors import DomainError, NotFound
-from propintel.tokens import service as tokens_service
-from propintel.tokens.repository import TokenRepository
+from propintel.tokens import service as tokens
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -39,15 +39,15 @@ def _checkout_notice(request: Request) -> str | None:
 
 @router.get(BILLING)
 async def billing_page(
-    request: Request, user: SubscriberUser, repo: Repo, provider: Provider
+    request: Request, user: SubscriberUser, db: DbSession, provider: Provider
 ) -> Response:
-    return render(request, "billing/plan.html", await _plan_context(request, user, repo, provider))
+    return render(request, "billing/plan.html", await _plan_context(request, user, db, provider))
 
 
 async def _plan_context(
-    request: Request, user: SubscriberUser, repo: Repo, provider: Provider, **extra: Any
+    request: Request, user: SubscriberUser, db: DbSession, provider: Provider, **extra: Any
 ) -> dict[str, Any]:
-    overview = await service.overview(repo, user)
+    overview = await service.overview(db, user)
     billed = overview.subscription is not None and overview.subscription.status in service.LIVE
     return {
         "overview": overview,
@@ -86,13 +86,13 @@ async def _ask_provider(request: Request, call: Awaitable[None], message: str) -
 async def subscribe(
     request: Request,
     user: SubscriberUser,
-    repo: Repo,
+    db: DbSession,
     provider: Provider,
     plan_id: uuid.UUID = Form(),
     interval: str = Form("month"),
 ) -> Response:
     chosen: BillingInterval = "year" if interval == "year" else "month"
-    start = service.checkout_subscription(repo, provider, user, plan_id, chosen, base_url(request))
+    start = service.checkout_subscription(db, provider, user, plan_id, chosen, base_url(request))
     return await _to_checkout(request, start, BILLING)
 
 
@@ -100,13 +100,13 @@ async def subscribe(
 async def switch_plan(
     request: Request,
     user: SubscriberUser,
-    repo: Repo,
+    db: DbSession,
     provider: Provider,
     plan_id: uuid.UUID = Form(),
 ) -> Response:
     return await _ask_provider(
         request,
-        service.change_plan(repo, provider, user, plan_id),
+        service.change_plan(db, provider, user, plan_id),
         "Plan change requested: it shows here once the payment provider confirms it.",
     )
 
@@ -115,42 +115,42 @@ async def switch_plan(
 async def cancel_plan(
     request: Request,
     user: SubscriberUser,
-    repo: Repo,
+    db: DbSession,
     provider: Provider,
     confirm: str = Form(""),
 ) -> Response:
     """Two steps: the first post asks for confirmation, the second (confirm=yes) cancels."""
     if confirm != "yes":
-        context = await _plan_context(request, user, repo, provider, confirm_cancel=True)
+        context = await _plan_context(request, user, db, provider, confirm_cancel=True)
         return render(request, "billing/plan.html", context)
     return await _ask_provider(
         request,
-        service.set_cancel_at_period_end(repo, provider, user, True),
+        service.set_cancel_at_period_end(db, provider, user, True),
         "Your plan will end at the end of the paid period.",
     )
 
 
 @router.post(f"{BILLING}/resume")
 async def resume_plan(
-    request: Request, user: SubscriberUser, repo: Repo, provider: Provider
+    request: Request, user: SubscriberUser, db: DbSession, provider: Provider
 ) -> Response:
     return await _ask_provider(
         request,
-        service.set_cancel_at_period_end(repo, provider, user, False),
+        service.set_cancel_at_period_end(db, provider, user, False),
         "Your plan continues: the cancellation is withdrawn.",
     )
 
 
 @router.get(CREDITS)
 async def credits_page(
-    request: Request, user: SubscriberUser, repo: Repo, provider: Provider, db: DbSession
+    request: Request, user: SubscriberUser, db: DbSession, provider: Provider
 ) -> Response:
     context = {
-        "bundles": await repo.active_bundles(),
-        "summary": await tokens_service.balance_summary(TokenRepository(db), user.user_id),
+        "bundles": await catalog.active_bundles(db),
+        "summary": await tokens.balance_summary(db, user.user_id),
         "simulated": provider.name == "local",
         "notice": _checkout_notice(request),
-        "latest_recharge": await repo.latest_recharge(user.user_id),
+        "latest_recharge": await tokens.latest_recharge(db, user.user_id),
     }
     return render(request, "billing/credits.html", context)
 
@@ -159,11 +159,11 @@ async def credits_page(
 async def buy_bundle(
     request: Request,
     user: SubscriberUser,
-    repo: Repo,
+    db: DbSession,
     provider: Provider,
     bundle_id: uuid.UUID = Form(),
 ) -> Response:
-    start = service.checkout_bundle(repo, provider, user, bundle_id, base_url(request))
+    start = service.checkout_bundle(db, provider, user, bundle_id, base_url(request))
     return await _to_checkout(request, start, CREDITS)
 
 
@@ -214,12 +214,10 @@ async def local_checkout_cancel(
 
 
 @router.post(f"{BILLING}/local-renew")
-async def local_renew(
-    request: Request, user: SubscriberUser, repo: Repo, db: DbSession
-) -> Response:
+async def local_renew(request: Request, user: SubscriberUser, db: DbSession) -> Response:
     """Simulator only: end the current period now (renew, or end a cancelled plan)."""
     simulator = _simulator(request, db)
-    current = await repo.current_subscription(user.user_id)
+    current = await service.current_subscription(db, user.user_id)
     if current is None:
         return redirect_with_flash(request, BILLING, "You have no plan to renew.", "error")
     await simulator.renew(current.subscription_id)

@@ -1,6 +1,7 @@
-"""Every query of the billing domain. Idempotency lives in the statements: the inbox's unique
-(source, event id), the invoices' primary key, the subscriptions' event-time guard, the one pending
-recharge per user."""
+"""The queries of billing's own records: customers, the webhook inbox, subscriptions, invoices.
+Idempotency lives in the statements: the inbox's unique (source, event id), the invoices' primary
+key, the subscriptions' event-time guard. Plans and bundles are the catalog's (its service), the
+recharges the token ledger's."""
 
 from __future__ import annotations
 
@@ -16,31 +17,10 @@ from propintel.db.repository import Repository
 
 
 @dataclass(frozen=True)
-class Plan:
-    plan_id: uuid.UUID
-    plan_name: str
-    monthly_price: Decimal
-    yearly_price: Decimal | None
-    base_tokens_monthly: int
-    features: dict[str, Any]
-    stripe_price_id: str | None
-
-
-@dataclass(frozen=True)
-class Bundle:
-    bundle_id: uuid.UUID
-    bundle_name: str
-    token_amount: int
-    price: Decimal
-    stripe_price_id: str | None
-
-
-@dataclass(frozen=True)
-class Subscription:
+class StoredSubscription:
     subscription_id: str
     user_id: uuid.UUID
     plan_id: uuid.UUID | None
-    plan_name: str | None
     billing_interval: str
     status: str
     current_period_end: datetime | None
@@ -58,25 +38,17 @@ class StoredEvent:
 
 
 @dataclass(frozen=True)
-class Recharge:
-    recharge_id: uuid.UUID
-    user_id: uuid.UUID
-    tokens: int
-    amount: Decimal
-    status: str
-    payment_intent_id: str | None
-    failure_message: str | None
-    created_at: datetime
-    finished_at: datetime | None
+class Invoice:
+    invoice_id: str
+    plan_id: uuid.UUID | None
+    amount_paid: Decimal
+    tokens_granted: int
+    paid_at: datetime
 
 
-_PLAN_COLUMNS = (
-    "plan_id, plan_name, monthly_price, yearly_price, COALESCE(base_tokens_monthly, 0) AS "
-    "base_tokens_monthly, COALESCE(features, '{}'::jsonb) AS features, stripe_price_id"
-)
 _SUBSCRIPTION_COLUMNS = (
-    "s.subscription_id, s.user_id, s.plan_id, p.plan_name, s.billing_interval, s.status, "
-    "s.current_period_end, s.cancel_at_period_end"
+    "subscription_id, user_id, plan_id, billing_interval, status, current_period_end, "
+    "cancel_at_period_end"
 )
 
 # A subscription event applies only if it is not older than the one that set the stored state,
@@ -103,33 +75,6 @@ _UPSERT_SUBSCRIPTION = text(
 class BillingRepository(Repository):
     async def _rows(self, sql: str, **params: Any) -> list[Any]:
         return list((await self.session.execute(text(sql), params)).all())
-
-    # --- catalogue -------------------------------------------------------------------------
-    async def active_plans(self) -> list[Plan]:
-        rows = await self._rows(
-            f"SELECT {_PLAN_COLUMNS} FROM subscription_plans WHERE is_active IS NOT FALSE "
-            "ORDER BY monthly_price, plan_name"
-        )
-        return [Plan(**row._mapping) for row in rows]
-
-    async def plan(self, plan_id: uuid.UUID, *, active_only: bool = True) -> Plan | None:
-        rows = await self._rows(
-            f"SELECT {_PLAN_COLUMNS} FROM subscription_plans WHERE plan_id = :plan_id"
-            + (" AND is_active IS NOT FALSE" if active_only else ""),
-            plan_id=plan_id,
-        )
-        return Plan(**rows[0]._mapping) if rows else None
-
-    async def active_bundles(self) -> list[Bundle]:
-        rows = await self._rows(
-            "SELECT bundle_id, COALESCE(bundle_name, token_amount || ' credits') AS bundle_name, "
-            "token_amount, price, stripe_price_id FROM token_bundles "
-            "WHERE is_active IS NOT FALSE ORDER BY token_amount"
-        )
-        return [Bundle(**row._mapping) for row in rows]
-
-    async def bundle(self, bundle_id: uuid.UUID) -> Bundle | None:
-        return next((b for b in await self.active_bundles() if b.bundle_id == bundle_id), None)
 
     # --- customers -------------------------------------------------------------------------
     async def customer_id(self, user_id: uuid.UUID) -> str | None:
@@ -203,25 +148,23 @@ class BillingRepository(Repository):
         ).all()
         return bool(rows)
 
-    async def subscription(self, subscription_id: str) -> Subscription | None:
+    async def subscription(self, subscription_id: str) -> StoredSubscription | None:
         rows = await self._rows(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM billing_subscriptions s "
-            "LEFT JOIN subscription_plans p USING (plan_id) "
-            "WHERE s.subscription_id = :subscription_id",
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM billing_subscriptions "
+            "WHERE subscription_id = :subscription_id",
             subscription_id=subscription_id,
         )
-        return Subscription(**rows[0]._mapping) if rows else None
+        return StoredSubscription(**rows[0]._mapping) if rows else None
 
-    async def current_subscription(self, user_id: uuid.UUID) -> Subscription | None:
+    async def current_subscription(self, user_id: uuid.UUID) -> StoredSubscription | None:
         """The user's subscription that counts: a live one first, else the latest."""
         rows = await self._rows(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM billing_subscriptions s "
-            "LEFT JOIN subscription_plans p USING (plan_id) WHERE s.user_id = :user_id "
-            "ORDER BY (s.status IN ('active', 'trialing', 'past_due')) DESC, "
-            "s.last_event_created DESC LIMIT 1",
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM billing_subscriptions WHERE user_id = :user_id "
+            "ORDER BY (status IN ('active', 'trialing', 'past_due')) DESC, "
+            "last_event_created DESC LIMIT 1",
             user_id=user_id,
         )
-        return Subscription(**rows[0]._mapping) if rows else None
+        return StoredSubscription(**rows[0]._mapping) if rows else None
 
     async def set_user_plan(self, user_id: uuid.UUID, tier: str, status: str) -> None:
         await self.session.execute(
@@ -250,68 +193,12 @@ class BillingRepository(Repository):
             {"t": transaction_id, "i": invoice_id},
         )
 
-    async def invoices(self, user_id: uuid.UUID, limit: int = 12) -> list[Any]:
-        return await self._rows(
-            "SELECT i.invoice_id, i.amount_paid, i.tokens_granted, i.paid_at, p.plan_name "
-            "FROM billing_invoices i LEFT JOIN subscription_plans p USING (plan_id) "
-            "WHERE i.user_id = :user_id ORDER BY i.paid_at DESC LIMIT :limit",
+    async def invoices(self, user_id: uuid.UUID, limit: int) -> list[Invoice]:
+        """The user's latest ``limit`` invoices, newest first."""
+        rows = await self._rows(
+            "SELECT invoice_id, plan_id, amount_paid, tokens_granted, paid_at "
+            "FROM billing_invoices WHERE user_id = :user_id ORDER BY paid_at DESC LIMIT :limit",
             user_id=user_id,
             limit=limit,
         )
-
-    # --- recharges -------------------------------------------------------------------------
-    async def open_recharge(
-        self, user_id: uuid.UUID, tokens: int, amount: Decimal
-    ) -> uuid.UUID | None:
-        """A pending recharge, or None when one is already pending (the same dip)."""
-        rows = await self._rows(
-            "INSERT INTO billing_recharges (user_id, tokens, amount) "
-            "VALUES (:user_id, :tokens, :amount) "
-            "ON CONFLICT (user_id) WHERE status = 'pending' DO NOTHING RETURNING recharge_id",
-            user_id=user_id,
-            tokens=tokens,
-            amount=amount,
-        )
-        return rows[0].recharge_id if rows else None
-
-    async def lock_recharge(self, recharge_id: uuid.UUID) -> Recharge | None:
-        rows = await self._rows(
-            "SELECT recharge_id, user_id, tokens, amount, status, payment_intent_id, "
-            "failure_message, created_at, finished_at FROM billing_recharges "
-            "WHERE recharge_id = :recharge_id FOR UPDATE",
-            recharge_id=recharge_id,
-        )
-        return Recharge(**rows[0]._mapping) if rows else None
-
-    async def finish_recharge(
-        self,
-        recharge_id: uuid.UUID,
-        status: str,
-        payment_intent_id: str | None,
-        message: str | None,
-    ) -> None:
-        await self.session.execute(
-            text(
-                "UPDATE billing_recharges SET status = :status, payment_intent_id = :pi, "
-                "failure_message = :message, finished_at = now() WHERE recharge_id = :id"
-            ),
-            {"status": status, "pi": payment_intent_id, "message": message, "id": recharge_id},
-        )
-
-    async def latest_recharge(self, user_id: uuid.UUID) -> Recharge | None:
-        rows = await self._rows(
-            "SELECT recharge_id, user_id, tokens, amount, status, payment_intent_id, "
-            "failure_message, created_at, finished_at FROM billing_recharges "
-            "WHERE user_id = :user_id ORDER BY created_at DESC LIMIT 1",
-            user_id=user_id,
-        )
-        return Recharge(**rows[0]._mapping) if rows else None
-
-    async def disable_auto_recharge(self, user_id: uuid.UUID) -> None:
-        await self.session.execute(
-            text(
-                "UPDATE users SET token_preferences = COALESCE(token_preferences, '{}'::jsonb) "
-                "|| '{\"auto_recharge\": false}'::jsonb WHERE user_id = :user_id"
-            ),
-            {"user_id": user_id},
-        )
+        return [Invoice(**row._mapping) for row in rows]

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.billing import events, service
 from propintel.billing.provider import payment_provider
-from propintel.billing.repository import BillingRepository
-from propintel.billing.trigger import RECHARGE_JOB
 from propintel.billing.webhooks import HANDLE_EVENT_JOB
 from propintel.config import get_settings
 from propintel.jobs.registry import job
+
+# Deferred by the token ledger (tokens/recharge.py) when a spend opens a recharge.
+AUTO_RECHARGE_JOB = "billing.auto_recharge"
 
 # An event whose user or plan is not known yet (delivered before the event that introduces
 # them) is retried with growing waits: 10 s, 20 s, 40 s, … about an hour in all.
@@ -29,10 +30,8 @@ async def handle_event_job(session: AsyncSession, *, event_pk: str) -> JSONDict:
 
 # One recharge at a time per user is already guaranteed by the pending-row index; the lock keeps
 # two workers from charging the same recharge concurrently on a retry.
-@job(RECHARGE_JOB, retry=RetryStrategy(max_attempts=3, wait=30))
+@job(AUTO_RECHARGE_JOB, retry=RetryStrategy(max_attempts=3, wait=30))
 async def auto_recharge_job(session: AsyncSession, *, recharge_id: str) -> JSONDict:
     provider = payment_provider(get_settings(), session)
-    outcome = await service.run_recharge(
-        BillingRepository(session), provider, uuid.UUID(recharge_id)
-    )
+    outcome = await service.run_recharge(session, provider, uuid.UUID(recharge_id))
     return {"recharge_id": recharge_id, "outcome": outcome}

@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from propintel.audit.service import audit
 from propintel.auth.models import User
 from propintel.kit.clock import now_new_york
@@ -25,7 +27,7 @@ class Adjusted:
 
 
 async def adjust_tokens(
-    repo: TokenRepository,
+    session: AsyncSession,
     admin: User,
     user_id: uuid.UUID,
     kind: AdjustmentKind,
@@ -37,6 +39,7 @@ async def adjust_tokens(
     """Grant (+) or deduct (-) tokens with a reason: a ``token_transactions`` row carrying
     ``admin_user_id``. A deduction never takes a balance below zero."""
     now = now or now_new_york()
+    repo = TokenRepository.from_session(session)
     account = await locked_account(repo, user_id)
     delta = tokens if kind == AdjustmentKind.GRANT else -tokens
     kind_type = (
@@ -51,7 +54,7 @@ async def adjust_tokens(
         raise InsufficientTokens(needed=tokens, balance=account.balance)
     balance, transaction_id = result
     await audit(
-        repo.session,
+        session,
         admin,
         f"tokens.{kind.value}",
         "users",
@@ -63,7 +66,7 @@ async def adjust_tokens(
 
 
 async def set_suspended(
-    repo: TokenRepository,
+    session: AsyncSession,
     admin: User,
     user_id: uuid.UUID,
     suspend: bool,
@@ -75,6 +78,7 @@ async def set_suspended(
     ``suspended_at``."""
     if user_id == admin.user_id:
         raise Conflict("You cannot suspend or reactivate your own account.")
+    repo = TokenRepository.from_session(session)
     account = await locked_account(repo, user_id)
     if (account.suspended_at is not None) == suspend:
         state = "suspended" if suspend else "active"
@@ -82,7 +86,7 @@ async def set_suspended(
     at = (now or now_new_york()) if suspend else None
     await repo.set_suspended(user_id, at)
     await audit(
-        repo.session,
+        session,
         admin,
         "user.suspend" if suspend else "user.reactivate",
         "users",

@@ -1,19 +1,18 @@
-"""Subscriber token page: balance, history with running balance, usage by action, preferences."""
+"""Subscriber token page: balance, history with running balance, usage by action, preferences,
+and how the latest auto-recharge went."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from propintel.auth.deps import SubscriberUser
-from propintel.billing.repository import BillingRepository
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
 from propintel.tokens import history, preferences, service
-from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import TokenPreferences
 from propintel.web.errors import validation_message
 from propintel.web.templating import redirect_with_flash, render
@@ -22,18 +21,50 @@ router = APIRouter(include_in_schema=False)
 PAGE = "/tokens"
 
 
+class PreferencesForm(BaseModel):
+    """The preferences form as typed: numbers stay text until ``preferences`` reads them, so a
+    wrong one re-renders the page with its message."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    daily_limit: str = ""
+    auto_recharge: str = ""  # "on" when ticked
+    recharge_threshold: str = ""
+    recharge_amount: str = ""
+
+    def preferences(self) -> TokenPreferences:
+        """The form as preferences; an empty daily limit means no limit."""
+        raw_limit = self.daily_limit.strip()
+        try:
+            return TokenPreferences(
+                daily_limit=_number("daily_limit", raw_limit) if raw_limit else None,
+                auto_recharge=self.auto_recharge == "on",
+                recharge_threshold=_number("recharge_threshold", self.recharge_threshold),
+                recharge_amount=_number("recharge_amount", self.recharge_amount),
+            )
+        except ValidationError as error:
+            first = error.errors()[0]
+            raise Invalid(validation_message(first), field=str(first["loc"][0])) from error
+
+
+def _number(name: str, raw: str) -> int:
+    try:
+        return int(raw or "0")
+    except ValueError as error:
+        raise Invalid("Enter a whole number.", field=name) from error
+
+
 async def _context(db: DbSession, user: SubscriberUser, request: Request) -> dict[str, Any]:
-    repo = TokenRepository(db)
-    entries, next_cursor = await history.history_page(
-        db, user.user_id, 50, request.query_params.get("cursor") or None
-    )
+    cursor = request.query_params.get("cursor") or None
+    entries, next_cursor = await history.history_page(db, user.user_id, 50, cursor)
     return {
-        "summary": await service.balance_summary(repo, user.user_id),
+        "summary": await service.balance_summary(db, user.user_id),
         "entries": entries,
         "next_cursor": next_cursor,
+        "cursor": cursor,
         "usage": await history.usage_by_action(db, user.user_id),
-        "prefs": await preferences.get_preferences(repo, user.user_id),
-        "latest_recharge": await BillingRepository(db).latest_recharge(user.user_id),
+        "prefs": await preferences.get_preferences(db, user.user_id),
+        "latest_recharge": await service.latest_recharge(db, user.user_id),
         "errors": {},
     }
 
@@ -43,35 +74,15 @@ async def tokens_page(request: Request, user: SubscriberUser, db: DbSession) -> 
     return render(request, "tokens/index.html", await _context(db, user, request))
 
 
-def _parse(form: dict[str, Any]) -> TokenPreferences:
-    """Form fields to preferences; an empty daily limit means no limit."""
-    raw_limit = str(form.get("daily_limit", "")).strip()
-
-    def number(name: str, raw: str) -> int:
-        try:
-            return int(raw or "0")
-        except ValueError as error:
-            raise Invalid("Enter a whole number.", field=name) from error
-
-    try:
-        return TokenPreferences(
-            daily_limit=number("daily_limit", raw_limit) if raw_limit else None,
-            auto_recharge=form.get("auto_recharge") == "on",
-            recharge_threshold=number(
-                "recharge_threshold", str(form.get("recharge_threshold", ""))
-            ),
-            recharge_amount=number("recharge_amount", str(form.get("recharge_amount", ""))),
-        )
-    except ValidationError as error:
-        first = error.errors()[0]
-        raise Invalid(validation_message(first), field=str(first["loc"][0])) from error
-
-
 @router.post(f"{PAGE}/preferences")
-async def save_preferences(request: Request, user: SubscriberUser, db: DbSession) -> Response:
-    form = dict(await request.form())
+async def save_preferences(
+    request: Request,
+    user: SubscriberUser,
+    db: DbSession,
+    form: Annotated[PreferencesForm, Form()],
+) -> Response:
     try:
-        await preferences.update_preferences(TokenRepository(db), user.user_id, _parse(form))
+        await preferences.update_preferences(db, user.user_id, form.preferences())
     except Invalid as error:
         context = await _context(db, user, request)
         context["errors"] = {error.field or "form": error.message}

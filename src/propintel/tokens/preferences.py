@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from propintel.kit.errors import Invalid, NotFound
 from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import TokenPreferences
@@ -30,16 +32,18 @@ def validate(preferences: TokenPreferences) -> TokenPreferences:
     return preferences
 
 
-async def get_preferences(repo: TokenRepository, user_id: uuid.UUID) -> TokenPreferences:
-    account = await repo.account(user_id)
+async def get_preferences(session: AsyncSession, user_id: uuid.UUID) -> TokenPreferences:
+    account = await TokenRepository.from_session(session).account(user_id)
     if account is None:
         raise NotFound("No such user.")
     return TokenPreferences.from_stored(account.preferences)
 
 
 async def update_preferences(
-    repo: TokenRepository, user_id: uuid.UUID, preferences: TokenPreferences
+    session: AsyncSession, user_id: uuid.UUID, preferences: TokenPreferences
 ) -> TokenPreferences:
     """Replace the user's preferences (a lower daily limit applies to the rest of today at once)."""
-    await repo.save_preferences(user_id, validate(preferences).model_dump())
+    await TokenRepository.from_session(session).save_preferences(
+        user_id, validate(preferences).model_dump()
+    )
     return preferences

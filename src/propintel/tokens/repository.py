@@ -8,7 +8,6 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import RowMapping, text, update
@@ -26,13 +25,6 @@ class Account:
 
 
 @dataclass(frozen=True)
-class Price:
-    action_type: str
-    tokens_required: int
-    actual_cost_usd: Decimal
-
-
-@dataclass(frozen=True)
 class Reservation:
     reservation_id: uuid.UUID
     user_id: uuid.UUID
@@ -46,11 +38,6 @@ class Reservation:
 _LOCK_ACCOUNT = text(
     "SELECT user_id, COALESCE(token_balance, 0) AS balance, suspended_at, token_preferences "
     "FROM users WHERE user_id = :user_id FOR UPDATE"
-)
-
-_PRICE = text(
-    "SELECT action_type, tokens_required, COALESCE(actual_cost_usd, 0) AS actual_cost_usd "
-    "FROM token_pricing WHERE action_type = :action_type"
 )
 
 # Tokens counted against the daily limit on [day_start, day_end): today's charges that were not
@@ -157,12 +144,6 @@ class TokenRepository(Repository):
         if row is None:
             return None
         return Account(row.user_id, int(row.balance), row.suspended_at, row.token_preferences or {})
-
-    async def price(self, action_type: str) -> Price | None:
-        row = (await self.session.execute(_PRICE, {"action_type": action_type})).first()
-        if row is None:
-            return None
-        return Price(row.action_type, int(row.tokens_required), Decimal(row.actual_cost_usd))
 
     async def used_today(self, user_id: uuid.UUID, day_start: datetime, day_end: datetime) -> int:
         params = {"user_id": user_id, "day_start": day_start, "day_end": day_end}
@@ -291,6 +272,16 @@ class TokenRepository(Repository):
                 "WHERE user_id = :user_id"
             ),
             {"user_id": user_id, "prefs": json.dumps(preferences)},
+        )
+
+    async def disable_auto_recharge(self, user_id: uuid.UUID) -> None:
+        """Turn auto-recharge off, leaving the other preferences as they are."""
+        await self.session.execute(
+            text(
+                "UPDATE users SET token_preferences = COALESCE(token_preferences, '{}'::jsonb) "
+                "|| '{\"auto_recharge\": false}'::jsonb WHERE user_id = :user_id"
+            ),
+            {"user_id": user_id},
         )
 
     async def set_suspended(self, user_id: uuid.UUID, at: datetime | None) -> None:

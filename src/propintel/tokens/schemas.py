@@ -54,11 +54,6 @@ class HistoryEntryOut(BaseModel):
     description: str | None
 
 
-class HistoryPageOut(BaseModel):
-    entries: list[HistoryEntryOut]
-    next_cursor: str | None
-
-
 class AdjustmentKind(enum.StrEnum):
     GRANT = "grant"
     DEDUCT = "deduct"

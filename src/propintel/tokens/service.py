@@ -1,8 +1,10 @@
-"""The token ledger's rules: charge, refund, hold/settle/release, purchases, admin adjustments.
+"""The token ledger's rules: charge, refund, hold/settle/release, purchases, plan allowances, and
+the auto-recharges a spend opens (``recharge.py``; billing charges the card and finishes them).
 
 Every balance change writes exactly one ledger row set (docs/tokens.md), so the balance is always
-``SUM(purchases) + SUM(transactions) - SUM(usage)`` (maintenance/tokens.py). Services flush and
-never commit. ``now`` is naive New York wall-clock time (kit/clock.py); tests pass it explicitly.
+``SUM(purchases) + SUM(transactions) - SUM(usage)`` (maintenance/tokens.py). Services take the
+session, flush and never commit. ``now`` is naive New York wall-clock time (kit/clock.py); tests
+pass it explicitly.
 
 Concurrency: every operation that decides from the user's state (balance, daily limit, a hold)
 first locks the user's row (``SELECT … FOR UPDATE``). The lock serializes one user's ledger
@@ -21,7 +23,7 @@ from decimal import Decimal
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.billing.trigger import after_spend
+from propintel.catalog import service as catalog
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Invalid, NotFound
 from propintel.tokens.errors import (
@@ -36,10 +38,15 @@ from propintel.tokens.errors import (
     UsageNotFound,
 )
 from propintel.tokens.models import ReservationStatus, TransactionType
-from propintel.tokens.repository import Account, Price, TokenRepository
+from propintel.tokens.recharge import after_spend
+from propintel.tokens.recharge_repository import Recharge, RechargeRepository
+from propintel.tokens.repository import Account, TokenRepository
 
 MAX_UNITS = 100_000
 MAX_ADJUSTMENT = 10_000_000
+# Transaction types that only mirror a token_purchases or token_usage_logs row: the balance, the
+# history and the reconciliation count that row, never the transaction (it would count twice).
+MIRRORED_TRANSACTION_TYPES: tuple[str, ...] = ("purchase", "usage")
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,8 @@ def _check_units(units: int) -> None:
         raise Invalid(f"Units must be a whole number from 1 to {MAX_UNITS}.", field="units")
 
 
-async def _price(repo: TokenRepository, action_type: str) -> Price:
-    price = await repo.price(action_type)
+async def _price(session: AsyncSession, action_type: str) -> catalog.ActionPrice:
+    price = await catalog.action_price(session, action_type)
     if price is None:
         raise UnknownAction(action_type)
     return price
@@ -113,7 +120,7 @@ async def _check_can_spend(
 
 
 async def charge(
-    repo: TokenRepository,
+    session: AsyncSession,
     user_id: uuid.UUID,
     action_type: str,
     units: int,
@@ -126,19 +133,20 @@ async def charge(
     UnknownAction. Writes ``token_usage_logs`` and moves the pool."""
     _check_units(units)
     now = now or now_new_york()
-    price = await _price(repo, action_type)
+    price = await _price(session, action_type)
     tokens = price.tokens_required * units
+    repo = TokenRepository.from_session(session)
     account = await locked_account(repo, user_id)
     used, limit = await _check_can_spend(repo, account, tokens, now)
     charged = await _log_usage(repo, user_id, price, units, tokens, reference, now, used, limit)
-    await after_spend(repo.session, user_id, account.preferences, charged.balance)
+    await after_spend(session, user_id, account.preferences, charged.balance)
     return charged
 
 
 async def _log_usage(
     repo: TokenRepository,
     user_id: uuid.UUID,
-    price: Price,
+    price: catalog.ActionPrice,
     units: int,
     tokens: int,
     reference: str | None,
@@ -166,7 +174,7 @@ async def _log_usage(
 
 
 async def refund(
-    repo: TokenRepository,
+    session: AsyncSession,
     user_id: uuid.UUID,
     usage_log_id: uuid.UUID,
     reason: str,
@@ -177,6 +185,7 @@ async def refund(
     per usage row. Returns the new balance. The pool is not moved: its ``tokens_consumed`` is the
     gross usage ledger, like the reconciliation's."""
     now = now or now_new_york()
+    repo = TokenRepository.from_session(session)
     await locked_account(repo, user_id)
     found = await repo.usage_for_refund(user_id, usage_log_id)
     if found is None:
@@ -192,7 +201,7 @@ async def refund(
 
 
 async def reserve(
-    repo: TokenRepository,
+    session: AsyncSession,
     user_id: uuid.UUID,
     action_type: str,
     units: int,
@@ -204,8 +213,9 @@ async def reserve(
     charge. The hold leaves the balance at once, as a ``reservation`` transaction (negative)."""
     _check_units(units)
     now = now or now_new_york()
-    price = await _price(repo, action_type)
+    price = await _price(session, action_type)
     tokens = price.tokens_required * units
+    repo = TokenRepository.from_session(session)
     account = await locked_account(repo, user_id)
     await _check_can_spend(repo, account, tokens, now)
     reservation_id = await repo.insert_reservation(
@@ -220,12 +230,12 @@ async def reserve(
     result = await repo.adjust(user_id, -tokens, TransactionType.RESERVATION, description, now)
     if result is None:  # unreachable under the row lock
         raise InsufficientTokens(needed=tokens, balance=account.balance)
-    await after_spend(repo.session, user_id, account.preferences, result[0])
+    await after_spend(session, user_id, account.preferences, result[0])
     return Held(reservation_id=reservation_id, tokens_held=tokens, balance=result[0])
 
 
 async def settle(
-    repo: TokenRepository,
+    session: AsyncSession,
     user_id: uuid.UUID,
     reservation_id: uuid.UUID,
     actual_units: int,
@@ -237,6 +247,7 @@ async def settle(
     The action already happened, so neither suspension nor the daily limit refuses it; charging
     more than was held is refused."""
     now = now or now_new_york()
+    repo = TokenRepository.from_session(session)
     await locked_account(repo, user_id)
     held = await repo.lock_reservation(user_id, reservation_id)
     if held is None:
@@ -255,8 +266,8 @@ async def settle(
     assert released is not None
     balance, log_id = released[0], None
     if actual_units:
-        price = await _price(repo, held.action_type)
-        unit_price = Price(held.action_type, held.unit_tokens, price.actual_cost_usd)
+        price = await _price(session, held.action_type)
+        unit_price = catalog.ActionPrice(held.action_type, held.unit_tokens, price.actual_cost_usd)
         charged = await _log_usage(
             repo,
             user_id,
@@ -274,18 +285,18 @@ async def settle(
 
 
 async def release(
-    repo: TokenRepository,
+    session: AsyncSession,
     user_id: uuid.UUID,
     reservation_id: uuid.UUID,
     *,
     now: datetime | None = None,
 ) -> Settled:
     """Cancel a hold (the action never happened): everything held comes back."""
-    return await settle(repo, user_id, reservation_id, 0, now=now)
+    return await settle(session, user_id, reservation_id, 0, now=now)
 
 
 async def credit_purchase(
-    repo: TokenRepository,
+    session: AsyncSession,
     user_id: uuid.UUID,
     tokens: int,
     amount_paid: Decimal,
@@ -299,7 +310,7 @@ async def credit_purchase(
         raise Invalid("A purchase credits at least one token.", field="tokens")
     if amount_paid < 0:
         raise Invalid("The amount paid cannot be negative.", field="amount_paid")
-    result = await repo.purchase(
+    result = await TokenRepository.from_session(session).purchase(
         user_id=user_id,
         tokens=tokens,
         amount_paid=amount_paid,
@@ -307,6 +318,24 @@ async def credit_purchase(
         now=now or now_new_york(),
     )
     return result[1] if result else None
+
+
+async def grant_plan_allowance(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    tokens: int,
+    description: str,
+    *,
+    now: datetime | None = None,
+) -> uuid.UUID | None:
+    """Credit a paid invoice's plan allowance (for billing) as a ``plan_allowance`` transaction.
+    Returns the transaction's id, or None when there is no such user."""
+    if tokens <= 0:
+        raise Invalid("An allowance credits at least one token.", field="tokens")
+    granted = await TokenRepository.from_session(session).adjust(
+        user_id, tokens, TransactionType.PLAN_ALLOWANCE, description, now or now_new_york()
+    )
+    return granted[1] if granted else None
 
 
 @dataclass(frozen=True)
@@ -325,9 +354,10 @@ class BalanceSummary:
 
 
 async def balance_summary(
-    repo: TokenRepository, user_id: uuid.UUID, *, now: datetime | None = None
+    session: AsyncSession, user_id: uuid.UUID, *, now: datetime | None = None
 ) -> BalanceSummary:
     """What the user can spend: balance, open holds, today's use against the daily limit."""
+    repo = TokenRepository.from_session(session)
     account = await repo.account(user_id)
     if account is None:
         raise NotFound("No such user.")
@@ -344,3 +374,32 @@ async def balance_summary(
 async def company_pool(session: AsyncSession) -> RowMapping | None:
     """The company token pool's figures (the admin dashboard)."""
     return await TokenRepository.from_session(session).company_pool()
+
+
+# --- auto-recharges: opened by a spend (recharge.py), charged and finished by billing's job ----
+async def latest_recharge(session: AsyncSession, user_id: uuid.UUID) -> Recharge | None:
+    """The user's most recent auto-recharge (the billing and token pages say how it went)."""
+    return await RechargeRepository.from_session(session).latest(user_id)
+
+
+async def lock_recharge(session: AsyncSession, recharge_id: uuid.UUID) -> Recharge | None:
+    """The recharge, locked until the end of the transaction (one charge at a time)."""
+    return await RechargeRepository.from_session(session).lock(recharge_id)
+
+
+async def finish_recharge(
+    session: AsyncSession,
+    recharge_id: uuid.UUID,
+    status: str,
+    payment_intent_id: str | None,
+    failure_message: str | None,
+) -> None:
+    """Record how the charge ended: succeeded, declined or failed (no longer pending)."""
+    await RechargeRepository.from_session(session).finish(
+        recharge_id, status, payment_intent_id, failure_message
+    )
+
+
+async def disable_auto_recharge(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Turn the user's auto-recharge off (a declined card); the other preferences stay."""
+    await TokenRepository.from_session(session).disable_auto_recharge(user_id)

@@ -1,8 +1,9 @@
 """When to auto-recharge: after a spend leaves the balance below the user's threshold.
 
-Called by the token ledger inside the spending transaction. It opens one pending recharge (the
-partial unique index allows one per user, so a dip never buys twice) and defers the job that
-charges the saved card; both commit with the spend, or neither does.
+Decided by the ledger inside the spending transaction (``service.charge`` and ``service.reserve``):
+it opens one pending recharge (the partial unique index allows one per user, so a dip never buys
+twice) and defers billing's job that charges the saved card (``billing.auto_recharge``, by name);
+both commit with the spend, or neither does.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.billing.repository import BillingRepository, Bundle
+from propintel.catalog import service as catalog
 from propintel.jobs.enqueue import defer_in_transaction
+from propintel.tokens.recharge_repository import RechargeRepository
 
-RECHARGE_JOB = "billing.auto_recharge"
+RECHARGE_JOB = "billing.auto_recharge"  # declared by billing/tasks.py: it charges the card
 MINIMUM_CHARGE = Decimal("0.50")  # Stripe's smallest USD charge
 
 
-def recharge_price(bundles: list[Bundle], tokens: int) -> Decimal:
+def recharge_price(bundles: list[catalog.Bundle], tokens: int) -> Decimal:
     """At the per-token rate of the largest active bundle not larger than the top-up (the
     smallest bundle's rate below every bundle), never under Stripe's minimum charge."""
     if not bundles:
@@ -50,11 +52,12 @@ async def after_spend(
     tokens = wants_recharge(preferences, balance)
     if tokens == 0:
         return None
-    repo = BillingRepository(session)
-    bundles = await repo.active_bundles()
+    bundles = await catalog.active_bundles(session)
     if not bundles:
         return None
-    recharge_id = await repo.open_recharge(user_id, tokens, recharge_price(bundles, tokens))
+    recharge_id = await RechargeRepository.from_session(session).open(
+        user_id, tokens, recharge_price(bundles, tokens)
+    )
     if recharge_id is not None:
         await defer_in_transaction(session, RECHARGE_JOB, recharge_id=str(recharge_id))
     return recharge_id
