@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.billing import local
+from propintel.billing.provider import local_payments
 from propintel.billing.webhooks import receive
 from propintel.jobs.registry import job_definition
 
@@ -34,8 +35,10 @@ def envelope(event_type: str, obj: dict[str, Any], created: int | None = None) -
 
 
 async def deliver(db: AsyncSession, *events: dict[str, Any]) -> None:
+    """Events through the webhook intake, signed as Stripe signs them (verified by the
+    simulator, whose secret is ``SECRET``)."""
     for event in events:
-        await receive(db, *signed(event), SECRET)
+        await receive(db, local_payments(db, SECRET), *signed(event))
 
 
 async def run_deferred(db: AsyncSession, seen: set[int] | None = None) -> list[Any]:

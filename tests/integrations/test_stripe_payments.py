@@ -1,9 +1,11 @@
 """The Stripe adapter runs the real SDK against a mocked HTTP transport: each test asserts the
 exact request Stripe would receive (path, form fields, idempotency key) and reads a recorded-shape
-response."""
+response. Its webhook events are verified as Stripe signs them (signed here with a local secret)."""
 
 from __future__ import annotations
 
+import json
+import time
 import types
 import urllib.parse
 from collections.abc import Callable
@@ -13,8 +15,15 @@ import httpx
 import pytest
 import stripe
 
-from propintel.integrations.payments import CheckoutItem, CheckoutRequest, PaymentUnavailable
+from propintel.integrations.payments import (
+    BadSignature,
+    CheckoutItem,
+    CheckoutRequest,
+    PaymentUnavailable,
+)
 from propintel.integrations.stripe.payments import StripePayments, stripe_client
+
+WEBHOOK_SECRET = "whsec_local_test"
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -45,7 +54,7 @@ def _adapter(recorder: Handler) -> StripePayments:
 
     fake_httpx = types.SimpleNamespace(AsyncClient=async_client, Client=httpx.Client)
     http_client = stripe.HTTPXClient(_lib=fake_httpx)
-    return StripePayments(stripe_client("sk_test_123", http_client))
+    return StripePayments(stripe_client("sk_test_123", http_client), WEBHOOK_SECRET)
 
 
 def _checkout(mode: str, item: CheckoutItem) -> CheckoutRequest:
@@ -215,3 +224,26 @@ async def test_a_provider_error_that_is_not_the_cards_is_raised_as_unavailable()
     )
     with pytest.raises(PaymentUnavailable):
         await _adapter(recorder).charge_saved_card("cus_1", 100, {}, "recharge-3")
+
+
+def _signed(event: dict[str, Any], secret: str = WEBHOOK_SECRET, at: int | None = None) -> Any:
+    raw = json.dumps(event)
+    return raw.encode(), stripe.WebhookSignature.generate_signature_header(raw, secret, at)
+
+
+def test_an_event_is_read_only_when_its_signature_is_the_endpoints() -> None:
+    adapter = _adapter(Recorder({}))
+    event = {"id": "evt_1", "type": "invoice.paid", "data": {"object": {}}}
+    assert adapter.verify_event(*_signed(event)) == event
+    stale = _signed(event, at=int(time.time()) - 301)
+    refused = [
+        (b'{"id": "evt_2", "type": "invoice.paid"}', _signed(event)[1]),  # another body
+        _signed(event, secret="whsec_someone_else"),
+        stale,
+        (_signed(event)[0], None),
+        (_signed(event)[0], "t=1,v1=deadbeef"),
+        _signed({"no": "id"}),
+    ]
+    for body, header in refused:
+        with pytest.raises(BadSignature):
+            adapter.verify_event(body, header)

@@ -1,5 +1,6 @@
-"""Billing API and the Stripe webhook. The webhook checks the signature on the raw body before
-anything else; a subscriber's calls only ask the provider (its events change our records)."""
+"""Billing API and the Stripe webhook. The webhook has the payment provider check the signature on
+the raw body before anything else; a subscriber's calls only ask the provider (its events change
+our records)."""
 
 from __future__ import annotations
 
@@ -47,12 +48,11 @@ def base_url(request: Request) -> str:
 @router.post("/webhooks/stripe", include_in_schema=False)
 @csrf_exempt  # Stripe signs the body; verified before anything else
 @public
-async def stripe_webhook(request: Request, db: DbSession) -> JSONResponse:
+async def stripe_webhook(request: Request, db: DbSession, provider: Provider) -> JSONResponse:
     """400 (nothing stored) unless ``Stripe-Signature`` signs the raw body; 200 otherwise, also
     for a replay (stored once, handled once)."""
-    secret = request.app.state.settings.stripe_webhook_signing_secret()
     stored = await webhooks.receive(
-        db, await request.body(), request.headers.get("Stripe-Signature"), secret
+        db, provider, await request.body(), request.headers.get("Stripe-Signature")
     )
     return JSONResponse({"received": True, "duplicate": stored is None})
 

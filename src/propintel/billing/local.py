@@ -5,8 +5,9 @@ It behaves like Stripe where billing can tell: Checkout is a page of ours (pay w
 or cancel); paying produces the events Stripe would send (``checkout.session.completed``, and for
 a subscription ``customer.subscription.created`` and ``invoice.paid``), shaped like Stripe's and
 signed with the webhook secret exactly as Stripe signs, then delivered to the same intake as
-``POST /webhooks/stripe``. Saved cards are Stripe's test cards: 4242 always pays, 0341 pays at
-checkout but declines off-session (how a failed auto-recharge is tried offline).
+``POST /webhooks/stripe``, which verifies them as it verifies Stripe's. Saved cards are Stripe's
+test cards: 4242 always pays, 0341 pays at checkout but declines off-session (how a failed
+auto-recharge is tried offline).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Any
 
-import stripe
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.billing.local_repository import LocalPaymentsRepository
@@ -31,6 +31,7 @@ from propintel.integrations.payments import (
     CheckoutSession,
     OffSessionPayment,
 )
+from propintel.integrations.stripe import webhooks as stripe_webhooks
 from propintel.kit.errors import Conflict, NotFound
 
 CHECKOUT_PATH = "/billing/local-checkout"
@@ -53,6 +54,9 @@ class LocalPayments:
         self.secret = secret
         self.deliver = deliver
         self.repo = LocalPaymentsRepository.from_session(session)
+
+    def verify_event(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
+        return stripe_webhooks.verified_event(raw_body, signature_header, self.secret)
 
     async def create_customer(self, email: str, user_id: str, idempotency_key: str) -> str:
         return "cus_local_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
@@ -120,8 +124,7 @@ class LocalPayments:
 
     async def _send(self, payload: dict[str, Any]) -> None:
         raw = json.dumps(payload)
-        header = stripe.WebhookSignature.generate_signature_header(raw, self.secret)
-        await self.deliver(raw.encode(), header)
+        await self.deliver(raw.encode(), stripe_webhooks.signature_header(raw, self.secret))
 
     async def change_subscription_plan(
         self, subscription_id: str, item: CheckoutItem, metadata: dict[str, str]

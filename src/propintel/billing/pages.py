@@ -173,7 +173,7 @@ async def buy_bundle(
 def _simulator(request: Request, db: DbSession) -> LocalPayments:
     if request.app.state.settings.uses_stripe:
         raise NotFound("Not found.")
-    return local_payments(request.app.state.settings, db)
+    return local_payments(db, request.app.state.settings.stripe_webhook_signing_secret())
 
 
 async def _own_session(

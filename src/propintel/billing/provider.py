@@ -12,16 +12,17 @@ from propintel.integrations.stripe.payments import StripePayments, stripe_client
 
 
 def payment_provider(settings: Settings, session: AsyncSession) -> PaymentProvider:
-    if settings.stripe_secret_key is not None:
-        return StripePayments(stripe_client(settings.stripe_secret_key.get_secret_value()))
-    return local_payments(settings, session)
-
-
-def local_payments(settings: Settings, session: AsyncSession) -> LocalPayments:
-    """The simulator, delivering its signed events to the webhook intake in this transaction."""
     secret = settings.stripe_webhook_signing_secret()
+    if settings.stripe_secret_key is not None:
+        return StripePayments(stripe_client(settings.stripe_secret_key.get_secret_value()), secret)
+    return local_payments(session, secret)
+
+
+def local_payments(session: AsyncSession, secret: str) -> LocalPayments:
+    """The simulator, delivering its signed events to the webhook intake in this transaction."""
 
     async def deliver(raw_body: bytes, signature: str) -> object:
-        return await webhooks.receive(session, raw_body, signature, secret)
+        return await webhooks.receive(session, simulator, raw_body, signature)
 
-    return LocalPayments(session, secret, deliver)
+    simulator = LocalPayments(session, secret, deliver)
+    return simulator

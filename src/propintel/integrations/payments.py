@@ -1,13 +1,16 @@
 """The payment provider interface (Stripe in production, the offline simulator otherwise).
 
 Amounts are in cents of USD. Every call that creates something takes an idempotency key, so a
-retried request (ours or the SDK's) never creates a second checkout, customer or payment.
+retried request (ours or the SDK's) never creates a second checkout, customer or payment. The
+provider's events reach us signed: ``verify_event`` is the only way to read one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
+
+from propintel.kit.errors import DomainError
 
 CheckoutMode = Literal["payment", "subscription"]
 BillingInterval = Literal["month", "year"]
@@ -51,6 +54,12 @@ class OffSessionPayment:
     failure_message: str | None = None
 
 
+class BadSignature(DomainError):
+    """Missing, malformed, wrong or stale event signature: nothing may be done with the event."""
+
+    status_code = 400
+
+
 class PaymentUnavailable(Exception):
     """The provider could not be reached, or refused for a reason other than the card (the
     card's own refusals are an ``OffSessionPayment`` that did not succeed)."""
@@ -60,6 +69,10 @@ class PaymentProvider(Protocol):
     """What billing needs from a payment provider."""
 
     name: str
+
+    def verify_event(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
+        """The event ``raw_body`` holds, if ``signature_header`` signs it; else ``BadSignature``."""
+        ...
 
     async def create_customer(self, email: str, user_id: str, idempotency_key: str) -> str: ...
 

@@ -1,7 +1,8 @@
 """Stripe behind ``PaymentProvider``: the official SDK (``StripeClient``), nothing of ours.
 
 The client is built with ``max_network_retries=2`` (the SDK's default is no retry) and every
-creating call carries an idempotency key, so its retries are safe.
+creating call carries an idempotency key, so its retries are safe. Events are verified with the
+webhook endpoint's signing secret (``webhooks.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from propintel.integrations.payments import (
     OffSessionPayment,
     PaymentUnavailable,
 )
+from propintel.integrations.stripe.webhooks import verified_event
 
 CURRENCY = "usd"
 
@@ -49,8 +51,12 @@ def _line_item(item: CheckoutItem) -> dict[str, Any]:
 class StripePayments:
     name = "stripe"
 
-    def __init__(self, client: stripe.StripeClient) -> None:
+    def __init__(self, client: stripe.StripeClient, webhook_secret: str) -> None:
         self.client = client
+        self.webhook_secret = webhook_secret
+
+    def verify_event(self, raw_body: bytes, signature_header: str | None) -> dict[str, Any]:
+        return verified_event(raw_body, signature_header, self.webhook_secret)
 
     async def create_customer(self, email: str, user_id: str, idempotency_key: str) -> str:
         customer = await self.client.v1.customers.create_async(
