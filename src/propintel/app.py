@@ -21,12 +21,14 @@ from propintel.auth import endpoints as auth_endpoints
 from propintel.auth import pages as auth_pages
 from propintel.billing import endpoints as billing_endpoints
 from propintel.billing import pages as billing_pages
+from propintel.billing.provider import payment_providers
 from propintel.catalog import endpoints as catalog_endpoints
 from propintel.catalog import pages as catalog_pages
 from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
 from propintel.home import outbox, pages
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
+from propintel.integrations.providers import email_senders
 from propintel.kit.logging import log_context, log_request
 from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
@@ -66,6 +68,9 @@ def create_app(
     app.state.engine = engine or get_engine(settings)
     app.state.signing_key = settings.signing_key()
     app.state.firebase_verifier = firebase_verifier or _firebase_verifier(settings)
+    # Adapters chosen once by settings; each is a function of the request's session.
+    app.state.email_senders = email_senders(settings)
+    app.state.payment_providers = payment_providers(settings)
     app.state.saved_leads = leads_service.saved_leads_of  # search.service.SavedLeadLookup
 
     routers = (

@@ -16,8 +16,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import Settings
-from propintel.integrations.email import EmailMessage, EmailSendError, email_sender
-from propintel.integrations.local.email import LocalEmail, Outbox
+from propintel.integrations.email import EmailMessage, EmailSendError
+from propintel.integrations.local.email import LocalEmail
+from propintel.integrations.local.outbox_repository import OutboxRepository
+from propintel.integrations.providers import email_senders
 from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
 
 MESSAGE = EmailMessage(
@@ -106,7 +108,8 @@ async def test_sendgrid_refusal_is_an_error_without_the_response_body(
 async def test_local_adapter_stores_the_message_in_the_outbox(db: AsyncSession) -> None:
     result = await LocalEmail(db, "PropIntel <a@b.example>").send(MESSAGE)
 
-    emails, total = await Outbox(db).page(None, limit=10, offset=0)
+    outbox = OutboxRepository(db)
+    emails, total = await outbox.page(None, None, 10), await outbox.count(None)
     mine = [email for email in emails if str(email.email_id) == result.message_id]
     assert result.provider == "local" and total >= 1
     assert [(e.to_email, e.from_email, e.subject, e.text_body, e.html_body) for e in mine] == [
@@ -118,6 +121,6 @@ async def test_local_adapter_stores_the_message_in_the_outbox(db: AsyncSession) 
 
 
 async def test_settings_choose_the_adapter(db: AsyncSession) -> None:
-    local = email_sender(Settings(sendgrid_api_key=None), db)
-    real = email_sender(Settings(sendgrid_api_key=SecretStr("SG.x")), db)
+    local = email_senders(Settings(sendgrid_api_key=None))(db)
+    real = email_senders(Settings(sendgrid_api_key=SecretStr("SG.x")))(db)
     assert (local.provider, real.provider) == ("local", "sendgrid")

@@ -1,6 +1,6 @@
 """Billing API and the Stripe webhook. The webhook has the payment provider check the signature on
 the raw body before anything else; a subscriber's calls only ask the provider (its events change
-our records)."""
+our records). The provider is the one ``create_app`` chose (``app.state.payment_providers``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse
 
 from propintel.auth.deps import SubscriberUser
 from propintel.billing import service, webhooks
-from propintel.billing.provider import payment_provider
 from propintel.billing.schemas import (
     BillingOut,
     BundleOut,
@@ -32,7 +31,8 @@ router = APIRouter(tags=["billing"])
 
 
 def _provider(request: Request, db: DbSession) -> PaymentProvider:
-    return payment_provider(request.app.state.settings, db)
+    provider: PaymentProvider = request.app.state.payment_providers(db)
+    return provider
 
 
 Provider = Annotated[PaymentProvider, Depends(_provider)]

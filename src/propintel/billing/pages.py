@@ -14,7 +14,6 @@ from propintel.auth.deps import SubscriberUser
 from propintel.billing import service
 from propintel.billing.endpoints import Provider, base_url
 from propintel.billing.local import LocalPayments
-from propintel.billing.provider import local_payments
 from propintel.catalog import service as catalog
 from propintel.catalog.features import feature_summary
 from propintel.db.session import DbSession
@@ -170,10 +169,10 @@ async def buy_bundle(
 # --- the offline simulator's Checkout (404 when Stripe is configured) ------------------------
 
 
-def _simulator(request: Request, db: DbSession) -> LocalPayments:
-    if request.app.state.settings.uses_stripe:
+def _simulator(provider: Provider) -> LocalPayments:
+    if not isinstance(provider, LocalPayments):
         raise NotFound("Not found.")
-    return local_payments(db, request.app.state.settings.stripe_webhook_signing_secret())
+    return provider
 
 
 async def _own_session(
@@ -187,9 +186,9 @@ async def _own_session(
 
 @router.get("/billing/local-checkout/{session_id}")
 async def local_checkout_page(
-    request: Request, session_id: str, user: SubscriberUser, db: DbSession
+    request: Request, session_id: str, user: SubscriberUser, provider: Provider
 ) -> Response:
-    params = await _own_session(_simulator(request, db), session_id, user)
+    params = await _own_session(_simulator(provider), session_id, user)
     return render(
         request, "billing/local_checkout.html", {"params": params, "session_id": session_id}
     )
@@ -197,26 +196,28 @@ async def local_checkout_page(
 
 @router.post("/billing/local-checkout/{session_id}/pay")
 async def local_checkout_pay(
-    request: Request, session_id: str, user: SubscriberUser, db: DbSession, card: str = Form("")
+    session_id: str, user: SubscriberUser, provider: Provider, card: str = Form("")
 ) -> Response:
-    simulator = _simulator(request, db)
+    simulator = _simulator(provider)
     await _own_session(simulator, session_id, user)
     return RedirectResponse(await simulator.pay(session_id, card), status_code=303)
 
 
 @router.post("/billing/local-checkout/{session_id}/cancel")
 async def local_checkout_cancel(
-    request: Request, session_id: str, user: SubscriberUser, db: DbSession
+    session_id: str, user: SubscriberUser, provider: Provider
 ) -> Response:
-    simulator = _simulator(request, db)
+    simulator = _simulator(provider)
     await _own_session(simulator, session_id, user)
     return RedirectResponse(await simulator.cancel(session_id), status_code=303)
 
 
 @router.post(f"{BILLING}/local-renew")
-async def local_renew(request: Request, user: SubscriberUser, db: DbSession) -> Response:
+async def local_renew(
+    request: Request, user: SubscriberUser, db: DbSession, provider: Provider
+) -> Response:
     """Simulator only: end the current period now (renew, or end a cancelled plan)."""
-    simulator = _simulator(request, db)
+    simulator = _simulator(provider)
     current = await service.current_subscription(db, user.user_id)
     if current is None:
         return redirect_with_flash(request, BILLING, "You have no plan to renew.", "error")

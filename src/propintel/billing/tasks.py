@@ -9,9 +9,8 @@ from procrastinate.types import JSONDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.billing import events, service
-from propintel.billing.provider import payment_provider
+from propintel.billing.provider import configured_payment_providers
 from propintel.billing.webhooks import HANDLE_EVENT_JOB
-from propintel.config import get_settings
 from propintel.jobs.registry import job
 
 # Deferred by the token ledger (tokens/recharge.py) when a spend opens a recharge.
@@ -32,6 +31,6 @@ async def handle_event_job(session: AsyncSession, *, event_pk: str) -> JSONDict:
 # two workers from charging the same recharge concurrently on a retry.
 @job(AUTO_RECHARGE_JOB, retry=RetryStrategy(max_attempts=3, wait=30))
 async def auto_recharge_job(session: AsyncSession, *, recharge_id: str) -> JSONDict:
-    provider = payment_provider(get_settings(), session)
+    provider = configured_payment_providers()(session)
     outcome = await service.run_recharge(session, provider, uuid.UUID(recharge_id))
     return {"recharge_id": recharge_id, "outcome": outcome}

@@ -1,5 +1,6 @@
 """Email: one interface, the SendGrid adapter (production) and the local outbox (development and
-tests), chosen once by settings: SendGrid when ``PROPINTEL_SENDGRID_API_KEY`` is set.
+tests), chosen once by settings (``providers.email_senders``): SendGrid when
+``PROPINTEL_SENDGRID_API_KEY`` is set.
 
 The local adapter is an honest simulator: it stores each message in ``email_outbox`` in the
 caller's transaction, nothing leaves the machine, and /outbox shows what would have been sent.
@@ -8,6 +9,7 @@ caller's transaction, nothing leaves the machine, and /outbox shows what would h
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -42,18 +44,10 @@ class EmailSender(Protocol):
     async def send(self, message: EmailMessage) -> SentEmail: ...
 
 
+# The sender of one unit of work: the local outbox writes through the caller's session, so an
+# outbox row exists only if the caller commits.
+EmailSenders = Callable[[AsyncSession], EmailSender]
+
+
 def uses_local_email(settings: Settings) -> bool:
     return settings.sendgrid_api_key is None
-
-
-def email_sender(settings: Settings, session: AsyncSession) -> EmailSender:
-    """The configured adapter; the local one writes through ``session`` (the caller's unit of
-    work), so an outbox row exists only if the caller commits."""
-    if uses_local_email(settings):
-        from propintel.integrations.local.email import LocalEmail
-
-        return LocalEmail(session, settings.email_from)
-    from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
-
-    assert settings.sendgrid_api_key is not None
-    return SendGridEmail(sendgrid_client(settings.sendgrid_api_key), settings.email_from)

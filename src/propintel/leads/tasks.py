@@ -6,7 +6,7 @@ from procrastinate.types import JSONDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
-from propintel.integrations.email import email_sender
+from propintel.integrations.providers import configured_email_senders
 from propintel.jobs.registry import job
 from propintel.kit.clock import now_new_york
 from propintel.leads.digest import send_task_digests
@@ -19,6 +19,6 @@ async def send_task_digest_job(session: AsyncSession, *, timestamp: int | None =
     """One email per subscriber with follow-ups overdue or due today, at most one a day."""
     settings = get_settings()
     report = await send_task_digests(
-        session, email_sender(settings, session), now_new_york(), settings.public_base_url
+        session, configured_email_senders()(session), now_new_york(), settings.public_base_url
     )
     return report.to_detail()

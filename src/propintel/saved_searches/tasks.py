@@ -6,7 +6,7 @@ from procrastinate.types import JSONDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
-from propintel.integrations.email import email_sender
+from propintel.integrations.providers import configured_email_senders
 from propintel.jobs.registry import job
 from propintel.kit.clock import now_new_york
 from propintel.saved_searches.alerts import run_due_alerts
@@ -20,6 +20,6 @@ async def send_alerts_job(session: AsyncSession, *, timestamp: int | None = None
     """One digest per due saved search with new matches; counts for the run record."""
     settings = get_settings()
     report = await run_due_alerts(
-        session, email_sender(settings, session), now_new_york(), settings.public_base_url
+        session, configured_email_senders()(session), now_new_york(), settings.public_base_url
     )
     return report.to_detail()
