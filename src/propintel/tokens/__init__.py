@@ -1,1 +1,2 @@
-"""Tokens: pricing, the ledger (charges, refunds, holds, purchases, admin adjustments), the pool."""
+"""Tokens: the ledger (charges, refunds, holds, purchases, plan allowances, admin adjustments), the
+auto-recharges a spend opens, preferences, history, the pool. Prices come from the catalog."""
