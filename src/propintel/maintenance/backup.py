@@ -25,6 +25,7 @@ from propintel.db.embedded import EmbeddedDatabaseError, pg_bin_dir
 from propintel.db.migrate import set_database_timezone
 from propintel.db.urls import libpq_url, redacted
 from propintel.kit.clock import now_new_york
+from propintel.maintenance import repository
 
 BACKUP_PREFIX = "propintel-"
 BACKUP_SUFFIX = ".dump"
@@ -185,17 +186,13 @@ def scheduled_backup(url: str, directory: Path, keep: int) -> BackupReport:
 def public_tables(url: str) -> list[str]:
     """The tables in schema ``public`` of ``url`` (raises BackupError when unreachable)."""
     try:
-        with psycopg.connect(libpq_url(url)) as conn:
-            rows = conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-            ).fetchall()
+        return repository.public_tables(url)
     except psycopg.OperationalError as error:
         message = str(error).strip()
         raise BackupError(
             f"cannot connect to {redacted(url)} (create the database first, e.g. "
             f"`createdb`, and check the URL): {message}"
         ) from error
-    return [str(row[0]) for row in rows]
 
 
 def restore_database(dump: Path, url: str) -> RestoreReport:

@@ -8,30 +8,12 @@ from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.db.engine import CONNECT_ARGS
-from propintel.db.urls import libpq_url
+from propintel.maintenance import repository
+from propintel.maintenance.repository import MaintenanceRepository
 
-# The spec's query names the view's columns ``tablename`` and ``indexname``, which
-# pg_stat_user_indexes does not have (they are ``relname`` and ``indexrelname``; that spelling
-# belongs to pg_indexes). Same result columns, under the spec's names; ties broken by name.
-INDEX_USAGE = text(
-    "SELECT schemaname, relname AS tablename, indexrelname AS indexname, idx_scan "
-    "FROM pg_stat_user_indexes "
-    "ORDER BY idx_scan ASC, schemaname, relname, indexrelname"
-)
-
-# The spec's query, restricted to this database (pg_stat_statements is server-wide).
-SLOW_QUERIES = text(
-    "SELECT calls, mean_exec_time, query FROM pg_stat_statements "
-    "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-    "ORDER BY mean_exec_time DESC LIMIT :limit"
-)
-
-NEW_YORK_OPTIONS = CONNECT_ARGS["options"]
 NOT_INSTALLED = (
     "the pg_stat_statements extension is not installed in this database: run "
     "`CREATE EXTENSION pg_stat_statements` (migration 0002 does it with `propintel db migrate`)"
@@ -81,12 +63,10 @@ def vacuum_analyze(url: str) -> VacuumReport:
     """
     report = VacuumReport()
     started = time.monotonic()
-    with psycopg.connect(libpq_url(url), autocommit=True, options=NEW_YORK_OPTIONS) as conn:
-        conn.add_notice_handler(lambda notice: report.notices.append(_notice_text(notice)))
-        conn.execute("VACUUM (ANALYZE)")
-        row = conn.execute("SELECT COUNT(*) FROM pg_stat_user_tables").fetchone()
+    report.tables = repository.vacuum_analyze(
+        url, lambda notice: report.notices.append(_notice_text(notice))
+    )
     report.duration_ms = round((time.monotonic() - started) * 1000)
-    report.tables = int(row[0]) if row else 0
     return report
 
 
@@ -96,7 +76,7 @@ def _notice_text(notice: psycopg.errors.Diagnostic) -> str:
 
 async def index_usage(session: AsyncSession, *, limit: int | None = None) -> list[IndexUsage]:
     """Indexes of this database, least used first (``idx_scan`` since statistics were reset)."""
-    rows = (await session.execute(INDEX_USAGE)).all()
+    rows = await MaintenanceRepository.from_session(session).index_usage()
     selected = rows if limit is None else rows[:limit]
     return [IndexUsage(row[0], row[1], row[2], int(row[3] or 0)) for row in selected]
 
@@ -108,8 +88,7 @@ async def slow_queries(session: AsyncSession, *, limit: int = 10) -> list[SlowQu
     session stays usable (the query runs in a savepoint).
     """
     try:
-        async with session.begin_nested():
-            rows = (await session.execute(SLOW_QUERIES, {"limit": limit})).all()
+        rows = await MaintenanceRepository.from_session(session).slow_queries(limit)
     except DBAPIError as error:
         raise SlowQueriesUnavailable(_unavailable_reason(error)) from error
     return [SlowQuery(int(row[0]), float(row[1]), str(row[2])) for row in rows]

@@ -8,17 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.jobs.queue import pending_jobs
 from propintel.jobs.runs import ScheduledJobStatus, schedule_status
 from propintel.maintenance import tasks
 
 MAX_SUMMARY_CHARS = 300
-_PENDING = text(
-    "SELECT task_name, bool_or(status = 'doing') AS running FROM procrastinate_jobs "
-    "WHERE status IN ('todo', 'doing') GROUP BY task_name"
-)
 
 
 @dataclass(frozen=True)
@@ -57,12 +53,6 @@ async def maintenance_overview(session: AsyncSession) -> MaintenanceOverview:
         reconciled_at=run.started_at if detail and run else None,
         reconcile_failed=bool(run and run.outcome == "failed"),
     )
-
-
-async def pending_jobs(session: AsyncSession) -> dict[str, str]:
-    """Task name → "running" or "waiting", for jobs in the queue that have not finished."""
-    rows = (await session.execute(_PENDING)).all()
-    return {row.task_name: "running" if row.running else "waiting" for row in rows}
 
 
 def run_summary(status: ScheduledJobStatus) -> str:

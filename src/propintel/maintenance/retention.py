@@ -17,26 +17,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import Settings
-
-_CUTOFF = "(NOW() AT TIME ZONE 'America/New_York') - make_interval(days => :days)"
-_DELETE_CONVERSATIONS = text(f"DELETE FROM conversation_history WHERE timestamp < {_CUTOFF}")
-_DELETE_EMAIL_LOGS = text(f"DELETE FROM email_workflow_logs WHERE sent_at < {_CUTOFF}")
-_DELETE_JOB_RUNS = text(
-    f"""DELETE FROM job_runs r WHERE r.started_at < {_CUTOFF}
-AND r.run_id <> (SELECT l.run_id FROM job_runs l WHERE l.task_name = r.task_name
-                 ORDER BY l.started_at DESC, l.run_id DESC LIMIT 1)"""
-)
-# procrastinate_events.at is a timestamptz: the cutoff is an instant, no time zone involved.
-_DELETE_QUEUE_JOBS = text(
-    """DELETE FROM procrastinate_jobs j
-WHERE j.status IN ('succeeded', 'failed', 'cancelled', 'aborted')
-  AND (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id)
-      < NOW() - make_interval(days => :days)"""
-)
+from propintel.jobs.queue import delete_finished_jobs
+from propintel.jobs.runs import delete_old_runs
+from propintel.maintenance.repository import MaintenanceRepository
 
 
 @dataclass(frozen=True)
@@ -70,21 +56,13 @@ class CleanupReport:
 
 async def clean_old_data(session: AsyncSession, policy: RetentionPolicy) -> CleanupReport:
     """Delete what the policy no longer keeps; returns the counts (flushes, no commit)."""
-    conversations = await session.execute(_DELETE_CONVERSATIONS, {"days": policy.conversation_days})
-    email_logs = await session.execute(_DELETE_EMAIL_LOGS, {"days": policy.email_log_days})
-    job_days = {"days": policy.job_history_days}
-    job_runs = await session.execute(_DELETE_JOB_RUNS, job_days)
-    queue_jobs = await session.execute(_DELETE_QUEUE_JOBS, job_days)
+    repo = MaintenanceRepository.from_session(session)
     return CleanupReport(
         conversation_days=policy.conversation_days,
-        conversations_deleted=_rowcount(conversations),
+        conversations_deleted=await repo.delete_conversations_older_than(policy.conversation_days),
         email_log_days=policy.email_log_days,
-        email_logs_deleted=_rowcount(email_logs),
+        email_logs_deleted=await repo.delete_email_logs_older_than(policy.email_log_days),
         job_history_days=policy.job_history_days,
-        job_runs_deleted=_rowcount(job_runs),
-        queue_jobs_deleted=_rowcount(queue_jobs),
+        job_runs_deleted=await delete_old_runs(session, policy.job_history_days),
+        queue_jobs_deleted=await delete_finished_jobs(session, policy.job_history_days),
     )
-
-
-def _rowcount(result: Any) -> int:
-    return int(result.rowcount or 0)

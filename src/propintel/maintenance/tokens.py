@@ -28,69 +28,17 @@ are money-like; correcting one is an admin's decision, made with an audited tran
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-MIRRORED_TRANSACTION_TYPES: tuple[str, ...] = ("purchase", "usage")
+from propintel.auth import service as auth_service
+from propintel.maintenance.repository import LedgerRepository
+from propintel.tokens.service import MIRRORED_TRANSACTION_TYPES
+
 MAX_LISTED_DISCREPANCIES = 100
-
-# Locks the pool rows first: a charge that updates the pool while we reconcile either committed
-# before our sums are read (they include it) or waits for our commit and then adds itself on
-# top of them. Without the lock, its increment could be overwritten by sums that miss it.
-_LOCK_POOL = text(
-    "SELECT pool_id, tokens_purchased, tokens_consumed, total_tokens "
-    "FROM company_token_pool ORDER BY pool_id FOR UPDATE"
-)
-
-_RECONCILE_POOL = text(
-    """
-    WITH ledger AS (
-      SELECT (SELECT COALESCE(SUM(tokens), 0) FROM token_purchases) AS purchased,
-             (SELECT COALESCE(SUM(tokens_used), 0) FROM token_usage_logs) AS consumed
-    )
-    UPDATE company_token_pool
-    SET tokens_purchased = ledger.purchased,
-        tokens_consumed = ledger.consumed,
-        total_tokens = ledger.purchased - ledger.consumed,
-        updated_at = NOW()
-    FROM ledger
-    RETURNING pool_id, tokens_purchased, tokens_consumed, total_tokens
-    """
-)
-
-_IMPLIED_BALANCES = """
-    WITH purchases AS (
-      SELECT user_id, SUM(tokens) AS tokens FROM token_purchases GROUP BY user_id
-    ), transactions AS (
-      SELECT user_id, SUM(COALESCE(tokens_amount, 0)) AS tokens FROM token_transactions
-      WHERE transaction_type IS NULL OR transaction_type <> ALL(CAST(:mirrored AS text[]))
-      GROUP BY user_id
-    ), usage AS (
-      SELECT user_id, SUM(tokens_used) AS tokens FROM token_usage_logs GROUP BY user_id
-    )
-    SELECT u.user_id, u.email, u.token_balance,
-           COALESCE(p.tokens, 0) AS purchased,
-           COALESCE(t.tokens, 0) AS transactions,
-           COALESCE(us.tokens, 0) AS used,
-           COALESCE(p.tokens, 0) + COALESCE(t.tokens, 0) - COALESCE(us.tokens, 0) AS implied
-    FROM users u
-    LEFT JOIN purchases p ON p.user_id = u.user_id
-    LEFT JOIN transactions t ON t.user_id = u.user_id
-    LEFT JOIN usage us ON us.user_id = u.user_id
-"""
-
-_DISCREPANCIES = text(
-    f"""
-    WITH balances AS ({_IMPLIED_BALANCES})
-    SELECT *, COUNT(*) OVER () AS total FROM balances
-    WHERE token_balance IS DISTINCT FROM implied
-    ORDER BY ABS(COALESCE(token_balance, 0) - implied) DESC, email, user_id
-    LIMIT :limit
-    """
-)
 
 
 @dataclass(frozen=True)
@@ -158,10 +106,11 @@ async def reconcile_tokens(
     session: AsyncSession, *, max_listed: int = MAX_LISTED_DISCREPANCIES
 ) -> ReconciliationReport:
     """Rewrite the pool from the ledgers and report balance discrepancies (flushes, no commit)."""
+    repo = LedgerRepository.from_session(session)
     report = ReconciliationReport()
-    report.pool_before = _pool_rows(await session.execute(_LOCK_POOL))
-    report.pool_after = _pool_rows(await session.execute(_RECONCILE_POOL))
-    report.users_checked = int(await session.scalar(text("SELECT COUNT(*) FROM users")) or 0)
+    report.pool_before = _pool_rows(await repo.lock_pool())
+    report.pool_after = _pool_rows(await repo.reconcile_pool())
+    report.users_checked = await auth_service.count_users(session)
     report.discrepancy_count, report.discrepancies = await balance_discrepancies(
         session, limit=max_listed
     )
@@ -172,8 +121,8 @@ async def balance_discrepancies(
     session: AsyncSession, *, limit: int = MAX_LISTED_DISCREPANCIES
 ) -> tuple[int, list[BalanceDiscrepancy]]:
     """How many users' balances differ from the ledgers, and the ``limit`` largest differences."""
-    params = {"mirrored": list(MIRRORED_TRANSACTION_TYPES), "limit": limit}
-    rows = (await session.execute(_DISCREPANCIES, params)).mappings().all()
+    repo = LedgerRepository.from_session(session)
+    rows = await repo.discrepancies(MIRRORED_TRANSACTION_TYPES, limit)
     total = int(rows[0]["total"]) if rows else 0
     return total, [_discrepancy(row) for row in rows]
 
@@ -190,7 +139,7 @@ def _discrepancy(row: Any) -> BalanceDiscrepancy:
     )
 
 
-def _pool_rows(result: Any) -> list[PoolFigures]:
+def _pool_rows(result: Sequence[Any]) -> list[PoolFigures]:
     rows = [
         PoolFigures(
             pool_id=str(row.pool_id),
