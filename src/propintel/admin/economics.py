@@ -1,5 +1,6 @@
 """The Economics report: tokens in and out, revenue, provider cost and realised markup per action.
 
+Its queries are ``repository.py``'s: a read model across the tokens, billing and catalog tables.
 All timestamps are New York wall-clock time (the spec's TIMESTAMP columns), so a day, week
 (Monday first) or month here is a New York one. The range is whole New York days, both ends
 included; its start is moved back to the start of its week or month so every period is whole.
@@ -26,9 +27,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.admin.repository import EconomicsRepository
 from propintel.catalog.mapping import cost_service
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Invalid
@@ -161,54 +162,6 @@ def period_starts(period: Period, date_from: date, date_to: date) -> list[date]:
     return starts
 
 
-_FLOWS = text(
-    """
-    SELECT CAST(date_trunc(:period, at) AS date) AS start, kind,
-           COALESCE(SUM(tokens), 0) AS tokens, COALESCE(SUM(amount), 0) AS amount
-    FROM (
-      SELECT purchased_at AS at, 'sold' AS kind, tokens, amount_paid AS amount
-        FROM token_purchases
-      UNION ALL
-      SELECT paid_at, 'plan', tokens_granted, amount_paid FROM billing_invoices
-      UNION ALL
-      SELECT created_at, transaction_type, tokens_amount, 0 FROM token_transactions
-        WHERE transaction_type IN ('admin_grant', 'admin_deduct', 'refund')
-      UNION ALL
-      SELECT timestamp, 'consumed', tokens_used, 0 FROM token_usage_logs
-    ) flows
-    WHERE at >= :start AND at < :end
-    GROUP BY 1, 2
-    """
-)
-
-_ACTIONS = text(
-    """
-    SELECT l.action_type, COUNT(*) AS charges, SUM(l.tokens_used) AS tokens_used,
-           SUM(CASE WHEN r.transaction_id IS NULL THEN l.tokens_used ELSE 0 END) AS tokens_billed,
-           COALESCE(SUM(l.actual_cost), 0) AS provider_cost
-    FROM token_usage_logs l
-    LEFT JOIN token_transactions r
-      ON r.usage_log_id = l.log_id AND r.transaction_type = 'refund'
-    WHERE l.timestamp >= :start AND l.timestamp < :end
-    GROUP BY l.action_type
-    ORDER BY l.action_type
-    """
-)
-
-_PURCHASE_PRICE = text(
-    "SELECT COALESCE(SUM(amount_paid), 0), COALESCE(SUM(tokens), 0) FROM token_purchases "
-    "WHERE purchased_at >= :start AND purchased_at < :end"
-)
-_LIST_PRICE = text(
-    "SELECT COALESCE(SUM(price), 0), COALESCE(SUM(token_amount), 0) FROM token_bundles "
-    "WHERE is_active"
-)
-_COST_CONFIG = text("SELECT service_name, cost_per_unit, markup_percentage FROM ai_cost_config")
-_POOL = text(
-    "SELECT total_tokens, tokens_purchased, tokens_consumed, cost_per_token, updated_at "
-    "FROM company_token_pool ORDER BY updated_at LIMIT 1"
-)
-
 # A flow's kind → (PeriodFigures token field, sign, revenue field or None)
 _KINDS: dict[str, tuple[str, int, str | None]] = {
     "sold": ("sold", 1, "bundle_revenue"),
@@ -229,10 +182,10 @@ def _bounds(starts: list[date], period: Period, date_to: date) -> dict[str, date
 
 
 async def _periods(
-    session: AsyncSession, period: Period, starts: list[date], bounds: dict[str, datetime]
+    repo: EconomicsRepository, period: Period, starts: list[date], bounds: dict[str, datetime]
 ) -> list[PeriodFigures]:
     by_start = {start: PeriodFigures(start) for start in starts}
-    for row in await session.execute(_FLOWS, {"period": period, **bounds}):
+    for row in await repo.flows(period, bounds):
         figures = by_start[row.start]
         name, sign, revenue = _KINDS[row.kind]
         setattr(figures, name, getattr(figures, name) + sign * int(row.tokens))
@@ -251,12 +204,12 @@ def _total(periods: list[PeriodFigures], start: date) -> PeriodFigures:
 
 
 async def _price_per_token(
-    session: AsyncSession, bounds: dict[str, datetime]
+    repo: EconomicsRepository, bounds: dict[str, datetime]
 ) -> tuple[Decimal | None, Literal["purchases", "list"] | None]:
-    amount, tokens = (await session.execute(_PURCHASE_PRICE, bounds)).one()
+    amount, tokens = await repo.purchase_price(bounds)
     if tokens:
         return (Decimal(amount) / tokens).quantize(PRICE_PLACES), "purchases"
-    amount, tokens = (await session.execute(_LIST_PRICE)).one()
+    amount, tokens = await repo.list_price()
     if tokens:
         return (Decimal(amount) / tokens).quantize(PRICE_PLACES), "list"
     return None, None
@@ -269,11 +222,11 @@ def _markup(revenue: Decimal | None, cost: Decimal) -> Decimal | None:
 
 
 async def _actions(
-    session: AsyncSession, bounds: dict[str, datetime], price: Decimal | None
+    repo: EconomicsRepository, bounds: dict[str, datetime], price: Decimal | None
 ) -> list[ActionFigures]:
-    config = {row.service_name: row for row in await session.execute(_COST_CONFIG)}
+    config = {row.service_name: row for row in await repo.cost_config()}
     actions = []
-    for row in await session.execute(_ACTIONS, bounds):
+    for row in await repo.actions(bounds):
         service = cost_service(row.action_type)
         target = config.get(service) if service else None
         cost = Decimal(row.provider_cost)
@@ -298,11 +251,12 @@ async def _actions(
 async def economics(
     session: AsyncSession, period: Period, date_from: date, date_to: date
 ) -> Report:
+    repo = EconomicsRepository.from_session(session)
     starts = period_starts(period, date_from, date_to)
     bounds = _bounds(starts, period, date_to)
-    periods = await _periods(session, period, starts, bounds)
-    price, source = await _price_per_token(session, bounds)
-    pool = (await session.execute(_POOL)).mappings().first()
+    periods = await _periods(repo, period, starts, bounds)
+    price, source = await _price_per_token(repo, bounds)
+    pool = await repo.pool()
     return Report(
         period=period,
         date_from=starts[0],
@@ -311,8 +265,8 @@ async def economics(
         totals=_total(periods, starts[0]),
         price_per_token=price,
         price_source=source,
-        actions=await _actions(session, bounds, price),
-        pool=dict(pool) if pool else None,
+        actions=await _actions(repo, bounds, price),
+        pool=pool,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from propintel.admin import economics, users
+from propintel.admin import economics
 from propintel.admin.schemas import (
     AdminSummaryOut,
     AuditEntryOut,
@@ -18,18 +18,19 @@ from propintel.admin.schemas import (
     ScheduledJobOut,
     UserDetailOut,
     UserOut,
-    UsersPageOut,
 )
 from propintel.audit import service as audit_service
 from propintel.audit.entries import MAX_PAGE as MAX_AUDIT_PAGE
 from propintel.audit.entries import AuditFilters
+from propintel.auth import service as auth_service
 from propintel.auth.deps import AdminUser
+from propintel.auth.schemas import UserFilters
 from propintel.db.session import DbSession
 from propintel.home import service as dashboard
+from propintel.kit.pagination import MAX_LIMIT, Page
 from propintel.tokens import history
 from propintel.tokens import service as token_service
-from propintel.tokens.repository import TokenRepository
-from propintel.tokens.schemas import HistoryEntryOut, HistoryPageOut
+from propintel.tokens.schemas import HistoryEntryOut
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 
@@ -58,23 +59,24 @@ async def summary(_admin: AdminUser, db: DbSession) -> AdminSummaryOut:
     return AdminSummaryOut(user_counts=figures["user_counts"], pool=pool, scheduled_jobs=jobs)
 
 
-@router.get("/users", response_model=UsersPageOut)
+@router.get("/users", response_model=Page[UserOut])
 async def list_users(
     _admin: AdminUser,
     db: DbSession,
-    filters: Annotated[users.UserFilters, Query()],
-    limit: Annotated[int, Query(ge=1, le=users.MAX_PAGE)] = 50,
-    after: Annotated[str | None, Query(description="next_after of the previous page")] = None,
-) -> UsersPageOut:
+    filters: Annotated[UserFilters, Query()],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+) -> Page[UserOut]:
     """Users by email, filtered by part of the email, type, tier and account status."""
-    rows, next_after = await users.search_users(db, filters, limit, after)
-    return UsersPageOut(users=[UserOut.model_validate(row) for row in rows], next_after=next_after)
+    rows, next_cursor = await auth_service.search_users(db, filters, limit, cursor)
+    items = [UserOut.model_validate(row) for row in rows]
+    return Page[UserOut](items=items, next_cursor=next_cursor)
 
 
 @router.get("/users/{user_id}", response_model=UserDetailOut)
 async def get_user(user_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> UserDetailOut:
-    facts = await users.user_facts(db, user_id)
-    balance = await token_service.balance_summary(TokenRepository(db), user_id)
+    facts = await auth_service.user_facts(db, user_id)
+    balance = await token_service.balance_summary(db, user_id)
     return UserDetailOut.model_validate(
         {
             **vars(facts),
@@ -85,20 +87,19 @@ async def get_user(user_id: uuid.UUID, _admin: AdminUser, db: DbSession) -> User
     )
 
 
-@router.get("/users/{user_id}/ledger", response_model=HistoryPageOut)
+@router.get("/users/{user_id}/ledger", response_model=Page[HistoryEntryOut])
 async def user_ledger(
     user_id: uuid.UUID,
     _admin: AdminUser,
     db: DbSession,
-    limit: Annotated[int, Query(ge=1, le=history.MAX_PAGE)] = 50,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     cursor: str | None = None,
-) -> HistoryPageOut:
+) -> Page[HistoryEntryOut]:
     """One user's purchases, grants, holds, refunds and usage with the running balance."""
-    await users.user_facts(db, user_id)  # 404 for an unknown user
+    await auth_service.user_facts(db, user_id)  # 404 for an unknown user
     entries, next_cursor = await history.history_page(db, user_id, limit, cursor)
-    return HistoryPageOut(
-        entries=[HistoryEntryOut(**vars(entry)) for entry in entries], next_cursor=next_cursor
-    )
+    items = [HistoryEntryOut(**vars(entry)) for entry in entries]
+    return Page[HistoryEntryOut](items=items, next_cursor=next_cursor)
 
 
 @router.get("/audit", response_model=AuditPageOut)

@@ -60,11 +60,6 @@ class UserOut(_FromRow):
     suspended_at: NewYorkDatetime | None
 
 
-class UsersPageOut(BaseModel):
-    users: list[UserOut]
-    next_after: str | None = Field(description="Pass as `after` for the next page; null: last.")
-
-
 class UserDetailOut(UserOut):
     stripe_customer_id: str | None
     business_name: str | None

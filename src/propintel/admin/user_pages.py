@@ -1,31 +1,51 @@
-"""Admin pages for accounts: /admin/users (search, filters, pages by email) and /admin/users/{id}
-(facts, balance, ledger with running balance, grant/deduct form, suspend/reactivate after a
-confirmation page). The forms call the token admin services, which write the audit entries."""
+"""Admin pages for accounts: /admin/users (search, filters, keyset pages by email) and
+/admin/users/{id} (facts, balance, ledger with running balance, grant/deduct form,
+suspend/reactivate after a confirmation page). The forms call the token admin services, which
+write the audit entries."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from propintel.admin import users
+from propintel.auth import service as auth_service
 from propintel.auth.deps import AdminUser
 from propintel.auth.models import Plan, UserType
+from propintel.auth.schemas import UserFilters
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError, Invalid, NotFound
 from propintel.tokens import admin as token_admin
 from propintel.tokens import history
 from propintel.tokens import service as token_service
-from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import AdjustmentIn, SuspensionIn
 from propintel.web.errors import validation_message
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(prefix="/admin/users", include_in_schema=False)
 PAGE_SIZE = 50
+
+
+class AdjustmentForm(BaseModel):
+    """The grant/deduct form as posted; ``AdjustmentIn`` validates it, so that an invalid form is
+    shown again with its values and the error."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    action: str | None = None
+    tokens: str | None = None
+    reason: str | None = None
+
+
+class SuspensionForm(BaseModel):
+    """The suspend/reactivate confirmation as posted (validated by ``SuspensionIn``)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    reason: str | None = None
 
 
 def _first_error(error: ValidationError) -> Invalid:
@@ -35,20 +55,22 @@ def _first_error(error: ValidationError) -> Invalid:
 
 
 @router.get("")
-async def users_page(request: Request, _admin: AdminUser, db: DbSession) -> Response:
-    params = dict(request.query_params)
+async def users_page(
+    request: Request, _admin: AdminUser, db: DbSession, cursor: str | None = None
+) -> Response:
+    chosen = {key: value for key, value in request.query_params.items() if value}
+    chosen.pop("cursor", None)
     try:
-        filters = users.UserFilters.model_validate({k: v for k, v in params.items() if v})
+        filters = UserFilters.model_validate(chosen)
     except ValidationError as error:
         raise _first_error(error) from error
-    rows, next_after = await users.search_users(db, filters, PAGE_SIZE, params.get("after"))
-    chosen = {key: value for key, value in params.items() if value and key != "after"}
+    rows, next_cursor = await auth_service.search_users(db, filters, PAGE_SIZE, cursor or None)
     context = {
         "rows": rows,
         "filters": filters,
         "first_query": chosen,
-        "next_query": {**chosen, "after": next_after} if next_after else None,
-        "paged": bool(params.get("after")),
+        "next_query": {**chosen, "cursor": next_cursor} if next_cursor else None,
+        "paged": bool(cursor),
         "user_types": [kind.value for kind in UserType],
         "tiers": [plan.value for plan in Plan],
     }
@@ -58,16 +80,17 @@ async def users_page(request: Request, _admin: AdminUser, db: DbSession) -> Resp
 async def _user_context(
     request: Request, db: DbSession, user_id: uuid.UUID, **extra: Any
 ) -> dict[str, Any]:
-    facts = await users.user_facts(db, user_id)
+    facts = await auth_service.user_facts(db, user_id)
     entries, next_cursor = await history.history_page(
         db, user_id, PAGE_SIZE, request.query_params.get("cursor") or None
     )
     return {
         "person": facts,
-        "summary": await token_service.balance_summary(TokenRepository(db), user_id),
+        "summary": await token_service.balance_summary(db, user_id),
         "usage": await history.usage_by_action(db, user_id),
         "entries": entries,
         "next_cursor": next_cursor,
+        "cursor": request.query_params.get("cursor") or None,
         "history_url": f"/admin/users/{user_id}",
         "errors": {},
         "values": {},
@@ -84,27 +107,34 @@ async def user_page(
 
 @router.post("/{user_id}/tokens")
 async def adjust_tokens(
-    request: Request, user_id: uuid.UUID, admin: AdminUser, db: DbSession
+    request: Request,
+    user_id: uuid.UUID,
+    admin: AdminUser,
+    db: DbSession,
+    form: Annotated[AdjustmentForm, Form()],
 ) -> Response:
-    form = dict(await request.form())
     try:
-        raw_tokens = str(form.get("tokens", "")).strip()
+        raw_tokens = (form.tokens or "").strip()
         body = AdjustmentIn.model_validate(
             {
-                "action": form.get("action", ""),
+                "action": form.action or "",
                 "tokens": int(raw_tokens) if raw_tokens.isdigit() else raw_tokens,
-                "reason": form.get("reason", ""),
+                "reason": form.reason or "",
             }
         )
         done = await token_admin.adjust_tokens(
-            TokenRepository(db), admin, user_id, body.action, body.tokens, body.reason
+            db, admin, user_id, body.action, body.tokens, body.reason
         )
     except (ValidationError, DomainError) as error:
         failure = _first_error(error) if isinstance(error, ValidationError) else error
         if failure.status_code == 404:
             raise failure from error
         context = await _user_context(
-            request, db, user_id, errors={failure.field or "form": failure.message}, values=form
+            request,
+            db,
+            user_id,
+            errors={failure.field or "form": failure.message},
+            values=form.model_dump(exclude_none=True),
         )
         return render(request, "admin/user.html", context, status_code=422)
     verb = "Granted" if done.tokens_amount > 0 else "Deducted"
@@ -119,27 +149,29 @@ async def confirm_suspension(
     """The confirmation step before suspending or reactivating an account."""
     if verb not in ("suspend", "reactivate"):
         raise NotFound("There is nothing at this address.")
-    facts = await users.user_facts(db, user_id)
+    facts = await auth_service.user_facts(db, user_id)
     return render(request, "admin/user_confirm.html", {"person": facts, "verb": verb, "errors": {}})
 
 
 @router.post("/{user_id}/{verb}")
 async def change_suspension(
-    request: Request, user_id: uuid.UUID, verb: str, admin: AdminUser, db: DbSession
+    request: Request,
+    user_id: uuid.UUID,
+    verb: str,
+    admin: AdminUser,
+    db: DbSession,
+    form: Annotated[SuspensionForm, Form()],
 ) -> Response:
     if verb not in ("suspend", "reactivate"):
         raise NotFound("There is nothing at this address.")
-    form = dict(await request.form())
     try:
-        body = SuspensionIn.model_validate({"reason": form.get("reason", "")})
-        await token_admin.set_suspended(
-            TokenRepository(db), admin, user_id, verb == "suspend", body.reason
-        )
+        body = SuspensionIn.model_validate({"reason": form.reason or ""})
+        await token_admin.set_suspended(db, admin, user_id, verb == "suspend", body.reason)
     except (ValidationError, DomainError) as error:
         failure = _first_error(error) if isinstance(error, ValidationError) else error
         if failure.status_code == 404:
             raise failure from error
-        facts = await users.user_facts(db, user_id)
+        facts = await auth_service.user_facts(db, user_id)
         context = {
             "person": facts,
             "verb": verb,
