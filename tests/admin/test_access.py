@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
-from tests.factories import bearer_for, log_in_browser, make_user
+from tests.factories import api_as, browser_as
 
 SOMEONE = uuid.uuid4()
 API = [
@@ -36,7 +36,7 @@ PAGES = [
 async def test_api_refuses_non_admins(
     db: AsyncSession, client: httpx.AsyncClient, user_type: UserType
 ) -> None:
-    headers = await bearer_for(client, await make_user(db, user_type))
+    headers = await api_as(client, db, user_type)
     for path in API:
         refused = await client.get(path, headers=headers)
         assert (refused.status_code, refused.json()["detail"]) == (403, ROLE_REFUSAL), path
@@ -47,8 +47,7 @@ async def test_api_refuses_non_admins(
 async def test_pages_refuse_non_admins(
     db: AsyncSession, client: httpx.AsyncClient, method: str, path: str
 ) -> None:
-    await log_in_browser(client, await make_user(db, UserType.SUBSCRIBER))
-    csrf = client.cookies.get("propintel_csrf")
+    csrf = await browser_as(client, db, UserType.SUBSCRIBER)
     data = {"csrf_token": csrf, "reason": "abc", "action": "grant", "tokens": "1"}
     response = await client.request(method, path, data=data if method == "POST" else None)
     assert response.status_code == 403 and ROLE_REFUSAL in response.text

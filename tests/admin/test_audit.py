@@ -12,8 +12,7 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from propintel.auth.models import User, UserType
-from tests.catalog.helpers import admin_headers
-from tests.factories import log_in_browser, make_subscriber, make_user
+from tests.factories import bearer_for, csrf_of, log_in_browser, make_subscriber, make_user
 
 
 async def _log(
@@ -43,7 +42,8 @@ async def _log(
 
 
 async def test_filters_and_pages(db: AsyncSession, client: httpx.AsyncClient) -> None:
-    me, headers = await admin_headers(db, client)
+    me = await make_user(db, UserType.ADMIN)
+    headers = await bearer_for(client, me)
     other = await make_user(db, UserType.ADMIN)
     price = {"before": {"price": "10.00"}, "after": {"price": "12.00"}}
     await _log(db, me, "bundle.update", "token_bundles", "2026-03-01 23:59:59", price)
@@ -100,7 +100,7 @@ async def test_page_shows_changes_readably_and_filters(
 ) -> None:
     admin = await make_user(db, UserType.ADMIN)
     await log_in_browser(client, admin)
-    csrf = client.cookies.get("propintel_csrf")
+    csrf = csrf_of(client)
     await client.post(
         "/admin/plans",
         data={
@@ -126,7 +126,8 @@ async def test_page_shows_changes_readably_and_filters(
 async def test_entries_name_the_admin_the_action_and_the_changed_row(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    admin, headers = await admin_headers(db, client)
+    admin = await make_user(db, UserType.ADMIN)
+    headers = await bearer_for(client, admin)
     subscriber = await make_subscriber(db)
     plan_id = await db.scalar(
         text("SELECT plan_id FROM subscription_plans WHERE plan_name = 'investor'")

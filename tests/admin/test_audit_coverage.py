@@ -21,7 +21,7 @@ from propintel.app import create_app
 from propintel.audit.entries import ACTION_LABELS
 from propintel.auth.models import UserType
 from propintel.kit.files import LocalFileStore
-from tests.factories import bearer_for, log_in_browser, make_subscriber, make_user
+from tests.factories import bearer_for, csrf_of, log_in_browser, make_subscriber, make_user
 from tests.ingest.conftest import FIXTURES
 
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
@@ -236,7 +236,7 @@ async def test_each_admin_page_write_is_audited(
     admin = await make_user(db, UserType.ADMIN)
     await log_in_browser(client, admin)
     url = await _prepare(db, write, targets)
-    form = {**write.body, "csrf_token": client.cookies.get("propintel_csrf")}
+    form = {**write.body, "csrf_token": csrf_of(client)}
     files = (
         {"file": (write.upload, (FIXTURES / write.upload).read_bytes())} if write.upload else None
     )

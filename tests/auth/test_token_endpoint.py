@@ -13,7 +13,7 @@ from propintel.auth.models import User
 from propintel.config import get_settings
 from propintel.kit.clock import NEW_YORK
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import DEFAULT_PASSWORD, log_in_browser, make_user
+from tests.factories import DEFAULT_PASSWORD, browser_as, make_user
 
 TOKEN = "/api/v1/auth/token"
 
@@ -100,7 +100,7 @@ async def test_cookie_authenticated_api_forms_still_need_the_csrf_token(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     """Accepting forms at the token endpoint loosens nothing for cookie-authenticated calls."""
-    await log_in_browser(client, await make_user(db))
+    await browser_as(client, db)
     refused = await client.post("/api/v1/auth/logout", data={"anything": "1"})
     assert refused.status_code == 403 and refused.json()["detail"] == CSRF_REFUSAL
     csrf = client.cookies.get("propintel_csrf") or ""

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
-from tests.catalog.helpers import admin_headers, audit_rows
-from tests.factories import bearer_for, make_user
+from tests.catalog.helpers import audit_rows
+from tests.factories import api_as, bearer_for, make_user
 
 PLAN = {
     "plan_name": "team",
@@ -30,7 +30,8 @@ SERVICE = {"service_name": "svc", "cost_per_unit": 1}
 async def test_plan_create_update_deactivate_are_audited_with_exact_changes(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    admin, headers = await admin_headers(db, client)
+    admin = await make_user(db, UserType.ADMIN)
+    headers = await bearer_for(client, admin)
     created = await client.post("/api/v1/admin/plans", json=PLAN, headers=headers)
     assert created.status_code == 201, created.text
     plan = created.json()
@@ -83,7 +84,7 @@ async def test_plan_create_update_deactivate_are_audited_with_exact_changes(
 async def test_lists_are_keyset_pages_in_the_tables_order(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     url = "/api/v1/admin/bundles"
     first = (await client.get(url, params={"limit": 3}, headers=headers)).json()
     assert [b["token_amount"] for b in first["items"]] == [10000, 25000, 50000]
@@ -103,7 +104,7 @@ async def test_lists_are_keyset_pages_in_the_tables_order(
 async def test_update_that_changes_nothing_writes_no_audit_row(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     bundles = (await client.get("/api/v1/admin/bundles", headers=headers)).json()["items"]
     first = bundles[0]
     same = await client.patch(
@@ -116,7 +117,7 @@ async def test_update_that_changes_nothing_writes_no_audit_row(
 
 
 async def test_bundle_price_change_is_audited(db: AsyncSession, client: httpx.AsyncClient) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     bundle = next(
         b
         for b in (await client.get("/api/v1/admin/bundles", headers=headers)).json()["items"]
@@ -134,7 +135,7 @@ async def test_bundle_price_change_is_audited(db: AsyncSession, client: httpx.As
 async def test_pricing_rows_are_keyed_by_action_and_cannot_be_deleted_or_renamed(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     listed = (await client.get("/api/v1/admin/token-pricing", headers=headers)).json()["items"]
     sms = next(row for row in listed if row["action_type"] == "sms_send")
     assert sms["cost_service"] == "twilio_sms"
@@ -166,7 +167,7 @@ async def test_pricing_rows_are_keyed_by_action_and_cannot_be_deleted_or_renamed
 async def test_ai_cost_create_and_markup_update(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     created = await client.post(
         "/api/v1/admin/ai-costs",
         json={"service_name": "batchdata_skip", "cost_per_unit": "0.01", "markup_percentage": 25},
@@ -230,7 +231,7 @@ async def test_ai_cost_create_and_markup_update(
 async def test_invalid_input_is_422_naming_the_field_and_changes_nothing(
     db: AsyncSession, client: httpx.AsyncClient, path: str, body: dict[str, object], field: str
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     response = await client.post(f"/api/v1/admin/{path}", json=body, headers=headers)
     assert response.status_code == 422, response.text
     assert field in [error["field"] for error in response.json()["errors"]]
@@ -240,7 +241,7 @@ async def test_invalid_input_is_422_naming_the_field_and_changes_nothing(
 async def test_duplicate_plan_name_and_tier_rename_are_refused(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     listed = (await client.get("/api/v1/admin/plans", headers=headers)).json()["items"]
     plans = {p["plan_name"]: p for p in listed}
     duplicate = await client.post(
@@ -271,7 +272,7 @@ async def test_duplicate_plan_name_and_tier_rename_are_refused(
 async def test_unknown_or_malformed_keys_are_404(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     for key in (str(uuid.uuid4()), "not-a-uuid"):
         response = await client.patch(
             f"/api/v1/admin/bundles/{key}", json={"price": "1.00"}, headers=headers

@@ -16,13 +16,7 @@ from propintel.auth.models import UserType
 from propintel.catalog.features import PLAN_FEATURES
 from propintel.web.security import CSRF_REFUSAL
 from tests.catalog.helpers import audit_rows
-from tests.factories import log_in_browser, make_user
-
-
-async def _admin_browser(db: AsyncSession, client: httpx.AsyncClient) -> str:
-    admin = await make_user(db, UserType.ADMIN)
-    await log_in_browser(client, admin)
-    return str(client.cookies.get("propintel_csrf"))
+from tests.factories import browser_as
 
 
 async def _bundle_id(db: AsyncSession, name: str) -> str:
@@ -35,7 +29,7 @@ async def _bundle_id(db: AsyncSession, name: str) -> str:
 async def test_admin_edits_a_bundle_price_through_the_form(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    csrf = await _admin_browser(db, client)
+    csrf = await browser_as(client, db, UserType.ADMIN)
     listing = await client.get("/admin/bundles")
     assert (
         listing.status_code == 200 and "25000 Credits" in listing.text and "$20.00" in listing.text
@@ -58,7 +52,7 @@ async def test_admin_edits_a_bundle_price_through_the_form(
 async def test_deactivation_needs_the_confirmation_page(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    csrf = await _admin_browser(db, client)
+    csrf = await browser_as(client, db, UserType.ADMIN)
     bundle_id = await _bundle_id(db, "10000 Credits")
     confirm = await client.get(f"/admin/bundles/{bundle_id}/deactivate")
     assert confirm.status_code == 200 and "Deactivate bundle 10000 Credits?" in confirm.text
@@ -76,7 +70,7 @@ async def test_deactivation_needs_the_confirmation_page(
 async def test_add_plan_form_shows_field_errors_and_creates(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    csrf = await _admin_browser(db, client)
+    csrf = await browser_as(client, db, UserType.ADMIN)
     form = {
         "csrf_token": csrf,
         "plan_name": "agency",
@@ -114,7 +108,7 @@ def _ticked(html: str) -> list[str]:
 async def test_plan_features_are_labelled_checkboxes_and_unknown_keys_are_kept(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    csrf = await _admin_browser(db, client)
+    csrf = await browser_as(client, db, UserType.ADMIN)
     plan_id = await db.scalar(
         text(
             "UPDATE subscription_plans SET features = features || '{\"beta_reports\": true}' "
@@ -164,7 +158,7 @@ async def test_plan_features_are_labelled_checkboxes_and_unknown_keys_are_kept(
 async def test_pricing_page_lists_actions_costs_and_their_mapping(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    csrf = await _admin_browser(db, client)
+    csrf = await browser_as(client, db, UserType.ADMIN)
     page = await client.get("/admin/pricing")
     assert page.status_code == 200
     assert "ai_voice_call_3min" in page.text and "gemini_tts_call" in page.text
@@ -189,7 +183,7 @@ async def test_pricing_page_lists_actions_costs_and_their_mapping(
 async def test_each_section_of_a_page_is_paged_by_its_own_cursor(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    await _admin_browser(db, client)
+    await browser_as(client, db, UserType.ADMIN)
     await db.execute(
         text(
             "INSERT INTO token_pricing (action_type, tokens_required) "
@@ -229,9 +223,7 @@ PAGES = [
 async def test_catalog_pages_are_for_admins_only(
     db: AsyncSession, client: httpx.AsyncClient, method: str, path: str
 ) -> None:
-    subscriber = await make_user(db, UserType.SUBSCRIBER)
-    await log_in_browser(client, subscriber)
-    csrf = client.cookies.get("propintel_csrf")
+    csrf = await browser_as(client, db, UserType.SUBSCRIBER)
     response = await client.request(
         method, path, data={"csrf_token": csrf} if method == "POST" else None
     )

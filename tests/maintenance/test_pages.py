@@ -19,12 +19,7 @@ from propintel.jobs.schedule import SCHEDULE
 from propintel.kit.clock import now_new_york
 from propintel.maintenance import tasks
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import log_in_browser, make_user
-
-
-async def admin_client(client: httpx.AsyncClient, db: AsyncSession) -> str:
-    await log_in_browser(client, await make_user(db, UserType.ADMIN))
-    return client.cookies.get("propintel_csrf") or ""
+from tests.factories import browser_as
 
 
 async def record_run(
@@ -68,7 +63,7 @@ RECONCILE_DETAIL = {
 async def test_page_lists_every_scheduled_job_with_its_last_run(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     await record_run(db, tasks.RECONCILE_TOKENS, "ok", RECONCILE_DETAIL)
     await record_run(db, tasks.BACKUP, "failed", {"error": "BackupError: pg_dump failed for x"})
     await record_run(
@@ -111,7 +106,7 @@ async def test_page_before_any_run_says_when_each_job_runs(
 ) -> None:
     """Just started: no job is due yet, so none suggests that the worker is missing."""
     monkeypatch.setattr(runs, "PROCESS_STARTED_AT", now_new_york())
-    await admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     await db.execute(text("DELETE FROM job_runs"))
 
     page = await client.get("/admin/maintenance")
@@ -125,7 +120,7 @@ async def test_an_overdue_job_asks_whether_a_worker_runs(
     client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(runs, "PROCESS_STARTED_AT", now_new_york() - timedelta(days=2))
-    await admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     await db.execute(text("DELETE FROM job_runs"))
     await db.execute(
         text(
@@ -149,7 +144,7 @@ async def test_an_overdue_job_asks_whether_a_worker_runs(
 async def test_failed_reconciliation_is_flagged_under_discrepancies(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     await record_run(db, tasks.RECONCILE_TOKENS, "ok", RECONCILE_DETAIL)
     await record_run(db, tasks.RECONCILE_TOKENS, "failed", {"error": "OperationalError: gone"})
 
@@ -163,7 +158,7 @@ async def test_failed_reconciliation_is_flagged_under_discrepancies(
 async def test_run_now_queues_the_job_in_the_request_transaction_and_audits_it(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    csrf = await admin_client(client, db)
+    csrf = await browser_as(client, db, UserType.ADMIN)
 
     response = await client.post(
         "/admin/maintenance/run", data={"job": tasks.BACKUP, "csrf_token": csrf}
@@ -182,7 +177,7 @@ async def test_run_now_queues_the_job_in_the_request_transaction_and_audits_it(
 
 
 async def test_run_now_twice_queues_once(client: httpx.AsyncClient, db: AsyncSession) -> None:
-    csrf = await admin_client(client, db)
+    csrf = await browser_as(client, db, UserType.ADMIN)
     form = {"job": tasks.RECONCILE_TOKENS, "csrf_token": csrf}
 
     await client.post("/admin/maintenance/run", data=form)
@@ -196,7 +191,7 @@ async def test_run_now_twice_queues_once(client: httpx.AsyncClient, db: AsyncSes
 async def test_run_now_of_an_unscheduled_job_is_404(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    csrf = await admin_client(client, db)
+    csrf = await browser_as(client, db, UserType.ADMIN)
 
     response = await client.post(
         "/admin/maintenance/run", data={"job": "ingest.import_file", "csrf_token": csrf}
@@ -209,7 +204,7 @@ async def test_run_now_of_an_unscheduled_job_is_404(
 async def test_run_now_without_csrf_token_is_refused(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
 
     response = await client.post("/admin/maintenance/run", data={"job": tasks.CLEANUP})
 
@@ -220,8 +215,7 @@ async def test_run_now_without_csrf_token_is_refused(
 async def test_maintenance_pages_are_admin_only(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await log_in_browser(client, await make_user(db, UserType.SUBSCRIBER))
-    csrf = client.cookies.get("propintel_csrf") or ""
+    csrf = await browser_as(client, db, UserType.SUBSCRIBER)
 
     for path in ("/admin/maintenance", "/admin/maintenance/database"):
         page = await client.get(path)
@@ -241,7 +235,7 @@ async def test_logged_out_visitor_is_sent_to_log_in(client: httpx.AsyncClient) -
 async def test_database_page_shows_index_usage_and_slow_queries(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     await db.execute(text("SELECT pg_sleep(0.01) AS maintenance_page_marker"))
 
     page = await client.get("/admin/maintenance/database")
@@ -254,7 +248,7 @@ async def test_database_page_shows_index_usage_and_slow_queries(
 async def test_database_page_explains_a_missing_extension(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     await db.execute(text("DROP EXTENSION pg_stat_statements"))  # rolled back with the test
 
     page = await client.get("/admin/maintenance/database")

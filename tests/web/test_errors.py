@@ -5,13 +5,14 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import bearer_for, make_subscriber
+from propintel.auth.models import Plan
+from tests.factories import api_as
 
 
 async def test_custom_validator_messages_have_no_pydantic_prefix(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    headers = await bearer_for(client, await make_subscriber(db))
+    headers = await api_as(client, db, Plan.FULL)
     response = await client.get("/api/v1/properties", params={"near": "north"}, headers=headers)
     assert response.status_code == 422, response.text
     body = response.json()

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import log_in_browser, make_user
+from tests.factories import browser_as
 
 
 async def test_landing_page_shows_the_plans_of_the_plans_table(
@@ -34,7 +34,7 @@ async def test_landing_page_shows_the_plans_of_the_plans_table(
 async def test_logged_in_users_go_from_home_to_their_dashboard(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await log_in_browser(client, await make_user(db))
+    await browser_as(client, db)
     response = await client.get("/")
     assert response.status_code == 303 and response.headers["location"] == "/dashboard"
 

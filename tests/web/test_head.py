@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import UserType
-from tests.factories import log_in_browser, make_user
+from tests.factories import browser_as
 
 
 async def test_head_answers_like_get_without_a_body(client: httpx.AsyncClient) -> None:
@@ -27,7 +27,7 @@ async def test_head_of_a_page_that_needs_log_in_redirects_like_get(
     assert head.headers["location"] == get.headers["location"] == "/login?next=/dashboard"
     assert head.content == b""
 
-    await log_in_browser(client, await make_user(db, UserType.HOMEOWNER))
+    await browser_as(client, db, UserType.HOMEOWNER)
     assert (await client.head("/dashboard")).status_code == 200
     assert (await client.head("/")).headers["location"] == "/dashboard"
 

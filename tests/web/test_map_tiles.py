@@ -10,8 +10,9 @@ from markupsafe import escape
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.models import Plan
 from propintel.config import OSM_ATTRIBUTION, OSM_TILE_URL, Settings
-from tests.factories import log_in_browser, make_subscriber
+from tests.factories import browser_as
 
 MAP_VARIABLES = ("PROPINTEL_MAP_TILE_URL", "PROPINTEL_MAP_TILE_ATTRIBUTION")
 
@@ -65,7 +66,7 @@ def test_a_tile_url_that_is_not_a_template_is_refused(
 async def test_search_page_map_gets_the_tiles_and_attribution(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await log_in_browser(client, await make_subscriber(db))
+    await browser_as(client, db, Plan.FULL)
     page = (await client.get("/search")).text
     assert f'data-tile-url="{OSM_TILE_URL}"' in page
     assert f'data-attribution="{escape(OSM_ATTRIBUTION)}"' in page

@@ -11,9 +11,9 @@ from propintel.scoring.refresh import refresh_scores
 from propintel.web.security import CSRF_REFUSAL
 from tests.factories import (
     DEFAULT_PASSWORD,
-    bearer_for,
+    api_as,
+    browser_as,
     log_in_browser,
-    make_subscriber,
     make_user,
 )
 
@@ -89,7 +89,7 @@ async def test_each_role_gets_its_dashboard(client: httpx.AsyncClient, db: Async
     }
     for user_type, marker in expectations.items():
         client.cookies.clear()
-        await log_in_browser(client, await make_user(db, user_type))
+        await browser_as(client, db, user_type)
         page = await client.get("/dashboard")
         assert marker in page.text, user_type
 
@@ -98,10 +98,10 @@ async def test_admin_api_is_refused_to_other_roles(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     for user_type in (UserType.SUBSCRIBER, UserType.HOMEOWNER):
-        headers = await bearer_for(client, await make_user(db, user_type))
+        headers = await api_as(client, db, user_type)
         refused = await client.get("/api/v1/admin/summary", headers=headers)
         assert (refused.status_code, refused.json()["detail"]) == (403, ROLE_REFUSAL)
-    admin_headers = await bearer_for(client, await make_user(db, UserType.ADMIN))
+    admin_headers = await api_as(client, db, UserType.ADMIN)
     summary = await client.get("/api/v1/admin/summary", headers=admin_headers)
     assert summary.status_code == 200
     assert summary.json()["user_counts"]["admin"] >= 1
@@ -186,7 +186,7 @@ async def test_every_response_has_a_request_id_and_security_headers(
 async def test_subscriber_dashboard_offers_the_plan_s_presets_and_says_how_fresh_scores_are(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await log_in_browser(client, await make_subscriber(db, Plan.CONTRACTOR))
+    await browser_as(client, db, Plan.CONTRACTOR)
     before = (await client.get("/dashboard")).text
     await refresh_scores(db)
     after = (await client.get("/dashboard")).text
