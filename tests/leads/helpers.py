@@ -1,28 +1,26 @@
-"""Builders for lead tests: a scored property in one line."""
+"""Lead tests' own builders: a lead saved through the API, an email sender that fails once."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import httpx
 
 from propintel.integrations.email import EmailMessage, EmailSendError, SentEmail
 from propintel.integrations.local.email import LocalEmail
-from tests.scoring.helpers import make_property
 
 
-async def scored_property(
-    db: AsyncSession, *, distressed: int = 0, new_homeowner: int | None = None, **columns: Any
-) -> uuid.UUID:
-    """A property with the given scores (as a refresh would have written them)."""
-    return await make_property(
-        db,
-        distressed_score=distressed,
-        new_homeowner_score=new_homeowner,
-        is_new_homeowner=new_homeowner is not None,
-        **columns,
+async def save_lead(
+    client: httpx.AsyncClient, headers: dict[str, str], prop: uuid.UUID, source: str = "distressed"
+) -> dict[str, Any]:
+    """Save ``prop`` as a lead through the API; its JSON."""
+    saved = await client.post(
+        "/api/v1/leads", json={"property_id": str(prop), "lead_source": source}, headers=headers
     )
+    assert saved.status_code == 201, saved.text
+    lead: dict[str, Any] = saved.json()
+    return lead
 
 
 class FailingOnce:

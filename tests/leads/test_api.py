@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import bearer_for, make_subscriber
-from tests.leads.helpers import scored_property
-
-
-async def save_lead(
-    client: httpx.AsyncClient, headers: dict[str, str], prop: uuid.UUID, source: str = "distressed"
-) -> dict[str, Any]:
-    """Save ``prop`` as a lead through the API; its JSON."""
-    saved = await client.post(
-        "/api/v1/leads", json={"property_id": str(prop), "lead_source": source}, headers=headers
-    )
-    assert saved.status_code == 201, saved.text
-    lead: dict[str, Any] = saved.json()
-    return lead
+from propintel.auth.models import Plan
+from tests.factories import api_as, bearer_for, make_subscriber, scored_property
+from tests.leads.helpers import save_lead
 
 
 async def test_saving_twice_returns_the_existing_lead_scored_at_save_time(
@@ -69,7 +57,7 @@ async def test_lead_score_is_the_score_of_the_intent(
 async def test_a_lead_is_saved_with_its_0_to_100_lead_score(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    headers = await bearer_for(client, await make_subscriber(db))
+    headers = await api_as(client, db, Plan.FULL)
     prop = await scored_property(db, new_homeowner=145)
 
     lead = await save_lead(client, headers, prop, "new_homeowner")

@@ -21,9 +21,8 @@ from propintel.leads.service import save_leads
 from propintel.search.criteria import Intent
 from propintel.search.service import PlanRequired
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import bearer_for, log_in_browser, make_subscriber
-from tests.leads.helpers import scored_property
-from tests.leads.test_api import save_lead
+from tests.factories import bearer_for, csrf_of, log_in_browser, make_subscriber, scored_property
+from tests.leads.helpers import save_lead
 
 NOW = datetime(2026, 6, 2, 10, 0)
 
@@ -210,10 +209,6 @@ async def test_plan_refusal_comes_from_the_intents_picked(db: AsyncSession) -> N
     assert (saved.created, saved.already_saved) == (1, 0)
 
 
-def _csrf(client: httpx.AsyncClient) -> str:
-    return str(client.cookies.get("propintel_csrf"))
-
-
 async def test_page_form_saves_the_selection_tags_it_and_returns_to_the_search(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
@@ -229,7 +224,7 @@ async def test_page_form_saves_the_selection_tags_it_and_returns_to_the_search(
             "selected": [f"{p}:distressed" for p in props],
             "tag": "  May mailer ",
             "back": back,
-            "csrf_token": _csrf(client),
+            "csrf_token": csrf_of(client),
         },
     )
     elsewhere = await client.post(
@@ -237,7 +232,7 @@ async def test_page_form_saves_the_selection_tags_it_and_returns_to_the_search(
         data={
             "selected": [f"{props[1]}:fsbo"],
             "back": "https://evil.example/search?x",
-            "csrf_token": _csrf(client),
+            "csrf_token": csrf_of(client),
         },
     )
     board = await client.get(elsewhere.headers["location"])
@@ -261,7 +256,7 @@ async def test_page_flash_names_the_counts_and_the_tag(
         data={
             "selected": [f"{p}:distressed" for p in props],
             "tag": "May mailer",
-            "csrf_token": _csrf(client),
+            "csrf_token": csrf_of(client),
         },
     )
     board = await client.get(saved.headers["location"])
@@ -289,7 +284,7 @@ async def test_page_form_refusals_flash_and_change_nothing(
         data={
             "selected": [f"{prop}:distressed", *selected] if selected else [],
             "tag": "Hot",
-            "csrf_token": _csrf(client),
+            "csrf_token": csrf_of(client),
         },
     )
     board = await client.get(refused.headers["location"])

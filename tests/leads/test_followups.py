@@ -18,9 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User
 from propintel.leads.service import add_task
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import bearer_for, log_in_browser, make_subscriber
-from tests.leads.helpers import scored_property
-from tests.leads.test_api import save_lead
+from tests.factories import (
+    bearer_for,
+    csrf_of,
+    log_in_browser,
+    make_subscriber,
+    saved_lead,
+    scored_property,
+)
+from tests.leads.helpers import save_lead
 
 TODAY = date(2026, 6, 2)  # a Tuesday in New York
 
@@ -37,11 +43,7 @@ async def _lead_with_tasks(
     db: AsyncSession, user: User, address: str, *due: date
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """A saved lead of ``user`` with one open task per due date ("Task 1", "Task 2", ...)."""
-    prop = await scored_property(db, distressed=30, full_address=f"{address}, MIAMI, FL 33139")
-    lead_id = await db.scalar(
-        text("INSERT INTO saved_leads (user_id, property_id) VALUES (:u, :p) RETURNING lead_id"),
-        {"u": user.user_id, "p": prop},
-    )
+    lead_id = await saved_lead(db, user, address)
     tasks = [
         await add_task(db, user.user_id, lead_id, f"Task {n}", day) for n, day in enumerate(due, 1)
     ]
@@ -174,7 +176,7 @@ async def test_another_subscribers_tasks_are_a_404(
     lead, (task,) = await _lead_with_tasks(db, alice, "3 ALICE ST", TODAY)
     _, (bobs_task,) = await _lead_with_tasks(db, bob, "4 BOB ST", TODAY)
     await db.commit()  # (inside the test's transaction) a refused request rolls back to here
-    csrf = str(client.cookies.get("propintel_csrf"))
+    csrf = csrf_of(client)
     api = f"/api/v1/leads/{lead}/tasks"
     page = f"/leads/{lead}/tasks"
 
@@ -219,10 +221,6 @@ async def test_deleting_a_lead_deletes_its_tasks(
     assert count == 0
 
 
-def _csrf(client: httpx.AsyncClient) -> str:
-    return str(client.cookies.get("propintel_csrf"))
-
-
 async def test_lead_page_adds_completes_reopens_and_deletes_tasks(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
@@ -235,17 +233,19 @@ async def test_lead_page_adds_completes_reopens_and_deletes_tasks(
     blank = await client.get(url)
     added = await client.post(
         f"{url}/tasks",
-        data={"title": "Send quote", "due_date": "2026-06-05", "csrf_token": _csrf(client)},
+        data={"title": "Send quote", "due_date": "2026-06-05", "csrf_token": csrf_of(client)},
     )
-    done = await client.post(f"{url}/tasks/{overdue}/done", data={"csrf_token": _csrf(client)})
+    done = await client.post(f"{url}/tasks/{overdue}/done", data={"csrf_token": csrf_of(client)})
     page = await client.get(url)
     reopened = await client.post(
-        f"{url}/tasks/{overdue}/reopen", data={"csrf_token": _csrf(client)}
+        f"{url}/tasks/{overdue}/reopen", data={"csrf_token": csrf_of(client)}
     )
     confirm = await client.get(f"{url}/tasks/{overdue}/delete")
-    deleted = await client.post(f"{url}/tasks/{overdue}/delete", data={"csrf_token": _csrf(client)})
+    deleted = await client.post(
+        f"{url}/tasks/{overdue}/delete", data={"csrf_token": csrf_of(client)}
+    )
     bad = await client.post(
-        f"{url}/tasks", data={"title": "Call", "due_date": "soon", "csrf_token": _csrf(client)}
+        f"{url}/tasks", data={"title": "Call", "due_date": "soon", "csrf_token": csrf_of(client)}
     )
     no_csrf = await client.post(f"{url}/tasks", data={"title": "x", "due_date": "2026-06-05"})
 
@@ -276,7 +276,7 @@ async def test_followups_page_lists_open_tasks_by_window_and_marks_them_done(
     upcoming = await client.get("/leads/followups?due=upcoming")
     done = await client.post(
         f"/leads/{lead}/tasks/{overdue}/done",
-        data={"return_to": "followups", "csrf_token": _csrf(client)},
+        data={"return_to": "followups", "csrf_token": csrf_of(client)},
     )
     overdue_view = await client.get("/leads/followups?due=overdue")
 

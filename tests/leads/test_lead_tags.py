@@ -3,29 +3,24 @@ chips on the board, the table and the lead page; another subscriber's lead is a 
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import User
-from propintel.leads.service import save_leads
-from propintel.search.criteria import Intent
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import bearer_for, log_in_browser, make_subscriber
-from tests.leads.helpers import scored_property
-from tests.leads.test_api import save_lead
+from tests.factories import (
+    bearer_for,
+    csrf_of,
+    log_in_browser,
+    make_subscriber,
+    saved_lead,
+    scored_property,
+)
+from tests.leads.helpers import save_lead
 
 NOW = datetime(2026, 6, 2, 10, 0)
-
-
-async def _lead(db: AsyncSession, user: User, address: str, tags: list[str]) -> uuid.UUID:
-    """A saved lead of ``user`` with ``tags``; its id."""
-    prop = await scored_property(db, distressed=30, full_address=f"{address}, MIAMI, FL 33139")
-    saved = await save_leads(db, user, [(prop, Intent.DISTRESSED)], tags, NOW)
-    return saved.lead_ids[0]
 
 
 async def test_put_replaces_the_tags_without_touching_history_or_updated_at(
@@ -76,9 +71,9 @@ async def test_list_filters_by_tag_in_any_case(db: AsyncSession, client: httpx.A
     user = await make_subscriber(db)
     other = await make_subscriber(db)
     headers = await bearer_for(client, user)
-    mailer = await _lead(db, user, "1 MAIL ST", ["May mailer", "Hot"])
-    await _lead(db, user, "2 COLD ST", ["Cold"])
-    await _lead(db, other, "3 OTHER ST", ["May mailer"])  # someone else's list
+    mailer = await saved_lead(db, user, "1 MAIL ST", tags=["May mailer", "Hot"], now=NOW)
+    await saved_lead(db, user, "2 COLD ST", tags=["Cold"], now=NOW)
+    await saved_lead(db, other, "3 OTHER ST", tags=["May mailer"], now=NOW)  # someone else's list
 
     tagged = (await client.get("/api/v1/leads?tag=may%20MAILER", headers=headers)).json()
     none = (await client.get("/api/v1/leads?tag=Pool", headers=headers)).json()
@@ -95,9 +90,9 @@ async def test_another_subscribers_lead_tags_are_a_404(
     bob = await make_subscriber(db)
     bob_headers = await bearer_for(client, bob)
     await log_in_browser(client, bob)
-    lead = await _lead(db, alice, "4 ALICE ST", ["Hot"])
+    lead = await saved_lead(db, alice, "4 ALICE ST", tags=["Hot"], now=NOW)
     await db.commit()  # (inside the test's transaction) a refused request rolls back to here
-    csrf = str(client.cookies.get("propintel_csrf"))
+    csrf = csrf_of(client)
 
     api = await client.put(f"/api/v1/leads/{lead}/tags", json={"tags": []}, headers=bob_headers)
     add = await client.post(f"/leads/{lead}/tags", data={"tag": "Mine", "csrf_token": csrf})
@@ -115,10 +110,10 @@ async def test_lead_page_adds_and_removes_tags_and_links_chips_to_the_table(
 ) -> None:
     user = await make_subscriber(db)
     await log_in_browser(client, user)
-    await _lead(db, user, "5 OLD ST", ["Pool Owners 33156"])
-    lead = await _lead(db, user, "6 PAGE ST", [])
+    await saved_lead(db, user, "5 OLD ST", tags=["Pool Owners 33156"], now=NOW)
+    lead = await saved_lead(db, user, "6 PAGE ST", now=NOW)
     await db.commit()  # (inside the test's transaction) the refused form rolls back to here
-    csrf = str(client.cookies.get("propintel_csrf"))
+    csrf = csrf_of(client)
     page_url = f"/leads/{lead}"
 
     added = await client.post(
@@ -143,8 +138,8 @@ async def test_table_filters_by_tag_and_board_and_table_show_chips(
 ) -> None:
     user = await make_subscriber(db)
     await log_in_browser(client, user)
-    await _lead(db, user, "7 MAILER ST", ["May mailer"])
-    await _lead(db, user, "8 HOT ST", ["Hot"])
+    await saved_lead(db, user, "7 MAILER ST", tags=["May mailer"], now=NOW)
+    await saved_lead(db, user, "8 HOT ST", tags=["Hot"], now=NOW)
 
     filtered = await client.get("/leads/table?tag=may+mailer")
     everything = await client.get("/leads/table")

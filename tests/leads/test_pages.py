@@ -12,19 +12,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import log_in_browser, make_subscriber
-from tests.leads.helpers import scored_property
-
-
-def _csrf(client: httpx.AsyncClient) -> str:
-    return str(client.cookies.get("propintel_csrf"))
+from tests.factories import csrf_of, log_in_browser, make_subscriber, scored_property
 
 
 async def _save(client: httpx.AsyncClient, prop: uuid.UUID, source: str = "distressed") -> str:
     """Save through the page form; returns the lead page's path."""
     saved = await client.post(
         "/leads",
-        data={"property_id": str(prop), "lead_source": source, "csrf_token": _csrf(client)},
+        data={"property_id": str(prop), "lead_source": source, "csrf_token": csrf_of(client)},
     )
     assert saved.status_code == 303, saved.text
     return saved.headers["location"]
@@ -63,11 +58,11 @@ async def test_moves_from_the_board_and_illegal_moves_flash_an_error(
 
     moved = await client.post(
         f"{lead_path}/status",
-        data={"status": "contacted", "return_to": "board", "csrf_token": _csrf(client)},
+        data={"status": "contacted", "return_to": "board", "csrf_token": csrf_of(client)},
     )
     illegal = await client.post(
         f"{lead_path}/status",
-        data={"status": "won", "return_to": "elsewhere", "csrf_token": _csrf(client)},
+        data={"status": "won", "return_to": "elsewhere", "csrf_token": csrf_of(client)},
     )
     page = await client.get(illegal.headers["location"])
 
@@ -83,7 +78,7 @@ async def test_lead_page_notes_contacts_and_field_errors(
     user = await make_subscriber(db)
     await log_in_browser(client, user)
     lead_path = await _save(client, await scored_property(db, distressed=10, owner_name="ROE R"))
-    csrf = _csrf(client)
+    csrf = csrf_of(client)
 
     contact = await client.post(
         f"{lead_path}/contacts",
@@ -142,7 +137,7 @@ async def test_delete_asks_for_confirmation_first(
 
     confirm = await client.get(f"{lead_path}/delete")
     still_there = await client.get(lead_path)
-    deleted = await client.post(f"{lead_path}/delete", data={"csrf_token": _csrf(client)})
+    deleted = await client.post(f"{lead_path}/delete", data={"csrf_token": csrf_of(client)})
 
     assert "Delete this lead?" in confirm.text and still_there.status_code == 200
     assert (deleted.status_code, deleted.headers["location"]) == (303, "/leads")
@@ -158,7 +153,7 @@ async def test_another_subscribers_lead_pages_are_404(
     lead_path = await _save(client, await scored_property(db))
     client.cookies.clear()
     await log_in_browser(client, bob)
-    csrf = _csrf(client)
+    csrf = csrf_of(client)
 
     answers = [
         await client.get(lead_path),
@@ -180,7 +175,7 @@ async def test_saving_from_the_search_results_returns_to_the_same_search(
     search = "/search?intent=distressed&min_score=50"
     results = await client.get(search)
     assert 'data-testid="save-lead-result"' in results.text and "9 FLAGLER ST" in results.text
-    form = {"property_id": str(prop), "lead_source": "distressed", "csrf_token": _csrf(client)}
+    form = {"property_id": str(prop), "lead_source": "distressed", "csrf_token": csrf_of(client)}
     saved = await client.post("/leads", data={**form, "back": search})
     assert saved.status_code == 303 and saved.headers["location"] == search
     elsewhere = await client.post("/leads", data={**form, "back": "https://evil.example/"})

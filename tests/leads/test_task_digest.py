@@ -20,21 +20,12 @@ from propintel.leads.digest import DigestReport, send_task_digests
 from propintel.leads.followup_repository import TaskRepository
 from propintel.leads.service import add_task, update_task
 from propintel.leads.tasks import send_task_digest_job
-from tests.factories import make_subscriber
-from tests.leads.helpers import FailingOnce, scored_property
+from tests.factories import make_subscriber, saved_lead
+from tests.leads.helpers import FailingOnce
 
 MORNING = datetime(2026, 6, 2, 7, 0)  # New York wall-clock time
 TODAY = MORNING.date()
 BASE = "https://app.example"
-
-
-async def _lead(db: AsyncSession, user: User, street: str) -> uuid.UUID:
-    prop = await scored_property(db, distressed=30, full_address=f"{street}, MIAMI, FL 33139")
-    lead_id: uuid.UUID = await db.scalar(
-        text("INSERT INTO saved_leads (user_id, property_id) VALUES (:u, :p) RETURNING lead_id"),
-        {"u": user.user_id, "p": prop},
-    )
-    return lead_id
 
 
 async def _task(db: AsyncSession, user: User, lead: uuid.UUID, title: str, due: date) -> uuid.UUID:
@@ -57,14 +48,14 @@ async def test_each_subscriber_with_due_followups_gets_one_email_naming_exactly_
     alice = await make_subscriber(db)
     bob = await make_subscriber(db)
     carol = await make_subscriber(db)  # only later and finished work: no email
-    pool = await _lead(db, alice, "1 POOL ST")
-    roof = await _lead(db, alice, "2 ROOF ST")
+    pool = await saved_lead(db, alice, "1 POOL ST")
+    roof = await saved_lead(db, alice, "2 ROOF ST")
     await _task(db, alice, pool, "Call the owner", TODAY)
     await _task(db, alice, roof, "Send the quote", TODAY - timedelta(days=3))
     await _task(db, alice, roof, "Visit next week", TODAY + timedelta(days=7))
-    bob_lead = await _lead(db, bob, "3 BOB ST")
+    bob_lead = await saved_lead(db, bob, "3 BOB ST")
     await _task(db, bob, bob_lead, "Bob's call", TODAY)
-    carol_lead = await _lead(db, carol, "4 CAROL ST")
+    carol_lead = await saved_lead(db, carol, "4 CAROL ST")
     await _task(db, carol, carol_lead, "Next week", TODAY + timedelta(days=1))
     finished = await _task(db, carol, carol_lead, "Already done", TODAY)
     await update_task(db, carol.user_id, carol_lead, finished, MORNING, done=True)
@@ -87,7 +78,7 @@ async def test_each_subscriber_with_due_followups_gets_one_email_naming_exactly_
 
 async def test_never_two_digests_on_one_new_york_day(db: AsyncSession) -> None:
     user = await make_subscriber(db)
-    lead = await _lead(db, user, "5 ONCE ST")
+    lead = await saved_lead(db, user, "5 ONCE ST")
     await _task(db, user, lead, "Call", TODAY)
 
     first = await _run(db)
@@ -105,7 +96,7 @@ async def test_never_two_digests_on_one_new_york_day(db: AsyncSession) -> None:
 
 async def test_suspended_accounts_get_no_digest(db: AsyncSession) -> None:
     user = await make_subscriber(db)
-    lead = await _lead(db, user, "6 SUSPENDED ST")
+    lead = await saved_lead(db, user, "6 SUSPENDED ST")
     await _task(db, user, lead, "Call", TODAY)
     await db.execute(
         text("UPDATE users SET suspended_at = now() WHERE user_id = :u"), {"u": user.user_id}
@@ -118,7 +109,7 @@ async def test_suspended_accounts_get_no_digest(db: AsyncSession) -> None:
 
 async def test_a_failed_send_records_nothing_so_the_next_run_sends_it(db: AsyncSession) -> None:
     user = await make_subscriber(db)
-    lead = await _lead(db, user, "7 RETRY ST")
+    lead = await saved_lead(db, user, "7 RETRY ST")
     await _task(db, user, lead, "Call", TODAY)
     sender = FailingOnce(LocalEmail(db, "alerts@example.com"))
 
@@ -140,7 +131,7 @@ async def test_the_job_sends_through_the_configured_adapter_with_the_public_url(
     get_settings.cache_clear()
     monkeypatch.setattr("propintel.leads.tasks.now_new_york", lambda: MORNING)
     user = await make_subscriber(db)
-    lead = await _lead(db, user, "8 JOB ST")
+    lead = await saved_lead(db, user, "8 JOB ST")
     await _task(db, user, lead, "Call", TODAY)
 
     try:

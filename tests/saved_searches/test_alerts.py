@@ -19,8 +19,8 @@ from propintel.saved_searches.models import AlertFrequency, SavedSearch
 from propintel.saved_searches.service import create_search
 from propintel.saved_searches.tasks import send_alerts_job
 from propintel.search.criteria import SearchCriteria
-from tests.factories import make_subscriber
-from tests.leads.helpers import FailingOnce, scored_property
+from tests.factories import make_subscriber, scored_property
+from tests.leads.helpers import FailingOnce
 
 SAVED = datetime(2026, 6, 1, 15, 0)
 DAY_1 = datetime(2026, 6, 2, 7, 0)

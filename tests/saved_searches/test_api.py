@@ -8,8 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
-from tests.factories import bearer_for, make_subscriber
-from tests.leads.helpers import scored_property
+from tests.factories import bearer_for, make_subscriber, scored_property
 
 URL = "/api/v1/saved-searches"
 

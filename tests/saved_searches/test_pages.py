@@ -14,11 +14,7 @@ from propintel.auth.models import UserType
 from propintel.integrations.email import EmailMessage
 from propintel.integrations.local.email import LocalEmail
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import log_in_browser, make_subscriber, make_user
-
-
-def _csrf(client: httpx.AsyncClient) -> str:
-    return str(client.cookies.get("propintel_csrf"))
+from tests.factories import csrf_of, log_in_browser, make_subscriber, make_user
 
 
 async def test_save_the_search_just_run_then_list_rerun_and_delete(
@@ -32,7 +28,7 @@ async def test_save_the_search_just_run_then_list_rerun_and_delete(
     saved = await client.post(
         "/saved-searches",
         data={"query": query, "search_name": "Beach", "alert_frequency": "weekly",
-              "csrf_token": _csrf(client)},
+              "csrf_token": csrf_of(client)},
     )  # fmt: skip
     listing = await client.get("/saved-searches")
 
@@ -49,11 +45,11 @@ async def test_save_the_search_just_run_then_list_rerun_and_delete(
 
     update = await client.post(
         f"/saved-searches/{search_id}",
-        data={"search_name": "Beach", "alert_frequency": "none", "csrf_token": _csrf(client)},
+        data={"search_name": "Beach", "alert_frequency": "none", "csrf_token": csrf_of(client)},
     )
     confirm = await client.get(f"/saved-searches/{search_id}/delete")
     deleted = await client.post(
-        f"/saved-searches/{search_id}/delete", data={"csrf_token": _csrf(client)}
+        f"/saved-searches/{search_id}/delete", data={"csrf_token": csrf_of(client)}
     )
     assert update.status_code == 303
     assert "Delete this saved search?" in confirm.text
@@ -68,7 +64,7 @@ async def test_the_list_pages_with_a_cursor(
     user = await make_subscriber(db)
     await log_in_browser(client, user)
     for name in ("Alpha", "Bravo", "Charlie"):
-        form = {"query": "zip=33139", "search_name": name, "csrf_token": _csrf(client)}
+        form = {"query": "zip=33139", "search_name": name, "csrf_token": csrf_of(client)}
         assert (await client.post("/saved-searches", data=form)).status_code == 303
 
     first = await client.get("/saved-searches")
@@ -89,7 +85,7 @@ async def test_bad_criteria_or_name_show_the_form_again_with_the_error(
 ) -> None:
     user = await make_subscriber(db)
     await log_in_browser(client, user)
-    csrf = _csrf(client)
+    csrf = csrf_of(client)
 
     bad_zip = await client.post(
         "/saved-searches", data={"query": "zip=abc", "search_name": "x", "csrf_token": csrf}
@@ -113,12 +109,12 @@ async def test_another_subscribers_saved_search_pages_are_404(
     await log_in_browser(client, alice)
     await client.post(
         "/saved-searches",
-        data={"query": "zip=33139", "search_name": "A's", "csrf_token": _csrf(client)},
+        data={"query": "zip=33139", "search_name": "A's", "csrf_token": csrf_of(client)},
     )
     search_id = (await client.get("/saved-searches")).text.split("/saved-searches/")[1][:36]
     client.cookies.clear()
     await log_in_browser(client, bob)
-    csrf = _csrf(client)
+    csrf = csrf_of(client)
 
     answers = [
         await client.get(f"/saved-searches/{search_id}"),

@@ -1,4 +1,5 @@
-"""One-line builders of properties and their records, and readers of what the refresh wrote."""
+"""One-line builders of a property's records (signals, sales, listings), and readers of what the
+refresh wrote. The property itself: ``tests.factories.make_property``."""
 
 from __future__ import annotations
 
@@ -19,51 +20,11 @@ from propintel.scoring.refresh_plan import RefreshResult
 from propintel.scoring.refresh_sql import COLUMNS
 
 AS_OF = date(2026, 6, 15)  # every test scores "today" = this New York date
-_folios = itertools.count(3_000_000_000_001)
 _references = itertools.count(1)
-
-# A complete, valid single-family record: data_quality_score 100, nothing detected.
-COMPLETE: dict[str, Any] = {
-    "street_address": "100 NW 1 AVE",
-    "address_key": "100 NW 1 AVE",
-    "zip_code": "33128",
-    "owner_name": "DOE JANE",
-    "mailing_address": "100 NW 1 AVE, MIAMI FL 33128",
-    "dor_use_code": "001",
-    "property_type": "single_family",
-    "market_value": 400_000,
-    "assessed_value": 300_000,
-    "year_built": 2005,
-    "square_feet": 1_800,
-    "lot_size_sqft": 5_000,
-    "bedrooms": 3,
-    "bathrooms": 2,
-    "out_of_state_owner": False,
-}
 
 
 def days_ago(days: int) -> date:
     return AS_OF - timedelta(days=days)
-
-
-async def make_property(db: AsyncSession, *, located: bool = True, **columns: Any) -> uuid.UUID:
-    """A property with ``COMPLETE`` values, overridden by ``columns``; returns its id."""
-    values = {**COMPLETE, "folio_number": f"{next(_folios):013d}", **columns}
-    values.setdefault("full_address", f"{values['street_address']}, MIAMI, FL 33128")
-    names = ", ".join(values)
-    params = ", ".join(f":{name}" for name in values)
-    location = ", location" if located else ""
-    point = ", ST_GeogFromText('POINT(-80.2 25.77)')" if located else ""
-    property_id: uuid.UUID = (
-        await db.execute(
-            text(
-                f"INSERT INTO properties ({names}{location}) VALUES ({params}{point}) "
-                "RETURNING property_id"
-            ),
-            values,
-        )
-    ).scalar_one()
-    return property_id
 
 
 async def folio_of(db: AsyncSession, property_id: uuid.UUID) -> str:

@@ -12,24 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
-from tests.factories import bearer_for, make_user
-from tests.scoring.helpers import (
-    add_listing,
-    add_sale,
-    add_signal,
-    days_ago,
-    make_property,
-    refresh,
-    scores,
-)
-
-
-async def headers(
-    client: httpx.AsyncClient, db: AsyncSession, kind: UserType, plan: Plan = Plan.FULL
-) -> dict[str, str]:
-    """A bearer for a new user of ``kind`` (a subscriber on ``plan``)."""
-    plan = plan if kind == UserType.SUBSCRIBER else Plan.NONE
-    return await bearer_for(client, await make_user(db, kind, plan=plan))
+from tests.factories import api_as, make_property
+from tests.scoring.helpers import add_listing, add_sale, add_signal, days_ago, refresh, scores
 
 
 async def audit_rows(db: AsyncSession) -> list[tuple[str, str, dict[str, object]]]:
@@ -49,7 +33,7 @@ async def test_explanation_lists_indicators_weights_evidence_and_first_detection
     )  # fmt: skip
     await add_sale(db, prop, days_ago(12), 300_000)
     await refresh(db)
-    auth = await headers(client, db, UserType.SUBSCRIBER)
+    auth = await api_as(client, db, Plan.FULL)
 
     response = await client.get(f"/api/v1/properties/{prop}/score", headers=auth)
 
@@ -102,7 +86,7 @@ async def test_explanation_shows_what_the_next_refresh_will_change(
     await db.execute(
         text("UPDATE intent_indicators SET weight = 99 WHERE indicator_name = 'code_violation'")
     )
-    auth = await headers(client, db, UserType.ADMIN)
+    auth = await api_as(client, db, UserType.ADMIN)
 
     body = (await client.get(f"/api/v1/properties/{prop}/score", headers=auth)).json()
 
@@ -118,7 +102,7 @@ async def test_explanation_shows_what_the_next_refresh_will_change(
 async def test_explanation_of_an_unknown_property_is_404(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    auth = await headers(client, db, UserType.SUBSCRIBER)
+    auth = await api_as(client, db, Plan.FULL)
     response = await client.get(f"/api/v1/properties/{uuid.uuid4()}/score", headers=auth)
     assert response.status_code == 404
 
@@ -130,8 +114,8 @@ async def test_explanation_shows_only_the_scores_the_plan_includes(
     await add_signal(db, prop, "foreclosure")
     await add_sale(db, prop, days_ago(12), 300_000)
     await refresh(db)
-    contractor = await headers(client, db, UserType.SUBSCRIBER, Plan.CONTRACTOR)
-    nobody = await headers(client, db, UserType.SUBSCRIBER, Plan.NONE)
+    contractor = await api_as(client, db, Plan.CONTRACTOR)
+    nobody = await api_as(client, db, Plan.NONE)
 
     body = (await client.get(f"/api/v1/properties/{prop}/score", headers=contractor)).json()
     refused = await client.get(f"/api/v1/properties/{prop}/score", headers=nobody)
@@ -147,7 +131,7 @@ async def test_explanation_is_for_subscribers_and_admins_only(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     prop = await make_property(db)
-    homeowner = await headers(client, db, UserType.HOMEOWNER)
+    homeowner = await api_as(client, db, UserType.HOMEOWNER)
     refused = await client.get(f"/api/v1/properties/{prop}/score", headers=homeowner)
     assert (refused.status_code, refused.json()["detail"]) == (403, ROLE_REFUSAL)
     assert (await client.get(f"/api/v1/properties/{prop}/score")).status_code == 401
@@ -165,7 +149,7 @@ async def test_explanation_is_for_subscribers_and_admins_only(
 async def test_admin_endpoints_refuse_subscribers(
     client: httpx.AsyncClient, db: AsyncSession, method: str, path: str, body: object
 ) -> None:
-    auth = await headers(client, db, UserType.SUBSCRIBER)
+    auth = await api_as(client, db, Plan.FULL)
     response = await client.request(method, path, json=body, headers=auth)
     assert (response.status_code, response.json()["detail"]) == (403, ROLE_REFUSAL)
     assert await audit_rows(db) == []
@@ -180,7 +164,7 @@ async def test_admin_lists_indicators_with_their_rules(
 ) -> None:
     prop = await make_property(db, out_of_state_owner=True)
     await refresh(db)
-    auth = await headers(client, db, UserType.ADMIN)
+    auth = await api_as(client, db, UserType.ADMIN)
 
     body = (await client.get("/api/v1/admin/indicators", headers=auth)).json()
 
@@ -198,7 +182,7 @@ async def test_weight_change_is_audited_and_scores_follow_at_the_next_refresh(
     prop = await make_property(db)
     await add_signal(db, prop, "tax_lien")
     await refresh(db)
-    auth = await headers(client, db, UserType.ADMIN)
+    auth = await api_as(client, db, UserType.ADMIN)
 
     response = await client.patch(
         "/api/v1/admin/indicators",
@@ -236,7 +220,7 @@ async def test_weight_change_is_audited_and_scores_follow_at_the_next_refresh(
 async def test_bad_weights_change_nothing(
     client: httpx.AsyncClient, db: AsyncSession, weights: dict[str, int], field: str
 ) -> None:
-    auth = await headers(client, db, UserType.ADMIN)
+    auth = await api_as(client, db, UserType.ADMIN)
 
     response = await client.patch(
         "/api/v1/admin/indicators", json={"weights": weights}, headers=auth
@@ -258,7 +242,7 @@ async def test_admin_adds_the_heirship_indicator_once(
 ) -> None:
     prop = await make_property(db)
     await add_signal(db, prop, "heirs_owner")
-    auth = await headers(client, db, UserType.ADMIN)
+    auth = await api_as(client, db, UserType.ADMIN)
     body = {"indicator_name": "heirship", "weight": 12, "description": "Heirs own it"}
 
     created = await client.post("/api/v1/admin/indicators", json=body, headers=auth)
@@ -279,7 +263,7 @@ async def test_admin_adds_the_heirship_indicator_once(
 
 
 async def test_refresh_now_queues_one_job(client: httpx.AsyncClient, db: AsyncSession) -> None:
-    auth = await headers(client, db, UserType.ADMIN)
+    auth = await api_as(client, db, UserType.ADMIN)
 
     first = await client.post("/api/v1/admin/scores/refresh", headers=auth)
     second = await client.post("/api/v1/admin/scores/refresh", headers=auth)

@@ -10,7 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.scoring import refresh_plan
-from tests.scoring.helpers import add_sale, add_signal, days_ago, make_property, refresh, scores
+from tests.factories import make_property
+from tests.scoring.helpers import add_sale, add_signal, days_ago, refresh, scores
 
 INDEX_DEFINITIONS = (
     "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'properties' ORDER BY indexname"

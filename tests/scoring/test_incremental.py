@@ -18,6 +18,7 @@ from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.ingest.registry import importer_for
 from propintel.ingest.runs import run_import
 from propintel.scoring.refresh_plan import RefreshResult
+from tests.factories import make_property
 from tests.scoring.helpers import (
     AS_OF,
     add_listing,
@@ -25,7 +26,6 @@ from tests.scoring.helpers import (
     add_signal,
     days_ago,
     folio_of,
-    make_property,
     refresh,
     scores,
     set_weight,

@@ -16,6 +16,7 @@ from propintel.ingest.sales import ARMS_LENGTH_CODES
 from propintel.ingest.signals_types import SIGNAL_INDICATORS
 from propintel.scoring.indicators import BAND_RULES, DISTRESSED, NEW_HOMEOWNER, RULES
 from propintel.scoring.mortgage import estimated_balance
+from tests.factories import make_property
 from tests.scoring.helpers import (
     AS_OF,
     add_listing,
@@ -23,7 +24,6 @@ from tests.scoring.helpers import (
     add_signal,
     days_ago,
     intents,
-    make_property,
     refresh,
     scores,
     set_weight,

@@ -11,14 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import log_in_browser, make_user
-from tests.scoring.helpers import add_signal, make_property, refresh
-
-
-async def browser(client: httpx.AsyncClient, db: AsyncSession, kind: UserType) -> str:
-    """Log ``client`` in as a new user of ``kind``; returns its CSRF token."""
-    await log_in_browser(client, await make_user(db, kind))
-    return client.cookies.get("propintel_csrf") or ""
+from tests.factories import browser_as, make_property
+from tests.scoring.helpers import add_signal, refresh
 
 
 async def weight_of(db: AsyncSession, name: str) -> int:
@@ -38,7 +32,7 @@ def form(csrf: str | None, **weights: object) -> dict[str, object]:
 async def test_admin_page_lists_every_indicator_with_its_weight(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await browser(client, db, UserType.ADMIN)
+    await browser_as(client, db, UserType.ADMIN)
 
     page = await client.get("/admin/indicators")
 
@@ -52,7 +46,7 @@ async def test_admin_page_lists_every_indicator_with_its_weight(
 async def test_saving_the_form_changes_weights_and_audits(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    csrf = await browser(client, db, UserType.ADMIN)
+    csrf = await browser_as(client, db, UserType.ADMIN)
 
     response = await client.post("/admin/indicators", data=form(csrf, tax_lien=35, vacant=20))
 
@@ -67,7 +61,7 @@ async def test_saving_the_form_changes_weights_and_audits(
 async def test_form_without_csrf_token_is_refused(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await browser(client, db, UserType.ADMIN)
+    await browser_as(client, db, UserType.ADMIN)
 
     response = await client.post("/admin/indicators", data=form(None, tax_lien=99))
     refresh_response = await client.post("/admin/scores/refresh", data={})
@@ -81,7 +75,7 @@ async def test_form_without_csrf_token_is_refused(
 async def test_invalid_weight_is_shown_at_its_field_and_nothing_is_saved(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    csrf = await browser(client, db, UserType.ADMIN)
+    csrf = await browser_as(client, db, UserType.ADMIN)
 
     response = await client.post("/admin/indicators", data=form(csrf, tax_lien=40, vacant="lots"))
 
@@ -92,7 +86,7 @@ async def test_invalid_weight_is_shown_at_its_field_and_nothing_is_saved(
 
 
 async def test_refresh_now_queues_the_job(client: httpx.AsyncClient, db: AsyncSession) -> None:
-    csrf = await browser(client, db, UserType.ADMIN)
+    csrf = await browser_as(client, db, UserType.ADMIN)
 
     response = await client.post("/admin/scores/refresh", data={"csrf_token": csrf})
 
@@ -103,7 +97,7 @@ async def test_refresh_now_queues_the_job(client: httpx.AsyncClient, db: AsyncSe
 
 
 async def test_add_indicator_form(client: httpx.AsyncClient, db: AsyncSession) -> None:
-    csrf = await browser(client, db, UserType.ADMIN)
+    csrf = await browser_as(client, db, UserType.ADMIN)
 
     response = await client.post(
         "/admin/indicators/new",
@@ -115,7 +109,7 @@ async def test_add_indicator_form(client: httpx.AsyncClient, db: AsyncSession) -
 
 
 async def test_weights_page_is_for_admins(client: httpx.AsyncClient, db: AsyncSession) -> None:
-    csrf = await browser(client, db, UserType.SUBSCRIBER)
+    csrf = await browser_as(client, db, UserType.SUBSCRIBER)
 
     page = await client.get("/admin/indicators")
     assert page.status_code == 403 and ROLE_REFUSAL in page.text
@@ -130,7 +124,7 @@ async def test_property_score_page_renders_the_panel(
     prop = await make_property(db)
     reference = await add_signal(db, prop, "divorce", source="clerk-family-court")
     await refresh(db)
-    await log_in_browser(client, await make_user(db, UserType.SUBSCRIBER, plan=Plan.INVESTOR))
+    await browser_as(client, db, Plan.INVESTOR)
 
     page = await client.get(f"/properties/{prop}/score")
     missing = await client.get(f"/properties/{uuid.uuid4()}/score")

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.db.engine import create_engine_for, unit_of_work
+from tests.factories import make_property
 from tests.ingest.conftest import FIXTURES, query, run
 from tests.scoring.helpers import (
     AS_OF,
@@ -18,7 +19,6 @@ from tests.scoring.helpers import (
     add_signal,
     days_ago,
     intents,
-    make_property,
     refresh,
     scores,
     set_weight,

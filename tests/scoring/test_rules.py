@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.scoring.indicators import RULES
 from propintel.scoring.mortgage import estimated_balance
 from propintel.scoring.quality import CHECKS
+from tests.factories import make_property
 from tests.scoring.helpers import (
     AS_OF,
     SCORED,
@@ -22,7 +23,6 @@ from tests.scoring.helpers import (
     add_signal,
     days_ago,
     intents,
-    make_property,
     refresh,
     scores,
 )

@@ -18,8 +18,9 @@ from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import NEW_YORK, SCHEDULE
 from propintel.kit.clock import NEW_YORK as NEW_YORK_ZONE
 from propintel.scoring.tasks import is_full_run, refresh_job
+from tests.factories import make_property
 from tests.ingest.conftest import query
-from tests.scoring.helpers import add_signal, make_property
+from tests.scoring.helpers import add_signal
 
 
 def test_refresh_is_scheduled_daily_at_three_new_york_time() -> None:

@@ -18,7 +18,8 @@ from propintel.kit.pagination import Page, fingerprint
 from propintel.search.criteria import LISTINGS, SearchCriteria, SortKey
 from propintel.search.schemas import PropertyItem
 from propintel.search.service import UPGRADE_MESSAGE
-from tests.search.helpers import MIAMI_BEACH, api_as, api_as_type, distressed, ids, make_lead
+from tests.factories import api_as
+from tests.search.helpers import MIAMI_BEACH, distressed, ids, make_lead
 from tests.search.helpers import new_owner as new_owner_lead
 
 URL = "/api/v1/properties"
@@ -324,7 +325,7 @@ async def test_a_cancelled_plan_cannot_search(client: httpx.AsyncClient, db: Asy
 async def test_homeowners_cannot_search_and_anonymous_callers_must_log_in(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    homeowner = await api_as_type(client, db, UserType.HOMEOWNER)
+    homeowner = await api_as(client, db, UserType.HOMEOWNER)
     refused = await client.get(URL, headers=homeowner)
     assert (refused.status_code, refused.json()["detail"]) == (403, ROLE_REFUSAL)
     assert (await client.get(URL)).status_code == 401
@@ -332,7 +333,7 @@ async def test_homeowners_cannot_search_and_anonymous_callers_must_log_in(
 
 async def test_admins_see_every_lead(client: httpx.AsyncClient, db: AsyncSession) -> None:
     grid = await _grid(db)
-    admin = await api_as_type(client, db, UserType.ADMIN)
+    admin = await api_as(client, db, UserType.ADMIN)
     response = await client.get(URL, params={"zip": ["33139", "33140", "33141"]}, headers=admin)
     assert set(ids(response)) == set(grid.values())
 

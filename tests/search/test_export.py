@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
 from propintel.search.service import UPGRADE_MESSAGE
-from tests.search.helpers import api_as, distressed, make_lead, new_owner
+from tests.factories import api_as
+from tests.search.helpers import distressed, make_lead, new_owner
 
 URL = "/api/v1/properties/export.csv"
 

@@ -16,9 +16,9 @@ from propintel.kit.pagination import Page
 from propintel.search import service
 from propintel.search.criteria import SearchCriteria
 from propintel.search.schemas import PropertyDetailOut, PropertyItem
-from tests.factories import make_subscriber
+from tests.factories import api_as, make_subscriber
 from tests.scoring.helpers import add_sale, days_ago
-from tests.search.helpers import api_as, distressed, make_lead, new_owner
+from tests.search.helpers import distressed, make_lead, new_owner
 
 SEARCH = "/api/v1/properties"
 MAILING = {
@@ -58,9 +58,8 @@ async def test_a_plan_never_sees_or_is_ordered_by_a_score_it_does_not_include(
     both = await make_lead(
         db,
         zip_code="33302",
-        distressed_score=30,
-        is_new_homeowner=True,
-        new_homeowner_score=100,
+        distressed=30,
+        new_homeowner=100,
         breakdown={"tax_lien": 30, "days_0_30": 100},
     )
     stronger = await distressed(db, 50, zip_code="33302")
@@ -212,9 +211,8 @@ async def test_full_export_has_the_lead_score_and_only_the_plan_s_scores(
     await make_lead(
         db,
         zip_code="33308",
-        distressed_score=30,
-        is_new_homeowner=True,
-        new_homeowner_score=100,
+        distressed=30,
+        new_homeowner=100,
         breakdown={"tax_lien": 30, "days_0_30": 100},
     )
     contractor = await api_as(client, db, Plan.CONTRACTOR)

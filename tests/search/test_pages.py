@@ -10,27 +10,16 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
-from tests.factories import log_in_browser, make_subscriber
-from tests.scoring.helpers import (
-    add_listing,
-    add_sale,
-    add_signal,
-    days_ago,
-    make_property,
-    refresh,
-)
+from tests.factories import browser_as, make_property
+from tests.scoring.helpers import add_listing, add_sale, add_signal, days_ago, refresh
 from tests.search.helpers import distressed, new_owner
-
-
-async def _browser(client: httpx.AsyncClient, db: AsyncSession, plan: Plan) -> None:
-    await log_in_browser(client, await make_subscriber(db, plan))
 
 
 async def test_search_page_lists_results_with_links_map_points_and_export(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     lead = await distressed(db, 77, zip_code="33190", street_address="9 SEARCH ST")
-    await _browser(client, db, Plan.INVESTOR)
+    await browser_as(client, db, Plan.INVESTOR)
 
     page = await client.get("/search", params={"zip": "33190", "intent": "distressed"})
 
@@ -45,13 +34,13 @@ async def test_search_page_lists_results_with_links_map_points_and_export(
 async def test_indicator_filters_are_labelled_and_grouped_by_what_the_plan_searches(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await _browser(client, db, Plan.FULL)
+    await browser_as(client, db, Plan.FULL)
     full = (await client.get("/search")).text
     assert "<legend>Distressed</legend>" in full and "<legend>New homeowner</legend>" in full
     assert 'value="days_0_30" data-indicator="days_0_30"> Bought 0–30 days ago' in full
     assert 'value="tax_lien" data-indicator="tax_lien"> Tax lien' in full
 
-    await _browser(client, db, Plan.CONTRACTOR)  # new homeowners only
+    await browser_as(client, db, Plan.CONTRACTOR)  # new homeowners only
     contractor = (await client.get("/search")).text
     assert "<legend>New homeowner</legend>" in contractor and 'value="days_0_30"' in contractor
     assert "<legend>Distressed</legend>" not in contractor and 'value="tax_lien"' not in contractor
@@ -63,7 +52,7 @@ async def test_search_page_splits_zip_codes_and_pages_with_a_cursor(
     for _ in range(3):
         await distressed(db, 30, zip_code="33191")
     await distressed(db, 30, zip_code="33192")
-    await _browser(client, db, Plan.FULL)
+    await browser_as(client, db, Plan.FULL)
 
     page = await client.get("/search", params={"zip": "33191, 33192", "limit": 2})
 
@@ -79,7 +68,7 @@ async def test_search_page_splits_zip_codes_and_pages_with_a_cursor(
 async def test_search_page_shows_errors_next_to_their_fields(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await _browser(client, db, Plan.FULL)
+    await browser_as(client, db, Plan.FULL)
     page = await client.get("/search", params={"radius_m": "60000", "near": "25.7,-80.2"})
     assert page.status_code == 422
     assert 'id="err-radius_m"' in page.text and 'aria-invalid="true"' in page.text
@@ -93,7 +82,7 @@ async def test_search_page_shows_errors_next_to_their_fields(
 async def test_search_page_without_a_plan_shows_the_upgrade_message(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await _browser(client, db, Plan.NONE)
+    await browser_as(client, db, Plan.NONE)
     page = await client.get("/search")
     assert page.status_code == 403 and 'data-testid="upgrade"' in page.text
     assert "needs an active plan" in page.text
@@ -102,7 +91,7 @@ async def test_search_page_without_a_plan_shows_the_upgrade_message(
 async def test_contractor_cannot_pick_distressed_leads_on_the_page(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await _browser(client, db, Plan.CONTRACTOR)
+    await browser_as(client, db, Plan.CONTRACTOR)
     page = await client.get("/search")
     assert 'value="new_homeowner"' in page.text and 'value="distressed"' not in page.text
     refused = await client.get("/search", params={"intent": "distressed"})
@@ -117,7 +106,7 @@ async def test_property_page_shows_facts_sales_owner_scores_listing_and_save_for
     await add_signal(db, prop, "tax_lien", source="tax_collector")
     await add_listing(db, prop, days_ago(120))
     await refresh(db)
-    await _browser(client, db, Plan.FULL)
+    await browser_as(client, db, Plan.FULL)
 
     page = await client.get(f"/properties/{prop}")
 
@@ -134,7 +123,7 @@ async def test_property_page_shows_facts_sales_owner_scores_listing_and_save_for
 async def test_property_page_follows_the_plan(client: httpx.AsyncClient, db: AsyncSession) -> None:
     lien = await distressed(db, 30)
     owner = await new_owner(db, 100)
-    await _browser(client, db, Plan.CONTRACTOR)
+    await browser_as(client, db, Plan.CONTRACTOR)
     assert (await client.get(f"/properties/{owner}")).status_code == 200
     refused = await client.get(f"/properties/{lien}")
     assert refused.status_code == 403 and "contractor plan" in refused.text
@@ -147,7 +136,7 @@ async def test_results_show_the_count_lead_scores_and_the_bulk_save_form(
 ) -> None:
     for points in (150, 60, 20):
         await distressed(db, points, zip_code="33191", breakdown={"foreclosure": points})
-    await _browser(client, db, Plan.INVESTOR)
+    await browser_as(client, db, Plan.INVESTOR)
 
     page = (await client.get("/search", params={"zip": "33191", "intent": "distressed"})).text
 
@@ -170,8 +159,7 @@ async def test_a_saved_property_says_it_is_in_your_leads(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     prop = await distressed(db, 30, zip_code="33192")
-    await _browser(client, db, Plan.INVESTOR)
-    csrf = client.cookies.get("propintel_csrf")
+    csrf = await browser_as(client, db, Plan.INVESTOR)
     before = (await client.get(f"/properties/{prop}")).text
 
     saved = await client.post(
@@ -193,7 +181,7 @@ async def test_property_page_shows_only_the_scores_of_the_plan(
     await add_signal(db, prop, "foreclosure")
     await add_sale(db, prop, days_ago(12), 300_000)
     await refresh(db)
-    await _browser(client, db, Plan.CONTRACTOR)
+    await browser_as(client, db, Plan.CONTRACTOR)
 
     page = (await client.get(f"/properties/{prop}")).text
 

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import Plan
 from propintel.search.criteria import SearchCriteria
 from propintel.search.service import PlanRequired, matching_property_ids
-from tests.factories import make_subscriber
-from tests.scoring.helpers import AS_OF, add_sale, add_signal, days_ago, make_property, refresh
+from tests.factories import make_property, make_subscriber
+from tests.scoring.helpers import AS_OF, add_sale, add_signal, days_ago, refresh
 
 
 async def test_matching_ids_follow_the_plan_and_the_criteria(db: AsyncSession) -> None:
