@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import Plan, User
 from propintel.billing import local
 from tests.billing.helpers import deliver, envelope, now, plan_id, run_deferred, subscription
-from tests.factories import make_subscriber
-from tests.tokens.helpers import balance
+from tests.factories import make_subscriber, token_balance
 
 
 async def _user_plan(db: AsyncSession, user: User) -> tuple[str, str, str | None]:
@@ -72,7 +71,7 @@ async def test_a_paid_bundle_is_credited_once_even_when_replayed_under_new_event
     await deliver(db, envelope("checkout.session.completed", completed))  # Stripe retried it
     outcomes = [result["outcome"] for result in await run_deferred(db)]
     assert outcomes == ["credited 25000 tokens", "already credited"]
-    assert await balance(db, user.user_id) == 25000
+    assert await token_balance(db, user.user_id) == 25000
     purchase = (
         await db.execute(
             text("SELECT tokens, amount_paid FROM token_purchases WHERE user_id = :u"),
@@ -92,7 +91,7 @@ async def test_an_unpaid_checkout_credits_nothing(db: AsyncSession) -> None:
         ),
     )
     assert [r["outcome"] for r in await run_deferred(db)] == ["ignored: not paid"]
-    assert await balance(db, user.user_id) == 0
+    assert await token_balance(db, user.user_id) == 0
 
 
 async def test_a_subscription_in_stripes_order_sets_the_plan_and_grants_the_allowance_once(
@@ -111,7 +110,7 @@ async def test_a_subscription_in_stripes_order_sets_the_plan_and_grants_the_allo
     )
     await run_deferred(db)
     assert await _user_plan(db, user) == ("full", "active", "cus_1")
-    assert await balance(db, user.user_id) == 15000  # the full plan's base_tokens_monthly, once
+    assert await token_balance(db, user.user_id) == 15000  # full's base_tokens_monthly, once
     invoices = await db.scalar(
         text("SELECT count(*) FROM billing_invoices WHERE user_id = :u"), {"u": user.user_id}
     )
@@ -140,7 +139,7 @@ async def test_events_delivered_in_reverse_order_reach_the_same_state(db: AsyncS
     )
     await run_deferred(db)
     assert await _user_plan(db, user) == ("investor", "active", "cus_1")
-    assert await balance(db, user.user_id) == 10000
+    assert await token_balance(db, user.user_id) == 10000
     period_end = await db.scalar(
         text("SELECT current_period_end FROM billing_subscriptions WHERE subscription_id = 'sub_1'")
     )
@@ -221,7 +220,7 @@ async def test_a_yearly_invoice_grants_twelve_months_of_allowance(db: AsyncSessi
     sub = subscription(user.user_id, contractor, interval="year")
     await deliver(db, envelope("invoice.paid", _invoice(sub, cents=49000)))
     await run_deferred(db)
-    assert await balance(db, user.user_id) == 120000
+    assert await token_balance(db, user.user_id) == 120000
 
 
 async def test_every_event_type_handled_twice_changes_nothing_the_second_time(
@@ -241,10 +240,10 @@ async def test_every_event_type_handled_twice_changes_nothing_the_second_time(
         envelope("customer.subscription.deleted", {**sub, "status": "canceled"}),
     )
     await run_deferred(db)
-    state = (await balance(db, user.user_id), await _user_plan(db, user))
+    state = (await token_balance(db, user.user_id), await _user_plan(db, user))
     rows = (await db.execute(text("SELECT event_pk FROM billing_events"))).all()
     assert [await handle_event(db, row.event_pk) for row in rows] == ["already processed"] * 4
-    assert (await balance(db, user.user_id), await _user_plan(db, user)) == state
+    assert (await token_balance(db, user.user_id), await _user_plan(db, user)) == state
 
 
 async def test_an_invoice_of_an_unknown_user_waits_for_a_retry(db: AsyncSession) -> None:

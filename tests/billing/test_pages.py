@@ -9,18 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
 from tests.billing.helpers import plan_id, run_deferred
-from tests.factories import log_in_browser, make_subscriber
-from tests.tokens.helpers import balance
-
-
-def _csrf(client: httpx.AsyncClient) -> str:
-    return str(client.cookies.get("propintel_csrf"))
+from tests.factories import csrf_of, log_in_browser, make_subscriber, token_balance
 
 
 async def _start_bundle_checkout(client: httpx.AsyncClient, db: AsyncSession) -> str:
     bundle = await db.scalar(text("SELECT bundle_id FROM token_bundles WHERE token_amount = 25000"))
     started = await client.post(
-        "/billing/credits/buy", data={"bundle_id": str(bundle), "csrf_token": _csrf(client)}
+        "/billing/credits/buy", data={"bundle_id": str(bundle), "csrf_token": csrf_of(client)}
     )
     assert started.status_code == 303
     return started.headers["location"]
@@ -38,13 +33,13 @@ async def test_buying_a_bundle_through_the_simulator_credits_the_tokens(
     page = await client.get(checkout_url)
     assert page.status_code == 200 and "$20.00" in page.text and "No card is charged" in page.text
     paid = await client.post(
-        f"{checkout_url}/pay", data={"card": "4242", "csrf_token": _csrf(client)}
+        f"{checkout_url}/pay", data={"card": "4242", "csrf_token": csrf_of(client)}
     )
     assert paid.status_code == 303 and paid.headers["location"].endswith("checkout=paid")
     assert [r["outcome"] for r in await run_deferred(db)] == ["credited 25000 tokens"]
-    assert await balance(db, user.user_id) == 25000
+    assert await token_balance(db, user.user_id) == 25000
     again = await client.post(
-        f"{checkout_url}/pay", data={"card": "4242", "csrf_token": _csrf(client)}
+        f"{checkout_url}/pay", data={"card": "4242", "csrf_token": csrf_of(client)}
     )
     assert again.status_code == 409  # a finished checkout cannot be paid twice
 
@@ -55,9 +50,9 @@ async def test_a_cancelled_checkout_charges_nothing(
     user = await make_subscriber(db, Plan.NONE)
     await log_in_browser(client, user)
     checkout_url = await _start_bundle_checkout(client, db)
-    back = await client.post(f"{checkout_url}/cancel", data={"csrf_token": _csrf(client)})
+    back = await client.post(f"{checkout_url}/cancel", data={"csrf_token": csrf_of(client)})
     assert back.headers["location"].endswith("checkout=cancelled")
-    assert await run_deferred(db) == [] and await balance(db, user.user_id) == 0
+    assert await run_deferred(db) == [] and await token_balance(db, user.user_id) == 0
     assert "nothing was charged" in (await client.get("/billing/credits?checkout=cancelled")).text
 
 
@@ -67,12 +62,12 @@ async def test_another_subscriber_cannot_open_or_pay_my_checkout(
     owner = await make_subscriber(db, Plan.NONE)
     await log_in_browser(client, owner)
     checkout_url = await _start_bundle_checkout(client, db)
-    await client.post("/logout", data={"csrf_token": _csrf(client)})
+    await client.post("/logout", data={"csrf_token": csrf_of(client)})
     intruder = await make_subscriber(db, Plan.NONE)
     await log_in_browser(client, intruder)
     assert (await client.get(checkout_url)).status_code == 404
     paid = await client.post(
-        f"{checkout_url}/pay", data={"card": "4242", "csrf_token": _csrf(client)}
+        f"{checkout_url}/pay", data={"card": "4242", "csrf_token": csrf_of(client)}
     )
     assert paid.status_code == 404
     assert await run_deferred(db) == []
@@ -86,10 +81,10 @@ async def test_subscribe_switch_and_cancel_with_confirmation(
     contractor, investor = await plan_id(db, "contractor"), await plan_id(db, "investor")
     started = await client.post(
         "/billing/subscribe",
-        data={"plan_id": str(contractor), "interval": "month", "csrf_token": _csrf(client)},
+        data={"plan_id": str(contractor), "interval": "month", "csrf_token": csrf_of(client)},
     )
     checkout_url = started.headers["location"]
-    await client.post(f"{checkout_url}/pay", data={"card": "4242", "csrf_token": _csrf(client)})
+    await client.post(f"{checkout_url}/pay", data={"card": "4242", "csrf_token": csrf_of(client)})
     seen: set[int] = set()
     await run_deferred(db, seen)
     tier = "SELECT subscription_tier, subscription_status FROM users WHERE user_id = :u"
@@ -97,22 +92,24 @@ async def test_subscribe_switch_and_cancel_with_confirmation(
         "contractor",
         "active",
     )
-    assert await balance(db, user.user_id) == 10000
+    assert await token_balance(db, user.user_id) == 10000
     page = await client.get("/billing")
     assert "Renews on" in page.text and "Switch to investor" in page.text
     assert "<li>Distressed-property leads</li>" in page.text  # features by name, not key
 
-    await client.post("/billing/plan", data={"plan_id": str(investor), "csrf_token": _csrf(client)})
+    await client.post(
+        "/billing/plan", data={"plan_id": str(investor), "csrf_token": csrf_of(client)}
+    )
     await run_deferred(db, seen)
     assert (await db.execute(text(tier), {"u": user.user_id})).one()[0] == "investor"
 
-    asked = await client.post("/billing/cancel", data={"csrf_token": _csrf(client)})
+    asked = await client.post("/billing/cancel", data={"csrf_token": csrf_of(client)})
     assert asked.status_code == 200 and "Cancel your plan?" in asked.text
     assert await run_deferred(db, seen) == []  # nothing happens without the confirmation
-    await client.post("/billing/cancel", data={"confirm": "yes", "csrf_token": _csrf(client)})
+    await client.post("/billing/cancel", data={"confirm": "yes", "csrf_token": csrf_of(client)})
     await run_deferred(db, seen)
     assert "Ends on" in (await client.get("/billing")).text
-    await client.post("/billing/local-renew", data={"csrf_token": _csrf(client)})  # period ends
+    await client.post("/billing/local-renew", data={"csrf_token": csrf_of(client)})  # period ends
     await run_deferred(db, seen)
     assert tuple((await db.execute(text(tier), {"u": user.user_id})).one()) == ("none", "cancelled")
 

@@ -1,4 +1,5 @@
-"""Ledger builders for maintenance tests: plain SQL rows, as the spec's tables hold them."""
+"""Ledger builders for maintenance tests: plain SQL rows, as the spec's tables hold them (a NULL
+balance or user included, which the services never write)."""
 
 from __future__ import annotations
 
@@ -47,20 +48,3 @@ async def usage(db: AsyncSession, user_id: uuid.UUID | None, tokens: int) -> Non
         ),
         {"u": user_id, "t": tokens},
     )
-
-
-async def pool(db: AsyncSession) -> tuple[int, int, int]:
-    """(tokens_purchased, tokens_consumed, total_tokens) of the spec's single pool row."""
-    row = (
-        await db.execute(
-            text("SELECT tokens_purchased, tokens_consumed, total_tokens FROM company_token_pool")
-        )
-    ).one()
-    return (row[0], row[1], row[2])
-
-
-async def balance(db: AsyncSession, user_id: uuid.UUID) -> int | None:
-    value: int | None = await db.scalar(
-        text("SELECT token_balance FROM users WHERE user_id = :u"), {"u": user_id}
-    )
-    return value

@@ -13,7 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.maintenance.tokens import reconcile_tokens
-from tests.maintenance.helpers import add_user, balance, pool, purchase, transaction, usage
+from tests.factories import token_balance, token_pool
+from tests.maintenance.helpers import add_user, purchase, transaction, usage
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "docs" / "spec" / "schema-spec.md"
 
@@ -56,7 +57,7 @@ async def test_pool_becomes_the_ledger_sums_with_total_from_the_same_sums(
 
     report = await reconcile_tokens(db)
 
-    assert await pool(db) == (1500, 305, 1195)
+    assert await token_pool(db) == (1500, 305, 1195)
     assert [(p.tokens_purchased, p.tokens_consumed, p.total_tokens) for p in report.pool_after] == [
         (1500, 305, 1195)
     ]
@@ -66,7 +67,7 @@ async def test_pool_becomes_the_ledger_sums_with_total_from_the_same_sums(
     assert report.pool_changed
     assert report.users_checked == 3
     assert report.discrepancy_count == 0 and report.discrepancies == []
-    assert [await balance(db, user) for user in users.values()] == [880, 400, 0]
+    assert [await token_balance(db, user) for user in users.values()] == [880, 400, 0]
 
 
 async def test_second_reconciliation_changes_nothing(db: AsyncSession) -> None:
@@ -76,7 +77,7 @@ async def test_second_reconciliation_changes_nothing(db: AsyncSession) -> None:
     again = await reconcile_tokens(db)
 
     assert not again.pool_changed
-    assert await pool(db) == (1500, 305, 1195)
+    assert await token_pool(db) == (1500, 305, 1195)
 
 
 async def test_spec_statement_leaves_total_one_reconciliation_behind(db: AsyncSession) -> None:
@@ -87,19 +88,19 @@ async def test_spec_statement_leaves_total_one_reconciliation_behind(db: AsyncSe
 
     savepoint = await db.begin_nested()
     await db.execute(text(spec_sql))
-    after_first = await pool(db)
+    after_first = await token_pool(db)
     await db.execute(text(spec_sql))
-    after_second = await pool(db)
+    after_second = await token_pool(db)
     await purchase(db, None, 40)
     await db.execute(text(spec_sql))
-    after_new_purchase = await pool(db)
+    after_new_purchase = await token_pool(db)
     await savepoint.rollback()
 
     assert after_first == (1500, 305, 0)  # total from the old zeros
     assert after_second == (1500, 305, 1195)  # right only once nothing changed in between
     assert after_new_purchase == (1540, 305, 1195)  # lags again: should be 1235
     await reconcile_tokens(db)
-    assert await pool(db) == (1500, 305, 1195)  # ours: right the first time
+    assert await token_pool(db) == (1500, 305, 1195)  # ours: right the first time
 
 
 async def test_tampered_balances_are_reported_with_both_numbers_and_left_alone(
@@ -123,8 +124,8 @@ async def test_tampered_balances_are_reported_with_both_numbers_and_left_alone(
     )
     assert (alice.purchased, alice.transactions, alice.used) == (1000, 80, 200)
     assert (second.user_id, second.token_balance, second.implied_balance) == (str(dave), 50, 0)
-    assert await balance(db, users["alice"]) == 980
-    assert await balance(db, dave) == 50
+    assert await token_balance(db, users["alice"]) == 980
+    assert await token_balance(db, dave) == 50
     detail = json.loads(json.dumps(report.to_detail()))  # what job_runs.detail keeps
     assert detail["discrepancy_count"] == 2
     assert [item["difference"] for item in detail["discrepancies"]] == [100, 50]
