@@ -24,6 +24,7 @@ from propintel.maintenance.backup import (
     restore_database,
     scheduled_backup,
 )
+from tests.factories import committed_user
 
 RESTORE_DB = f"propintel_restore_{os.getpid()}"
 
@@ -54,11 +55,8 @@ def tool_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 def seed(url: str) -> None:
     """Committed rows in several tables, a PostGIS geometry included."""
+    user_id = committed_user(url, token_balance=70)
     with psycopg.connect(url) as conn:
-        user_id = conn.execute(
-            "INSERT INTO users (email, firebase_uid, user_type, token_balance) "
-            "VALUES ('b@example.com', 'local:b', 'subscriber', 70) RETURNING user_id"
-        ).fetchone()[0]  # type: ignore[index]
         conn.execute(
             "INSERT INTO token_purchases (user_id, tokens, amount_paid) VALUES (%s, 100, 9.99)",
             (user_id,),

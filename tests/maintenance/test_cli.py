@@ -19,6 +19,7 @@ from propintel.db import migrate
 from propintel.db.urls import with_database
 from propintel.maintenance import cli as maintenance_cli
 from propintel.maintenance import tasks
+from tests.factories import committed_user
 
 RESTORE_DB = f"propintel_cli_restore_{os.getpid()}"
 runner = CliRunner()
@@ -56,11 +57,7 @@ def runs(url: str) -> list[tuple[str, str, str | None]]:
 
 def test_reconcile_tokens_reports_discrepancies_with_exit_status_3(configured: Settings) -> None:
     url = str(configured.database_url)
-    with psycopg.connect(url) as conn:
-        conn.execute(
-            "INSERT INTO users (email, firebase_uid, user_type, token_balance) "
-            "VALUES ('cli@example.com', 'local:cli', 'subscriber', 5)"
-        )
+    committed_user(url, email="cli@example.com", token_balance=5)
 
     result = invoke("reconcile-tokens", "--json")
 

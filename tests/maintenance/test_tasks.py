@@ -17,6 +17,7 @@ from propintel.jobs.enqueue import defer_in_transaction
 from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
 from propintel.maintenance import tasks
+from tests.factories import committed_user
 
 # Makes the jobs "periodic" (so their runs are recorded) without the deferrer firing in a test.
 NEVER_DURING_TESTS = "0 0 1 1 *"
@@ -65,10 +66,9 @@ def execute(url: str, *statements: str) -> None:
 async def test_worker_reconciles_and_records_the_discrepancies(
     import_url: str, settings: Settings
 ) -> None:
+    committed_user(import_url, email="t@example.com", token_balance=75)
     execute(
         import_url,
-        "INSERT INTO users (email, firebase_uid, user_type, token_balance) "
-        "VALUES ('t@example.com', 'local:t', 'subscriber', 75)",
         "INSERT INTO token_purchases (user_id, tokens, amount_paid) "
         "SELECT user_id, 100, 5 FROM users",
         "INSERT INTO token_usage_logs (user_id, tokens_used) SELECT user_id, 30 FROM users",
