@@ -1,5 +1,6 @@
 """One-line builders for what tests need: users of each type and plan, logged-in browsers and API
-clients, properties with scores, saved leads; and the token figures tests assert on."""
+clients, properties with scores, saved leads, funded subscribers; and the token figures tests
+assert on."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -21,6 +23,7 @@ from propintel.config import get_settings
 from propintel.kit.clock import now_new_york
 from propintel.leads.service import save_leads
 from propintel.search.criteria import Intent
+from propintel.tokens.service import credit_purchase
 from propintel.web.security import CSRF_COOKIE
 
 DEFAULT_PASSWORD = "correct-horse-battery"
@@ -213,6 +216,17 @@ async def saved_lead(
 
 
 # ---- tokens --------------------------------------------------------------------------------------
+
+NOON = datetime(2026, 3, 10, 12, 0)  # New York time: when funded_subscriber's tokens were bought
+
+
+async def funded_subscriber(db: AsyncSession, tokens: int = 100) -> User:
+    """A subscriber on the full plan whose ``tokens`` were bought (for $9.99) at ``NOON``."""
+    user = await make_subscriber(db)
+    await db.flush()
+    if tokens:
+        await credit_purchase(db, user.user_id, tokens, Decimal("9.99"), None, now=NOON)
+    return user
 
 
 async def token_balance(db: AsyncSession, user_id: uuid.UUID) -> int | None:

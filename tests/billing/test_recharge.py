@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import Plan, User
+from propintel.auth.models import User
 from propintel.billing.local import LocalPayments
 from propintel.billing.service import run_recharge
 from propintel.catalog.service import Bundle
@@ -21,8 +21,7 @@ from propintel.tokens import preferences, service
 from propintel.tokens.recharge import recharge_price
 from propintel.tokens.schemas import TokenPreferences
 from tests.billing.helpers import run_deferred
-from tests.factories import log_in_browser, make_subscriber
-from tests.tokens.helpers import balance
+from tests.factories import funded_subscriber, log_in_browser, token_balance
 
 RECHARGES = (
     "SELECT status, tokens, amount, failure_message FROM billing_recharges WHERE user_id = :u"
@@ -31,8 +30,7 @@ RECHARGES = (
 
 async def _subscriber_with_card(db: AsyncSession, *, declines: bool = False) -> User:
     """Balance 100, auto-recharge 1,000 tokens below 50, a saved (simulated) card."""
-    user = await make_subscriber(db, Plan.FULL)
-    await service.credit_purchase(db, user.user_id, 100, Decimal("1.00"), f"pi_{uuid.uuid4()}")
+    user = await funded_subscriber(db, 100)
     await preferences.update_preferences(
         db,
         user.user_id,
@@ -75,20 +73,20 @@ async def test_one_dip_buys_once_and_the_job_credits_the_tokens(db: AsyncSession
     assert await _recharges(db, user) == [("pending", 1000, "1.00", None)]
     results = await run_deferred(db)
     assert [r["outcome"] for r in results] == ["recharged 1000 tokens"]
-    assert await balance(db, user.user_id) == 1020
+    assert await token_balance(db, user.user_id) == 1020
     assert await _recharges(db, user) == [("succeeded", 1000, "1.00", None)]
     # A second run of the same job (a retry) changes nothing.
     recharge_id = await db.scalar(text("SELECT recharge_id FROM billing_recharges"))
     simulator = LocalPayments(db, "whsec_x", lambda *_: None)  # type: ignore[arg-type,return-value]
     assert await run_recharge(db, simulator, recharge_id) == "nothing to do"
-    assert await balance(db, user.user_id) == 1020
+    assert await token_balance(db, user.user_id) == 1020
 
 
 async def test_the_next_dip_after_a_recharge_buys_again(db: AsyncSession) -> None:
     user = await _subscriber_with_card(db)
     await _charge_sms(db, user, 6)
     await run_deferred(db)
-    seen_balance = await balance(db, user.user_id)  # 40 + 1000
+    seen_balance = await token_balance(db, user.user_id)  # 40 + 1000
     await _charge_sms(db, user, (seen_balance - 40) // 10)  # down to 40 again
     assert [r[0] for r in await _recharges(db, user)] == ["succeeded", "pending"]
 
@@ -98,7 +96,7 @@ async def test_a_declined_card_turns_auto_recharge_off_and_says_why(db: AsyncSes
     await _charge_sms(db, user, 6)
     results = await run_deferred(db)
     assert [r["outcome"] for r in results] == ["declined: Your card was declined."]
-    assert await balance(db, user.user_id) == 40
+    assert await token_balance(db, user.user_id) == 40
     assert await _recharges(db, user) == [("declined", 1000, "1.00", "Your card was declined.")]
     prefs = await preferences.get_preferences(db, user.user_id)
     assert prefs.auto_recharge is False

@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
 from propintel.tokens import service
-from tests.factories import bearer_for, make_user
-from tests.tokens.helpers import NOON, balance, funded_subscriber
+from tests.factories import NOON, bearer_for, funded_subscriber, make_user, token_balance
 
 
 async def test_admin_grant_and_deduct_write_transactions_and_audit_rows(
@@ -137,7 +136,7 @@ async def test_history_shows_only_the_callers_rows_with_running_balance(
     ).json()
     assert [(e["kind"], e["balance_after"]) for e in rest["items"]] == [("purchase", 100)]
     assert rest["next_cursor"] is None
-    assert await balance(db, alice.user_id) == 89
+    assert await token_balance(db, alice.user_id) == 89
     forged = await client.get(
         "/api/v1/tokens/history", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=alice_headers
     )

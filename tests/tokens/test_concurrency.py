@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.tokens import service
 from propintel.tokens.errors import DailyLimitReached, InsufficientTokens
-from tests.tokens.helpers import NOON, balance, count, funded_subscriber, pool, set_daily_limit
+from tests.factories import NOON, funded_subscriber, token_balance, token_pool
+from tests.tokens.helpers import count, set_daily_limit
 
 CHARGES = 50
 
@@ -61,10 +62,10 @@ async def test_fifty_concurrent_charges_spend_a_balance_of_100_exactly_once(
     outcomes = await _race(scratch_engine, user_id)
     assert outcomes == {"charged": 10, "insufficient_balance": 40}
     async with unit_of_work(scratch_engine) as db:
-        assert await balance(db, user_id) == 0
+        assert await token_balance(db, user_id) == 0
         usage = "SELECT COUNT(*) FROM token_usage_logs WHERE user_id = :u"
         assert await count(db, usage, user_id) == 10
-        assert await pool(db) == (100, 100, 0)
+        assert await token_pool(db) == (100, 100, 0)
 
 
 async def test_fifty_concurrent_charges_stop_exactly_at_a_daily_limit_of_50(
@@ -74,7 +75,7 @@ async def test_fifty_concurrent_charges_stop_exactly_at_a_daily_limit_of_50(
     outcomes = await _race(scratch_engine, user_id)
     assert outcomes == {"charged": 5, "daily_limit": 45}
     async with unit_of_work(scratch_engine) as db:
-        assert await balance(db, user_id) == 50
+        assert await token_balance(db, user_id) == 50
         usage = "SELECT COALESCE(SUM(tokens_used), 0) FROM token_usage_logs WHERE user_id = :u"
         assert await count(db, usage, user_id) == 50
-        assert await pool(db) == (100, 50, 50)
+        assert await token_pool(db) == (100, 50, 50)

@@ -20,7 +20,8 @@ from propintel.tokens.errors import (
     SettlementExceedsHold,
     UnknownAction,
 )
-from tests.tokens.helpers import NOON, balance, funded_subscriber, pool, set_daily_limit
+from tests.factories import NOON, funded_subscriber, token_balance, token_pool
+from tests.tokens.helpers import set_daily_limit
 
 BEFORE_MIDNIGHT = datetime(2026, 3, 10, 23, 59, 59, 999999)
 MIDNIGHT = datetime(2026, 3, 11, 0, 0)
@@ -28,7 +29,7 @@ MIDNIGHT = datetime(2026, 3, 11, 0, 0)
 
 async def test_charge_writes_usage_with_actual_cost_and_moves_the_pool(db: AsyncSession) -> None:
     user = await funded_subscriber(db, 100)
-    before = await pool(db)
+    before = await token_pool(db)
     charged = await service.charge(db, user.user_id, "ai_chat_1k_tokens", 3, "chat-1", now=NOON)
     assert (charged.tokens, charged.balance) == (15, 85)
     row = (
@@ -41,7 +42,7 @@ async def test_charge_writes_usage_with_actual_cost_and_moves_the_pool(db: Async
         )
     ).one()
     assert tuple(row) == (15, Decimal("0.000600"), "chat-1", NOON)
-    assert await pool(db) == (before[0], before[1] + 15, before[2] - 15)
+    assert await token_pool(db) == (before[0], before[1] + 15, before[2] - 15)
 
 
 async def test_balance_exactly_enough_is_charged_one_token_short_is_refused(
@@ -49,7 +50,7 @@ async def test_balance_exactly_enough_is_charged_one_token_short_is_refused(
 ) -> None:
     user = await funded_subscriber(db, 20)
     await service.charge(db, user.user_id, "sms_send", 2, now=NOON)
-    assert await balance(db, user.user_id) == 0
+    assert await token_balance(db, user.user_id) == 0
     with pytest.raises(InsufficientTokens) as refused:
         await service.charge(db, user.user_id, "email_send", 1, now=NOON)
     assert (refused.value.status_code, refused.value.rule) == (402, "insufficient_balance")
@@ -60,7 +61,7 @@ async def test_unknown_action_is_refused_with_422_and_changes_nothing(db: AsyncS
     with pytest.raises(UnknownAction) as refused:
         await service.charge(db, user.user_id, "fax_send", 1, now=NOON)
     assert (refused.value.status_code, refused.value.field) == (422, "action_type")
-    assert await balance(db, user.user_id) == 100
+    assert await token_balance(db, user.user_id) == 100
 
 
 async def test_daily_limit_resets_at_new_york_midnight(db: AsyncSession) -> None:
@@ -129,7 +130,7 @@ async def test_suspended_user_cannot_spend(db: AsyncSession) -> None:
     )
     with pytest.raises(AccountSuspended):
         await service.charge(db, user.user_id, "sms_send", 1, now=NOON)
-    assert await balance(db, user.user_id) == 100
+    assert await token_balance(db, user.user_id) == 100
 
 
 async def test_a_payment_intent_is_credited_once(db: AsyncSession) -> None:
@@ -137,4 +138,4 @@ async def test_a_payment_intent_is_credited_once(db: AsyncSession) -> None:
     first = await service.credit_purchase(db, user.user_id, 500, Decimal("39.00"), "pi_1")
     again = await service.credit_purchase(db, user.user_id, 500, Decimal("39.00"), "pi_1")
     assert (first, again) == (500, None)
-    assert await balance(db, user.user_id) == 500
+    assert await token_balance(db, user.user_id) == 500

@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.tokens import service
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import log_in_browser
-from tests.tokens.helpers import NOON, funded_subscriber
+from tests.factories import NOON, funded_subscriber, log_in_browser
 
 
 async def test_tokens_page_shows_history_and_saves_preferences(

@@ -26,8 +26,8 @@ from propintel.maintenance.tokens import balance_discrepancies, reconcile_tokens
 from propintel.tokens import admin, service
 from propintel.tokens.errors import DailyLimitReached, InsufficientTokens
 from propintel.tokens.schemas import AdjustmentKind
-from tests.factories import make_user
-from tests.tokens.helpers import pool, set_daily_limit
+from tests.factories import make_user, token_pool
+from tests.tokens.helpers import set_daily_limit
 
 PRICES = {"email_send": 1, "sms_send": 10, "ai_voice_call_3min": 20, "contact_enrichment": 50}
 START = datetime(2026, 3, 10, 23, 0)  # an hour before New York midnight
@@ -203,7 +203,12 @@ class Ledger(RuleBasedStateMachine):
                     )
                 )
             ).one()
-            return int(stored), discrepancies, await pool(self.db), (int(sums[0]), int(sums[1]))
+            return (
+                int(stored),
+                discrepancies,
+                await token_pool(self.db),
+                (int(sums[0]), int(sums[1])),
+            )
 
         stored, discrepancies, (purchased, consumed, total), sums = self.run(figures())
         assert stored >= 0
