@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test check lint format typecheck pytest system-runtime system-test venv lock vendor clean-data
+.PHONY: run test check lint format typecheck architecture pytest system-runtime system-test venv lock vendor clean-data
 
 run: system-runtime venv vendor
 	$(BIN)/propintel run
@@ -66,11 +66,16 @@ system-runtime:
 system-test:
 	scripts/setup-system.sh test
 
-check: lint typecheck
+check: lint typecheck architecture
 
 lint: venv
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/ruff format --check src tests $(wildcard bench)
+
+# The layers and contracts of .importlinter (docs/architecture.md): no package imports a higher
+# layer, no two packages import each other, no package reaches another's repositories or tables.
+architecture: venv
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format src tests $(wildcard bench)

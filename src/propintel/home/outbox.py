@@ -12,8 +12,8 @@ from fastapi.responses import Response
 
 from propintel.auth.deps import AnyUser
 from propintel.db.session import DbSession
-from propintel.home import service
 from propintel.integrations.email import uses_local_email
+from propintel.integrations.local import outbox as local_outbox
 from propintel.kit.errors import NotFound
 from propintel.web.templating import render
 
@@ -32,10 +32,10 @@ async def outbox_page(
 ) -> Response:
     _require_local(request)
     owner = None if user.is_admin else user.user_id
-    emails, next_cursor = await service.outbox_page(db, owner, PER_PAGE, cursor)
+    emails, next_cursor = await local_outbox.outbox_page(db, owner, PER_PAGE, cursor)
     context = {
         "emails": emails,
-        "total": await service.outbox_count(db, owner),
+        "total": await local_outbox.outbox_count(db, owner),
         "next_url": f"/outbox?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
         "first_url": "/outbox" if cursor else None,
         "everyone": owner is None,
@@ -48,5 +48,5 @@ async def email_page(
     request: Request, email_id: uuid.UUID, user: AnyUser, db: DbSession
 ) -> Response:
     _require_local(request)
-    email = await service.outbox_email(db, email_id, None if user.is_admin else user.user_id)
+    email = await local_outbox.outbox_email(db, email_id, None if user.is_admin else user.user_id)
     return render(request, "outbox/email.html", {"email": email})
