@@ -6,9 +6,12 @@ import uuid
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.models import Plan
 from propintel.integrations.email import EmailMessage, EmailSendError, SentEmail
 from propintel.integrations.local.email import LocalEmail
+from tests.factories import api_as, scored_property
 
 
 async def save_lead(
@@ -21,6 +24,15 @@ async def save_lead(
     assert saved.status_code == 201, saved.text
     lead: dict[str, Any] = saved.json()
     return lead
+
+
+async def api_lead(
+    client: httpx.AsyncClient, db: AsyncSession, source: str = "distressed"
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """A new full-plan subscriber's API headers, and a lead it saved through the API (of an
+    unscored property, for ``source``)."""
+    headers = await api_as(client, db, Plan.FULL)
+    return headers, await save_lead(client, headers, await scored_property(db), source)
 
 
 class FailingOnce:

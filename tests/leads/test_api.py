@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
 from tests.factories import api_as, bearer_for, make_subscriber, scored_property
-from tests.leads.helpers import save_lead
+from tests.leads.helpers import api_lead, save_lead
 
 
 async def test_saving_twice_returns_the_existing_lead_scored_at_save_time(
@@ -119,9 +119,7 @@ async def test_pipeline_moves_are_validated_and_recorded(
 async def test_lost_lead_can_be_reopened_and_unknown_status_is_422(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    user = await make_subscriber(db)
-    headers = await bearer_for(client, user)
-    lead = await save_lead(client, headers, await scored_property(db), "fsbo")
+    headers, lead = await api_lead(client, db, "fsbo")
     url = f"/api/v1/leads/{lead['lead_id']}"
     assert (await client.patch(url, json={"status": "lost"}, headers=headers)).status_code == 200
     reopened = await client.patch(url, json={"status": "new"}, headers=headers)
@@ -134,9 +132,7 @@ async def test_lost_lead_can_be_reopened_and_unknown_status_is_422(
 async def test_logging_contacts_counts_dates_and_moves_a_new_lead(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    user = await make_subscriber(db)
-    headers = await bearer_for(client, user)
-    lead = await save_lead(client, headers, await scored_property(db))
+    headers, lead = await api_lead(client, db)
     url = f"/api/v1/leads/{lead['lead_id']}"
 
     first = await client.post(
@@ -223,9 +219,7 @@ async def test_second_subscriber_gets_404_for_first_subscribers_lead(
 async def test_delete_removes_the_lead_and_its_history(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    user = await make_subscriber(db)
-    headers = await bearer_for(client, user)
-    lead = await save_lead(client, headers, await scored_property(db))
+    headers, lead = await api_lead(client, db)
     url = f"/api/v1/leads/{lead['lead_id']}"
     await client.post(f"{url}/notes", json={"body": "x"}, headers=headers)
 

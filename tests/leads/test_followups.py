@@ -24,9 +24,8 @@ from tests.factories import (
     log_in_browser,
     make_subscriber,
     saved_lead,
-    scored_property,
 )
-from tests.leads.helpers import save_lead
+from tests.leads.helpers import api_lead
 
 TODAY = date(2026, 6, 2)  # a Tuesday in New York
 
@@ -53,9 +52,7 @@ async def _lead_with_tasks(
 async def test_api_creates_lists_updates_and_deletes_a_leads_tasks(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    user = await make_subscriber(db)
-    headers = await bearer_for(client, user)
-    lead = await save_lead(client, headers, await scored_property(db))
+    headers, lead = await api_lead(client, db)
     url = f"/api/v1/leads/{lead['lead_id']}/tasks"
 
     later = await client.post(
@@ -99,9 +96,7 @@ async def test_api_creates_lists_updates_and_deletes_a_leads_tasks(
 async def test_api_refuses_bad_tasks_naming_the_field(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    user = await make_subscriber(db)
-    headers = await bearer_for(client, user)
-    lead = await save_lead(client, headers, await scored_property(db))
+    headers, lead = await api_lead(client, db)
     url = f"/api/v1/leads/{lead['lead_id']}/tasks"
 
     answers: dict[str, Any] = {

@@ -16,9 +16,8 @@ from tests.factories import (
     log_in_browser,
     make_subscriber,
     saved_lead,
-    scored_property,
 )
-from tests.leads.helpers import save_lead
+from tests.leads.helpers import api_lead
 
 NOW = datetime(2026, 6, 2, 10, 0)
 
@@ -26,9 +25,7 @@ NOW = datetime(2026, 6, 2, 10, 0)
 async def test_put_replaces_the_tags_without_touching_history_or_updated_at(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    user = await make_subscriber(db)
-    headers = await bearer_for(client, user)
-    lead = await save_lead(client, headers, await scored_property(db))
+    headers, lead = await api_lead(client, db)
     url = f"/api/v1/leads/{lead['lead_id']}"
 
     put = await client.put(
@@ -50,9 +47,7 @@ async def test_put_replaces_the_tags_without_touching_history_or_updated_at(
 async def test_put_refuses_bad_tags_naming_them(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    user = await make_subscriber(db)
-    headers = await bearer_for(client, user)
-    lead = await save_lead(client, headers, await scored_property(db))
+    headers, lead = await api_lead(client, db)
     url = f"/api/v1/leads/{lead['lead_id']}/tags"
 
     control = await client.put(url, json={"tags": ["ok", "tab\there"]}, headers=headers)

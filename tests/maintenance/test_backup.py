@@ -3,9 +3,7 @@ same rows in every table; non-empty targets are refused; the password never reac
 
 from __future__ import annotations
 
-import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,6 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from propintel.db import migrate
 from propintel.db.urls import with_database
 from propintel.maintenance import backup as backup_module
 from propintel.maintenance.backup import (
@@ -25,18 +22,6 @@ from propintel.maintenance.backup import (
     scheduled_backup,
 )
 from tests.factories import committed_user
-
-RESTORE_DB = f"propintel_restore_{os.getpid()}"
-
-
-@pytest.fixture
-def empty_url(server_url: str) -> Iterator[str]:
-    """A new, empty database (as an operator would create for a restore drill)."""
-    migrate.drop_database(server_url, RESTORE_DB)
-    url = with_database(server_url, RESTORE_DB)
-    migrate.ensure_database_exists(url)
-    yield url
-    migrate.drop_database(server_url, RESTORE_DB)
 
 
 @pytest.fixture

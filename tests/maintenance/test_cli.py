@@ -4,8 +4,6 @@ exit status 3 for discrepancies, 1 with a clear message (and no password) on fai
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -15,13 +13,10 @@ from typer.testing import CliRunner, Result
 
 from propintel.cli import app
 from propintel.config import Settings
-from propintel.db import migrate
-from propintel.db.urls import with_database
 from propintel.maintenance import cli as maintenance_cli
 from propintel.maintenance import tasks
 from tests.factories import committed_user
 
-RESTORE_DB = f"propintel_cli_restore_{os.getpid()}"
 runner = CliRunner()
 
 
@@ -32,15 +27,6 @@ def configured(import_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(maintenance_cli, "get_settings", lambda: settings)
     monkeypatch.setattr(tasks, "get_settings", lambda: settings)
     return settings
-
-
-@pytest.fixture
-def empty_url(server_url: str) -> Iterator[str]:
-    migrate.drop_database(server_url, RESTORE_DB)
-    url = with_database(server_url, RESTORE_DB)
-    migrate.ensure_database_exists(url)
-    yield url
-    migrate.drop_database(server_url, RESTORE_DB)
 
 
 def invoke(*args: str) -> Result:
