@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from psycopg import sql
 from sqlalchemy import create_engine, pool
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from propintel.db.urls import libpq_url, sqlalchemy_url, with_database
 
@@ -80,6 +81,13 @@ def current_revision(url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+async def applied_revision(connection: AsyncConnection) -> str | None:
+    """The revision the database of ``connection`` is at (None: not migrated)."""
+    return await connection.run_sync(
+        lambda sync: MigrationContext.configure(sync).get_current_revision()
+    )
 
 
 def is_current(url: str) -> bool:

@@ -15,7 +15,8 @@ from propintel.config import Settings
 from propintel.db.engine import create_engine_for, unit_of_work
 from propintel.db.urls import database_url
 from propintel.demo.cli import demo_progress
-from propintel.demo.load import has_properties, load_demo
+from propintel.demo.load import load_demo
+from propintel.ingest.service import has_properties
 
 
 async def _ensure_accounts(settings: Settings, url: str) -> None:

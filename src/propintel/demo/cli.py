@@ -16,8 +16,9 @@ from rich.table import Table
 from propintel.config import get_settings
 from propintel.db.urls import database_url
 from propintel.demo.generator import MAX_PARCELS, Manifest, generate
-from propintel.demo.load import DEMO_SEED, StepCallback, has_properties, load_demo, step_count
+from propintel.demo.load import DEMO_SEED, StepCallback, load_demo, step_count
 from propintel.ingest.runs import ImportSummary
+from propintel.ingest.service import has_properties
 
 app = typer.Typer(help="Synthetic Miami-Dade demo data in the real public file formats.")
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import psycopg
-
 from propintel.demo.generator import generate, nal_name, sdf_name
 from propintel.ingest.registry import importer_for
 from propintel.ingest.runs import ImportSummary, run_import
@@ -43,11 +41,6 @@ def import_plan(roll_year: int) -> list[tuple[str, str]]:
         ("fsbo", "fsbo.csv"),
         ("fsbo", "fsbo.json"),
     ]
-
-
-def has_properties(url: str) -> bool:
-    with psycopg.connect(url) as conn:
-        return conn.execute("SELECT EXISTS (SELECT 1 FROM properties)").fetchone() == (True,)
 
 
 def step_count() -> int:

@@ -1,4 +1,5 @@
-"""Queries over import runs and the quarantine (for the CLI and the admin pages)."""
+"""Queries over import runs and the quarantine (for the CLI and the admin pages), and whether any
+property was imported yet (a first start loads the demo)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from sqlalchemy import text
 
 from propintel.db.repository import Repository
@@ -80,3 +82,8 @@ class ImportRepository(Repository):
             {"run_id": run_id, "after": after_id, "limit": limit},
         )
         return [QuarantineRow(**row._mapping) for row in rows]
+
+
+def any_property(conn: psycopg.Connection[Any]) -> bool:
+    """Has anything been imported into ``properties`` (on a synchronous connection)?"""
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM properties)").fetchone() == (True,)

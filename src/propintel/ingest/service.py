@@ -1,13 +1,15 @@
 """What other packages read of ingest: the import runs and their quarantined rows (the admin
-import pages). The imports themselves run as jobs (``tasks.py``) and from the CLI."""
+import pages), whether anything was imported yet (the demo load). The imports themselves run as
+jobs (``tasks.py``) and from the CLI."""
 
 from __future__ import annotations
 
 import uuid
 
+import psycopg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.ingest.repository import ImportRepository, QuarantineRow, RunRow
+from propintel.ingest.repository import ImportRepository, QuarantineRow, RunRow, any_property
 from propintel.kit.errors import NotFound
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
 
@@ -38,3 +40,9 @@ async def quarantine_page(
         run_id, after_id=after[0] if after else 0, limit=limit + 1
     )
     return QUARANTINE.page(rows, limit, key=lambda row: (row.quarantine_id,), bound_to=bound_to)
+
+
+def has_properties(url: str) -> bool:
+    """Has any property been imported into the database at ``url``?"""
+    with psycopg.connect(url) as conn:
+        return any_property(conn)

@@ -6,7 +6,6 @@ import asyncio
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 from propintel.db import migrate
 from propintel.db.urls import database_url
@@ -29,7 +28,7 @@ async def readyz(request: Request) -> JSONResponse:
     engine = request.app.state.engine
     try:
         async with engine.connect() as connection:
-            current = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+            current = await migrate.applied_revision(connection)
     except Exception:
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     head = await asyncio.to_thread(migrate.head_revision, database_url(request.app.state.settings))
