@@ -22,10 +22,8 @@ from propintel.admin import economics
 from propintel.auth.models import User, UserType
 from propintel.tokens import admin as token_admin
 from propintel.tokens import service
-from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import AdjustmentKind
-from tests.catalog.helpers import admin_headers
-from tests.factories import log_in_browser, make_subscriber, make_user
+from tests.factories import bearer_for, log_in_browser, make_subscriber, make_user
 
 D1 = datetime(2026, 3, 2, 9, 0)
 D2 = datetime(2026, 3, 3, 9, 0)
@@ -34,12 +32,11 @@ AFTER = datetime(2026, 3, 11, 0, 0)
 
 
 async def _fixture(db: AsyncSession, admin: User) -> None:
-    repo = TokenRepository(db)
     alice, bob = await make_subscriber(db), await make_subscriber(db)
     await db.flush()
-    await service.credit_purchase(repo, alice.user_id, 1000, Decimal("10.00"), None, now=D1)
-    await service.credit_purchase(repo, bob.user_id, 3000, Decimal("30.00"), None, now=D3)
-    await service.credit_purchase(repo, bob.user_id, 9999, Decimal("1.00"), None, now=AFTER)
+    await service.credit_purchase(db, alice.user_id, 1000, Decimal("10.00"), None, now=D1)
+    await service.credit_purchase(db, bob.user_id, 3000, Decimal("30.00"), None, now=D3)
+    await service.credit_purchase(db, bob.user_id, 9999, Decimal("1.00"), None, now=AFTER)
     await db.execute(
         text(
             "INSERT INTO billing_invoices (invoice_id, user_id, amount_paid, tokens_granted, "
@@ -48,10 +45,10 @@ async def _fixture(db: AsyncSession, admin: User) -> None:
         {"u": alice.user_id, "at": D2},
     )
     await token_admin.adjust_tokens(
-        repo, admin, bob.user_id, AdjustmentKind.GRANT, 500, "promo", now=D3
+        db, admin, bob.user_id, AdjustmentKind.GRANT, 500, "promo", now=D3
     )
     await token_admin.adjust_tokens(
-        repo, admin, bob.user_id, AdjustmentKind.DEDUCT, 100, "fix", now=D3
+        db, admin, bob.user_id, AdjustmentKind.DEDUCT, 100, "fix", now=D3
     )
     await db.execute(
         text(
@@ -59,12 +56,12 @@ async def _fixture(db: AsyncSession, admin: User) -> None:
             "WHERE action_type = 'ai_voice_call_3min'"
         )
     )
-    first = await service.charge(repo, alice.user_id, "sms_send", 1, "s1", now=D1)
-    await service.charge(repo, alice.user_id, "sms_send", 1, "s2", now=D2)
-    await service.refund(repo, alice.user_id, first.usage_log_id, "carrier failure", now=D1)
-    await service.charge(repo, alice.user_id, "ai_voice_call_3min", 1, "v1", now=D2)
-    await service.charge(repo, bob.user_id, "contact_enrichment", 1, "e1", now=D3)
-    await service.charge(repo, bob.user_id, "email_send", 1, "late", now=AFTER)
+    first = await service.charge(db, alice.user_id, "sms_send", 1, "s1", now=D1)
+    await service.charge(db, alice.user_id, "sms_send", 1, "s2", now=D2)
+    await service.refund(db, alice.user_id, first.usage_log_id, "carrier failure", now=D1)
+    await service.charge(db, alice.user_id, "ai_voice_call_3min", 1, "v1", now=D2)
+    await service.charge(db, bob.user_id, "contact_enrichment", 1, "e1", now=D3)
+    await service.charge(db, bob.user_id, "email_send", 1, "late", now=AFTER)
 
 
 async def test_report_figures_are_the_constructed_totals(db: AsyncSession) -> None:
@@ -127,7 +124,8 @@ async def test_without_purchases_the_list_price_is_used(db: AsyncSession) -> Non
 
 
 async def test_api_and_page(db: AsyncSession, client: httpx.AsyncClient) -> None:
-    admin, headers = await admin_headers(db, client)
+    admin = await make_user(db, UserType.ADMIN)
+    headers = await bearer_for(client, admin)
     await _fixture(db, admin)
     params = {"period": "day", "from": "2026-03-02", "to": "2026-03-10"}
     response = await client.get("/api/v1/admin/economics", params=params, headers=headers)
@@ -156,7 +154,8 @@ async def test_api_and_page(db: AsyncSession, client: httpx.AsyncClient) -> None
 async def test_quiet_days_fold_into_one_row_and_an_empty_range_says_so(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    admin, headers = await admin_headers(db, client)
+    admin = await make_user(db, UserType.ADMIN)
+    headers = await bearer_for(client, admin)
     await _fixture(db, admin)
     report = await economics.economics(db, "day", date(2026, 3, 1), date(2026, 3, 12))
     assert [

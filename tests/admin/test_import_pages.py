@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from html import unescape
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ from propintel.ingest.registry import KIND_LABELS, importers
 from propintel.ingest.tasks import import_file
 from propintel.kit.files import LocalFileStore
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import log_in_browser, make_user
+from tests.factories import browser_as, committed_user
 from tests.ingest.conftest import FIXTURES, query
 
 
@@ -30,15 +31,6 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LocalFileStore:
     return local
 
 
-def _uploader(url: str) -> object:
-    """An admin committed to ``url`` (import runs refer to who asked for them)."""
-    return query(
-        url,
-        "INSERT INTO users (email, firebase_uid, user_type) "
-        "VALUES ('a@x.io', 'local:x', 'admin') RETURNING user_id",
-    )[0][0]
-
-
 async def _upload_nal(client: httpx.AsyncClient, csrf: str, filename: str) -> httpx.Response:
     """Upload, as a tax roll, a file named ``filename`` that lacks most of the roll's columns."""
     return await client.post(
@@ -48,15 +40,10 @@ async def _upload_nal(client: httpx.AsyncClient, csrf: str, filename: str) -> ht
     )
 
 
-async def _admin_client(client: httpx.AsyncClient, db: AsyncSession) -> str:
-    await log_in_browser(client, await make_user(db, UserType.ADMIN))
-    return client.cookies.get("propintel_csrf") or ""
-
-
 async def test_upload_is_checked_and_queued_in_the_same_transaction(
     client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
 ) -> None:
-    csrf = await _admin_client(client, db)
+    csrf = await browser_as(client, db, UserType.ADMIN)
     with (FIXTURES / "nal_small.csv").open("rb") as handle:
         response = await client.post(
             "/admin/imports",
@@ -77,7 +64,7 @@ async def test_upload_is_checked_and_queued_in_the_same_transaction(
 async def test_refused_upload_names_missing_columns_and_queues_nothing(
     client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
 ) -> None:
-    response = await _upload_nal(client, await _admin_client(client, db), "bad.csv")
+    response = await _upload_nal(client, await browser_as(client, db, UserType.ADMIN), "bad.csv")
     assert response.status_code == 422
     assert "missing required column(s): DOR_UC" in response.text
     assert (await db.scalar(text("SELECT count(*) FROM procrastinate_jobs"))) == 0
@@ -87,7 +74,9 @@ async def test_refused_upload_names_missing_columns_and_queues_nothing(
 async def test_refused_upload_names_the_uploaded_file_not_where_it_is_stored(
     client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
 ) -> None:
-    response = await _upload_nal(client, await _admin_client(client, db), "Roll 2026 (v2).csv")
+    response = await _upload_nal(
+        client, await browser_as(client, db, UserType.ADMIN), "Roll 2026 (v2).csv"
+    )
     assert response.status_code == 422
     error = response.text.split('id="upload-error">')[1].split("</div>")[0]
     assert error.startswith("Roll 2026 (v2).csv: missing required column(s): DOR_UC, JV")
@@ -108,7 +97,7 @@ async def test_a_failure_met_by_the_worker_names_the_uploaded_file(
                     kind="pa-points",
                     key=key,
                     filename="points.geojson",
-                    user_id=str(_uploader(import_url)),
+                    user_id=str(committed_user(import_url, user_type=UserType.ADMIN)),
                 )
     finally:
         await engine.dispose()
@@ -119,7 +108,7 @@ async def test_a_failure_met_by_the_worker_names_the_uploaded_file(
 async def test_upload_without_csrf_token_is_refused(
     client: httpx.AsyncClient, db: AsyncSession, store: LocalFileStore
 ) -> None:
-    await _admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     response = await client.post(
         "/admin/imports", data={"kind": "nal"}, files={"file": ("a.csv", b"x", "text/csv")}
     )
@@ -127,7 +116,7 @@ async def test_upload_without_csrf_token_is_refused(
 
 
 async def test_imports_pages_are_admin_only(client: httpx.AsyncClient, db: AsyncSession) -> None:
-    await log_in_browser(client, await make_user(db, UserType.SUBSCRIBER))
+    await browser_as(client, db, UserType.SUBSCRIBER)
     refused = await client.get("/admin/imports")
     assert refused.status_code == 403 and ROLE_REFUSAL in refused.text
 
@@ -139,7 +128,7 @@ async def test_import_job_records_the_run_with_its_uploader(
         key = store.save(handle, "NAL23F202601.csv")
     engine = create_engine_for(import_url, pool_size=1)
     try:
-        admin_id = _uploader(import_url)
+        admin_id = committed_user(import_url, user_type=UserType.ADMIN)
         async with unit_of_work(engine) as session:
             result = await import_file(
                 session, kind="nal", key=key, filename="NAL23F202601.csv", user_id=str(admin_id)
@@ -156,7 +145,7 @@ async def test_import_job_records_the_run_with_its_uploader(
 async def test_run_page_lists_quarantine_with_keyset_pages(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await _admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     run_id = await db.scalar(
         text(
             "INSERT INTO import_runs (kind, source_file, status, counts) VALUES "
@@ -176,10 +165,20 @@ async def test_run_page_lists_quarantine_with_keyset_pages(
     assert first.status_code == 200
     assert "bad row 1<" in first.text and "bad row 100<" in first.text
     assert "bad row 101<" not in first.text
-    next_link = first.text.split('href="?after=')[1].split('"')[0]
-    second = await client.get(f"/admin/imports/{run_id}?after={next_link}")
+    next_url = unescape(first.text.split('">Next page</a>')[0].rsplit('href="', 1)[1])
+    assert next_url.startswith(f"/admin/imports/{run_id}?cursor=")
+    second = await client.get(next_url)
     assert "bad row 101<" in second.text and "bad row 150<" in second.text
-    assert "bad row 100<" not in second.text
+    assert "bad row 100<" not in second.text and "Next page" not in second.text
+    assert f'href="/admin/imports/{run_id}">First page</a>' in second.text
+    other_run = await db.scalar(
+        text(
+            "INSERT INTO import_runs (kind, source_file, status) "
+            "VALUES ('nal', 'b.csv', 'failed') RETURNING run_id"
+        )
+    )
+    refused = await client.get(next_url.replace(str(run_id), str(other_run)))
+    assert refused.status_code == 422  # a cursor continues only its own run
     listing = await client.get("/admin/imports")
     assert "roll.csv" in listing.text
 
@@ -191,7 +190,7 @@ def test_every_import_kind_has_a_human_name() -> None:
 async def test_formats_show_their_human_names_and_post_their_kind(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    await _admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     run_id = await db.scalar(
         text(
             "INSERT INTO import_runs (kind, source_file, status) "
@@ -211,7 +210,7 @@ async def test_formats_show_their_human_names_and_post_their_kind(
 
 
 async def test_unknown_run_is_404(client: httpx.AsyncClient, db: AsyncSession) -> None:
-    await _admin_client(client, db)
+    await browser_as(client, db, UserType.ADMIN)
     response = await client.get(
         "/admin/imports/00000000-0000-0000-0000-000000000000", headers={"accept": "text/html"}
     )

@@ -4,23 +4,31 @@ grant/deduct form and suspension with its confirmation step."""
 from __future__ import annotations
 
 import uuid
+from html import unescape
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.admin import user_pages
 from propintel.auth.models import Plan, UserType
 from propintel.tokens import service
-from propintel.tokens.repository import TokenRepository
-from tests.catalog.helpers import admin_headers, audit_rows
-from tests.factories import log_in_browser, make_user
-from tests.tokens.helpers import NOON, balance, funded_subscriber
+from tests.catalog.helpers import audit_rows
+from tests.factories import (
+    NOON,
+    api_as,
+    funded_subscriber,
+    log_in_browser,
+    make_user,
+    token_balance,
+)
 
 
 async def test_search_filters_by_email_type_tier_and_status(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     tag = uuid.uuid4().hex[:8]
     pools = await make_user(db, plan=Plan.CONTRACTOR, email=f"pools-{tag}@example.com")
     await make_user(db, plan=Plan.INVESTOR, email=f"flips-{tag}@example.com")
@@ -33,7 +41,7 @@ async def test_search_filters_by_email_type_tier_and_status(
     async def emails(**params: object) -> list[str]:
         response = await client.get("/api/v1/admin/users", params=params, headers=headers)
         assert response.status_code == 200, response.text
-        return [row["email"] for row in response.json()["users"]]
+        return [row["email"] for row in response.json()["items"]]
 
     assert await emails(q=tag) == sorted(
         [
@@ -52,33 +60,70 @@ async def test_search_filters_by_email_type_tier_and_status(
 
 
 async def test_users_are_paged_by_email(db: AsyncSession, client: httpx.AsyncClient) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     tag = uuid.uuid4().hex[:8]
     made = sorted([(await make_user(db, email=f"p{i}-{tag}@example.com")).email for i in range(5)])
     seen: list[str] = []
-    after = None
+    cursor = None
     while True:
-        params = {"q": tag, "limit": 2, **({"after": after} if after else {})}
+        params = {"q": tag, "limit": 2, **({"cursor": cursor} if cursor else {})}
         page = (await client.get("/api/v1/admin/users", params=params, headers=headers)).json()
-        seen += [row["email"] for row in page["users"]]
-        after = page["next_after"]
-        if after is None:
+        seen += [row["email"] for row in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
             break
     assert seen == made
+
+
+async def test_a_users_cursor_continues_only_its_own_search(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    headers = await api_as(client, db, UserType.ADMIN)
+    tag = uuid.uuid4().hex[:8]
+    for i in range(3):
+        await make_user(db, email=f"c{i}-{tag}@example.com")
+    first = await client.get("/api/v1/admin/users", params={"q": tag, "limit": 1}, headers=headers)
+    cursor = first.json()["next_cursor"]
+
+    other = {"q": tag, "user_type": "admin", "limit": 1, "cursor": cursor}
+    for params in (other, {"q": tag, "cursor": "forged"}):
+        refused = await client.get("/api/v1/admin/users", params=params, headers=headers)
+        assert refused.status_code == 422 and refused.json()["field"] == "cursor"
+
+
+async def test_users_page_links_the_next_and_first_pages(
+    db: AsyncSession, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(user_pages, "PAGE_SIZE", 2)
+    admin = await make_user(db, UserType.ADMIN)
+    tag = uuid.uuid4().hex[:8]
+    for i in range(3):
+        await make_user(db, email=f"u{i}-{tag}@example.com")
+    await log_in_browser(client, admin)
+
+    first = await client.get("/admin/users", params={"q": tag, "tier": ""})
+    assert first.status_code == 200 and "First page" not in first.text
+    assert f"u1-{tag}" in first.text and f"u2-{tag}" not in first.text
+    next_href = unescape(first.text.split('">Next page</a>')[0].rsplit('href="', 1)[1])
+    assert next_href.startswith("/admin/users?") and "cursor=" in next_href
+
+    second = await client.get(next_href)
+    assert f"u2-{tag}" in second.text and f"u0-{tag}" not in second.text
+    assert "Next page" not in second.text
+    assert f'href="/admin/users?q={tag}">First page</a>' in second.text
 
 
 async def test_a_users_ledger_shows_only_their_rows(
     db: AsyncSession, client: httpx.AsyncClient
 ) -> None:
-    _, headers = await admin_headers(db, client)
+    headers = await api_as(client, db, UserType.ADMIN)
     alice = await funded_subscriber(db, 100)
     bob = await funded_subscriber(db, 500)
-    repo = TokenRepository(db)
-    await service.charge(repo, alice.user_id, "sms_send", 1, "alice-sms", now=NOON)
-    await service.charge(repo, bob.user_id, "email_send", 3, "bob-email", now=NOON)
+    await service.charge(db, alice.user_id, "sms_send", 1, "alice-sms", now=NOON)
+    await service.charge(db, bob.user_id, "email_send", 3, "bob-email", now=NOON)
     ledger = await client.get(f"/api/v1/admin/users/{alice.user_id}/ledger", headers=headers)
     assert ledger.status_code == 200
-    entries = ledger.json()["entries"]
+    entries = ledger.json()["items"]
     assert [(e["kind"], e["tokens"], e["balance_after"]) for e in entries] == [
         ("usage", -10, 90),
         ("purchase", 100, 100),
@@ -103,7 +148,7 @@ async def test_user_page_grants_and_refuses_an_overdraft_with_a_message(
     form = {"csrf_token": csrf, "action": "grant", "tokens": "50", "reason": "goodwill credit"}
     granted = await client.post(f"/admin/users/{user.user_id}/tokens", data=form)
     assert granted.status_code == 303
-    assert await balance(db, user.user_id) == 150
+    assert await token_balance(db, user.user_id) == 150
     [log] = await audit_rows(db, "tokens.grant")
     assert log["changes"]["after"]["reason"] == "goodwill credit"
     over = await client.post(
@@ -112,7 +157,7 @@ async def test_user_page_grants_and_refuses_an_overdraft_with_a_message(
     assert over.status_code == 422 and 'data-testid="adjust-error"' in over.text
     short = await client.post(f"/admin/users/{user.user_id}/tokens", data={**form, "reason": "x"})
     assert short.status_code == 422 and "reason" in short.text
-    assert await balance(db, user.user_id) == 150
+    assert await token_balance(db, user.user_id) == 150
 
 
 async def test_suspension_goes_through_a_confirmation_page(
