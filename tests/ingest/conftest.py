@@ -1,5 +1,5 @@
 """Helpers for importer tests. Importers commit through their own connection, so they run
-against ``import_url`` (a fresh database per test, from tests/conftest.py)."""
+against ``import_url`` (one database per run, emptied before each test: tests/conftest.py)."""
 
 from __future__ import annotations
 
