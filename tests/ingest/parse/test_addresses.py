@@ -10,8 +10,6 @@ from propintel.ingest.parse.addresses import (
     ParsedAddress,
     normalize_street,
     parse_situs_line,
-    split_unit,
-    street_without_unit,
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -93,19 +91,6 @@ def test_normalize_street_none_and_separate_unit_field() -> None:
     assert normalize_street("555 NE 15 ST 20-E", unit="20-E") == "555 NE 15 ST UNIT 20-E"
     assert normalize_street("555 NE 15 ST", unit="#20-E") == "555 NE 15 ST UNIT 20-E"
     assert normalize_street("555 NE 15 ST", unit="  ") == "555 NE 15 ST"
-
-
-def test_street_without_unit_and_split_unit() -> None:
-    key = normalize_street("555 N.E. 15 Street, #20-E")
-    assert key is not None
-    assert street_without_unit(key) == "555 NE 15 ST"
-    assert split_unit(key) == ("555 NE 15 ST", "20-E")
-    assert street_without_unit("4300 ROYAL PALM AVE") == "4300 ROYAL PALM AVE"
-    assert split_unit("4300 ROYAL PALM AVE") == ("4300 ROYAL PALM AVE", None)
-    assert split_unit("UNIT 4") == ("", "4")
-    assert street_without_unit(normalize_street("9719 HAMMOCKS BLVD 101") or "") == (
-        normalize_street("9719 Hammocks Boulevard")
-    )
 
 
 _NUMBERS = st.from_regex(r"\A[1-9][0-9]{0,4}\Z")

@@ -1,6 +1,6 @@
 """Street addresses: one canonical street key, and one-line addresses split into their parts.
 
-- ``normalize_street`` / ``street_without_unit`` / ``split_unit``: the key address matching uses.
+- ``normalize_street``: the key address matching uses.
 - ``parse_situs_line``: one-line addresses (``"9719 HAMMOCKS BLVD 101, MIAMI, FL- 33196"``).
 """
 
@@ -266,19 +266,6 @@ def normalize_street(raw: str | None, unit: str | None = None) -> str | None:
         street.append("UNIT")
         street.extend(unit_tokens)
     return " ".join(street) if street else None
-
-
-def split_unit(normalized: str) -> tuple[str, str | None]:
-    """(street without unit, unit id or None) of a ``normalize_street`` result."""
-    if normalized.startswith("UNIT "):
-        return "", normalized[5:]
-    street, found, unit = normalized.partition(" UNIT ")
-    return (street, unit) if found else (normalized, None)
-
-
-def street_without_unit(normalized: str) -> str:
-    """A ``normalize_street`` result without its ``UNIT <id>`` part (the matching fallback)."""
-    return split_unit(normalized)[0]
 
 
 # --------------------------------------------------------------------------------------------------
