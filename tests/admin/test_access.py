@@ -12,7 +12,7 @@ from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import UserType
 from tests.factories import api_as, browser_as
 
-SOMEONE = uuid.uuid4()
+SOMEONE = uuid.UUID("5e1f0000-0000-4000-8000-00000000a11c")  # fixed: test ids are stable
 API = [
     "/api/v1/admin/users",
     f"/api/v1/admin/users/{SOMEONE}",
