@@ -86,8 +86,12 @@ typecheck: venv
 
 # pytest with the database up: the embedded PostgreSQL is stopped afterwards only if this started it
 # (one already running, say under `make run`, keeps running); the exit code is pytest's.
+# Tests run in parallel (pytest-xdist), one worker per core up to 4, each with its own databases;
+# a test file's tests stay on one worker (module fixtures, the e2e live server). PYTEST_ARGS adds
+# options (PYTEST_ARGS='-n 0' runs them in one process).
+PYTEST_ARGS ?=
 pytest: venv
-	$(BIN)/propintel db with -- $(BIN)/pytest
+	$(BIN)/propintel db with -- $(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 clean-data:
 	-$(BIN)/propintel db down

@@ -25,6 +25,8 @@ from tests.conftest import fresh_database
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Each pytest-xdist worker runs its own live server: one log each (live-server-gw0.log, …).
+SERVER_LOG = ARTIFACTS / f"live-server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
 ACCOUNT_PASSWORD = "a-long-enough-password"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -76,7 +78,7 @@ def live_server(live_database: str, map_tile_url: str) -> Iterator[str]:
         "PROPINTEL_MAP_TILE_URL": map_tile_url,
     }
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "live-server.log").open("w")
+    log = SERVER_LOG.open("w")
     # The server and a worker (webhook events, auto-recharges and other jobs run there).
     processes = [
         subprocess.Popen(
@@ -103,7 +105,7 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited early; see {ARTIFACTS / 'live-server.log'}")
+            raise RuntimeError(f"the server exited early; see {SERVER_LOG}")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return
