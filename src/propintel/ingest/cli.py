@@ -17,13 +17,14 @@ from procrastinate.types import JSONDict
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
 from propintel.db.engine import get_engine, unit_of_work
 from propintel.db.urls import database_url
+from propintel.ingest import service
 from propintel.ingest.errors import ImportRefused
 from propintel.ingest.registry import importer_for
-from propintel.ingest.repository import ImportRepository
 from propintel.ingest.runs import ImportSummary, run_import
 from propintel.ingest.signals_kinds import SIGNAL_KINDS
 from propintel.ingest.source import ProgressCallback
@@ -201,11 +202,11 @@ def import_fsbo(
     run_cli_import("fsbo", path, as_json, refresh)
 
 
-async def _with_repository(action: Callable[[ImportRepository], Awaitable[T]]) -> T:
+async def _in_session(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
     engine = get_engine()
     try:
         async with unit_of_work(engine) as session:
-            return await action(ImportRepository(session))
+            return await action(session)
     finally:
         await engine.dispose()
 
@@ -216,7 +217,7 @@ def list_runs(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Recent import runs: who, what, when, status and counts."""
-    runs = asyncio.run(_with_repository(lambda repo: repo.recent_runs(limit)))
+    runs = asyncio.run(_in_session(lambda session: service.recent_runs(session, limit)))
     if as_json:
         print(json.dumps([asdict(run) for run in runs], default=str))
         return
@@ -246,7 +247,9 @@ def show_quarantine(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Rows an import could not use (and fields it nulled): line, reason and raw text."""
-    rows = asyncio.run(_with_repository(lambda repo: repo.quarantine(run_id, limit=limit)))
+    rows = asyncio.run(
+        _in_session(lambda session: service.quarantined_rows(session, run_id, limit))
+    )
     if as_json:
         print(json.dumps([asdict(row) for row in rows], default=str))
         return

@@ -42,6 +42,13 @@ async def quarantine_page(
     return QUARANTINE.page(rows, limit, key=lambda row: (row.quarantine_id,), bound_to=bound_to)
 
 
+async def quarantined_rows(
+    session: AsyncSession, run_id: uuid.UUID | None, limit: int
+) -> list[QuarantineRow]:
+    """The first ``limit`` quarantined rows of a run, or of every run (``None``), for the CLI."""
+    return await ImportRepository.from_session(session).quarantine(run_id, limit=limit)
+
+
 def has_properties(url: str) -> bool:
     """Has any property been imported into the database at ``url``?"""
     with psycopg.connect(url) as conn:

@@ -44,8 +44,10 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_CURSOR_LENGTH = 500
 
-_NOT_OURS = "The cursor is not one this API returned; start again without it."
-_OTHER_LISTING = "The cursor belongs to a different list or search; start again without it."
+_NOT_OURS = "This page link (cursor) is not valid; start again from the first page."
+_OTHER_LISTING = (
+    "This page link (cursor) belongs to another list or search; start again from the first page."
+)
 
 # PostgreSQL's BIGINT range: a cursor integer outside it would fail in the database, not here.
 _BIGINT = 2**63
@@ -157,7 +159,8 @@ class Listing:
             raise Invalid(_NOT_OURS, field="cursor") from error
         if name != self.name or bound != bound_to:
             raise Invalid(_OTHER_LISTING, field="cursor")
-        if not isinstance(parts, list) or len(parts) != len(self.key):
+        # A key ends in a unique column, never NULL (earlier parts may be: a nullable sort column).
+        if not isinstance(parts, list) or len(parts) != len(self.key) or parts[-1] is None:
             raise Invalid(_NOT_OURS, field="cursor")
         try:
             return tuple(kind.parse(part) for kind, part in zip(self.key, parts, strict=True))
