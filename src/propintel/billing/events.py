@@ -216,7 +216,7 @@ HANDLERS: dict[str, Handler] = {
 async def handle_event(session: AsyncSession, event_pk: uuid.UUID) -> str:
     """Handle one stored event once (a second run finds it processed). A handler that cannot
     proceed yet raises, so the job retries it later; the row stays unprocessed until then."""
-    repo = BillingRepository(session)
+    repo = BillingRepository.from_session(session)
     event = await repo.lock_event(event_pk)
     if event is None:
         return "no such event"
