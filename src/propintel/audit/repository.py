@@ -6,19 +6,15 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import RowMapping, text
+from sqlalchemy import RowMapping, insert, text
 
+from propintel.audit.tables import admin_audit_logs
 from propintel.db.repository import Repository
-
-_INSERT = text(
-    "INSERT INTO admin_audit_logs (admin_user_id, action, target_entity, target_id, changes) "
-    "VALUES (:admin_user_id, :action, :target_entity, :target_id, CAST(:changes AS jsonb)) "
-    "RETURNING log_id"
-)
 
 # The trail names what each entry changed: each target table is joined only for its own entries
 # (by primary key), so one query names every entry of the page whatever it changed. This read
-# model is the one place outside a domain that reads those tables (by key, for a name).
+# model is the one place outside a domain that reads those tables (by key, for a name), and stays
+# SQL: Core would only obscure its joins by entity.
 _PAGE = text(
     """
     SELECT l.log_id, COALESCE(l.timestamp, 'epoch') AS timestamp, l.admin_user_id,
@@ -78,16 +74,20 @@ class AuditRepository(Repository):
         action: str,
         entity: str,
         entity_id: uuid.UUID | None,
-        changes_json: str,
+        changes: Mapping[str, Any],
     ) -> uuid.UUID:
-        params = {
-            "admin_user_id": admin_user_id,
-            "action": action,
-            "target_entity": entity,
-            "target_id": entity_id,
-            "changes": changes_json,
-        }
-        log_id: uuid.UUID = (await self.session.execute(_INSERT, params)).scalar_one()
+        statement = (
+            insert(admin_audit_logs)
+            .values(
+                admin_user_id=admin_user_id,
+                action=action,
+                target_entity=entity,
+                target_id=entity_id,
+                changes=changes,
+            )
+            .returning(admin_audit_logs.c.log_id)
+        )
+        log_id: uuid.UUID = (await self.session.execute(statement)).scalar_one()
         return log_id
 
     async def page(self, params: Mapping[str, Any]) -> list[RowMapping]:

@@ -50,7 +50,8 @@ async def audit(
     payload: dict[str, Any] = {"before": before, "after": after}
     if entity_key is not None:
         payload["key"] = entity_key
-    changes = json.dumps(payload, default=str)
+    # Through JSON once, so dates and decimals are stored as the strings the docstring promises.
+    changes = json.loads(json.dumps(payload, default=str))
     return await AuditRepository.from_session(session).insert(
         admin.user_id, action, entity, entity_id, changes
     )
