@@ -10,9 +10,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Executable, func, literal_column, select, update
+from sqlalchemy.dialects.postgresql import insert
 
 from propintel.db.repository import Repository
+from propintel.tokens.models import billing_recharges
 
 
 @dataclass(frozen=True)
@@ -28,32 +30,41 @@ class Recharge:
     finished_at: datetime | None
 
 
-_COLUMNS = (
-    "recharge_id, user_id, tokens, amount, status, payment_intent_id, failure_message, "
-    "created_at, finished_at"
+_RECHARGE = select(
+    billing_recharges.c.recharge_id,
+    billing_recharges.c.user_id,
+    billing_recharges.c.tokens,
+    billing_recharges.c.amount,
+    billing_recharges.c.status,
+    billing_recharges.c.payment_intent_id,
+    billing_recharges.c.failure_message,
+    billing_recharges.c.created_at,
+    billing_recharges.c.finished_at,
 )
 
 
 class RechargeRepository(Repository):
-    async def _rows(self, sql: str, **params: Any) -> list[Any]:
-        return list((await self.session.execute(text(sql), params)).all())
+    async def _rows(self, statement: Executable) -> list[Any]:
+        return list((await self.session.execute(statement)).all())
 
     async def open(self, user_id: uuid.UUID, tokens: int, amount: Decimal) -> uuid.UUID | None:
         """A pending recharge, or None when one is already pending (the same dip)."""
         rows = await self._rows(
-            "INSERT INTO billing_recharges (user_id, tokens, amount) "
-            "VALUES (:user_id, :tokens, :amount) "
-            "ON CONFLICT (user_id) WHERE status = 'pending' DO NOTHING RETURNING recharge_id",
-            user_id=user_id,
-            tokens=tokens,
-            amount=amount,
+            insert(billing_recharges)
+            .values(user_id=user_id, tokens=tokens, amount=amount)
+            # The partial unique index's predicate, a literal as before (PostgreSQL infers the
+            # arbiter index at parse time and cannot match a bound parameter).
+            .on_conflict_do_nothing(
+                index_elements=[billing_recharges.c.user_id],
+                index_where=billing_recharges.c.status == literal_column("'pending'"),
+            )
+            .returning(billing_recharges.c.recharge_id)
         )
         return rows[0].recharge_id if rows else None
 
     async def lock(self, recharge_id: uuid.UUID) -> Recharge | None:
         rows = await self._rows(
-            f"SELECT {_COLUMNS} FROM billing_recharges WHERE recharge_id = :recharge_id FOR UPDATE",
-            recharge_id=recharge_id,
+            _RECHARGE.where(billing_recharges.c.recharge_id == recharge_id).with_for_update()
         )
         return Recharge(**rows[0]._mapping) if rows else None
 
@@ -65,17 +76,20 @@ class RechargeRepository(Repository):
         message: str | None,
     ) -> None:
         await self.session.execute(
-            text(
-                "UPDATE billing_recharges SET status = :status, payment_intent_id = :pi, "
-                "failure_message = :message, finished_at = now() WHERE recharge_id = :id"
-            ),
-            {"status": status, "pi": payment_intent_id, "message": message, "id": recharge_id},
+            update(billing_recharges)
+            .where(billing_recharges.c.recharge_id == recharge_id)
+            .values(
+                status=status,
+                payment_intent_id=payment_intent_id,
+                failure_message=message,
+                finished_at=func.now(),
+            )
         )
 
     async def latest(self, user_id: uuid.UUID) -> Recharge | None:
         rows = await self._rows(
-            f"SELECT {_COLUMNS} FROM billing_recharges WHERE user_id = :user_id "
-            "ORDER BY created_at DESC LIMIT 1",
-            user_id=user_id,
+            _RECHARGE.where(billing_recharges.c.user_id == user_id)
+            .order_by(billing_recharges.c.created_at.desc())
+            .limit(1)
         )
         return Recharge(**rows[0]._mapping) if rows else None

@@ -10,10 +10,29 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, text, update
+from sqlalchemy import (
+    RowMapping,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from propintel.auth.models import User
 from propintel.db.repository import Repository
+from propintel.tokens.models import (
+    company_token_pool,
+    token_reservations,
+    token_transactions,
+    token_usage_logs,
+    users,
+)
 
 
 @dataclass(frozen=True)
@@ -35,25 +54,45 @@ class Reservation:
     reference: str | None
 
 
-_LOCK_ACCOUNT = text(
-    "SELECT user_id, COALESCE(token_balance, 0) AS balance, suspended_at, token_preferences "
-    "FROM users WHERE user_id = :user_id FOR UPDATE"
+# Status and type codes stay literals in the SQL, as before: the partial indexes
+# (idx_token_reservations_user_held, uq_token_transactions_refund_of_usage) must see them.
+_HELD = literal_column("'held'", String)
+_REFUND = literal_column("'refund'", String)
+
+_ACCOUNT = select(
+    users.c.user_id,
+    func.coalesce(users.c.token_balance, 0).label("balance"),
+    users.c.suspended_at,
+    users.c.token_preferences,
+).where(users.c.user_id == bindparam("user_id"))
+
+_LOCK_ACCOUNT = _ACCOUNT.with_for_update()
+
+_REFUNDED = exists().where(
+    token_transactions.c.usage_log_id == token_usage_logs.c.log_id,
+    token_transactions.c.transaction_type == _REFUND,
+)
+
+_HELD_TOKENS = select(func.coalesce(func.sum(token_reservations.c.tokens_held), 0)).where(
+    token_reservations.c.user_id == bindparam("user_id"), token_reservations.c.status == _HELD
 )
 
 # Tokens counted against the daily limit on [day_start, day_end): today's charges that were not
 # refunded, plus every open hold (a hold is a promise to spend; settling it logs the usage).
-_USED_TODAY = text(
-    """
-    SELECT
-      (SELECT COALESCE(SUM(l.tokens_used), 0) FROM token_usage_logs l
-        WHERE l.user_id = :user_id AND l.timestamp >= :day_start AND l.timestamp < :day_end
-          AND NOT EXISTS (SELECT 1 FROM token_transactions t
-                          WHERE t.usage_log_id = l.log_id AND t.transaction_type = 'refund'))
-    + (SELECT COALESCE(SUM(tokens_held), 0) FROM token_reservations
-        WHERE user_id = :user_id AND status = 'held')
-    """
+_USED_TODAY = select(
+    select(func.coalesce(func.sum(token_usage_logs.c.tokens_used), 0))
+    .where(
+        token_usage_logs.c.user_id == bindparam("user_id"),
+        token_usage_logs.c.timestamp >= bindparam("day_start"),
+        token_usage_logs.c.timestamp < bindparam("day_end"),
+        ~_REFUNDED,
+    )
+    .scalar_subquery()
+    + _HELD_TOKENS.scalar_subquery()
 )
 
+# Kept as text (here and in _ADJUST, _PURCHASE): data-modifying CTEs that chain three writes
+# in one statement read far better as SQL than as nested Core CTEs.
 # The charge: one statement, guarded by the balance, suspension and the daily limit (whose
 # used_today the caller computed under the row lock, in a later statement than the lock: a
 # statement's snapshot is taken when it starts, so this one sees every charge committed by the
@@ -129,9 +168,15 @@ _PURCHASE = text(
     """
 )
 
-_COMPANY_POOL = text(
-    "SELECT total_tokens, tokens_purchased, tokens_consumed, updated_at "
-    "FROM company_token_pool ORDER BY updated_at LIMIT 1"
+_COMPANY_POOL = (
+    select(
+        company_token_pool.c.total_tokens,
+        company_token_pool.c.tokens_purchased,
+        company_token_pool.c.tokens_consumed,
+        company_token_pool.c.updated_at,
+    )
+    .order_by(company_token_pool.c.updated_at)
+    .limit(1)
 )
 
 
@@ -189,12 +234,9 @@ class TokenRepository(Repository):
         """(tokens_used, already refunded) of the user's own usage row."""
         row = (
             await self.session.execute(
-                text(
-                    "SELECT l.tokens_used, EXISTS (SELECT 1 FROM token_transactions t "
-                    "  WHERE t.usage_log_id = l.log_id AND t.transaction_type = 'refund') AS done "
-                    "FROM token_usage_logs l WHERE l.log_id = :log_id AND l.user_id = :user_id"
-                ),
-                {"log_id": log_id, "user_id": user_id},
+                select(token_usage_logs.c.tokens_used, _REFUNDED.label("done")).where(
+                    token_usage_logs.c.log_id == log_id, token_usage_logs.c.user_id == user_id
+                )
             )
         ).first()
         return (int(row.tokens_used), bool(row.done)) if row else None
@@ -202,12 +244,16 @@ class TokenRepository(Repository):
     async def insert_reservation(self, **params: Any) -> uuid.UUID:
         reservation_id: uuid.UUID = (
             await self.session.execute(
-                text(
-                    "INSERT INTO token_reservations (user_id, action_type, unit_tokens, "
-                    "tokens_held, reference, created_at) VALUES (:user_id, :action_type, "
-                    ":unit_tokens, :tokens_held, :reference, :now) RETURNING reservation_id"
-                ),
-                params,
+                token_reservations.insert()
+                .values(
+                    user_id=params["user_id"],
+                    action_type=params["action_type"],
+                    unit_tokens=params["unit_tokens"],
+                    tokens_held=params["tokens_held"],
+                    reference=params["reference"],
+                    created_at=params["now"],
+                )
+                .returning(token_reservations.c.reservation_id)
             )
         ).scalar_one()
         return reservation_id
@@ -217,12 +263,20 @@ class TokenRepository(Repository):
     ) -> Reservation | None:
         row = (
             await self.session.execute(
-                text(
-                    "SELECT reservation_id, user_id, action_type, unit_tokens, tokens_held, "
-                    "status, reference FROM token_reservations "
-                    "WHERE reservation_id = :rid AND user_id = :user_id FOR UPDATE"
-                ),
-                {"rid": reservation_id, "user_id": user_id},
+                select(
+                    token_reservations.c.reservation_id,
+                    token_reservations.c.user_id,
+                    token_reservations.c.action_type,
+                    token_reservations.c.unit_tokens,
+                    token_reservations.c.tokens_held,
+                    token_reservations.c.status,
+                    token_reservations.c.reference,
+                )
+                .where(
+                    token_reservations.c.reservation_id == reservation_id,
+                    token_reservations.c.user_id == user_id,
+                )
+                .with_for_update()
             )
         ).first()
         return Reservation(**row._mapping) if row else None
@@ -231,57 +285,43 @@ class TokenRepository(Repository):
         self, reservation_id: uuid.UUID, status: str, charged: int, now: datetime
     ) -> None:
         await self.session.execute(
-            text(
-                "UPDATE token_reservations SET status = :status, tokens_charged = :charged, "
-                "settled_at = :now WHERE reservation_id = :rid AND status = 'held'"
-            ),
-            {"rid": reservation_id, "status": status, "charged": charged, "now": now},
+            update(token_reservations)
+            .where(
+                token_reservations.c.reservation_id == reservation_id,
+                token_reservations.c.status == _HELD,
+            )
+            .values(status=status, tokens_charged=charged, settled_at=now)
         )
 
     async def held_tokens(self, user_id: uuid.UUID) -> int:
-        return int(
-            await self.session.scalar(
-                text(
-                    "SELECT COALESCE(SUM(tokens_held), 0) FROM token_reservations "
-                    "WHERE user_id = :user_id AND status = 'held'"
-                ),
-                {"user_id": user_id},
-            )
-            or 0
-        )
+        return int(await self.session.scalar(_HELD_TOKENS, {"user_id": user_id}) or 0)
 
     async def account(self, user_id: uuid.UUID) -> Account | None:
         """The account without locking it (for display)."""
-        row = (
-            await self.session.execute(
-                text(
-                    "SELECT user_id, COALESCE(token_balance, 0) AS balance, suspended_at, "
-                    "token_preferences FROM users WHERE user_id = :user_id"
-                ),
-                {"user_id": user_id},
-            )
-        ).first()
+        row = (await self.session.execute(_ACCOUNT, {"user_id": user_id})).first()
         if row is None:
             return None
         return Account(row.user_id, int(row.balance), row.suspended_at, row.token_preferences or {})
 
     async def save_preferences(self, user_id: uuid.UUID, preferences: dict[str, Any]) -> None:
+        # Serialized here, as before (not by the engine's JSON serializer), and cast to jsonb.
+        prefs = bindparam("prefs", json.dumps(preferences), type_=String)
         await self.session.execute(
-            text(
-                "UPDATE users SET token_preferences = CAST(:prefs AS jsonb) "
-                "WHERE user_id = :user_id"
-            ),
-            {"user_id": user_id, "prefs": json.dumps(preferences)},
+            update(users)
+            .where(users.c.user_id == user_id)
+            .values(token_preferences=cast(prefs, JSONB))
         )
 
     async def disable_auto_recharge(self, user_id: uuid.UUID) -> None:
         """Turn auto-recharge off, leaving the other preferences as they are."""
         await self.session.execute(
-            text(
-                "UPDATE users SET token_preferences = COALESCE(token_preferences, '{}'::jsonb) "
-                "|| '{\"auto_recharge\": false}'::jsonb WHERE user_id = :user_id"
-            ),
-            {"user_id": user_id},
+            update(users)
+            .where(users.c.user_id == user_id)
+            .values(
+                token_preferences=func.coalesce(
+                    users.c.token_preferences, literal_column("'{}'::jsonb", JSONB)
+                ).concat(literal_column("""'{"auto_recharge": false}'::jsonb""", JSONB))
+            )
         )
 
     async def set_suspended(self, user_id: uuid.UUID, at: datetime | None) -> None:
