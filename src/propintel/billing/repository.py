@@ -11,8 +11,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Executable, Text, cast, func, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB, insert
 
+from propintel.billing.tables import (
+    billing_events,
+    billing_invoices,
+    billing_subscriptions,
+    users,
+)
 from propintel.db.repository import Repository
 
 
@@ -47,61 +54,44 @@ class Invoice:
 
 
 _SUBSCRIPTION_COLUMNS = (
-    "subscription_id, user_id, plan_id, billing_interval, status, current_period_end, "
-    "cancel_at_period_end"
+    billing_subscriptions.c.subscription_id,
+    billing_subscriptions.c.user_id,
+    billing_subscriptions.c.plan_id,
+    billing_subscriptions.c.billing_interval,
+    billing_subscriptions.c.status,
+    billing_subscriptions.c.current_period_end,
+    billing_subscriptions.c.cancel_at_period_end,
 )
-
-# A subscription event applies only if it is not older than the one that set the stored state,
-# and a cancelled subscription stays cancelled (Stripe never revives one).
-_UPSERT_SUBSCRIPTION = text(
-    """
-    INSERT INTO billing_subscriptions AS s (subscription_id, user_id, plan_id, billing_interval,
-      status, current_period_end, cancel_at_period_end, last_event_created, updated_at)
-    VALUES (:subscription_id, :user_id, :plan_id, :billing_interval, :status,
-      :current_period_end, :cancel_at_period_end, :event_created, now())
-    ON CONFLICT (subscription_id) DO UPDATE SET
-      plan_id = COALESCE(EXCLUDED.plan_id, s.plan_id),
-      billing_interval = EXCLUDED.billing_interval, status = EXCLUDED.status,
-      current_period_end = COALESCE(EXCLUDED.current_period_end, s.current_period_end),
-      cancel_at_period_end = EXCLUDED.cancel_at_period_end,
-      last_event_created = EXCLUDED.last_event_created, updated_at = now()
-    WHERE s.last_event_created <= EXCLUDED.last_event_created AND s.status <> 'canceled'
-      AND :authoritative
-    RETURNING subscription_id
-    """
-)
+_LIVE_STATUSES = ("active", "trialing", "past_due")
 
 
 class BillingRepository(Repository):
-    async def _rows(self, sql: str, **params: Any) -> list[Any]:
-        return list((await self.session.execute(text(sql), params)).all())
+    async def _rows(self, statement: Executable) -> list[Any]:
+        return list((await self.session.execute(statement)).all())
 
     # --- customers -------------------------------------------------------------------------
     async def customer_id(self, user_id: uuid.UUID) -> str | None:
         rows = await self._rows(
-            "SELECT stripe_customer_id FROM users WHERE user_id = :user_id", user_id=user_id
+            select(users.c.stripe_customer_id).where(users.c.user_id == user_id)
         )
         return rows[0].stripe_customer_id if rows else None
 
     async def set_customer_id(self, user_id: uuid.UUID, customer_id: str) -> None:
         """Record the provider's customer (first one wins: a late event never replaces it)."""
         await self.session.execute(
-            text(
-                "UPDATE users SET stripe_customer_id = :customer_id "
-                "WHERE user_id = :user_id AND stripe_customer_id IS NULL"
-            ),
-            {"user_id": user_id, "customer_id": customer_id},
+            update(users)
+            .where(users.c.user_id == user_id, users.c.stripe_customer_id.is_(None))
+            .values(stripe_customer_id=customer_id)
         )
 
     async def user_by_customer(self, customer_id: str) -> uuid.UUID | None:
         rows = await self._rows(
-            "SELECT user_id FROM users WHERE stripe_customer_id = :customer_id",
-            customer_id=customer_id,
+            select(users.c.user_id).where(users.c.stripe_customer_id == customer_id)
         )
         return rows[0].user_id if rows else None
 
     async def user_exists(self, user_id: uuid.UUID) -> bool:
-        return bool(await self._rows("SELECT 1 FROM users WHERE user_id = :u", u=user_id))
+        return bool(await self._rows(select(users.c.user_id).where(users.c.user_id == user_id)))
 
     # --- inbox -----------------------------------------------------------------------------
     async def store_event(
@@ -109,96 +99,149 @@ class BillingRepository(Repository):
     ) -> uuid.UUID | None:
         """The event's row id if it is new; None when this event was already received."""
         rows = await self._rows(
-            "INSERT INTO billing_events (source, event_id, event_type, event_created, payload) "
-            "VALUES (:source, :event_id, :event_type, :created, CAST(:payload AS jsonb)) "
-            "ON CONFLICT (source, event_id) DO NOTHING RETURNING event_pk",
-            source=source,
-            event_id=event_id,
-            event_type=event_type,
-            created=created,
-            payload=payload,
+            insert(billing_events)
+            .values(
+                source=source,
+                event_id=event_id,
+                event_type=event_type,
+                event_created=created,
+                # the provider's JSON text as received, parsed by PostgreSQL
+                payload=cast(literal(payload, Text), JSONB),
+            )
+            .on_conflict_do_nothing(
+                index_elements=[billing_events.c.source, billing_events.c.event_id]
+            )
+            .returning(billing_events.c.event_pk)
         )
         return rows[0].event_pk if rows else None
 
     async def lock_event(self, event_pk: uuid.UUID) -> StoredEvent | None:
         rows = await self._rows(
-            "SELECT event_pk, event_id, event_type, event_created, payload, processed_at "
-            "FROM billing_events WHERE event_pk = :event_pk FOR UPDATE",
-            event_pk=event_pk,
+            select(
+                billing_events.c.event_pk,
+                billing_events.c.event_id,
+                billing_events.c.event_type,
+                billing_events.c.event_created,
+                billing_events.c.payload,
+                billing_events.c.processed_at,
+            )
+            .where(billing_events.c.event_pk == event_pk)
+            .with_for_update()
         )
         return StoredEvent(**rows[0]._mapping) if rows else None
 
     async def mark_processed(self, event_pk: uuid.UUID, outcome: str) -> None:
         await self.session.execute(
-            text(
-                "UPDATE billing_events SET processed_at = now(), outcome = :outcome, "
-                "attempts = attempts + 1 WHERE event_pk = :event_pk"
-            ),
-            {"event_pk": event_pk, "outcome": outcome},
+            update(billing_events)
+            .where(billing_events.c.event_pk == event_pk)
+            .values(
+                processed_at=func.now(), outcome=outcome, attempts=billing_events.c.attempts + 1
+            )
         )
 
     # --- subscriptions ---------------------------------------------------------------------
     async def upsert_subscription(self, *, authoritative: bool = True, **values: Any) -> bool:
         """Store the subscription as an event shows it; False when a newer state is stored.
         ``authoritative=False`` only creates the row (a checkout's view, not a subscription's)."""
-        rows = (
-            await self.session.execute(
-                _UPSERT_SUBSCRIPTION, {**values, "authoritative": authoritative}
-            )
-        ).all()
-        return bool(rows)
+        statement = insert(billing_subscriptions).values(
+            subscription_id=values["subscription_id"],
+            user_id=values["user_id"],
+            plan_id=values["plan_id"],
+            billing_interval=values["billing_interval"],
+            status=values["status"],
+            current_period_end=values["current_period_end"],
+            cancel_at_period_end=values["cancel_at_period_end"],
+            last_event_created=values["event_created"],
+            updated_at=func.now(),
+        )
+        stored, new = billing_subscriptions.c, statement.excluded
+        # A subscription event applies only if it is not older than the one that set the stored
+        # state, and a cancelled subscription stays cancelled (Stripe never revives one).
+        statement = statement.on_conflict_do_update(
+            index_elements=[stored.subscription_id],
+            set_={
+                "plan_id": func.coalesce(new.plan_id, stored.plan_id),
+                "billing_interval": new.billing_interval,
+                "status": new.status,
+                "current_period_end": func.coalesce(
+                    new.current_period_end, stored.current_period_end
+                ),
+                "cancel_at_period_end": new.cancel_at_period_end,
+                "last_event_created": new.last_event_created,
+                "updated_at": func.now(),
+            },
+            where=(stored.last_event_created <= new.last_event_created)
+            & (stored.status != "canceled")
+            & literal(authoritative),
+        )
+        return bool(await self._rows(statement.returning(stored.subscription_id)))
 
     async def subscription(self, subscription_id: str) -> StoredSubscription | None:
         rows = await self._rows(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM billing_subscriptions "
-            "WHERE subscription_id = :subscription_id",
-            subscription_id=subscription_id,
+            select(*_SUBSCRIPTION_COLUMNS).where(
+                billing_subscriptions.c.subscription_id == subscription_id
+            )
         )
         return StoredSubscription(**rows[0]._mapping) if rows else None
 
     async def current_subscription(self, user_id: uuid.UUID) -> StoredSubscription | None:
         """The user's subscription that counts: a live one first, else the latest."""
         rows = await self._rows(
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM billing_subscriptions WHERE user_id = :user_id "
-            "ORDER BY (status IN ('active', 'trialing', 'past_due')) DESC, "
-            "last_event_created DESC LIMIT 1",
-            user_id=user_id,
+            select(*_SUBSCRIPTION_COLUMNS)
+            .where(billing_subscriptions.c.user_id == user_id)
+            .order_by(
+                billing_subscriptions.c.status.in_(_LIVE_STATUSES).desc(),
+                billing_subscriptions.c.last_event_created.desc(),
+            )
+            .limit(1)
         )
         return StoredSubscription(**rows[0]._mapping) if rows else None
 
     async def set_user_plan(self, user_id: uuid.UUID, tier: str, status: str) -> None:
         await self.session.execute(
-            text(
-                "UPDATE users SET subscription_tier = :tier, subscription_status = :status "
-                "WHERE user_id = :user_id"
-            ),
-            {"user_id": user_id, "tier": tier, "status": status},
+            update(users)
+            .where(users.c.user_id == user_id)
+            .values(subscription_tier=tier, subscription_status=status)
         )
 
     # --- invoices --------------------------------------------------------------------------
     async def record_invoice(self, **values: Any) -> bool:
         """False when this invoice was already recorded (its allowance already granted)."""
         rows = await self._rows(
-            "INSERT INTO billing_invoices (invoice_id, user_id, subscription_id, plan_id, "
-            "amount_paid, tokens_granted, paid_at) VALUES (:invoice_id, :user_id, "
-            ":subscription_id, :plan_id, :amount_paid, :tokens_granted, :paid_at) "
-            "ON CONFLICT (invoice_id) DO NOTHING RETURNING invoice_id",
-            **values,
+            insert(billing_invoices)
+            .values(
+                invoice_id=values["invoice_id"],
+                user_id=values["user_id"],
+                subscription_id=values["subscription_id"],
+                plan_id=values["plan_id"],
+                amount_paid=values["amount_paid"],
+                tokens_granted=values["tokens_granted"],
+                paid_at=values["paid_at"],
+            )
+            .on_conflict_do_nothing(index_elements=[billing_invoices.c.invoice_id])
+            .returning(billing_invoices.c.invoice_id)
         )
         return bool(rows)
 
     async def link_invoice_transaction(self, invoice_id: str, transaction_id: uuid.UUID) -> None:
         await self.session.execute(
-            text("UPDATE billing_invoices SET transaction_id = :t WHERE invoice_id = :i"),
-            {"t": transaction_id, "i": invoice_id},
+            update(billing_invoices)
+            .where(billing_invoices.c.invoice_id == invoice_id)
+            .values(transaction_id=transaction_id)
         )
 
     async def invoices(self, user_id: uuid.UUID, limit: int) -> list[Invoice]:
         """The user's latest ``limit`` invoices, newest first."""
         rows = await self._rows(
-            "SELECT invoice_id, plan_id, amount_paid, tokens_granted, paid_at "
-            "FROM billing_invoices WHERE user_id = :user_id ORDER BY paid_at DESC LIMIT :limit",
-            user_id=user_id,
-            limit=limit,
+            select(
+                billing_invoices.c.invoice_id,
+                billing_invoices.c.plan_id,
+                billing_invoices.c.amount_paid,
+                billing_invoices.c.tokens_granted,
+                billing_invoices.c.paid_at,
+            )
+            .where(billing_invoices.c.user_id == user_id)
+            .order_by(billing_invoices.c.paid_at.desc())
+            .limit(limit)
         )
         return [Invoice(**row._mapping) for row in rows]
