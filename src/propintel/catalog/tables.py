@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from propintel.auth.models import Plan
 from propintel.catalog import schemas
+from propintel.db.base import Base
 from propintel.kit.pagination import KeyPart, Listing
 
 Row = dict[str, Any]  # a stored row: its key, columns and stamps by name
@@ -176,3 +179,70 @@ AI_COSTS = Catalog(
 
 CATALOGS: Final = (PLANS, BUNDLES, PRICING, AI_COSTS)
 TIER_PLAN_NAMES: Final = frozenset(plan.value for plan in Plan if plan != Plan.NONE)
+
+# The four tables for Core statements (spec section 8; created by migrations, never from here).
+# ``features`` keeps None as SQL NULL, as the column stores it.
+subscription_plans = sa.Table(
+    "subscription_plans",
+    Base.metadata,
+    sa.Column(
+        "plan_id",
+        UUID(as_uuid=True),
+        primary_key=True,
+        server_default=sa.text("uuid_generate_v4()"),
+    ),
+    sa.Column("plan_name", sa.String(50)),
+    sa.Column("monthly_price", sa.Numeric(10, 2)),
+    sa.Column("yearly_price", sa.Numeric(10, 2)),
+    sa.Column("base_tokens_monthly", sa.Integer),
+    sa.Column("features", JSONB(none_as_null=True)),
+    sa.Column("stripe_price_id", sa.String(255)),
+    sa.Column("is_active", sa.Boolean),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime),
+)
+token_bundles = sa.Table(
+    "token_bundles",
+    Base.metadata,
+    sa.Column(
+        "bundle_id",
+        UUID(as_uuid=True),
+        primary_key=True,
+        server_default=sa.text("uuid_generate_v4()"),
+    ),
+    sa.Column("bundle_name", sa.String(50)),
+    sa.Column("token_amount", sa.Integer),
+    sa.Column("price", sa.Numeric(10, 2)),
+    sa.Column("stripe_price_id", sa.String(255)),
+    sa.Column("is_active", sa.Boolean),
+    sa.Column("created_at", sa.DateTime),
+)
+token_pricing = sa.Table(
+    "token_pricing",
+    Base.metadata,
+    sa.Column("action_type", sa.String(50), primary_key=True),
+    sa.Column("tokens_required", sa.Integer),
+    sa.Column("actual_cost_usd", sa.Numeric(10, 6)),
+    sa.Column("description", sa.Text),
+    sa.Column("updated_at", sa.DateTime),
+)
+ai_cost_config = sa.Table(
+    "ai_cost_config",
+    Base.metadata,
+    sa.Column(
+        "config_id",
+        UUID(as_uuid=True),
+        primary_key=True,
+        server_default=sa.text("uuid_generate_v4()"),
+    ),
+    sa.Column("service_name", sa.String(50)),
+    sa.Column("cost_per_unit", sa.Numeric(10, 6)),
+    sa.Column("markup_percentage", sa.Numeric(5, 2)),
+    sa.Column("tokens_per_unit", sa.Integer),
+    sa.Column("unit_description", sa.String(100)),
+    sa.Column("updated_at", sa.DateTime),
+)
+TABLES: Final = {
+    table.name: table
+    for table in (subscription_plans, token_bundles, token_pricing, ai_cost_config)
+}

@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import text
+from sqlalchemy import Select, func, select
 
+from propintel.auth.models import User
 from propintel.db.repository import Repository
+from propintel.ingest.tables import import_quarantine, import_runs
 
 
 @dataclass(frozen=True)
@@ -38,52 +40,60 @@ class QuarantineRow:
     raw_content: str | None
 
 
-RUN_COLUMNS = """r.run_id, r.kind, r.source_file,
-  COALESCE(u.email, r.requested_by_label) AS requested_by, r.started_at, r.finished_at,
-  r.status, r.counts, r.error"""
+_runs = import_runs.c
+_quarantine = import_quarantine.c
+
+
+def _runs_with_requester() -> Select[Any]:
+    """Runs with who asked for them: the user's email, or the label of a CLI run."""
+    return select(
+        _runs.run_id,
+        _runs.kind,
+        _runs.source_file,
+        func.coalesce(User.email, _runs.requested_by_label).label("requested_by"),
+        _runs.started_at,
+        _runs.finished_at,
+        _runs.status,
+        _runs.counts,
+        _runs.error,
+    ).outerjoin(User, User.user_id == _runs.requested_by)
 
 
 class ImportRepository(Repository):
     async def recent_runs(self, limit: int = 50, before: datetime | None = None) -> list[RunRow]:
-        rows = await self.session.execute(
-            text(
-                f"SELECT {RUN_COLUMNS} FROM import_runs r "
-                "LEFT JOIN users u ON u.user_id = r.requested_by "
-                "WHERE (CAST(:before AS timestamp) IS NULL OR r.started_at < :before) "
-                "ORDER BY r.started_at DESC LIMIT :limit"
-            ),
-            {"limit": limit, "before": before},
-        )
+        statement = _runs_with_requester()
+        if before is not None:
+            statement = statement.where(_runs.started_at < before)
+        rows = await self.session.execute(statement.order_by(_runs.started_at.desc()).limit(limit))
         return [RunRow(**row._mapping) for row in rows]
 
     async def run(self, run_id: uuid.UUID) -> RunRow | None:
-        row = (
-            await self.session.execute(
-                text(
-                    f"SELECT {RUN_COLUMNS} FROM import_runs r "
-                    "LEFT JOIN users u ON u.user_id = r.requested_by WHERE r.run_id = :run_id"
-                ),
-                {"run_id": run_id},
-            )
-        ).first()
+        statement = _runs_with_requester().where(_runs.run_id == run_id)
+        row = (await self.session.execute(statement)).first()
         return RunRow(**row._mapping) if row else None
 
     async def quarantine(
         self, run_id: uuid.UUID | None = None, *, after_id: int = 0, limit: int = 100
     ) -> list[QuarantineRow]:
         """Keyset-paginated quarantine rows, oldest first (``after_id`` from the last page)."""
+        statement = select(
+            _quarantine.quarantine_id,
+            _quarantine.run_id,
+            _quarantine.line_number,
+            _quarantine.action,
+            _quarantine.field,
+            _quarantine.reason,
+            _quarantine.raw_content,
+        ).where(_quarantine.quarantine_id > after_id)
+        if run_id is not None:
+            statement = statement.where(_quarantine.run_id == run_id)
         rows = await self.session.execute(
-            text(
-                "SELECT quarantine_id, run_id, line_number, action, field, reason, raw_content "
-                "FROM import_quarantine WHERE quarantine_id > :after "
-                "AND (CAST(:run_id AS uuid) IS NULL OR run_id = :run_id) "
-                "ORDER BY quarantine_id LIMIT :limit"
-            ),
-            {"run_id": run_id, "after": after_id, "limit": limit},
+            statement.order_by(_quarantine.quarantine_id).limit(limit)
         )
         return [QuarantineRow(**row._mapping) for row in rows]
 
 
 def any_property(conn: psycopg.Connection[Any]) -> bool:
     """Has anything been imported into ``properties`` (on a synchronous connection)?"""
+    # Kept as text: a plain psycopg connection (the importers' driver), no SQLAlchemy session.
     return conn.execute("SELECT EXISTS (SELECT 1 FROM properties)").fetchone() == (True,)

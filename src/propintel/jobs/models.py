@@ -1,12 +1,13 @@
-"""``job_runs``: one row per execution of a periodic job (migration 0003)."""
+"""``job_runs``: one row per execution of a periodic job (migration 0003); the two tables of
+Procrastinate's queue the repository reads."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, Column, DateTime, Integer, String, Table, func
+from sqlalchemy.dialects.postgresql import ENUM, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from propintel.db.base import Base
@@ -24,3 +25,31 @@ class JobRun(Base):
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(10))  # running | ok | failed
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+# Procrastinate's queue (its own schema, applied with ours): only what the repository reads.
+JOB_STATUS = ENUM(
+    "todo",
+    "doing",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "aborting",
+    "aborted",
+    name="procrastinate_job_status",
+    create_type=False,
+)
+procrastinate_jobs = Table(
+    "procrastinate_jobs",
+    Base.metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("task_name", String(128)),
+    Column("status", JOB_STATUS),
+)
+procrastinate_events = Table(
+    "procrastinate_events",
+    Base.metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("job_id", BigInteger),
+    Column("at", DateTime(timezone=True)),
+)

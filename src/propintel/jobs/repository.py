@@ -3,34 +3,20 @@ Procrastinate's queue (``procrastinate_jobs``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from procrastinate.types import JSONDict
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.orm import aliased
 
 from propintel.db.repository import Repository
-from propintel.jobs.models import JobRun
+from propintel.jobs.models import JobRun, procrastinate_events, procrastinate_jobs
 
-_CUTOFF = "(NOW() AT TIME ZONE 'America/New_York') - make_interval(days => :days)"
-# Every task keeps its latest run (the admin pages show it), however old.
-_DELETE_OLD_RUNS = text(
-    f"""DELETE FROM job_runs r WHERE r.started_at < {_CUTOFF}
-AND r.run_id <> (SELECT l.run_id FROM job_runs l WHERE l.task_name = r.task_name
-                 ORDER BY l.started_at DESC, l.run_id DESC LIMIT 1)"""
-)
-_PENDING = text(
-    "SELECT task_name, bool_or(status = 'doing') AS running FROM procrastinate_jobs "
-    "WHERE status IN ('todo', 'doing') GROUP BY task_name"
-)
-# procrastinate_events.at is a timestamptz: the cutoff is an instant, no time zone involved.
-_DELETE_FINISHED_JOBS = text(
-    """DELETE FROM procrastinate_jobs j
-WHERE j.status IN ('succeeded', 'failed', 'cancelled', 'aborted')
-  AND (SELECT max(e.at) FROM procrastinate_events e WHERE e.job_id = j.id)
-      < NOW() - make_interval(days => :days)"""
-)
+_jobs = procrastinate_jobs.c
+_events = procrastinate_events.c
+_FINISHED = ("succeeded", "failed", "cancelled", "aborted")
 
 
 def _rowcount(result: Any) -> int:
@@ -66,17 +52,41 @@ class JobRunRepository(Repository):
 
     async def delete_older_than(self, days: int) -> int:
         """Runs started more than ``days`` ago (New York time), but each task's latest."""
-        return _rowcount(await self.session.execute(_DELETE_OLD_RUNS, {"days": days}))
+        # Every task keeps its latest run (the admin pages show it), however old.
+        latest = aliased(JobRun)
+        latest_of_task = (
+            select(latest.run_id)
+            .where(latest.task_name == JobRun.task_name)
+            .order_by(latest.started_at.desc(), latest.run_id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        cutoff = func.timezone("America/New_York", func.now()) - timedelta(days=days)
+        statement = delete(JobRun).where(
+            JobRun.started_at < cutoff, JobRun.run_id != latest_of_task
+        )
+        return _rowcount(await self.session.execute(statement))
 
 
 class QueueRepository(Repository):
     async def pending(self) -> list[Any]:
         """(task_name, running) of each task with jobs waiting or running."""
-        return list((await self.session.execute(_PENDING)).all())
+        statement = (
+            select(_jobs.task_name, func.bool_or(_jobs.status == "doing").label("running"))
+            .where(_jobs.status.in_(("todo", "doing")))
+            .group_by(_jobs.task_name)
+        )
+        return list((await self.session.execute(statement)).all())
 
     async def delete_finished_older_than(self, days: int) -> int:
         """Finished jobs whose last event is more than ``days`` old (their events cascade)."""
-        return _rowcount(await self.session.execute(_DELETE_FINISHED_JOBS, {"days": days}))
+        # procrastinate_events.at is a timestamptz: the cutoff is an instant, no time zone involved.
+        last_event = select(func.max(_events.at)).where(_events.job_id == _jobs.id)
+        statement = delete(procrastinate_jobs).where(
+            _jobs.status.in_(_FINISHED),
+            last_event.scalar_subquery() < func.now() - timedelta(days=days),
+        )
+        return _rowcount(await self.session.execute(statement))
 
     async def database_time(self) -> datetime:
         """The database's clock (New York wall time, the connections' time zone)."""
