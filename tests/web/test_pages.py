@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import httpx
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.deps import ROLE_REFUSAL
 from propintel.auth.models import Plan, UserType
+from propintel.home.service import RECENT_JOBS_SHOWN, homeowner_summary
 from propintel.scoring.refresh import refresh_scores
 from propintel.web.security import CSRF_REFUSAL
 from tests.factories import (
@@ -92,6 +96,45 @@ async def test_each_role_gets_its_dashboard(client: httpx.AsyncClient, db: Async
         await browser_as(client, db, user_type)
         page = await client.get("/dashboard")
         assert marker in page.text, user_type
+
+
+async def test_homeowner_dashboard_lists_own_jobs_newest_first(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    owner = await make_user(db, UserType.HOMEOWNER)
+    other = await make_user(db, UserType.HOMEOWNER)
+    insert_job = text(
+        "INSERT INTO homeowner_jobs (homeowner_id, job_title, job_description, service_category, "
+        "status, created_at) VALUES (:owner, :title, 'details', :category, 'open', :created_at)"
+    )
+    jobs = [
+        (owner, "Pool cleaning", "pool", datetime(2026, 3, 1, 9)),
+        (owner, "Roof repair", None, datetime(2026, 5, 1, 9)),
+        (owner, "Lawn mowing", "lawn", datetime(2026, 4, 1, 9)),
+        (other, "Someone else's fence", "fence", datetime(2026, 6, 1, 9)),
+    ]
+    for user, title, category, created_at in jobs:
+        params = {"owner": user.user_id, "title": title, "category": category}
+        await db.execute(insert_job, {**params, "created_at": created_at})
+    await log_in_browser(client, owner)
+    page = (await client.get("/dashboard")).text
+    assert "No jobs yet" not in page and "Someone else" not in page
+    positions = [page.index(title) for title in ("Roof repair", "Lawn mowing", "Pool cleaning")]
+    assert positions == sorted(positions)
+    assert "May 01, 2026" in page
+    summary = await homeowner_summary(db, owner)
+    assert [job["job_title"] for job in summary["jobs"]] == [
+        "Roof repair",
+        "Lawn mowing",
+        "Pool cleaning",
+    ]
+    for day in range(RECENT_JOBS_SHOWN):
+        params = {"owner": owner.user_id, "title": f"Job {day}", "category": None}
+        await db.execute(insert_job, {**params, "created_at": datetime(2026, 7, 1 + day)})
+    newest = (await homeowner_summary(db, owner))["jobs"]
+    assert [job["job_title"] for job in newest] == [
+        f"Job {day}" for day in reversed(range(RECENT_JOBS_SHOWN))
+    ]
 
 
 async def test_admin_api_is_refused_to_other_roles(

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import RowMapping, text
+from sqlalchemy import RowMapping, select
 
 from propintel.db.repository import Repository
+from propintel.home.tables import homeowner_jobs
 
-_RECENT_JOBS = text(
-    "SELECT job_id, job_title, service_category, status, created_at FROM homeowner_jobs "
-    "WHERE homeowner_id = :user_id ORDER BY created_at DESC LIMIT :limit"
-)
+_RECENT_JOBS = select(
+    homeowner_jobs.c.job_id,
+    homeowner_jobs.c.job_title,
+    homeowner_jobs.c.service_category,
+    homeowner_jobs.c.status,
+    homeowner_jobs.c.created_at,
+).order_by(homeowner_jobs.c.created_at.desc())
 
 
 class HomeRepository(Repository):
     async def recent_jobs(self, homeowner_id: uuid.UUID, limit: int) -> list[RowMapping]:
-        rows = await self.session.execute(_RECENT_JOBS, {"user_id": homeowner_id, "limit": limit})
+        statement = _RECENT_JOBS.where(homeowner_jobs.c.homeowner_id == homeowner_id).limit(limit)
+        rows = await self.session.execute(statement)
         return list(rows.mappings())
