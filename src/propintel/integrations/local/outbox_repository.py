@@ -8,39 +8,27 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, DateTime, cast, func, insert, select, tuple_
 
 from propintel.db.repository import Repository
+from propintel.integrations.local.tables import email_outbox
 
-# clock_timestamp(), not now(): emails sent in one transaction keep the order they were sent in.
-_INSERT = text(
-    "INSERT INTO email_outbox (user_id, to_email, from_email, subject, text_body, html_body, "
-    "category, created_at) VALUES (:user_id, :to, :from_, :subject, :text, :html, :category, "
-    "CAST(clock_timestamp() AS timestamp)) RETURNING email_id"
-)
 _COLUMNS = (
-    "email_id, user_id, to_email, from_email, subject, text_body, html_body, category, created_at"
+    email_outbox.c.email_id,
+    email_outbox.c.user_id,
+    email_outbox.c.to_email,
+    email_outbox.c.from_email,
+    email_outbox.c.subject,
+    email_outbox.c.text_body,
+    email_outbox.c.html_body,
+    email_outbox.c.category,
+    email_outbox.c.created_at,
 )
-# Each read in two forms, built once from these constants: one user's messages (``:owner``, which
-# the (user_id, created_at) index serves) or everyone's (admins).
-_OWNED = {True: "user_id = :owner", False: "TRUE"}
-_PAGE = {
-    owned: text(
-        f"SELECT {_COLUMNS} FROM email_outbox WHERE {where} "
-        "AND (CAST(:after_at AS timestamp) IS NULL "
-        "OR (created_at, email_id) < (CAST(:after_at AS timestamp), CAST(:after_id AS uuid))) "
-        "ORDER BY created_at DESC, email_id DESC LIMIT :limit"
-    )
-    for owned, where in _OWNED.items()
-}
-_COUNT = {
-    owned: text(f"SELECT count(*) FROM email_outbox WHERE {where}")
-    for owned, where in _OWNED.items()
-}
-_GET = {
-    owned: text(f"SELECT {_COLUMNS} FROM email_outbox WHERE email_id = :id AND {where}")
-    for owned, where in _OWNED.items()
-}
+
+
+def _owned(owner: uuid.UUID | None) -> list[ColumnElement[bool]]:
+    """One user's messages (which the (user_id, created_at) index serves), or everyone's."""
+    return [] if owner is None else [email_outbox.c.user_id == owner]
 
 
 @dataclass(frozen=True)
@@ -70,31 +58,46 @@ class OutboxRepository(Repository):
         html_body: str | None,
         category: str | None,
     ) -> uuid.UUID:
-        params = {
-            "user_id": user_id,
-            "to": to,
-            "from_": from_email,
-            "subject": subject,
-            "text": text_body,
-            "html": html_body,
-            "category": category,
-        }
-        email_id: uuid.UUID = (await self.session.execute(_INSERT, params)).scalar_one()
+        statement = (
+            insert(email_outbox)
+            .values(
+                user_id=user_id,
+                to_email=to,
+                from_email=from_email,
+                subject=subject,
+                text_body=text_body,
+                html_body=html_body,
+                category=category,
+                # clock_timestamp(), not now(): emails sent in one transaction keep the order
+                # they were sent in.
+                created_at=cast(func.clock_timestamp(), DateTime),
+            )
+            .returning(email_outbox.c.email_id)
+        )
+        email_id: uuid.UUID = (await self.session.execute(statement)).scalar_one()
         return email_id
 
     async def page(
         self, owner: uuid.UUID | None, after: tuple[datetime, uuid.UUID] | None, limit: int
     ) -> list[OutboxEmail]:
         """Up to ``limit`` messages, newest first, after the one whose key is ``after``."""
-        after_at, after_id = after or (None, None)
-        params = {"owner": owner, "after_at": after_at, "after_id": after_id, "limit": limit}
-        rows = await self.session.execute(_PAGE[owner is not None], params)
+        conditions = _owned(owner)
+        if after is not None:
+            conditions.append(tuple_(email_outbox.c.created_at, email_outbox.c.email_id) < after)
+        statement = (
+            select(*_COLUMNS)
+            .where(*conditions)
+            .order_by(email_outbox.c.created_at.desc(), email_outbox.c.email_id.desc())
+            .limit(limit)
+        )
+        rows = await self.session.execute(statement)
         return [OutboxEmail(**row) for row in rows.mappings()]
 
     async def count(self, owner: uuid.UUID | None) -> int:
-        return int(await self.session.scalar(_COUNT[owner is not None], {"owner": owner}) or 0)
+        statement = select(func.count()).select_from(email_outbox).where(*_owned(owner))
+        return int(await self.session.scalar(statement) or 0)
 
     async def get(self, email_id: uuid.UUID, owner: uuid.UUID | None) -> OutboxEmail | None:
-        params = {"id": email_id, "owner": owner}
-        row = (await self.session.execute(_GET[owner is not None], params)).mappings().first()
+        statement = select(*_COLUMNS).where(email_outbox.c.email_id == email_id, *_owned(owner))
+        row = (await self.session.execute(statement)).mappings().first()
         return OutboxEmail(**row) if row else None
