@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -230,6 +231,19 @@ async def test_delete_removes_the_lead_and_its_history(
     events = await db.scalar(text("SELECT count(*) FROM lead_events WHERE lead_id = :l"),
                              {"l": lead["lead_id"]})  # fmt: skip
     assert events == 0
+
+
+@pytest.mark.parametrize("log", ["ai_voice_call_logs", "email_workflow_logs"])
+async def test_a_lead_with_logged_calls_or_emails_is_kept(
+    db: AsyncSession, client: httpx.AsyncClient, log: str
+) -> None:
+    headers, lead = await api_lead(client, db)
+    await db.execute(text(f"INSERT INTO {log} (lead_id) VALUES (:l)"), {"l": lead["lead_id"]})
+
+    refused = await client.delete(f"/api/v1/leads/{lead['lead_id']}", headers=headers)
+
+    assert refused.status_code == 409
+    assert "mark it lost" in refused.json()["detail"]
 
 
 async def test_leads_are_for_subscribers_only(db: AsyncSession, client: httpx.AsyncClient) -> None:

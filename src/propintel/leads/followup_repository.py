@@ -6,38 +6,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select, text, tuple_
+from sqlalchemy import ColumnElement, exists, func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
 
 from propintel.auth.models import User
 from propintel.db.repository import Repository
-from propintel.leads.models import LeadTask, SavedLead, TaskRow
-from propintel.leads.repository import properties_table
-
-# Users with an open task due by ``today`` who have not had today's digest; suspended accounts
-# get none. Reads the partial index of open tasks.
-_DIGEST_RECIPIENTS = text(
-    """
-    SELECT u.user_id FROM users u
-    WHERE u.suspended_at IS NULL
-      AND EXISTS (SELECT 1 FROM lead_tasks t
-                  WHERE t.user_id = u.user_id AND t.done_at IS NULL AND t.due_date <= :today)
-      AND NOT EXISTS (SELECT 1 FROM lead_task_digests d
-                      WHERE d.user_id = u.user_id AND d.sent_on >= :today)
-    ORDER BY u.user_id
-    """
+from propintel.leads.models import (
+    LeadTask,
+    SavedLead,
+    TaskRow,
+    lead_task_digests,
+    properties_table,
 )
-
-# Records today's digest as sent, unless it already is (a concurrent run waits on the row lock,
-# then finds it sent): a row comes back only to the one run that may send.
-_CLAIM_DIGEST = text(
-    """
-    INSERT INTO lead_task_digests (user_id, sent_on, sent_at) VALUES (:user_id, :today, :now)
-    ON CONFLICT (user_id) DO UPDATE SET sent_on = EXCLUDED.sent_on, sent_at = EXCLUDED.sent_at
-      WHERE lead_task_digests.sent_on < EXCLUDED.sent_on
-    RETURNING user_id
-    """
-)
-
 
 # Lists of open tasks: soonest due first, then the oldest, then the task id (all NOT NULL).
 _ORDER = (LeadTask.due_date, LeadTask.created_at, LeadTask.task_id)
@@ -123,7 +103,22 @@ class TaskRepository(Repository):
 
     async def digest_recipients(self, today: date) -> list[uuid.UUID]:
         """For the digest job (no user asking): who has tasks due and no digest yet today."""
-        return list((await self.session.scalars(_DIGEST_RECIPIENTS, {"today": today})).all())
+        # Suspended accounts get none; the open tasks' partial index answers the first EXISTS.
+        digests = lead_task_digests.c
+        statement = (
+            select(User.user_id)
+            .where(
+                User.suspended_at.is_(None),
+                exists().where(
+                    LeadTask.user_id == User.user_id,
+                    LeadTask.done_at.is_(None),
+                    LeadTask.due_date <= today,
+                ),
+                ~exists().where(digests.user_id == User.user_id, digests.sent_on >= today),
+            )
+            .order_by(User.user_id)
+        )
+        return list((await self.session.scalars(statement)).all())
 
     async def recipient(self, user_id: uuid.UUID) -> User | None:
         """A digest's recipient."""
@@ -131,8 +126,15 @@ class TaskRepository(Repository):
 
     async def claim_digest(self, user_id: uuid.UUID, today: date, now: datetime) -> bool:
         """Record today's digest for the user; False when it is already recorded."""
-        params = {"user_id": user_id, "today": today, "now": now}
-        return (await self.session.scalar(_CLAIM_DIGEST, params)) is not None
+        # Unless it already is: a concurrent run waits on the row lock, then finds it sent; a row
+        # comes back only to the one run that may send.
+        claim = insert(lead_task_digests).values(user_id=user_id, sent_on=today, sent_at=now)
+        statement = claim.on_conflict_do_update(
+            index_elements=[lead_task_digests.c.user_id],
+            set_={"sent_on": claim.excluded.sent_on, "sent_at": claim.excluded.sent_at},
+            where=lead_task_digests.c.sent_on < claim.excluded.sent_on,
+        ).returning(lead_task_digests.c.user_id)
+        return (await self.session.scalar(statement)) is not None
 
 
 def listing_key(row: TaskRow) -> tuple[date, datetime, uuid.UUID]:

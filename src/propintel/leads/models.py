@@ -9,8 +9,24 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, String, Text, text
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    column,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from propintel.db.base import Base
@@ -137,6 +153,60 @@ class LeadTask(Base):
     due_date: Mapped[date]
     done_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+# Today's digest of a user's tasks, recorded once it is sent (revision 0015).
+lead_task_digests = Table(
+    "lead_task_digests",
+    Base.metadata,
+    Column("user_id", UUID(as_uuid=True), primary_key=True),
+    Column("sent_on", Date),
+    Column("sent_at", DateTime),
+)
+
+# Other domains' tables that leads reads, without a place in the shared metadata: ``properties``
+# (ingest's facts, scoring's scores) and the outreach logs that keep a lead alive.
+properties_table = table(
+    "properties",
+    column("property_id", UUID(as_uuid=True)),
+    column("full_address", Text),
+    column("street_address", String(255)),
+    column("city", String(100)),
+    column("zip_code", String(10)),
+    column("folio_number", String(50)),
+    column("property_type", String(50)),
+    column("bedrooms", Integer),
+    column("bathrooms", Numeric(3, 1)),
+    column("square_feet", Integer),
+    column("lot_size_sqft", Integer),
+    column("year_built", Integer),
+    column("pool", Boolean),
+    column("owner_name", String(255)),
+    column("mailing_address", Text),
+    column("out_of_state_owner", Boolean),
+    column("market_value", Integer),
+    column("assessed_value", Integer),
+    column("last_sale_price", Integer),
+    column("last_sale_date", Date),
+    column("estimated_equity", Integer),
+    column("mortgage_balance", Integer),
+    column("distressed_score", Integer),
+    column("new_homeowner_score", Integer),
+    column("is_new_homeowner", Boolean),
+    column("days_since_sale", Integer),
+    column("intent_breakdown", JSONB),
+    column("has_tax_lien", Boolean),
+    column("has_code_violation", Boolean),
+    column("is_pre_foreclosure", Boolean),
+    column("is_foreclosure", Boolean),
+    column("is_vacant", Boolean),
+    column("is_probate", Boolean),
+    column("is_divorce", Boolean),
+    column("is_heirship", Boolean),
+    column("data_quality_score", Integer),
+)
+ai_voice_call_logs = table("ai_voice_call_logs", column("lead_id", UUID(as_uuid=True)))
+email_workflow_logs = table("email_workflow_logs", column("lead_id", UUID(as_uuid=True)))
 
 
 @dataclass(frozen=True)

@@ -10,26 +10,37 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, column, func, select, table, text, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, any_, exists, func, literal, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from propintel.db.repository import Repository
-from propintel.leads.models import LeadEvent, LeadFilters, LeadRow, SavedLead
+from propintel.leads.models import (
+    LeadEvent,
+    LeadFilters,
+    LeadRow,
+    SavedLead,
+    ai_voice_call_logs,
+    email_workflow_logs,
+    properties_table,
+)
 from propintel.search.criteria import Intent
 
 # The property facts a lead shows (its page, its card, its table row).
-_FACTS = text(
-    """
-    SELECT property_id, full_address, street_address, city, zip_code, folio_number,
-           property_type, bedrooms, bathrooms, square_feet, lot_size_sqft, year_built, pool,
-           owner_name, mailing_address, out_of_state_owner, market_value, assessed_value,
-           last_sale_price, last_sale_date, estimated_equity, mortgage_balance,
-           distressed_score, new_homeowner_score, is_new_homeowner, days_since_sale,
-           intent_breakdown, has_tax_lien, has_code_violation, is_pre_foreclosure,
-           is_foreclosure, is_vacant, is_probate, is_divorce, is_heirship, data_quality_score
-    FROM properties WHERE property_id = :property_id
-    """
-)
+_FACTS = select(
+    *(
+        properties_table.c[name]
+        for name in (
+            "property_id", "full_address", "street_address", "city", "zip_code", "folio_number",
+            "property_type", "bedrooms", "bathrooms", "square_feet", "lot_size_sqft",
+            "year_built", "pool", "owner_name", "mailing_address", "out_of_state_owner",
+            "market_value", "assessed_value", "last_sale_price", "last_sale_date",
+            "estimated_equity", "mortgage_balance", "distressed_score", "new_homeowner_score",
+            "is_new_homeowner", "days_since_sale", "intent_breakdown", "has_tax_lien",
+            "has_code_violation", "is_pre_foreclosure", "is_foreclosure", "is_vacant",
+            "is_probate", "is_divorce", "is_heirship", "data_quality_score",
+        )
+    )
+)  # fmt: skip
 
 # lead_score at save time: the 0-100 lead score (the points capped at 100, scoring/readable.py)
 # of the property's score for the intent the lead is saved for. A stale FSBO listing is a
@@ -46,17 +57,14 @@ SCORE_COLUMN = {
 NEVER_UPDATED = datetime.max
 _UPDATED = func.coalesce(SavedLead.updated_at, NEVER_UPDATED)
 
-# properties has no ORM model: the columns lead lists join on and show.
-properties_table = table(
-    "properties", column("property_id"), column("full_address"), column("zip_code")
-)
-
 # The intents are bound too (``:source_<name>``), never pasted into the text.
 _SOURCE_PARAMS = {f"source_{intent.name.lower()}": intent.value for intent in SCORE_COLUMN}
 _SCORE_OF_SOURCE = " ".join(
     f"WHEN :source_{intent.name.lower()} THEN {sql}" for intent, sql in SCORE_COLUMN.items()
 )
 
+# Kept as text: an INSERT … SELECT from unnest() WITH ORDINALITY, each row scored by the same
+# SCORE_COLUMN SQL as score_for, ON CONFLICT DO NOTHING; Core would only obscure it.
 # Many leads saved at once, each scored for its own intent as save_lead scores one; properties
 # already saved by the user are left as they are (ON CONFLICT), missing ones are skipped by the
 # join (the service refuses a batch naming one before it gets here).
@@ -75,6 +83,7 @@ _INSERT_MANY = text(
     """
 )
 
+# Kept as text: UPDATE … FROM jsonb_to_recordset(…) AS v(column definitions), no Core form.
 # New tags for many leads of one user in one statement: {"lead_id", "tags"} objects.
 _SET_TAGS = text(
     """
@@ -84,6 +93,7 @@ _SET_TAGS = text(
     """
 )
 
+# Kept as text: an ARRAY(subquery) over unnest() of another row's array; Core would obscure it.
 # The user's leads carrying ``tag`` in any case (tags && ... can use the GIN index).
 _HAS_TAG = text(
     """
@@ -106,6 +116,7 @@ class PickedLead:
 class LeadRepository(Repository):
     async def score_for(self, property_id: uuid.UUID, source: Intent) -> int | None:
         """The property's score for ``source``, or None when the property does not exist."""
+        # Kept as text: the score expression is SCORE_COLUMN, the SQL the bulk save scores with.
         sql = f"SELECT {SCORE_COLUMN[source]} FROM properties WHERE property_id = :property_id"
         row = (await self.session.execute(text(sql), {"property_id": property_id})).first()
         return None if row is None else int(row[0])
@@ -187,11 +198,11 @@ class LeadRepository(Repository):
 
     async def existing_properties(self, property_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """Which of ``property_ids`` exist."""
+        ids = literal(list(property_ids), ARRAY(UUID(as_uuid=True)))
         rows = await self.session.scalars(
-            text(
-                "SELECT property_id FROM properties WHERE property_id = ANY(CAST(:ids AS uuid[]))"
-            ),
-            {"ids": list(property_ids)},
+            select(properties_table.c.property_id).where(
+                properties_table.c.property_id == any_(ids)
+            )
         )
         return set(rows)
 
@@ -238,9 +249,10 @@ class LeadRepository(Repository):
 
     async def tag_names(self, user_id: uuid.UUID) -> list[str]:
         """Every tag the user has on a lead: the names of their lists, alphabetically."""
+        tag = func.unnest(SavedLead.tags).column_valued("t")
         rows = await self.session.scalars(
-            text("SELECT DISTINCT t FROM saved_leads, unnest(tags) AS t WHERE user_id = :user_id"),
-            {"user_id": user_id},
+            # saved_leads first: unnest(saved_leads.tags) refers to it (an implicit LATERAL).
+            select(tag).select_from(SavedLead).distinct().where(SavedLead.user_id == user_id)
         )
         return sorted(rows, key=str.lower)
 
@@ -270,7 +282,8 @@ class LeadRepository(Repository):
         return {str(status): int(count) for status, count in rows.tuples()}
 
     async def property_facts(self, property_id: uuid.UUID) -> dict[str, Any] | None:
-        row = (await self.session.execute(_FACTS, {"property_id": property_id})).mappings().first()
+        statement = _FACTS.where(properties_table.c.property_id == property_id)
+        row = (await self.session.execute(statement)).mappings().first()
         return dict(row) if row else None
 
     async def add_event(
@@ -295,11 +308,12 @@ class LeadRepository(Repository):
     async def has_outreach(self, lead_id: uuid.UUID) -> bool:
         """Whether calls or emails are logged against the lead (their rows keep it alive)."""
         found = await self.session.scalar(
-            text(
-                "SELECT EXISTS (SELECT 1 FROM ai_voice_call_logs WHERE lead_id = :id) "
-                "OR EXISTS (SELECT 1 FROM email_workflow_logs WHERE lead_id = :id)"
-            ),
-            {"id": lead_id},
+            select(
+                or_(
+                    exists().where(ai_voice_call_logs.c.lead_id == lead_id),
+                    exists().where(email_workflow_logs.c.lead_id == lead_id),
+                )
+            )
         )
         return bool(found)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, text, tuple_
+from sqlalchemy import and_, func, or_, select, text, tuple_
 
 from propintel.auth.models import User
 from propintel.db.repository import Repository
 from propintel.saved_searches.models import AlertFrequency, SavedSearch
 
+# Kept as text: an INSERT … SELECT from unnest() ON CONFLICT DO NOTHING; Core would obscure it.
 # Records each matched property once per search; returns only those not seen before.
 _RECORD = text(
     """
@@ -21,20 +22,6 @@ _RECORD = text(
     RETURNING property_id
     """
 )
-
-# Daily searches are due once per New York day, weekly ones 7 days after their last run; never
-# for suspended accounts. Oldest first, so a backlog is worked off fairly.
-_DUE = text(
-    """
-    SELECT s.search_id FROM saved_searches s JOIN users u ON u.user_id = s.user_id
-    WHERE u.suspended_at IS NULL AND (
-      (s.alert_frequency = 'daily' AND (s.last_run_at IS NULL OR s.last_run_at < :today))
-      OR (s.alert_frequency = 'weekly' AND (s.last_run_at IS NULL OR s.last_run_at < :week_ago))
-    )
-    ORDER BY s.last_run_at NULLS FIRST, s.search_id
-    """
-)
-
 
 # Lists of saved searches: newest first, then the search id. A search without ``created_at``
 # (the column allows NULL) sorts first, where PostgreSQL puts NULL in a descending order.
@@ -87,8 +74,29 @@ class SavedSearchRepository(Repository):
         return list((await self.session.scalars(_RECORD, params)).all())
 
     async def due_search_ids(self, today: date) -> list[uuid.UUID]:
-        params = {"today": today, "week_ago": today - timedelta(days=6)}
-        return list((await self.session.scalars(_DUE, params)).all())
+        """Daily searches are due once per New York day, weekly ones 7 days after their last
+        run; never for suspended accounts. Oldest first, so a backlog is worked off fairly."""
+        week_ago = today - timedelta(days=6)
+        last_run = SavedSearch.last_run_at
+        statement = (
+            select(SavedSearch.search_id)
+            .join(User, User.user_id == SavedSearch.user_id)
+            .where(
+                User.suspended_at.is_(None),
+                or_(
+                    and_(
+                        SavedSearch.alert_frequency == AlertFrequency.DAILY.value,
+                        or_(last_run.is_(None), last_run < today),
+                    ),
+                    and_(
+                        SavedSearch.alert_frequency == AlertFrequency.WEEKLY.value,
+                        or_(last_run.is_(None), last_run < week_ago),
+                    ),
+                ),
+            )
+            .order_by(last_run.asc().nulls_first(), SavedSearch.search_id)
+        )
+        return list((await self.session.scalars(statement)).all())
 
     async def get(self, search_id: uuid.UUID) -> SavedSearch | None:
         """For the alert job (no user asking): any search by id."""
