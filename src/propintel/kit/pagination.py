@@ -42,7 +42,9 @@ U = TypeVar("U")
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-MAX_CURSOR_LENGTH = 500
+# A key's text part is at most a column's 255 characters, 6 bytes each at worst in JSON (a
+# control character's \u escape): with the other parts, about 2,300 characters of base64.
+MAX_CURSOR_LENGTH = 4096
 
 _NOT_OURS = "This page link (cursor) is not valid; start again from the first page."
 _OTHER_LISTING = (
@@ -144,7 +146,7 @@ class Listing:
     def encode(self, key: Sequence[Any], *, bound_to: str = "") -> str:
         """The cursor that continues after the row whose sort key is ``key``."""
         payload = [self.name, bound_to, [_json_value(part) for part in key]]
-        raw = json.dumps(payload, separators=(",", ":")).encode()
+        raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     def decode(self, token: str, *, bound_to: str = "") -> tuple[Any, ...]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, any_, exists, func, literal, or_, select, text, tuple_
+from sqlalchemy import Select, any_, exists, func, literal, or_, select, text, true, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from propintel.db.repository import Repository
@@ -249,10 +249,13 @@ class LeadRepository(Repository):
 
     async def tag_names(self, user_id: uuid.UUID) -> list[str]:
         """Every tag the user has on a lead: the names of their lists, alphabetically."""
-        tag = func.unnest(SavedLead.tags).column_valued("t")
+        tags = func.unnest(SavedLead.tags).table_valued("tag").render_derived().lateral()
         rows = await self.session.scalars(
-            # saved_leads first: unnest(saved_leads.tags) refers to it (an implicit LATERAL).
-            select(tag).select_from(SavedLead).distinct().where(SavedLead.user_id == user_id)
+            select(tags.c.tag)
+            .select_from(SavedLead)
+            .join(tags, true())
+            .distinct()
+            .where(SavedLead.user_id == user_id)
         )
         return sorted(rows, key=str.lower)
 
