@@ -20,8 +20,7 @@ from propintel.kit.errors import DomainError, Invalid
 from propintel.saved_searches import service as searches
 from propintel.saved_searches.models import AlertFrequency, SavedSearch
 from propintel.saved_searches.schemas import SavedSearchPatch
-from propintel.search.criteria import SearchCriteria
-from propintel.search.pages import form_values
+from propintel.search.criteria import SearchCriteria, query_values
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +30,7 @@ NOT_IN_QUERY = frozenset({"cursor", "limit"})
 
 
 def criteria_of_query(query: str) -> SearchCriteria:
-    values = form_values(QueryParams(query))
+    values = query_values(QueryParams(query))
     return SearchCriteria.model_validate(
         {key: value for key, value in values.items() if key not in NOT_IN_QUERY}
     )

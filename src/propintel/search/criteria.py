@@ -24,6 +24,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from starlette.datastructures import QueryParams
 
 from propintel.ingest.landuse import RESIDENTIAL_TYPES
 from propintel.ingest.parse.owner_names import OwnerType
@@ -290,3 +291,24 @@ class SearchPage(SearchCriteria):
 
     def criteria(self) -> SearchCriteria:
         return SearchCriteria.model_validate(self.model_dump(exclude={"limit", "cursor"}))
+
+
+# ---- criteria from a query string ----------------------------------------------------------------
+
+_LIST_FIELDS = ("zip", "property_type", "indicator")
+_PAGE_FIELDS = frozenset(SearchPage.model_fields)
+
+
+def query_values(params: QueryParams) -> dict[str, Any]:
+    """A query string (the search page's, a saved search's) as criteria input: empty fields
+    dropped, list fields split on commas or spaces (one "ZIP codes" box), unknown names ignored."""
+    values: dict[str, Any] = {}
+    for key, raw in params.multi_items():
+        value = raw.strip()
+        if not value or key not in _PAGE_FIELDS:
+            continue
+        if key in _LIST_FIELDS:
+            values.setdefault(key, []).extend(part for part in re.split(r"[,\s]+", value) if part)
+        else:
+            values[key] = value
+    return values

@@ -5,7 +5,6 @@ so plan gating is the same."""
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +14,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import QueryParams
 
 from propintel.auth.models import User, UserType
 from propintel.db.session import DbSession
@@ -37,6 +35,7 @@ from propintel.search.criteria import (
     Intent,
     SearchPage,
     SortKey,
+    query_values,
 )
 from propintel.search.endpoints import Searcher
 from propintel.search.presets import MIAMI, presets_for
@@ -46,8 +45,6 @@ from propintel.web.errors import validation_message
 from propintel.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-LIST_FIELDS = ("zip", "property_type", "indicator")
-PAGE_FIELDS = frozenset(SearchPage.model_fields)
 INTENT_NAMES = {
     Intent.NEW_HOMEOWNER: "New homeowners",
     Intent.DISTRESSED: "Distressed properties",
@@ -55,21 +52,6 @@ INTENT_NAMES = {
 }
 INTENT_OF_INDICATOR_TYPE = {DISTRESSED: Intent.DISTRESSED, NEW_HOMEOWNER: Intent.NEW_HOMEOWNER}
 INDICATOR_TYPE_TITLES = {DISTRESSED: "Distressed", NEW_HOMEOWNER: "New homeowner"}
-
-
-def form_values(params: QueryParams) -> dict[str, Any]:
-    """The query string as criteria input: empty fields dropped, list fields split on commas or
-    spaces (one "ZIP codes" box), unknown names ignored."""
-    values: dict[str, Any] = {}
-    for key, raw in params.multi_items():
-        value = raw.strip()
-        if not value or key not in PAGE_FIELDS:
-            continue
-        if key in LIST_FIELDS:
-            values.setdefault(key, []).extend(part for part in re.split(r"[,\s]+", value) if part)
-        else:
-            values[key] = value
-    return values
 
 
 def _errors(error: ValidationError) -> dict[str, str]:
@@ -144,7 +126,7 @@ def _indicator_groups(
 
 @router.get("/search")
 async def search_page(request: Request, user: Searcher, db: DbSession) -> Response:
-    values = form_values(request.query_params)
+    values = query_values(request.query_params)
     context: dict[str, Any] = {
         "values": values,
         "errors": {},
