@@ -59,9 +59,6 @@ class AuthRepository(Repository):
             select(User).where(func.lower(User.email) == email.lower())
         )
 
-    async def user_by_id(self, user_id: uuid.UUID) -> User | None:
-        return await self.session.get(User, user_id)
-
     async def user_by_firebase_uid(self, uid: str) -> User | None:
         return await self.session.scalar(USER_BY_FIREBASE_UID, {"uid": uid})
 

@@ -276,14 +276,6 @@ class LeadRepository(Repository):
         )
         return int(total or 0)
 
-    async def count_by_status(self, user_id: uuid.UUID) -> dict[str, int]:
-        rows = await self.session.execute(
-            select(SavedLead.status, func.count())
-            .where(SavedLead.user_id == user_id)
-            .group_by(SavedLead.status)
-        )
-        return {str(status): int(count) for status, count in rows.tuples()}
-
     async def property_facts(self, property_id: uuid.UUID) -> dict[str, Any] | None:
         statement = _FACTS.where(properties_table.c.property_id == property_id)
         row = (await self.session.execute(statement)).mappings().first()
