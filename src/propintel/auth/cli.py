@@ -10,7 +10,8 @@ from rich.console import Console
 from propintel.auth.models import Plan, UserType
 from propintel.auth.service import NewAccount, register
 from propintel.config import get_settings
-from propintel.db.engine import get_engine, unit_of_work
+from propintel.db.engine import in_unit_of_work
+from propintel.db.urls import database_url
 from propintel.kit.errors import DomainError
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
@@ -19,13 +20,10 @@ console = Console(stderr=True)
 
 async def create_account(account: NewAccount) -> str:
     settings = get_settings()
-    engine = get_engine(settings)
-    try:
-        async with unit_of_work(engine) as session:
-            user = await register(session, settings, account)
-            return str(user.user_id)
-    finally:
-        await engine.dispose()
+    user = await in_unit_of_work(
+        database_url(settings), lambda session: register(session, settings, account)
+    )
+    return str(user.user_id)
 
 
 @app.command("create")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -58,3 +59,17 @@ async def unit_of_work(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
             await session.rollback()
             raise
         await session.commit()
+
+
+T = TypeVar("T")
+
+
+async def in_unit_of_work(url: str, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """``action`` in one unit of work on an engine of its own for ``url``, disposed afterwards:
+    a command's one-off (a CLI, the demo loader), which has no app engine to borrow."""
+    engine = create_engine_for(url, pool_size=1)
+    try:
+        async with unit_of_work(engine) as session:
+            return await action(session)
+    finally:
+        await engine.dispose()

@@ -8,11 +8,12 @@ import tempfile
 from pathlib import Path
 
 from rich.console import Console
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.demo_accounts import DEMO_ACCOUNTS, demo_logins
 from propintel.auth.service import register, user_by_email
 from propintel.config import Settings
-from propintel.db.engine import create_engine_for, unit_of_work
+from propintel.db.engine import in_unit_of_work
 from propintel.db.urls import database_url
 from propintel.demo.cli import demo_progress
 from propintel.demo.load import load_demo
@@ -20,14 +21,12 @@ from propintel.ingest.service import has_properties
 
 
 async def _ensure_accounts(settings: Settings, url: str) -> None:
-    engine = create_engine_for(url, pool_size=1)
-    try:
-        async with unit_of_work(engine) as session:
-            for _, account in DEMO_ACCOUNTS:
-                if await user_by_email(session, account.email) is None:
-                    await register(session, settings, account)
-    finally:
-        await engine.dispose()
+    async def ensure(session: AsyncSession) -> None:
+        for _, account in DEMO_ACCOUNTS:
+            if await user_by_email(session, account.email) is None:
+                await register(session, settings, account)
+
+    await in_unit_of_work(url, ensure)
 
 
 def ensure_demo_data(settings: Settings, console: Console) -> list[dict[str, str]]:

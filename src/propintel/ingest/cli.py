@@ -6,7 +6,7 @@ import asyncio
 import getpass
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict
 from pathlib import Path
@@ -17,10 +17,9 @@ from procrastinate.types import JSONDict
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
-from propintel.db.engine import get_engine, unit_of_work
+from propintel.db.engine import in_unit_of_work
 from propintel.db.urls import database_url
 from propintel.ingest import service
 from propintel.ingest.errors import ImportRefused
@@ -202,22 +201,17 @@ def import_fsbo(
     run_cli_import("fsbo", path, as_json, refresh)
 
 
-async def _in_session(action: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    engine = get_engine()
-    try:
-        async with unit_of_work(engine) as session:
-            return await action(session)
-    finally:
-        await engine.dispose()
-
-
 @app.command("runs")
 def list_runs(
     limit: int = typer.Option(20, min=1, max=500, help="How many, newest first."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Recent import runs: who, what, when, status and counts."""
-    runs = asyncio.run(_in_session(lambda session: service.recent_runs(session, limit)))
+    runs = asyncio.run(
+        in_unit_of_work(
+            database_url(get_settings()), lambda session: service.recent_runs(session, limit)
+        )
+    )
     if as_json:
         print(json.dumps([asdict(run) for run in runs], default=str))
         return
@@ -248,7 +242,10 @@ def show_quarantine(
 ) -> None:
     """Rows an import could not use (and fields it nulled): line, reason and raw text."""
     rows = asyncio.run(
-        _in_session(lambda session: service.quarantined_rows(session, run_id, limit))
+        in_unit_of_work(
+            database_url(get_settings()),
+            lambda session: service.quarantined_rows(session, run_id, limit),
+        )
     )
     if as_json:
         print(json.dumps([asdict(row) for row in rows], default=str))

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
 from propintel.db.embedded import EmbeddedDatabaseError
-from propintel.db.engine import create_engine_for, unit_of_work
+from propintel.db.engine import create_engine_for, in_unit_of_work, unit_of_work
 from propintel.db.urls import database_url, redacted
 from propintel.jobs.runs import recorded_run
 from propintel.maintenance import tasks
@@ -90,15 +90,6 @@ async def _recorded(url: str, name: str, action: Action) -> JSONDict:
         async with recorded_run(engine, name) as run, unit_of_work(engine) as session:
             run.detail = {**await action(session), "source": "cli"}
         return run.detail
-    finally:
-        await engine.dispose()
-
-
-async def _read(url: str, action: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
-    engine = create_engine_for(url, pool_size=1)
-    try:
-        async with unit_of_work(engine) as session:
-            return await action(session)
     finally:
         await engine.dispose()
 
@@ -191,7 +182,9 @@ def index_usage_command(
 ) -> None:
     """The spec's index-usage query: every index, least scanned first."""
     with _failures(as_json):
-        rows = asyncio.run(_read(_configured_url(), lambda s: index_usage(s, limit=limit)))
+        rows = asyncio.run(
+            in_unit_of_work(_configured_url(), lambda s: index_usage(s, limit=limit))
+        )
     if as_json:
         _print_json([row.__dict__ for row in rows])
         return
@@ -208,7 +201,9 @@ def slow_queries_command(
 ) -> None:
     """The statements of this database with the highest mean time (pg_stat_statements)."""
     with _failures(as_json):
-        rows = asyncio.run(_read(_configured_url(), lambda s: slow_queries(s, limit=limit)))
+        rows = asyncio.run(
+            in_unit_of_work(_configured_url(), lambda s: slow_queries(s, limit=limit))
+        )
     if as_json:
         _print_json([row.__dict__ for row in rows])
         return

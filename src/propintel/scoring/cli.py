@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
 from propintel.config import get_settings
-from propintel.db.engine import create_engine_for, unit_of_work
+from propintel.db.engine import in_unit_of_work
 from propintel.db.urls import database_url
 from propintel.scoring.refresh import refresh_scores
 from propintel.scoring.refresh_plan import RefreshResult
@@ -23,14 +23,12 @@ console = Console(stderr=True)
 
 async def _refresh(as_of: date | None, full: bool) -> RefreshResult:
     settings = get_settings()
-    engine = create_engine_for(database_url(settings), pool_size=1)
-    try:
-        async with unit_of_work(engine) as session:
-            return await refresh_scores(
-                session, as_of=as_of, new_homeowner_days=settings.new_homeowner_days, full=full
-            )
-    finally:
-        await engine.dispose()
+    return await in_unit_of_work(
+        database_url(settings),
+        lambda session: refresh_scores(
+            session, as_of=as_of, new_homeowner_days=settings.new_homeowner_days, full=full
+        ),
+    )
 
 
 @app.command("refresh")
