@@ -56,13 +56,18 @@ async def test_index_usage_lists_the_specs_indexes_least_used_first(db: AsyncSes
 async def test_slow_queries_come_from_this_database_slowest_first(db: AsyncSession) -> None:
     await db.execute(text("SELECT pg_sleep(0.02) AS maintenance_slow_marker"))
 
-    rows = await slow_queries(db, limit=50)
+    # Every statement of the run: with parallel test workers, fifty others may be slower.
+    rows = await slow_queries(db, limit=100_000)
 
-    assert rows and len(rows) <= 50
     means = [row.mean_exec_time_ms for row in rows]
     assert means == sorted(means, reverse=True)
     assert any("maintenance_slow_marker" in row.query for row in rows)
     assert all(row.calls >= 1 for row in rows)
+    top = await slow_queries(db, limit=3)
+    assert len(top) == 3
+    assert [row.mean_exec_time_ms for row in top] == sorted(
+        (r.mean_exec_time_ms for r in top), reverse=True
+    )
 
 
 async def test_missing_extension_gives_the_fix_and_keeps_the_session_usable(
