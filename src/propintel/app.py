@@ -29,6 +29,7 @@ from propintel.db.engine import get_engine
 from propintel.home import outbox, pages
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
 from propintel.integrations.providers import email_senders
+from propintel.kit.i18n import using_locale
 from propintel.kit.logging import log_context, log_request
 from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
@@ -45,6 +46,7 @@ from propintel.tokens import pages as tokens_pages
 from propintel.web import api_docs, health
 from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
+from propintel.web.locale import request_locale
 from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -144,7 +146,7 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            with log_context(request_id=request_id):
+            with log_context(request_id=request_id), using_locale(request_locale(request)):
                 await self.app(scope, receive, send_with_headers)
         finally:
             viewer = getattr(request.state, "viewer", None)

@@ -12,11 +12,30 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from propintel.integrations.email import EmailMessage
+from propintel.kit import i18n
 from propintel.web.security import CSRF_FIELD, csrf_token_of
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 FLASH_COOKIE = "propintel_flash"
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+templates.env.add_extension("jinja2.ext.i18n")
+# newstyle: ``_("Hello %(name)s", name=…)`` formats and escapes like any other expression.
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+    i18n.gettext, i18n.ngettext, newstyle=True
+)
+templates.env.globals.update(
+    current_locale=i18n.current_locale,
+    locale_names=i18n.LOCALE_NAMES,
+    N_=i18n.N_,
+)
+templates.env.filters.update(
+    number=i18n.format_number,
+    percent=i18n.format_percent,
+    currency=i18n.format_currency,
+    cents=i18n.format_cents,
+    date=i18n.format_date,
+    datetime=i18n.format_datetime,
+)
 
 
 def _flash_serializer(request: Request) -> URLSafeSerializer:
@@ -69,12 +88,22 @@ def redirect_with_flash(
 
 
 def templated_email(
-    to: str, subject: str, template: str, context: dict[str, Any], **fields: Any
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    locale: str | None = None,
+    **fields: Any,
 ) -> EmailMessage:
     """An email whose bodies are ``emails/<template>.txt`` and ``.html`` rendered with
-    ``context``; ``fields``: the message's other fields (``category``, ``user_id``)."""
-    text, html = (
-        templates.env.get_template(f"emails/{template}.{kind}").render(context)
-        for kind in ("txt", "html")
-    )
+    ``context`` in the recipient's ``locale`` (else the current one); ``subject`` is an English
+    message id, translated too. ``fields``: the message's other fields (``category``,
+    ``user_id``)."""
+    with i18n.using_locale(locale or i18n.current_locale()):
+        text, html = (
+            templates.env.get_template(f"emails/{template}.{kind}").render(context)
+            for kind in ("txt", "html")
+        )
+        subject = i18n.gettext(subject)
     return EmailMessage(to=to, subject=subject, text=text, html=html, **fields)
