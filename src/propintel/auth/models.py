@@ -47,6 +47,14 @@ class User(Base):
     last_login: Mapped[datetime | None]
     # Revision 0006: a suspended account cannot log in, use its sessions or spend tokens.
     suspended_at: Mapped[datetime | None]
+    # Revision 0016: a proven address (may spend credits), the chosen language, an erased account.
+    email_verified_at: Mapped[datetime | None]
+    preferred_locale: Mapped[str | None] = mapped_column(String(5))
+    erased_at: Mapped[datetime | None]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_admin(self) -> bool:
@@ -121,6 +129,33 @@ class AuthSession(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Revision 0016: what the security page shows of it.
+    name: Mapped[str | None] = mapped_column(String(100))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    last_seen_at: Mapped[datetime | None]
+
+
+class LinkPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+
+
+class AccountLink(Base):
+    """A single-use e-mail link (verification, password reset); only the secret's hash is kept."""
+
+    __tablename__ = "account_links"
+
+    link_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("uuid_generate_v4()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(255))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class LoginAttempt(Base):
