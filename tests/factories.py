@@ -36,9 +36,11 @@ async def make_user(
     plan: Plan = Plan.NONE,
     email: str | None = None,
     password: str = DEFAULT_PASSWORD,
+    verified: bool = True,
 ) -> User:
+    """A registered user; ``verified``: its e-mail address is proven (it may spend credits)."""
     email = email or f"{user_type.value}-{uuid.uuid4().hex[:10]}@example.com"
-    account = NewAccount(email, password, user_type, plan)
+    account = NewAccount(email, password, user_type, plan, email_verified=verified)
     return await register(db, get_settings(), account)
 
 
@@ -65,8 +67,8 @@ def committed_user(
     tag = uuid.uuid4().hex[:10]
     with psycopg.connect(url) as conn:
         row = conn.execute(
-            "INSERT INTO users (email, firebase_uid, user_type, token_balance) "
-            "VALUES (%s, %s, %s, %s) RETURNING user_id",
+            "INSERT INTO users (email, firebase_uid, user_type, token_balance, email_verified_at) "
+            "VALUES (%s, %s, %s, %s, now()) RETURNING user_id",
             (
                 email or f"{user_type.value}-{tag}@example.com",
                 f"local:{tag}",

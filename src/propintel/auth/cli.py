@@ -36,7 +36,9 @@ def create(
 ) -> None:
     """Create a user with a local password (subscribers may get an active plan)."""
     try:
-        user_id = asyncio.run(create_account(NewAccount(email, password, user_type, plan, name)))
+        user_id = asyncio.run(
+            create_account(NewAccount(email, password, user_type, plan, name, email_verified=True))
+        )
     except DomainError as error:
         console.print(f"[red]error:[/red] {error.message}")
         raise typer.Exit(1) from error

@@ -11,7 +11,10 @@ from propintel.auth.service import NewAccount
 
 DEMO_PASSWORD = "propintel-demo"  # noqa: S105 - a published development password
 DEMO_ACCOUNTS = [
-    ("Admin", NewAccount("admin@demo.propintel.test", DEMO_PASSWORD, UserType.ADMIN)),
+    (
+        "Admin",
+        NewAccount("admin@demo.propintel.test", DEMO_PASSWORD, UserType.ADMIN, email_verified=True),
+    ),
     (
         "Subscriber: contractor",
         NewAccount(
@@ -20,6 +23,7 @@ DEMO_ACCOUNTS = [
             UserType.SUBSCRIBER,
             Plan.CONTRACTOR,
             "Sunshine Pools & Lawn",
+            email_verified=True,
         ),
     ),
     (
@@ -30,6 +34,7 @@ DEMO_ACCOUNTS = [
             UserType.SUBSCRIBER,
             Plan.INVESTOR,
             "Biscayne Capital",
+            email_verified=True,
         ),
     ),
     (
@@ -40,6 +45,7 @@ DEMO_ACCOUNTS = [
             UserType.SUBSCRIBER,
             Plan.FULL,
             "Dade Home Services",
+            email_verified=True,
         ),
     ),
     (
@@ -49,6 +55,7 @@ DEMO_ACCOUNTS = [
             DEMO_PASSWORD,
             UserType.HOMEOWNER,
             display_name="Ana Díaz",
+            email_verified=True,
         ),
     ),
 ]

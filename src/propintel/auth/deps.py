@@ -19,6 +19,7 @@ from propintel.auth.service import user_by_firebase_uid, user_for_secret
 from propintel.db.session import DbSession
 from propintel.integrations.firebase import CertificateFetchError, InvalidIdToken
 from propintel.kit.errors import Forbidden, NotAuthenticated, ServiceUnavailable
+from propintel.kit.i18n import set_locale
 from propintel.web.errors import LoginRequired
 from propintel.web.security import SESSION_COOKIE, unsign_session
 
@@ -83,6 +84,8 @@ async def optional_user(
     _bearer_token: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_TOKEN)],
 ) -> User | None:
     user = await _identify(request, db)
+    if user is not None and user.preferred_locale:
+        set_locale(user.preferred_locale)  # the account's choice beats cookie and browser
     # A plain snapshot for the layout and the request log: they run after the transaction ended,
     # when a rolled-back session has expired the ORM object.
     request.state.viewer = Viewer.of(user) if user else None

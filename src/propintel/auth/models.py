@@ -138,7 +138,7 @@ class AuthSession(Base):
 
 class LinkPurpose(enum.StrEnum):
     VERIFY_EMAIL = "verify_email"
-    RESET_PASSWORD = "reset_password"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 - a link purpose, not a password
 
 
 class AccountLink(Base):

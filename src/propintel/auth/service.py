@@ -40,6 +40,7 @@ from propintel.kit.errors import (
     NotFound,
     RateLimited,
 )
+from propintel.kit.i18n import SUPPORTED_LOCALES
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
 
 THROTTLE_WINDOW_MINUTES = 15
@@ -55,6 +56,8 @@ class NewAccount:
     user_type: UserType
     plan: Plan = Plan.NONE
     display_name: str | None = None
+    # Proven already: accounts an operator creates (CLI, demo). Sign-ups prove it by a link.
+    email_verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ async def register(session: AsyncSession, settings: Settings, account: NewAccoun
         user_type=account.user_type,
         subscription_tier=Plan(account.plan) if account.user_type == UserType.SUBSCRIBER else None,
         subscription_status="active" if account.plan != Plan.NONE else None,
+        email_verified_at=now_new_york() if account.email_verified else None,
     )
     await repo.add(user)
     password_hash = await hash_password(account.password, settings)
@@ -195,6 +199,14 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
 
 async def user_by_firebase_uid(session: AsyncSession, uid: str) -> User | None:
     return await AuthRepository.from_session(session).user_by_firebase_uid(uid)
+
+
+async def set_preferred_locale(session: AsyncSession, user: User, locale: str | None) -> None:
+    """The account's language (``en``/``es``), or None to follow the browser."""
+    if locale is not None and locale not in SUPPORTED_LOCALES:
+        raise Invalid("Choose English or Spanish.", field="locale")
+    user.preferred_locale = locale
+    await session.flush()
 
 
 async def count_users(session: AsyncSession) -> int:
