@@ -149,10 +149,19 @@ def format_percent(value: float | Decimal | None, digits: int = 0) -> str:
     return babel_numbers.format_percent(value, format=pattern, locale=_babel_locale())
 
 
-def format_currency(amount: int | float | Decimal | None, currency: str = "USD") -> str:
-    """An amount in dollars (not cents): $1,234.50 / 1234,50 US$."""
+def format_currency(
+    amount: int | float | Decimal | None, currency: str = "USD", whole: bool = False
+) -> str:
+    """An amount in dollars (not cents): $1,234.50 / 1234,50 US$; ``whole``: rounded to whole
+    dollars, without cents ($350,000 / 350.000 US$), for values such as a home's."""
     if amount is None:
         return "—"
+    if whole:
+        locale = _babel_locale()
+        standard = locale.currency_formats["standard"].pattern.replace(".00", "")
+        return babel_numbers.format_currency(
+            round(amount), currency.upper(), format=standard, locale=locale, currency_digits=False
+        )
     return babel_numbers.format_currency(amount, currency.upper(), locale=_babel_locale())
 
 
