@@ -46,6 +46,9 @@ VENDOR_STAMP := $(VENDOR)/.installed-stamp
 SWAGGER_UI_FILES := swagger-ui-bundle.js swagger-ui-bundle.js.LICENSE.txt swagger-ui.css \
 	favicon-32x32.png LICENSE
 REDOC_FILES  := bundles/redoc.standalone.js bundles/redoc.standalone.js.LICENSE.txt LICENSE
+# Firebase sign-in: the self-contained compat builds (the ESM ones import from gstatic.com).
+FIREBASE_FILES := firebase-app-compat.js firebase-app-compat.js.map firebase-auth-compat.js \
+	firebase-auth-compat.js.map
 
 vendor: $(VENDOR_STAMP)
 
@@ -58,6 +61,8 @@ $(VENDOR_STAMP): package.json package-lock.json Makefile
 	mkdir -p $(VENDOR)/swagger-ui $(VENDOR)/redoc
 	cp $(addprefix node_modules/swagger-ui-dist/,$(SWAGGER_UI_FILES)) $(VENDOR)/swagger-ui/
 	cp $(addprefix node_modules/redoc/,$(REDOC_FILES)) $(VENDOR)/redoc/
+	mkdir -p $(VENDOR)/firebase
+	cp $(addprefix node_modules/firebase/,$(FIREBASE_FILES)) $(VENDOR)/firebase/
 	touch $(VENDOR_STAMP)
 
 system-runtime:

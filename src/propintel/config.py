@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     firebase_project_id: str | None = Field(
         default=None, description="Accept Firebase ID tokens for this project when set."
     )
+    firebase_web_api_key: str | None = Field(
+        default=None,
+        description="The Firebase project's web API key; with the project id, the log-in and "
+        "sign-up pages offer Firebase sign-in (e-mail/password and Google).",
+    )
+    firebase_auth_domain: str | None = Field(
+        default=None,
+        description="Firebase Auth domain of the web sign-in. Unset: <project>.firebaseapp.com.",
+    )
     session_max_age_hours: int = Field(default=24 * 14, description="Web session lifetime.")
     api_token_max_age_days: int = Field(default=30, description="API bearer token lifetime.")
     login_max_failures_per_account: int = Field(default=5, description="Per 15 minutes.")
@@ -177,6 +186,15 @@ class Settings(BaseSettings):
             return self.stripe_webhook_secret.get_secret_value()
         digest = hashlib.sha256(f"stripe-webhook:{self.signing_key()}".encode()).hexdigest()
         return f"whsec_local_{digest[:40]}"
+
+    @property
+    def firebase_web_enabled(self) -> bool:
+        """Firebase sign-in on the web pages: needs both the project id and the web API key."""
+        return bool(self.firebase_project_id and self.firebase_web_api_key)
+
+    @property
+    def firebase_web_auth_domain(self) -> str:
+        return self.firebase_auth_domain or f"{self.firebase_project_id}.firebaseapp.com"
 
     @property
     def uses_embedded_database(self) -> bool:
