@@ -46,6 +46,18 @@ class AccountSuspended(TokenRefusal, Forbidden):
         super().__init__("This account is suspended: it cannot spend tokens.")
 
 
+class EmailNotVerified(TokenRefusal, Forbidden):
+    """An account must prove its e-mail address before it spends credits (issue 13)."""
+
+    rule = "email_not_verified"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Verify your e-mail address before spending credits: use the link we sent you, "
+            "or ask for a new one on your security page."
+        )
+
+
 class UnknownAction(TokenRefusal, Invalid):
     rule = "unknown_action"
 

@@ -41,6 +41,7 @@ class Account:
     balance: int
     suspended_at: datetime | None
     preferences: dict[str, Any]
+    email_verified_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,21 @@ _ACCOUNT = select(
     func.coalesce(users.c.token_balance, 0).label("balance"),
     users.c.suspended_at,
     users.c.token_preferences,
+    users.c.email_verified_at,
 ).where(users.c.user_id == bindparam("user_id"))
 
 _LOCK_ACCOUNT = _ACCOUNT.with_for_update()
+
+
+def _account(row: Any) -> Account:
+    return Account(
+        row.user_id,
+        int(row.balance),
+        row.suspended_at,
+        row.token_preferences or {},
+        row.email_verified_at,
+    )
+
 
 _REFUNDED = exists().where(
     token_transactions.c.usage_log_id == token_usage_logs.c.log_id,
@@ -188,7 +201,7 @@ class TokenRepository(Repository):
         row = (await self.session.execute(_LOCK_ACCOUNT, {"user_id": user_id})).first()
         if row is None:
             return None
-        return Account(row.user_id, int(row.balance), row.suspended_at, row.token_preferences or {})
+        return _account(row)
 
     async def used_today(self, user_id: uuid.UUID, day_start: datetime, day_end: datetime) -> int:
         params = {"user_id": user_id, "day_start": day_start, "day_end": day_end}
@@ -301,7 +314,7 @@ class TokenRepository(Repository):
         row = (await self.session.execute(_ACCOUNT, {"user_id": user_id})).first()
         if row is None:
             return None
-        return Account(row.user_id, int(row.balance), row.suspended_at, row.token_preferences or {})
+        return _account(row)
 
     async def save_preferences(self, user_id: uuid.UUID, preferences: dict[str, Any]) -> None:
         # Serialized here, as before (not by the engine's JSON serializer), and cast to jsonb.

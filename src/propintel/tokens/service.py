@@ -30,6 +30,7 @@ from propintel.tokens.errors import (
     AccountSuspended,
     AlreadyRefunded,
     DailyLimitReached,
+    EmailNotVerified,
     InsufficientTokens,
     ReservationClosed,
     ReservationNotFound,
@@ -110,6 +111,8 @@ async def _check_can_spend(
     Returns (used today, daily limit) for the guarded statement."""
     if account.suspended_at is not None:
         raise AccountSuspended()
+    if account.email_verified_at is None:
+        raise EmailNotVerified()
     if account.balance < tokens:
         raise InsufficientTokens(needed=tokens, balance=account.balance)
     limit = daily_limit_of(account)
