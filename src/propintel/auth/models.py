@@ -166,3 +166,15 @@ class LoginAttempt(Base):
     ip_address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
+
+
+class AccountRequest(Base):
+    """One request for an account e-mail, counted to rate-limit them (``subject``: an address or
+    a network address)."""
+
+    __tablename__ = "account_requests"
+
+    request_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(255))
+    requested_at: Mapped[datetime] = mapped_column(server_default=text("now()"))

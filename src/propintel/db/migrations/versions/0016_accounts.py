@@ -22,6 +22,8 @@ depends_on = None
 # account_links: a verification or reset link is a random secret (only its SHA-256 stored) inside a
 # signed URL; it expires and is spent once (used_at). ``email``: the address a verification link
 # proves (a changed address is verified before it replaces the old one).
+# account_requests: e-mails asked for by address or network address (a forgotten password, a new
+# verification link), counted per window to rate-limit them across processes; pruned when old.
 # auth_sessions: the security page lists sessions (browser, address, last seen) and named API keys.
 UPGRADE = """
 ALTER TABLE users
@@ -42,6 +44,14 @@ CREATE TABLE account_links (
 );
 CREATE INDEX idx_account_links_user_purpose ON account_links (user_id, purpose, created_at);
 
+CREATE TABLE account_requests (
+  request_id BIGSERIAL PRIMARY KEY,
+  action VARCHAR(30) NOT NULL,
+  subject VARCHAR(255) NOT NULL,
+  requested_at TIMESTAMP NOT NULL DEFAULT NOW()
+);
+CREATE INDEX idx_account_requests_action_subject ON account_requests (action, subject, requested_at);
+
 ALTER TABLE auth_sessions
   ADD COLUMN name VARCHAR(100),
   ADD COLUMN user_agent VARCHAR(300),
@@ -52,6 +62,7 @@ ALTER TABLE auth_sessions
 DOWNGRADE = """
 ALTER TABLE auth_sessions DROP COLUMN IF EXISTS name, DROP COLUMN IF EXISTS user_agent,
   DROP COLUMN IF EXISTS ip_address, DROP COLUMN IF EXISTS last_seen_at;
+DROP TABLE IF EXISTS account_requests;
 DROP TABLE IF EXISTS account_links;
 ALTER TABLE users DROP COLUMN IF EXISTS email_verified_at,
   DROP COLUMN IF EXISTS preferred_locale, DROP COLUMN IF EXISTS erased_at;
