@@ -26,6 +26,7 @@ from propintel.catalog import endpoints as catalog_endpoints
 from propintel.catalog import pages as catalog_pages
 from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
+from propintel.home import locale as locale_switcher
 from propintel.home import outbox, pages
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
 from propintel.integrations.providers import email_senders
@@ -100,6 +101,7 @@ def create_app(
         saved_search_endpoints.router,
         saved_search_pages.router,
         outbox.router,
+        locale_switcher.router,
         pages.router,
     )
     for router in routers:
