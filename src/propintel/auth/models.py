@@ -82,6 +82,20 @@ class SubscriberProfile(Base):
     )
     business_name: Mapped[str | None] = mapped_column(String(255))
     business_type: Mapped[str | None] = mapped_column(String(100))
+    # Written by the profiles domain (profiles/service.py): what the subscriber entered; the
+    # PostGIS shape of the area (service_area_geom, revision 0017) is generated from it.
+    service_area: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    services_offered: Mapped[list[str] | None] = mapped_column(JSONB)
+    target_criteria: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    brand_voice: Mapped[str | None] = mapped_column(
+        String(50), server_default=text("'professional'::character varying")
+    )
+    verified: Mapped[bool | None] = mapped_column(Boolean, server_default=text("false"))
+    business_logo_url: Mapped[str | None] = mapped_column(Text)
+    business_description: Mapped[str | None] = mapped_column(Text)
+    website_url: Mapped[str | None] = mapped_column(Text)
+    business_phone: Mapped[str | None] = mapped_column(String(20))
+    business_email: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
     updated_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
 
@@ -96,7 +110,11 @@ class HomeownerProfile(Base):
         ForeignKey("users.user_id", ondelete="CASCADE")
     )
     full_name: Mapped[str | None] = mapped_column(String(255))
+    phone_number: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(Text)
     zip_code: Mapped[str | None] = mapped_column(String(10))
+    # The property the address matched (revision 0017; profiles/service.py), else NULL.
+    property_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     created_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
 
 
