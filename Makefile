@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test check lint format typecheck architecture pytest system-runtime system-test venv lock vendor clean-data
+.PHONY: run test check lint format typecheck architecture pytest system-runtime system-test venv lock vendor clean-data messages
 
 run: system-runtime venv vendor
 	$(BIN)/propintel run
@@ -97,6 +97,11 @@ typecheck: venv
 PYTEST_ARGS ?=
 pytest: venv
 	$(BIN)/propintel db with -- $(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
+
+# The catalog template of every translatable text (src/propintel/locales/messages.pot), from the
+# templates and the code, by the same extraction as tests/kit/test_translations.py.
+messages: venv
+	$(BIN)/python scripts/extract_messages.py
 
 clean-data:
 	-$(BIN)/propintel db down

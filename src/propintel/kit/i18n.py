@@ -23,7 +23,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -85,14 +85,23 @@ def catalog_files(locale: str) -> list[Path]:
     return sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"))
 
 
+def is_translated(message: Message | None) -> bool:
+    """Has every form a non-empty translation that gettext will use (not marked fuzzy)?"""
+    if message is None or not message.id or message.fuzzy:
+        return False
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    return all(text and str(text).strip() for text in strings)
+
+
 def read_catalog(locale: str) -> Catalog:
-    """Every ``.po`` file of ``locale`` merged into one catalog (the first translation wins)."""
+    """Every ``.po`` file of ``locale`` merged into one catalog (the first translation wins; an
+    empty or fuzzy entry in one file does not hide another file's translation)."""
     merged = Catalog(locale=locale)
     for path in catalog_files(locale):
         with path.open("rb") as handle:
             part = read_po(handle, locale=locale)
         for message in part:
-            if message.id and message.id not in merged:
+            if is_translated(message) and message.id not in merged:
                 merged[message.id] = message
     return merged
 
