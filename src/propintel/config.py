@@ -126,6 +126,19 @@ class Settings(BaseSettings):
         default="PropIntel <alerts@propintel.example>",
         description="Sender of PropIntel's emails (a SendGrid-verified sender in production).",
     )
+    storage_bucket: str | None = Field(
+        default=None,
+        description="Keep uploads (logos) in this S3 bucket. Unset: on local disk "
+        "(<data_dir>/media).",
+    )
+    storage_endpoint_url: str | None = Field(
+        default=None, description="S3-compatible endpoint (MinIO, R2…). Unset: AWS S3."
+    )
+    storage_region: str | None = Field(default=None, description="The bucket's region.")
+    storage_prefix: str = Field(default="", description="Folder of every upload in the bucket.")
+    logo_max_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, description="Largest logo file accepted, in bytes."
+    )
 
     search_export_max_rows: int = Field(
         default=5_000, ge=1, le=1_000_000, description="Most rows one CSV export of a search sends."
