@@ -36,3 +36,9 @@ async def outbox_email(
     if email is None:
         raise NotFound("No such email in your outbox.")
     return email
+
+
+async def erase_for(db: AsyncSession, owner: uuid.UUID, email: str) -> None:
+    """Delete the messages of a user whose account is erased ("Your data"), and any others sent to
+    its address."""
+    await OutboxRepository.from_session(db).delete_owned(owner, email.strip().lower())

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, DateTime, cast, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, DateTime, cast, delete, func, insert, select, tuple_
 
 from propintel.db.repository import Repository
 from propintel.integrations.local.tables import email_outbox
@@ -101,3 +101,11 @@ class OutboxRepository(Repository):
         statement = select(*_COLUMNS).where(email_outbox.c.email_id == email_id, *_owned(owner))
         row = (await self.session.execute(statement)).mappings().first()
         return OutboxEmail(**row) if row else None
+
+    async def delete_owned(self, owner: uuid.UUID, to: str) -> None:
+        """Delete one user's messages, and any others sent to the address ``to``."""
+        await self.session.execute(
+            delete(email_outbox).where(
+                (email_outbox.c.user_id == owner) | (func.lower(email_outbox.c.to_email) == to)
+            )
+        )
