@@ -18,6 +18,7 @@ from propintel.admin import pages as admin_pages
 from propintel.admin import report_pages as admin_report_pages
 from propintel.admin import user_pages as admin_user_pages
 from propintel.auth import endpoints as auth_endpoints
+from propintel.auth import firebase_pages as auth_firebase_pages
 from propintel.auth import pages as auth_pages
 from propintel.billing import endpoints as billing_endpoints
 from propintel.billing import pages as billing_pages
@@ -81,6 +82,7 @@ def create_app(
         api_docs.router,
         auth_endpoints.router,
         auth_pages.router,
+        auth_firebase_pages.router,
         admin_endpoints.router,
         admin_pages.router,
         admin_user_pages.router,
