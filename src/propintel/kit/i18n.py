@@ -100,6 +100,9 @@ def read_catalog(locale: str) -> Catalog:
     for path in catalog_files(locale):
         with path.open("rb") as handle:
             part = read_po(handle, locale=locale)
+        # The files' Plural-Forms (es: nplurals=2), not Babel's CLDR rule (3 forms for es, the
+        # 3rd being "other"): else ngettext(…, 5) would ask for a form no file has.
+        merged.mime_headers = [("Plural-Forms", part.plural_forms)]
         for message in part:
             if is_translated(message) and message.id not in merged:
                 merged[message.id] = message
