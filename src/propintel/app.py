@@ -17,6 +17,8 @@ from propintel.admin import endpoints as admin_endpoints
 from propintel.admin import pages as admin_pages
 from propintel.admin import report_pages as admin_report_pages
 from propintel.admin import user_pages as admin_user_pages
+from propintel.auth import account_endpoints as auth_account_endpoints
+from propintel.auth import account_pages as auth_account_pages
 from propintel.auth import endpoints as auth_endpoints
 from propintel.auth import firebase_pages as auth_firebase_pages
 from propintel.auth import pages as auth_pages
@@ -82,6 +84,8 @@ def create_app(
         api_docs.router,
         auth_endpoints.router,
         auth_pages.router,
+        auth_account_pages.router,
+        auth_account_endpoints.router,
         auth_firebase_pages.router,
         admin_endpoints.router,
         admin_pages.router,

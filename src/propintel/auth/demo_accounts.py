@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from propintel.auth.models import Plan, UserType
 from propintel.auth.service import NewAccount
+from propintel.kit.i18n import N_
 
 DEMO_PASSWORD = "propintel-demo"  # noqa: S105 - a published development password
 DEMO_ACCOUNTS = [
     (
-        "Admin",
+        N_("Admin"),
         NewAccount("admin@demo.propintel.test", DEMO_PASSWORD, UserType.ADMIN, email_verified=True),
     ),
     (
-        "Subscriber: contractor",
+        N_("Subscriber: contractor"),
         NewAccount(
             "contractor@demo.propintel.test",
             DEMO_PASSWORD,
@@ -27,7 +28,7 @@ DEMO_ACCOUNTS = [
         ),
     ),
     (
-        "Subscriber: investor",
+        N_("Subscriber: investor"),
         NewAccount(
             "investor@demo.propintel.test",
             DEMO_PASSWORD,
@@ -38,7 +39,7 @@ DEMO_ACCOUNTS = [
         ),
     ),
     (
-        "Subscriber: full",
+        N_("Subscriber: full"),
         NewAccount(
             "full@demo.propintel.test",
             DEMO_PASSWORD,
@@ -49,7 +50,7 @@ DEMO_ACCOUNTS = [
         ),
     ),
     (
-        "Homeowner",
+        N_("Homeowner"),
         NewAccount(
             "homeowner@demo.propintel.test",
             DEMO_PASSWORD,

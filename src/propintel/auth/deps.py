@@ -31,18 +31,20 @@ class Viewer:
     user_id: uuid.UUID
     email: str
     user_type: str
+    email_verified: bool = True
 
     @classmethod
     def of(cls, user: User) -> Viewer:
-        return cls(user.user_id, user.email, user.user_type)
+        return cls(user.user_id, user.email, user.user_type, user.email_verified)
 
 
 async def _user_from_bearer(request: Request, db: DbSession, token: str) -> User:
     if token.startswith("pit_"):
-        user = await user_for_secret(db, token, SessionKind.API)
-        if user is None:
+        found = await user_for_secret(db, token, SessionKind.API)
+        if found is None:
             raise NotAuthenticated("The API token is invalid, expired or revoked.")
-        return user
+        request.state.session_id = found.session_id
+        return found.user
     verifier = request.app.state.firebase_verifier
     if verifier is None:
         raise NotAuthenticated("Unknown token type (Firebase sign-in is not configured).")
@@ -103,10 +105,22 @@ async def _identify(request: Request, db: DbSession) -> User | None:
     secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None
     if secret is None:
         return None
-    return await user_for_secret(db, secret, SessionKind.WEB)
+    found = await user_for_secret(db, secret, SessionKind.WEB)
+    if found is None:
+        return None
+    request.state.session_id = found.session_id
+    return found.user
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_session_id(request: Request) -> uuid.UUID | None:
+    """The session or API key this request came with (None: a Firebase ID token, or none)."""
+    session_id: uuid.UUID | None = getattr(request.state, "session_id", None)
+    return session_id
+
+
 ROLE_REFUSAL = "Your account type cannot use this page."
 
 

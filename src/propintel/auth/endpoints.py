@@ -8,6 +8,8 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
+from propintel.auth.account import send_verification
+from propintel.auth.account_pages import client_of, mailer_for
 from propintel.auth.deps import AnyUser
 from propintel.auth.models import SessionKind, UserType
 from propintel.auth.schemas import PasswordGrantIn, SignUpIn, TokenIn, TokenOut, UserOut
@@ -39,7 +41,9 @@ async def sign_up(request: Request, body: SignUpIn, db: DbSession) -> object:
     account = NewAccount(
         body.email, body.password, UserType(body.user_type), display_name=body.name
     )
-    return await register(db, request.app.state.settings, account)
+    user = await register(db, request.app.state.settings, account)
+    await send_verification(db, mailer_for(request, db), user)
+    return user
 
 
 @router.post("/auth/token", response_model=TokenOut, openapi_extra=TOKEN_REQUEST)
@@ -53,7 +57,9 @@ async def issue_token(request: Request, db: DbSession) -> TokenOut:
     body = await _token_request(request)
     settings = request.app.state.settings
     user = await authenticate(db, settings, body.email, body.password, client_ip(request))
-    token, expires_at = await open_session(db, settings, user, SessionKind.API)
+    token, expires_at = await open_session(
+        db, settings, user, SessionKind.API, client=client_of(request)
+    )
     return TokenOut(access_token=token, expires_at=expires_at, expires_in=seconds_until(expires_at))
 
 

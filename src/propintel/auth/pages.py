@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from propintel.auth.account import send_verification
+from propintel.auth.account_pages import client_of, mailer_for
 from propintel.auth.demo_accounts import demo_logins
 from propintel.auth.deps import OptionalUser
 from propintel.auth.models import SessionKind, User, UserType
@@ -20,6 +22,7 @@ from propintel.auth.service import (
 )
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
+from propintel.kit.i18n import _
 from propintel.web.client_ip import client_ip
 from propintel.web.security import SESSION_COOKIE, public, sign_session, unsign_session
 from propintel.web.templating import redirect_with_flash, render
@@ -76,7 +79,7 @@ async def login_submit(
     except DomainError as error:
         context = {"next": _safe_next(next), "email": email, "error": error.message}
         return render(request, "auth/login.html", context, status_code=error.status_code)
-    return await _logged_in(request, db, user, _safe_next(next), "Welcome back.", "success")
+    return await _logged_in(request, db, user, _safe_next(next), _("Welcome back."), "success")
 
 
 async def _logged_in(
@@ -84,7 +87,9 @@ async def _logged_in(
 ) -> Response:
     """Opens a web session for ``user``: a redirect to ``url`` with its cookie and a greeting."""
     settings = request.app.state.settings
-    secret, _ = await open_session(db, settings, user, SessionKind.WEB)
+    secret, _expires = await open_session(
+        db, settings, user, SessionKind.WEB, client=client_of(request)
+    )
     response = redirect_with_flash(request, url, greeting, level)
     response.set_cookie(
         SESSION_COOKIE,
@@ -120,7 +125,11 @@ async def signup_submit(
         return render(
             request,
             "auth/signup.html",
-            {"form": form, "error": "Choose subscriber or homeowner.", "error_field": "user_type"},
+            {
+                "form": form,
+                "error": _("Choose subscriber or homeowner."),
+                "error_field": "user_type",
+            },
             status_code=422,
         )
     account = NewAccount(email, password, UserType(user_type), display_name=name.strip() or None)
@@ -129,8 +138,10 @@ async def signup_submit(
     except DomainError as error:
         context = {"form": form, "error": error.message, "error_field": error.field}
         return render(request, "auth/signup.html", context, status_code=error.status_code)
+    # A link proving the address; the layout asks for it until it is followed (base.html).
+    await send_verification(db, mailer_for(request, db), user)
     # Logged in straight away; the dashboard greets them with their next step (_welcome.html).
-    return await _logged_in(request, db, user, "/dashboard", "Welcome to PropIntel", "welcome")
+    return await _logged_in(request, db, user, "/dashboard", _("Welcome to PropIntel"), "welcome")
 
 
 @router.post("/logout")
@@ -140,6 +151,6 @@ async def logout(request: Request, db: DbSession) -> Response:
     secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None
     if secret:
         await close_session(db, secret)
-    response = redirect_with_flash(request, "/login", "You are logged out.")
+    response = redirect_with_flash(request, "/login", _("You are logged out."))
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from propintel.config import Settings
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import _
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -25,10 +26,11 @@ Cost = tuple[int, int, int]  # time cost, memory in KiB, parallelism
 def validate_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            f"Password must be at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+            _("Password must be at least {count} characters.").format(count=MIN_PASSWORD_LENGTH),
+            field="password",
         )
     if len(password) > 256:
-        raise Invalid("Password must be at most 256 characters.", field="password")
+        raise Invalid(_("Password must be at most 256 characters."), field="password")
 
 
 def _cost(settings: Settings) -> Cost:

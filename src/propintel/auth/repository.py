@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import RowMapping, bindparam, func, select, tuple_, update
 
 from propintel.auth.models import (
+    AccountLink,
+    AccountRequest,
     AuthSession,
     LocalCredential,
     LoginAttempt,
@@ -20,7 +22,7 @@ from propintel.db.repository import Repository
 # The statements every authenticated request runs, built once: building the expression and its
 # cache key on each call cost a third of a millisecond a request.
 ACTIVE_SESSION_USER = (
-    select(User)
+    select(User, AuthSession.session_id, AuthSession.last_seen_at)
     .join(AuthSession, AuthSession.user_id == User.user_id)
     .where(
         AuthSession.token_hash == bindparam("token_hash"),
@@ -59,6 +61,9 @@ class AuthRepository(Repository):
             select(User).where(func.lower(User.email) == email.lower())
         )
 
+    async def user_by_id(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.get(User, user_id)
+
     async def user_by_firebase_uid(self, uid: str) -> User | None:
         return await self.session.scalar(USER_BY_FIREBASE_UID, {"uid": uid})
 
@@ -69,10 +74,79 @@ class AuthRepository(Repository):
         self.session.add_all(rows)
         await self.session.flush()
 
-    async def active_session_user(self, token_hash: str, kind: str, now: datetime) -> User | None:
-        return await self.session.scalar(
-            ACTIVE_SESSION_USER, {"token_hash": token_hash, "kind": kind, "now": now}
+    async def active_session(
+        self, token_hash: str, kind: str, now: datetime
+    ) -> tuple[User, uuid.UUID, datetime | None] | None:
+        """The user of a live session or API token, the session's id and when it was last seen."""
+        row = (
+            await self.session.execute(
+                ACTIVE_SESSION_USER, {"token_hash": token_hash, "kind": kind, "now": now}
+            )
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
+
+    async def mark_seen(self, session_id: uuid.UUID, now: datetime) -> None:
+        await self.session.execute(
+            update(AuthSession).where(AuthSession.session_id == session_id).values(last_seen_at=now)
         )
+
+    async def live_sessions(self, user_id: uuid.UUID, now: datetime) -> Sequence[AuthSession]:
+        """The account's sessions and API keys that still work, newest first."""
+        return (
+            await self.session.scalars(
+                select(AuthSession)
+                .where(
+                    AuthSession.user_id == user_id,
+                    AuthSession.revoked_at.is_(None),
+                    AuthSession.expires_at > now,
+                )
+                .order_by(AuthSession.created_at.desc(), AuthSession.session_id)
+            )
+        ).all()
+
+    async def revoke_sessions(
+        self,
+        user_id: uuid.UUID,
+        now: datetime,
+        *,
+        only: uuid.UUID | None = None,
+        keep: uuid.UUID | None = None,
+        kind: str | None = None,
+    ) -> int:
+        """Revoke the account's live sessions and keys: ``only`` that one, all but ``keep``, or
+        those of ``kind``. Returns how many."""
+        stmt = update(AuthSession).where(
+            AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
+        )
+        if only is not None:
+            stmt = stmt.where(AuthSession.session_id == only)
+        if keep is not None:
+            stmt = stmt.where(AuthSession.session_id != keep)
+        if kind is not None:
+            stmt = stmt.where(AuthSession.kind == kind)
+        result = await self.session.execute(stmt.values(revoked_at=now))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def lock_link(self, link_id: uuid.UUID) -> AccountLink | None:
+        return await self.session.scalar(
+            select(AccountLink).where(AccountLink.link_id == link_id).with_for_update()
+        )
+
+    async def count_requests(self, action: str, subject: str, since: datetime) -> int:
+        stmt = select(func.count()).where(
+            AccountRequest.action == action,
+            AccountRequest.subject == subject,
+            AccountRequest.requested_at > since,
+        )
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def record_request(self, action: str, subject: str) -> None:
+        await self.add(AccountRequest(action=action, subject=subject))
+
+    async def mark_email_verified(self, user: User, email: str, now: datetime) -> None:
+        user.email = email
+        user.email_verified_at = now
+        await self.session.flush()
 
     async def revoke_session(self, token_hash: str, now: datetime) -> None:
         await self.session.execute(

@@ -56,6 +56,72 @@ class UserOut(BaseModel):
     token_balance: int | None
     created_at: NewYorkDatetime | None
     last_login: NewYorkDatetime | None
+    email_verified: bool
+    preferred_locale: str | None
+
+
+class TokenBody(BaseModel):
+    """The token of an e-mailed link (verification, password reset)."""
+
+    token: str = Field(min_length=1, max_length=1000)
+
+
+class ResetPasswordIn(TokenBody):
+    new_password: str = Field(max_length=256)
+
+
+class ForgotPasswordIn(BaseModel):
+    email: str = Field(max_length=255)
+
+
+class ChangePasswordIn(BaseModel):
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
+
+
+class ChangeEmailIn(BaseModel):
+    email: str = Field(max_length=255)
+    current_password: str = Field(default="", max_length=256)
+
+
+class AcceptedOut(BaseModel):
+    """An answer that says only that the request was taken."""
+
+    detail: str
+
+
+class SessionOut(BaseModel):
+    """A session or API key (never its secret); ``current``: the one making this call."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    session_id: uuid.UUID
+    kind: str
+    name: str | None
+    created_at: NewYorkDatetime
+    last_seen_at: NewYorkDatetime | None
+    expires_at: NewYorkDatetime
+    ip_address: str | None
+    user_agent: str | None
+    current: bool
+
+
+class SessionsOut(BaseModel):
+    sessions: list[SessionOut]
+    api_keys: list[SessionOut]
+
+
+class NewApiKeyIn(BaseModel):
+    name: str = Field(max_length=100)
+
+
+class NewApiKeyOut(BaseModel):
+    """The key's secret, shown in this answer only."""
+
+    session_id: uuid.UUID
+    name: str
+    api_key: str
+    expires_at: NewYorkDatetime
 
 
 class UserFilters(BaseModel):

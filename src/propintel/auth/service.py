@@ -40,10 +40,11 @@ from propintel.kit.errors import (
     NotFound,
     RateLimited,
 )
-from propintel.kit.i18n import SUPPORTED_LOCALES
+from propintel.kit.i18n import N_, SUPPORTED_LOCALES, _
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
 
 THROTTLE_WINDOW_MINUTES = 15
+SEEN_EVERY = timedelta(minutes=5)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SELF_SERVICE_TYPES = (UserType.SUBSCRIBER, UserType.HOMEOWNER)
 USERS = Listing("users", (KeyPart.TEXT, KeyPart.UUID))  # by email, then user_id
@@ -84,7 +85,7 @@ class UserFacts(UserRow):
 def normalise_email(email: str) -> str:
     cleaned = email.strip().lower()
     if not EMAIL_PATTERN.match(cleaned) or len(cleaned) > 255:
-        raise Invalid("Enter a valid email address.", field="email")
+        raise Invalid(_("Enter a valid email address."), field="email")
     return cleaned
 
 
@@ -94,9 +95,9 @@ async def register(session: AsyncSession, settings: Settings, account: NewAccoun
     email = normalise_email(account.email)
     validate_new_password(account.password)
     if account.plan != Plan.NONE and account.user_type != UserType.SUBSCRIBER:
-        raise Invalid("Only subscribers have a plan.", field="plan")
+        raise Invalid(_("Only subscribers have a plan."), field="plan")
     if await repo.user_by_email(email) is not None:
-        raise Conflict("An account with this email already exists.", field="email")
+        raise Conflict(_("An account with this email already exists."), field="email")
     user_id = uuid.uuid4()
     user = User(
         user_id=user_id,
@@ -124,17 +125,17 @@ async def authenticate(
     repo = AuthRepository.from_session(session)
     email = email.strip().lower()
     now = now_new_york()
-    await _refuse_if_throttled(repo, settings, email, ip, now)
+    await refuse_if_throttled(repo, settings, email, ip)
     user = await repo.user_by_email(email)
     credential = await repo.credential_for(user.user_id) if user else None
     if not await verify_password(
         credential.password_hash if credential else None, password, settings
     ):
-        await repo.record_attempt(email, ip, succeeded=False)
-        raise LoginFailed("Email or password is incorrect.")
+        await record_password_failure(repo, email, ip)
+        raise LoginFailed(_("Email or password is incorrect."))
     assert user is not None and credential is not None
     if user.suspended_at is not None:
-        raise NotAuthenticated("This account is suspended.")
+        raise NotAuthenticated(_("This account is suspended."))
     if needs_rehash(credential.password_hash, settings):  # made at another cost: upgrade it
         credential.password_hash = await hash_password(password, settings)
     await repo.record_attempt(email, ip, succeeded=True)
@@ -142,21 +143,39 @@ async def authenticate(
     return user
 
 
-async def _refuse_if_throttled(
-    repo: AuthRepository, settings: Settings, email: str, ip: str, now: datetime
+async def record_password_failure(repo: AuthRepository, email: str, ip: str) -> None:
+    """A wrong password (log-in or password change): counted by ``refuse_if_throttled``."""
+    await repo.record_attempt(email, ip, succeeded=False)
+
+
+async def refuse_if_throttled(
+    repo: AuthRepository, settings: Settings, email: str, ip: str
 ) -> None:
+    """Refuse (429) once an account or a network address has too many recent wrong passwords."""
+    now = now_new_york()
     since = window_start(now, THROTTLE_WINDOW_MINUTES)
     limits = (
-        ({"email": email, "ip": None}, settings.login_max_failures_per_account, "this account"),
-        ({"email": None, "ip": ip}, settings.login_max_failures_per_ip, "your network address"),
+        (
+            {"email": email, "ip": None},
+            settings.login_max_failures_per_account,
+            N_("Too many failed log-ins for this account. Try again in {minutes} minute(s)."),
+        ),
+        (
+            {"email": None, "ip": ip},
+            settings.login_max_failures_per_ip,
+            N_(
+                "Too many failed log-ins for your network address. "
+                "Try again in {minutes} minute(s)."
+            ),
+        ),
     )
-    for scope, limit, who in limits:
+    for scope, limit, refusal in limits:
         if await repo.recent_failures(**scope, since=since) >= limit:
             oldest = await repo.oldest_failure_since(**scope, since=since) or now
             retry_after = oldest + timedelta(minutes=THROTTLE_WINDOW_MINUTES) - now
             seconds = max(1, int(retry_after.total_seconds()))
             raise RateLimited(
-                f"Too many failed log-ins for {who}. Try again in {-(-seconds // 60)} minute(s).",
+                _(refusal).format(minutes=-(-seconds // 60)),
                 retry_after_s=seconds,
             )
 
@@ -165,10 +184,25 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Client:
+    """Where a session was opened from, as the security page shows it."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
 async def open_session(
-    session: AsyncSession, settings: Settings, user: User, kind: SessionKind
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    kind: SessionKind,
+    *,
+    client: Client | None = None,
+    name: str | None = None,
 ) -> tuple[str, datetime]:
-    """A new random secret for a web session or an API token. Returns (secret, expires_at)."""
+    """A new random secret for a web session or an API token (``name``: an API key's label).
+    Returns (secret, expires_at)."""
     lifetime = (
         timedelta(hours=settings.session_max_age_hours)
         if kind == SessionKind.WEB
@@ -178,15 +212,38 @@ async def open_session(
     expires_at = now_new_york() + lifetime
     await AuthRepository.from_session(session).add(
         AuthSession(
-            user_id=user.user_id, kind=kind, token_hash=token_hash(secret), expires_at=expires_at
+            user_id=user.user_id,
+            kind=kind,
+            token_hash=token_hash(secret),
+            expires_at=expires_at,
+            name=name,
+            ip_address=client.ip if client else None,
+            user_agent=(client.user_agent or "")[:300] or None if client else None,
         )
     )
     return secret, expires_at
 
 
-async def user_for_secret(session: AsyncSession, secret: str, kind: SessionKind) -> User | None:
+@dataclass(frozen=True)
+class ActiveSession:
+    user: User
+    session_id: uuid.UUID
+
+
+async def user_for_secret(
+    session: AsyncSession, secret: str, kind: SessionKind
+) -> ActiveSession | None:
+    """The user of a live session or API token (and the session's id). Marks it seen, at most
+    once in ``SEEN_EVERY``: the security page's "last seen" must not cost a write per request."""
     repo = AuthRepository.from_session(session)
-    return await repo.active_session_user(token_hash(secret), kind, now_new_york())
+    now = now_new_york()
+    found = await repo.active_session(token_hash(secret), kind, now)
+    if found is None:
+        return None
+    user, session_id, last_seen_at = found
+    if last_seen_at is None or now - last_seen_at >= SEEN_EVERY:
+        await repo.mark_seen(session_id, now)
+    return ActiveSession(user, session_id)
 
 
 async def close_session(session: AsyncSession, secret: str) -> None:
@@ -204,7 +261,7 @@ async def user_by_firebase_uid(session: AsyncSession, uid: str) -> User | None:
 async def set_preferred_locale(session: AsyncSession, user: User, locale: str | None) -> None:
     """The account's language (``en``/``es``), or None to follow the browser."""
     if locale is not None and locale not in SUPPORTED_LOCALES:
-        raise Invalid("Choose English or Spanish.", field="locale")
+        raise Invalid(_("Choose English or Spanish."), field="locale")
     user.preferred_locale = locale
     await session.flush()
 
@@ -247,5 +304,5 @@ async def user_facts(session: AsyncSession, user_id: uuid.UUID) -> UserFacts:
     """One user as the admins see them; ``NotFound`` for an unknown id."""
     row = await AuthRepository.from_session(session).user_facts(user_id)
     if row is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return UserFacts(**row)

@@ -60,9 +60,18 @@
     window.addEventListener("resize", fit);
   }
 
+  /* <form data-confirm="Question?">: asks before submitting (a revocation, a log-out of others).
+   * The question comes translated from the page. */
+  function confirmBeforeSubmit(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".menu-toggle[aria-controls]").forEach(menuToggle);
     document.querySelectorAll("details[data-collapse-when-narrow]").forEach(collapseWhenNarrow);
     document.querySelectorAll(".table-scroll").forEach(scrollRegion);
+    document.querySelectorAll("form[data-confirm]").forEach(confirmBeforeSubmit);
   });
 })();
