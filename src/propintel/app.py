@@ -32,13 +32,15 @@ from propintel.db.engine import get_engine
 from propintel.home import locale as locale_switcher
 from propintel.home import outbox, pages
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
-from propintel.integrations.providers import email_senders
+from propintel.integrations.providers import email_senders, file_storage
 from propintel.kit.i18n import using_locale
 from propintel.kit.logging import log_context, log_request
 from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
 from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
+from propintel.profiles import endpoints as profile_endpoints
+from propintel.profiles import pages as profile_pages
 from propintel.saved_searches import endpoints as saved_search_endpoints
 from propintel.saved_searches import pages as saved_search_pages
 from propintel.scoring import endpoints as scoring_endpoints
@@ -47,7 +49,7 @@ from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
-from propintel.web import api_docs, health
+from propintel.web import api_docs, health, media
 from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
 from propintel.web.locale import request_locale
@@ -77,6 +79,7 @@ def create_app(
     # Adapters chosen once by settings; each is a function of the request's session.
     app.state.email_senders = email_senders(settings)
     app.state.payment_providers = payment_providers(settings)
+    app.state.file_storage = file_storage(settings)  # uploads: local disk or S3
     app.state.saved_leads = leads_service.saved_leads_of  # search.service.SavedLeadLookup
 
     routers = (
@@ -106,6 +109,9 @@ def create_app(
         leads_pages.router,
         saved_search_endpoints.router,
         saved_search_pages.router,
+        profile_endpoints.router,
+        profile_pages.router,
+        media.router,
         outbox.router,
         locale_switcher.router,
         pages.router,

@@ -1,1 +1,2 @@
-"""Business and homeowner profiles: who a subscriber is, what they offer and where; a homeowner's home."""
+"""Business and homeowner profiles: who a subscriber is, what they offer and where; a homeowner's
+home."""
