@@ -12,40 +12,52 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from propintel.kit.i18n import N_, gettext
+
 
 @dataclass(frozen=True)
 class PlanFeature:
     key: str
-    label: str
+    label: str  # English message ids: ``shown_label`` and ``shown_description`` translate
     description: str
+
+    @property
+    def shown_label(self) -> str:
+        return gettext(self.label)
+
+    @property
+    def shown_description(self) -> str:
+        return gettext(self.description)
 
 
 PLAN_FEATURES = (
     PlanFeature(
         "new_homeowner_leads",
-        "New-homeowner leads",
-        "Search recent buyers of homes: the contractor plan's leads.",
+        N_("New-homeowner leads"),
+        N_("Search recent buyers of homes: the contractor plan's leads."),
     ),
     PlanFeature(
         "distressed_leads",
-        "Distressed-property leads",
-        "Search properties scored by distress (tax liens, foreclosures, code violations, "
-        "probate…): the investor plan's leads.",
+        N_("Distressed-property leads"),
+        N_(
+            "Search properties scored by distress (tax liens, foreclosures, code violations, "
+            "probate…): the investor plan's leads."
+        ),
     ),
     PlanFeature(
         "fsbo_leads",
-        "FSBO listings",
-        "Search for-sale-by-owner listings, stale ones flagged.",
+        N_("FSBO listings"),
+        N_("Search for-sale-by-owner listings, stale ones flagged."),
     ),
     PlanFeature(
         "ai_chat",
-        "AI chat",
-        "The AI assistant chat; every 1,000 LLM tokens is charged in credits.",
+        N_("AI chat"),
+        N_("The AI assistant chat; every 1,000 LLM tokens is charged in credits."),
     ),
     PlanFeature(
         "ai_voice",
-        "AI voice calls",
-        "AI voice calls to leads; every started 3 minutes is charged in credits.",
+        N_("AI voice calls"),
+        N_("AI voice calls to leads; every started 3 minutes is charged in credits."),
     ),
 )
 FEATURE_LABELS = {feature.key: feature.label for feature in PLAN_FEATURES}
@@ -84,12 +96,15 @@ def features_as_form(column: str, features: Mapping[str, Any] | None) -> dict[st
 
 def feature_summary(features: Mapping[str, Any] | None) -> tuple[list[str], list[str]]:
     """The names of the features a plan includes and of those it lists as not included: known
-    features by label in their order, then other keys as they are."""
+    features by label (in the current locale) in their order, then other keys as they are."""
     stored = features or {}
     keys = [f.key for f in PLAN_FEATURES if f.key in stored] + sorted(
         key for key in stored if key not in FEATURE_LABELS
     )
-    names = [(FEATURE_LABELS.get(key, key), stored[key] is True) for key in keys]
+    names = [
+        (gettext(FEATURE_LABELS[key]) if key in FEATURE_LABELS else key, stored[key] is True)
+        for key in keys
+    ]
     return [name for name, on in names if on], [name for name, on in names if not on]
 
 

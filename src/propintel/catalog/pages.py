@@ -28,6 +28,7 @@ from propintel.catalog.mapping import ACTION_COST_SERVICE
 from propintel.catalog.tables import AI_COSTS, BUNDLES, PLANS, PRICING, Catalog, Column, Row
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
+from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import DEFAULT_LIMIT
 from propintel.web.errors import validation_message
 from propintel.web.templating import redirect_with_flash, render
@@ -40,7 +41,11 @@ PAGES: dict[str, tuple[Catalog, ...]] = {
     "/admin/bundles": (BUNDLES,),
     "/admin/pricing": (PRICING, AI_COSTS),
 }
-PAGE_TITLES = {"/admin/plans": "Plans", "/admin/bundles": "Bundles", "/admin/pricing": "Pricing"}
+PAGE_TITLES = {
+    "/admin/plans": N_("Plans"),
+    "/admin/bundles": N_("Bundles"),
+    "/admin/pricing": N_("Pricing"),
+}
 
 
 def form_model(catalog: Catalog) -> type[BaseModel]:
@@ -129,7 +134,7 @@ async def _list_context(
         rows = await service.page(db, catalog, cursor, DEFAULT_LIMIT)
         sections.append((catalog, rows, cursor))
     return {
-        "title": PAGE_TITLES[page],
+        "title": _(PAGE_TITLES[page]),
         "page": page,
         "sections": sections,
         "mapping": ACTION_COST_SERVICE if page == "/admin/pricing" else None,
@@ -162,7 +167,7 @@ async def _create(
             db, catalog.page, errors=_errors_of(error), values=form, open_new=catalog.slug
         )
         return render(request, "catalog/list.html", context, status_code=422)
-    message = f"Added {catalog.noun.replace('_', ' ')} {_name(catalog, row)}."
+    message = _("Added {noun} {name}.").format(noun=catalog.shown_noun, name=_name(catalog, row))
     return redirect_with_flash(request, catalog.page, message, "success")
 
 
@@ -200,7 +205,7 @@ async def _update(
     except (FormErrors, DomainError) as error:
         context = _edit_context(catalog, stored, form, _errors_of(error))
         return render(request, "catalog/edit.html", context, status_code=422)
-    message = f"Saved {catalog.noun.replace('_', ' ')} {_name(catalog, row)}."
+    message = _("Saved {noun} {name}.").format(noun=catalog.shown_noun, name=_name(catalog, row))
     return redirect_with_flash(request, catalog.page, message, "success")
 
 
@@ -223,8 +228,13 @@ async def _set_active(
         if error.status_code == 404:
             raise
         return redirect_with_flash(request, catalog.page, error.message, "error")
-    state = "active again" if active else "deactivated: it is no longer offered"
-    message = f"{catalog.noun.capitalize()} {_name(catalog, row)} is {state}."
+    done = (
+        _("{Noun} {name} is active again.")
+        if active
+        else _("{Noun} {name} is deactivated: it is no longer offered.")
+    )
+    noun = catalog.shown_noun
+    message = done.format(Noun=noun.capitalize(), noun=noun, name=_name(catalog, row))
     return redirect_with_flash(request, catalog.page, message, "success")
 
 

@@ -26,6 +26,7 @@ from pydantic import (
 
 from propintel.catalog import mapping
 from propintel.kit.clock import NewYorkDatetime
+from propintel.kit.i18n import _
 
 MAX_TOKENS = 10_000_000
 CENT = Decimal("0.01")
@@ -68,7 +69,7 @@ class _Patch(_Write):
     @classmethod
     def _no_null_for_required(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None and info.field_name in cls.REQUIRED:
-            raise ValueError("may be left out, but not set to null")
+            raise ValueError(_("may be left out, but not set to null"))
         return value
 
 

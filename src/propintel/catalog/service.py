@@ -21,6 +21,7 @@ from propintel.auth.models import User
 from propintel.catalog.repository import CatalogRepository
 from propintel.catalog.tables import TIER_PLAN_NAMES, Catalog, Row
 from propintel.kit.errors import Conflict, Invalid, NotFound
+from propintel.kit.i18n import _
 from propintel.kit.pagination import Page
 
 
@@ -54,7 +55,7 @@ class ActionPrice:
 
 
 def not_found(catalog: Catalog) -> NotFound:
-    return NotFound(f"No such {catalog.noun.replace('_', ' ')}.")
+    return NotFound(_("No such {noun}.").format(noun=catalog.shown_noun))
 
 
 def parse_key(catalog: Catalog, raw: str) -> Any:
@@ -99,8 +100,9 @@ async def _check_unique(
     holder = await repo.key_with(catalog, catalog.unique, values[catalog.unique])
     if holder is not None and holder != key:
         raise Invalid(
-            f"{values[catalog.unique]!r} is already used by another {catalog.noun}; "
-            f"{catalog.unique} must be unique.",
+            _("{value} is already used by another {noun}; {column} must be unique.").format(
+                value=repr(values[catalog.unique]), noun=catalog.shown_noun, column=catalog.unique
+            ),
             field=catalog.unique,
         )
 
@@ -141,8 +143,10 @@ def _refuse_tier_rename(catalog: Catalog, row: Row, changes: dict[str, Any]) -> 
     """A plan named after a subscription tier is what ``users.subscription_tier`` refers to."""
     if catalog.renamable_check and "plan_name" in changes and row["plan_name"] in TIER_PLAN_NAMES:
         raise Invalid(
-            f"The {row['plan_name']} plan is a subscription tier (users.subscription_tier "
-            "refers to it by name), so it cannot be renamed.",
+            _(
+                "The {plan} plan is a subscription tier (users.subscription_tier "
+                "refers to it by name), so it cannot be renamed."
+            ).format(plan=row["plan_name"]),
             field="plan_name",
         )
 
@@ -170,12 +174,14 @@ async def set_active(
 ) -> Row:
     """Deactivate (no longer offered; kept for history) or activate again."""
     if not catalog.deactivatable:
-        raise Conflict(f"A {catalog.noun.replace('_', ' ')} cannot be deactivated.")
+        raise Conflict(_("A {noun} cannot be deactivated.").format(noun=catalog.shown_noun))
     repo = CatalogRepository.from_session(session)
     row = await _existing(repo, catalog, key)
     if bool(row["is_active"]) == active:
-        state = "active" if active else "inactive"
-        raise Conflict(f"This {catalog.noun} is already {state}.")
+        already = (
+            _("This {noun} is already active.") if active else _("This {noun} is already inactive.")
+        )
+        raise Conflict(already.format(noun=catalog.shown_noun))
     updated = await repo.update(catalog, key, {"is_active": active})
     verb = "activate" if active else "deactivate"
     await _audit(

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from propintel.auth.models import Plan
 from propintel.catalog import schemas
 from propintel.db.base import Base
+from propintel.kit.i18n import N_, gettext
 from propintel.kit.pagination import KeyPart, Listing
 
 Row = dict[str, Any]  # a stored row: its key, columns and stamps by name
@@ -33,6 +34,11 @@ class Column:
     kind: FieldKind
     required: bool = True
     on_create_only: bool = False  # a key chosen at creation, never changed afterwards
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the current locale (``label`` is the English message id)."""
+        return gettext(self.label)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,16 @@ class Catalog:
     renamable_check: bool = False  # plans: tier names cannot be renamed
 
     @property
+    def shown_title(self) -> str:
+        """The title in the current locale (``title`` is the English message id)."""
+        return gettext(self.title)
+
+    @property
+    def shown_noun(self) -> str:
+        """The noun as people read it, in the current locale: "bundle", "token pricing"."""
+        return gettext(NOUNS.get(self.noun, self.noun.replace("_", " ")))
+
+    @property
     def stored_columns(self) -> tuple[str, ...]:
         """What is read back: the key, the columns, and is_active/created_at/updated_at."""
         extra = ("is_active", "created_at") if self.deactivatable else ()
@@ -76,20 +92,28 @@ class Catalog:
         return tuple(column for column in self.columns if not column.on_create_only)
 
 
+# Each catalog's noun as people read it (message ids; ``Catalog.shown_noun`` translates).
+NOUNS: Final = {
+    "plan": N_("plan"),
+    "bundle": N_("bundle"),
+    "token_pricing": N_("token pricing"),
+    "ai_cost": N_("ai cost"),
+}
+
 PLANS = Catalog(
     slug="plans",
     noun="plan",
-    title="Subscription plans",
+    title=N_("Subscription plans"),
     table="subscription_plans",
     key="plan_id",
     key_is_uuid=True,
     columns=(
-        Column("plan_name", "Name", "slug"),
-        Column("monthly_price", "Monthly price (USD)", "money"),
-        Column("yearly_price", "Yearly price (USD)", "money", required=False),
-        Column("base_tokens_monthly", "Tokens per month", "tokens"),
-        Column("features", "Features", "features"),
-        Column("stripe_price_id", "Stripe price id", "text", required=False),
+        Column("plan_name", N_("Name"), "slug"),
+        Column("monthly_price", N_("Monthly price (USD)"), "money"),
+        Column("yearly_price", N_("Yearly price (USD)"), "money", required=False),
+        Column("base_tokens_monthly", N_("Tokens per month"), "tokens"),
+        Column("features", N_("Features"), "features"),
+        Column("stripe_price_id", N_("Stripe price id"), "text", required=False),
     ),
     unique="plan_name",
     sort=(("monthly_price", KeyPart.DECIMAL), ("plan_name", KeyPart.TEXT)),
@@ -106,15 +130,15 @@ PLANS = Catalog(
 BUNDLES = Catalog(
     slug="bundles",
     noun="bundle",
-    title="Token bundles",
+    title=N_("Token bundles"),
     table="token_bundles",
     key="bundle_id",
     key_is_uuid=True,
     columns=(
-        Column("bundle_name", "Name", "text"),
-        Column("token_amount", "Tokens", "tokens"),
-        Column("price", "Price (USD)", "money"),
-        Column("stripe_price_id", "Stripe price id", "text", required=False),
+        Column("bundle_name", N_("Name"), "text"),
+        Column("token_amount", N_("Tokens"), "tokens"),
+        Column("price", N_("Price (USD)"), "money"),
+        Column("stripe_price_id", N_("Stripe price id"), "text", required=False),
     ),
     unique=None,
     sort=(
@@ -133,15 +157,15 @@ BUNDLES = Catalog(
 PRICING = Catalog(
     slug="token-pricing",
     noun="token_pricing",
-    title="Token pricing (tokens per action)",
+    title=N_("Token pricing (tokens per action)"),
     table="token_pricing",
     key="action_type",
     key_is_uuid=False,
     columns=(
-        Column("action_type", "Action", "slug", on_create_only=True),
-        Column("tokens_required", "Tokens per unit", "tokens"),
-        Column("actual_cost_usd", "Provider cost per unit (USD)", "cost"),
-        Column("description", "Description", "longtext", required=False),
+        Column("action_type", N_("Action"), "slug", on_create_only=True),
+        Column("tokens_required", N_("Tokens per unit"), "tokens"),
+        Column("actual_cost_usd", N_("Provider cost per unit (USD)"), "cost"),
+        Column("description", N_("Description"), "longtext", required=False),
     ),
     unique="action_type",
     sort=(("action_type", KeyPart.TEXT),),
@@ -156,16 +180,16 @@ PRICING = Catalog(
 AI_COSTS = Catalog(
     slug="ai-costs",
     noun="ai_cost",
-    title="AI and provider cost configuration",
+    title=N_("AI and provider cost configuration"),
     table="ai_cost_config",
     key="config_id",
     key_is_uuid=True,
     columns=(
-        Column("service_name", "Service", "slug", on_create_only=True),
-        Column("cost_per_unit", "Cost per unit (USD)", "cost"),
-        Column("markup_percentage", "Target markup (%)", "percent"),
-        Column("tokens_per_unit", "Tokens per unit", "tokens"),
-        Column("unit_description", "Unit", "text", required=False),
+        Column("service_name", N_("Service"), "slug", on_create_only=True),
+        Column("cost_per_unit", N_("Cost per unit (USD)"), "cost"),
+        Column("markup_percentage", N_("Target markup (%)"), "percent"),
+        Column("tokens_per_unit", N_("Tokens per unit"), "tokens"),
+        Column("unit_description", N_("Unit"), "text", required=False),
     ),
     unique="service_name",
     sort=(("service_name", KeyPart.TEXT),),
