@@ -36,7 +36,7 @@ async def test_a_fresh_start_shows_each_job_s_next_run(
 
     await log_in_browser(client, admin)
     page = await client.get("/dashboard")
-    assert page.text.count('Not run yet — next run <span class="nowrap">20') == len(SCHEDULE)
+    assert page.text.count('Not run yet — next run <span class="nowrap">') == len(SCHEDULE)
     assert "is a worker running?" not in page.text
 
 
@@ -55,6 +55,6 @@ async def test_a_job_overdue_since_the_start_asks_about_the_worker(
     page = await client.get("/dashboard")
     heartbeat = page.text.split("maintenance.heartbeat")[1].split("</tr>")[0]
     assert (
-        'Not run yet — it was due <span class="nowrap">20' in heartbeat
+        'Not run yet — it was due <span class="nowrap">' in heartbeat
         and "is a worker running?" in heartbeat
     )

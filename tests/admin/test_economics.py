@@ -177,12 +177,12 @@ async def test_quiet_days_fold_into_one_row_and_an_empty_range_says_so(
     page = await client.get("/admin/economics", params=params)
     table = page.text.split('data-testid="periods"')[1].split("</tbody>")[0]
     assert table.count("<tr") == 1 + 7  # the header and the timeline's rows
-    assert "No activity from 2026-03-04 to 2026-03-09" in table
-    assert "No activity on 2026-03-12" in table
+    assert "No activity from Mar 4, 2026 to Mar 9, 2026" in table
+    assert "No activity on Mar 12, 2026" in table
 
     quiet = {"period": "week", "from": "2025-01-06", "to": "2025-02-02"}
     api = await client.get("/api/v1/admin/economics", params=quiet, headers=headers)
     assert api.json()["periods"] == [] and api.json()["totals"]["revenue"] == "0.00"
     page = await client.get("/admin/economics", params=quiet)
     assert 'data-testid="periods"' not in page.text
-    assert "No activity from 2025-01-06 to 2025-02-02" in page.text
+    assert "No activity from Jan 6, 2025 to Feb 2, 2025" in page.text

@@ -111,7 +111,7 @@ async def test_page_before_any_run_says_when_each_job_runs(
 
     page = await client.get("/admin/maintenance")
 
-    assert page.text.count('Not run yet — next run <span class="nowrap">20') == len(SCHEDULE)
+    assert page.text.count('Not run yet — next run <span class="nowrap">') == len(SCHEDULE)
     assert "is a worker running?" not in page.text
     assert "No finished token reconciliation to show yet." in page.text
 
@@ -136,7 +136,7 @@ async def test_an_overdue_job_asks_whether_a_worker_runs(
     assert "and not run since: is a worker running?" in refresh
     backup = page.text.split(f'data-job="{tasks.BACKUP}"')[1].split("</tr>")[0]
     assert (
-        'Not run yet — it was due <span class="nowrap">20' in backup
+        'Not run yet — it was due <span class="nowrap">' in backup
         and "is a worker running?" in backup
     )
 

@@ -33,11 +33,13 @@ from propintel.admin.repository import EconomicsRepository
 from propintel.catalog.mapping import cost_service
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import N_, _
 
 Period = Literal["day", "week", "month"]
 PERIODS: tuple[Period, ...] = ("day", "week", "month")
 DEFAULT_SPAN = {"day": 30, "week": 12, "month": 12}  # periods shown by default
 MAX_PERIODS = 400
+PERIOD_PLURALS = {"day": N_("days"), "week": N_("weeks"), "month": N_("months")}
 PRICE_PLACES = Decimal("0.00000001")
 
 
@@ -126,7 +128,7 @@ def next_start(start: date, period: Period) -> date:
 
 def default_range(period: Period, today: date) -> tuple[date, date]:
     start = period_start(today, period)
-    for _ in range(DEFAULT_SPAN[period] - 1):
+    for _step in range(DEFAULT_SPAN[period] - 1):
         start = period_start(start - timedelta(days=1), period)
     return start, today
 
@@ -135,7 +137,7 @@ def parse_period(raw: str | None) -> Period:
     for period in PERIODS:
         if (raw or "day") == period:
             return period
-    raise Invalid("period: choose day, week or month.", field="period")
+    raise Invalid(_("period: choose day, week or month."), field="period")
 
 
 def resolve_range(
@@ -149,14 +151,16 @@ def resolve_range(
 
 def period_starts(period: Period, date_from: date, date_to: date) -> list[date]:
     if date_from > date_to:
-        raise Invalid("The end date is before the start date.", field="to")
+        raise Invalid(_("The end date is before the start date."), field="to")
     starts = [period_start(date_from, period)]
     while next_start(starts[-1], period) <= date_to:
         starts.append(next_start(starts[-1], period))
         if len(starts) > MAX_PERIODS:
             raise Invalid(
-                f"That range has more than {MAX_PERIODS} {period}s: choose a longer period "
-                "or a shorter range.",
+                _(
+                    "That range has more than {count} {periods}: choose a longer period "
+                    "or a shorter range."
+                ).format(count=MAX_PERIODS, periods=_(PERIOD_PLURALS[period])),
                 field="from",
             )
     return starts

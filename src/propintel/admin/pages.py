@@ -15,9 +15,16 @@ from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.ingest import service as ingest_service
 from propintel.ingest.errors import ImportRefused
-from propintel.ingest.registry import importer_for, importers, kind_label
+from propintel.ingest.registry import (
+    importer_for,
+    importers,
+    kind_label,
+    quarantine_action_label,
+    status_label,
+)
 from propintel.ingest.tasks import IMPORT_FILE, upload_store
 from propintel.jobs.enqueue import defer_in_transaction
+from propintel.kit.i18n import _
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -32,7 +39,13 @@ async def imports_page(request: Request, _admin: AdminUser, db: DbSession) -> Re
 
 def _imports_context(runs: Sequence[object], **extra: object) -> dict[str, object]:
     kinds = [(kind, kind_label(kind)) for kind in importers()]
-    return {"runs": runs, "kinds": kinds, "kind_label": kind_label, **extra}
+    return {
+        "runs": runs,
+        "kinds": kinds,
+        "kind_label": kind_label,
+        "status_label": status_label,
+        **extra,
+    }
 
 
 @router.post("/imports")
@@ -49,7 +62,7 @@ async def upload_import(
     try:
         importer = importer_for(kind)
     except KeyError:
-        return await _refused(request, db, f"Unknown import kind {kind!r}.")
+        return await _refused(request, db, _("Unknown import kind {kind}.").format(kind=repr(kind)))
     store = upload_store()
     key = await asyncio.to_thread(store.save, file.file, filename)
     try:
@@ -63,10 +76,10 @@ async def upload_import(
     await audit_queued_job(
         db, admin, "import.upload", IMPORT_FILE, job_id, kind=kind, filename=filename
     )
-    message = (
-        f"{filename} is queued for import as {kind_label(kind)}; this page shows it when the "
-        "worker starts, and the scores of what it changes are refreshed right after."
-    )
+    message = _(
+        "{filename} is queued for import as {format}; this page shows it when the worker "
+        "starts, and the scores of what it changes are refreshed right after."
+    ).format(filename=filename, format=kind_label(kind))
     return redirect_with_flash(request, "/admin/imports", message, "success")
 
 
@@ -93,5 +106,7 @@ async def import_run_page(
         "next_url": f"{page}?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
         "first_url": page if cursor else None,
         "kind_label": kind_label,
+        "status_label": status_label,
+        "quarantine_action_label": quarantine_action_label,
     }
     return render(request, "admin/import_run.html", context)

@@ -16,6 +16,7 @@ from propintel.audit.entries import AuditFilters
 from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import _
 from propintel.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -56,7 +57,8 @@ def _date(params: dict[str, str], name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError as error:
-        raise Invalid(f"{name}: enter a date as YYYY-MM-DD.", field=name) from error
+        message = _("{field}: enter a date as YYYY-MM-DD.").format(field=name)
+        raise Invalid(message, field=name) from error
 
 
 @router.get("/economics")

@@ -18,6 +18,7 @@ from propintel.auth.models import Plan, UserType
 from propintel.auth.schemas import UserFilters
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError, Invalid, NotFound
+from propintel.kit.i18n import _, format_number
 from propintel.tokens import admin as token_admin
 from propintel.tokens import history
 from propintel.tokens import service as token_service
@@ -137,8 +138,14 @@ async def adjust_tokens(
             values=form.model_dump(exclude_none=True),
         )
         return render(request, "admin/user.html", context, status_code=422)
-    verb = "Granted" if done.tokens_amount > 0 else "Deducted"
-    message = f"{verb} {abs(done.tokens_amount):,} tokens; the balance is now {done.balance:,}."
+    done_message = (
+        _("Granted {tokens} tokens; the balance is now {balance}.")
+        if done.tokens_amount > 0
+        else _("Deducted {tokens} tokens; the balance is now {balance}.")
+    )
+    message = done_message.format(
+        tokens=format_number(abs(done.tokens_amount)), balance=format_number(done.balance)
+    )
     return redirect_with_flash(request, f"/admin/users/{user_id}", message, "success")
 
 
@@ -148,7 +155,7 @@ async def confirm_suspension(
 ) -> Response:
     """The confirmation step before suspending or reactivating an account."""
     if verb not in ("suspend", "reactivate"):
-        raise NotFound("There is nothing at this address.")
+        raise NotFound(_("There is nothing at this address."))
     facts = await auth_service.user_facts(db, user_id)
     return render(request, "admin/user_confirm.html", {"person": facts, "verb": verb, "errors": {}})
 
@@ -163,7 +170,7 @@ async def change_suspension(
     form: Annotated[SuspensionForm, Form()],
 ) -> Response:
     if verb not in ("suspend", "reactivate"):
-        raise NotFound("There is nothing at this address.")
+        raise NotFound(_("There is nothing at this address."))
     try:
         body = SuspensionIn.model_validate({"reason": form.reason or ""})
         await token_admin.set_suspended(db, admin, user_id, verb == "suspend", body.reason)
@@ -178,7 +185,9 @@ async def change_suspension(
             "errors": {failure.field or "form": failure.message},
         }
         return render(request, "admin/user_confirm.html", context, status_code=422)
-    done = "suspended: it can no longer log in or spend" if verb == "suspend" else "active again"
-    return redirect_with_flash(
-        request, f"/admin/users/{user_id}", f"The account is {done}.", "success"
+    message = (
+        _("The account is suspended: it can no longer log in or spend.")
+        if verb == "suspend"
+        else _("The account is active again.")
     )
+    return redirect_with_flash(request, f"/admin/users/{user_id}", message, "success")

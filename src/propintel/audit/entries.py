@@ -12,41 +12,54 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from propintel.kit.i18n import N_, gettext
+
 MAX_PAGE = 200
 
-# What each action and entity is called on the page; an action missing here shows as it is.
+# What each action and entity is called on the page (English message ids, shown in the current
+# locale); an action missing here shows as it is.
 ACTION_LABELS = {
-    "plan.create": "Created plan",
-    "plan.update": "Changed plan",
-    "plan.deactivate": "Deactivated plan",
-    "plan.activate": "Activated plan",
-    "bundle.create": "Created bundle",
-    "bundle.update": "Changed bundle",
-    "bundle.deactivate": "Deactivated bundle",
-    "bundle.activate": "Activated bundle",
-    "token_pricing.create": "Added token price",
-    "token_pricing.update": "Changed token price",
-    "ai_cost.create": "Added provider cost",
-    "ai_cost.update": "Changed provider cost",
-    "tokens.grant": "Granted tokens",
-    "tokens.deduct": "Deducted tokens",
-    "user.suspend": "Suspended account",
-    "user.reactivate": "Reactivated account",
-    "intent_indicator.create": "Added indicator",
-    "intent_indicator.update": "Changed indicator weight",
-    "scoring.refresh": "Requested score refresh",
-    "maintenance.run_now": "Ran scheduled job now",
-    "import.upload": "Uploaded file for import",
+    "plan.create": N_("Created plan"),
+    "plan.update": N_("Changed plan"),
+    "plan.deactivate": N_("Deactivated plan"),
+    "plan.activate": N_("Activated plan"),
+    "bundle.create": N_("Created bundle"),
+    "bundle.update": N_("Changed bundle"),
+    "bundle.deactivate": N_("Deactivated bundle"),
+    "bundle.activate": N_("Activated bundle"),
+    "token_pricing.create": N_("Added token price"),
+    "token_pricing.update": N_("Changed token price"),
+    "ai_cost.create": N_("Added provider cost"),
+    "ai_cost.update": N_("Changed provider cost"),
+    "tokens.grant": N_("Granted tokens"),
+    "tokens.deduct": N_("Deducted tokens"),
+    "user.suspend": N_("Suspended account"),
+    "user.reactivate": N_("Reactivated account"),
+    "intent_indicator.create": N_("Added indicator"),
+    "intent_indicator.update": N_("Changed indicator weight"),
+    "scoring.refresh": N_("Requested score refresh"),
+    "maintenance.run_now": N_("Ran scheduled job now"),
+    "import.upload": N_("Uploaded file for import"),
 }
 ENTITY_LABELS = {
-    "users": "User",
-    "subscription_plans": "Plan",
-    "token_bundles": "Bundle",
-    "token_pricing": "Token price",
-    "ai_cost_config": "Provider cost",
-    "intent_indicators": "Indicator",
-    "procrastinate_jobs": "Queued job",
+    "users": N_("User"),
+    "subscription_plans": N_("Plan"),
+    "token_bundles": N_("Bundle"),
+    "token_pricing": N_("Token price"),
+    "ai_cost_config": N_("Provider cost"),
+    "intent_indicators": N_("Indicator"),
+    "procrastinate_jobs": N_("Queued job"),
 }
+
+
+def action_label(action: str) -> str:
+    """An action as people read it, in the current locale (an unknown one as it is)."""
+    return gettext(ACTION_LABELS[action]) if action in ACTION_LABELS else action
+
+
+def entity_label(entity: str) -> str:
+    """A table as people read it, in the current locale (an unknown one as it is)."""
+    return gettext(ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity
 
 
 class AuditFilters(BaseModel):
@@ -82,13 +95,11 @@ class AuditEntry:
 
     @property
     def action_label(self) -> str | None:
-        return ACTION_LABELS.get(self.action, self.action) if self.action else None
+        return action_label(self.action) if self.action else None
 
     @property
     def entity_label(self) -> str | None:
-        if not self.target_entity:
-            return None
-        return ENTITY_LABELS.get(self.target_entity, self.target_entity)
+        return entity_label(self.target_entity) if self.target_entity else None
 
     @property
     def target_key(self) -> str | None:

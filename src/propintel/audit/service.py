@@ -17,9 +17,17 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.audit.entries import ACTION_LABELS, ENTITY_LABELS, AuditEntry, AuditFilters
+from propintel.audit.entries import (
+    ACTION_LABELS,
+    ENTITY_LABELS,
+    AuditEntry,
+    AuditFilters,
+    action_label,
+    entity_label,
+)
 from propintel.audit.repository import AuditRepository
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import _
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
 
 QUEUED_JOB = "procrastinate_jobs"  # the entity of an entry about a job an admin queued
@@ -80,7 +88,7 @@ async def audit_page(
 ) -> tuple[list[AuditEntry], str | None]:
     """One page of matching entries, newest first, and the cursor of the next (None: last)."""
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise Invalid("The end date is before the start date.", field="date_to")
+        raise Invalid(_("The end date is before the start date."), field="date_to")
     bound_to = fingerprint(filters)
     after_at, after_id = AUDIT_LOG.decode_optional(cursor, bound_to=bound_to) or (None, None)
     params = {
@@ -101,10 +109,15 @@ async def audit_page(
 
 async def filter_options(session: AsyncSession) -> dict[str, list[tuple[str, str]]]:
     """The admins, actions and entities that occur in the log, for the filter menus: (value,
-    name shown), by name."""
+    name shown in the current locale), by name."""
     options: dict[str, list[tuple[str, str]]] = {"admin": [], "action": [], "entity": []}
-    names = {"action": ACTION_LABELS, "entity": ENTITY_LABELS}
     for row in await AuditRepository.from_session(session).filter_options():
-        label = names.get(row["kind"], {}).get(row["value"], row["label"])
-        options[row["kind"]].append((row["value"], label))
+        kind, value = row["kind"], row["value"]
+        if kind == "action" and value in ACTION_LABELS:
+            label = action_label(value)
+        elif kind == "entity" and value in ENTITY_LABELS:
+            label = entity_label(value)
+        else:
+            label = row["label"]
+        options[kind].append((value, label))
     return {kind: sorted(values, key=lambda option: option[1]) for kind, values in options.items()}

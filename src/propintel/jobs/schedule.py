@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import croniter
 
 from propintel.kit import clock
+from propintel.kit.i18n import N_
 
 NEW_YORK = "America/New_York"
 
@@ -25,7 +26,7 @@ class PeriodicJob:
 
     name: str
     cron: str
-    description: str
+    description: str  # an English message id (N_): pages show it translated
     timezone: str = NEW_YORK
 
     def next_run(self, after: datetime) -> datetime:
@@ -40,47 +41,59 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         name="maintenance.heartbeat",
         cron="* * * * *",
-        description="Proves that a worker runs the schedule and the database answers.",
+        description=N_("Proves that a worker runs the schedule and the database answers."),
     ),
     PeriodicJob(
         name="scoring.refresh",
         cron="0 3 * * *",
-        description="Score refresh: detects every indicator, writes the scores, flags and "
-        "estimates that changed (days since sale move daily); Sundays: a full refresh.",
+        description=N_(
+            "Score refresh: detects every indicator, writes the scores, flags and "
+            "estimates that changed (days since sale move daily); Sundays: a full refresh."
+        ),
     ),
     PeriodicJob(
         name="maintenance.reconcile_tokens",
         cron="0 * * * *",
-        description="Recomputes the company token pool from the ledgers; lists users whose "
-        "balance differs from their ledger (never changes a balance).",
+        description=N_(
+            "Recomputes the company token pool from the ledgers; lists users whose "
+            "balance differs from their ledger (never changes a balance)."
+        ),
     ),
     PeriodicJob(
         name="maintenance.backup",
         cron="0 2 * * *",
-        description="pg_dump (custom format) into the backup directory; keeps the newest "
-        "PROPINTEL_BACKUP_KEEP.",
+        description=N_(
+            "pg_dump (custom format) into the backup directory; keeps the newest "
+            "PROPINTEL_BACKUP_KEEP."
+        ),
     ),
     PeriodicJob(
         name="maintenance.cleanup",
         cron="30 2 * * *",
-        description="Retention: deletes conversation history and email logs older than the "
-        "configured periods (90 and 180 days by default).",
+        description=N_(
+            "Retention: deletes conversation history and email logs older than the "
+            "configured periods (90 and 180 days by default)."
+        ),
     ),
     PeriodicJob(
         name="leads.send_alerts",
         cron="0 7 * * *",
-        description="Saved-search alerts: one digest email per due search (daily ones every "
-        "day, weekly ones 7 days after their last run) naming only properties new to it.",
+        description=N_(
+            "Saved-search alerts: one digest email per due search (daily ones every "
+            "day, weekly ones 7 days after their last run) naming only properties new to it."
+        ),
     ),
     PeriodicJob(
         name="leads.send_task_digest",
         cron="0 7 * * *",
-        description="Follow-up digest: one email per subscriber with lead follow-ups overdue or "
-        "due today (New York), at most one per day.",
+        description=N_(
+            "Follow-up digest: one email per subscriber with lead follow-ups overdue or "
+            "due today (New York), at most one per day."
+        ),
     ),
     PeriodicJob(
         name="maintenance.analyze",
         cron="0 4 * * 0",
-        description="VACUUM (ANALYZE) of the whole database, weekly.",
+        description=N_("VACUUM (ANALYZE) of the whole database, weekly."),
     ),
 )

@@ -11,14 +11,16 @@ from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.kit.i18n import N_
 from propintel.maintenance import repository
 from propintel.maintenance.repository import MaintenanceRepository
 
-NOT_INSTALLED = (
+# English message ids: the CLI prints them as they are, the admin page translates them.
+NOT_INSTALLED = N_(
     "the pg_stat_statements extension is not installed in this database: run "
     "`CREATE EXTENSION pg_stat_statements` (migration 0002 does it with `propintel db migrate`)"
 )
-NOT_PRELOADED = (
+NOT_PRELOADED = N_(
     "pg_stat_statements is installed but not loaded: add it to shared_preload_libraries in "
     "postgresql.conf and restart the server (Cloud SQL: set the flag "
     "cloudsql.enable_pg_stat_statements; RDS: it is in the default parameter group's "

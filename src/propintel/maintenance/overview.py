@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.jobs.queue import pending_jobs
 from propintel.jobs.runs import ScheduledJobStatus, schedule_status
+from propintel.kit.i18n import _, format_number, ngettext
 from propintel.maintenance import tasks
 
 MAX_SUMMARY_CHARS = 300
@@ -56,7 +57,7 @@ async def maintenance_overview(session: AsyncSession) -> MaintenanceOverview:
 
 
 def run_summary(status: ScheduledJobStatus) -> str:
-    """The last run's detail in one line (an error as it was recorded)."""
+    """The last run's detail in one line, in the current locale (an error as it was recorded)."""
     run = status.last_run
     if run is None or run.detail is None:
         return ""
@@ -77,42 +78,67 @@ def _as_json(detail: dict[str, Any]) -> str:
 
 def _reconcile(detail: dict[str, Any]) -> str:
     pools = "; ".join(
-        f"purchased {p['tokens_purchased']:,} · consumed {p['tokens_consumed']:,} · "
-        f"total {p['total_tokens']:,}"
+        _("purchased {purchased} · consumed {consumed} · total {total}").format(
+            purchased=format_number(p["tokens_purchased"]),
+            consumed=format_number(p["tokens_consumed"]),
+            total=format_number(p["total_tokens"]),
+        )
         for p in detail["pool"]
     )
-    changed = " (corrected)" if detail.get("pool_changed") else " (already right)"
+    if not pools:
+        pool = _("No pool row")
+    elif detail.get("pool_changed"):
+        pool = _("Pool: {pools} (corrected)").format(pools=pools)
+    else:
+        pool = _("Pool: {pools} (already right)").format(pools=pools)
     count = int(detail["discrepancy_count"])
-    found = f"{count:,} balance discrepanc{'y' if count == 1 else 'ies'}"
-    pool = f"Pool: {pools}{changed}" if pools else "No pool row"
-    return f"{pool}. {detail['users_checked']:,} users checked, {found}."
+    found = ngettext("{count} balance discrepancy", "{count} balance discrepancies", count).format(
+        count=format_number(count)
+    )
+    return _("{pool}. {users} users checked, {found}.").format(
+        pool=pool, users=format_number(detail["users_checked"]), found=found
+    )
 
 
 def _cleanup(detail: dict[str, Any]) -> str:
-    return (
-        f"Deleted {detail['conversations_deleted']:,} conversation messages older than "
-        f"{detail['conversation_days']} days, {detail['email_logs_deleted']:,} email logs "
-        f"older than {detail['email_log_days']} days, {detail['job_runs_deleted']:,} job runs "
-        f"and {detail['queue_jobs_deleted']:,} finished queue jobs older than "
-        f"{detail['job_history_days']} days."
+    return _(
+        "Deleted {conversations} conversation messages older than {conversation_days} days, "
+        "{email_logs} email logs older than {email_log_days} days, {job_runs} job runs and "
+        "{queue_jobs} finished queue jobs older than {job_history_days} days."
+    ).format(
+        conversations=format_number(detail["conversations_deleted"]),
+        conversation_days=detail["conversation_days"],
+        email_logs=format_number(detail["email_logs_deleted"]),
+        email_log_days=detail["email_log_days"],
+        job_runs=format_number(detail["job_runs_deleted"]),
+        queue_jobs=format_number(detail["queue_jobs_deleted"]),
+        job_history_days=detail["job_history_days"],
     )
 
 
 def _analyze(detail: dict[str, Any]) -> str:
     notices = len(detail.get("notices") or [])
-    extra = f", {notices} notices" if notices else ""
-    return f"VACUUM (ANALYZE) of {detail['tables']} tables{extra}."
+    if notices:
+        return _("VACUUM (ANALYZE) of {tables} tables, {notices} notices.").format(
+            tables=detail["tables"], notices=notices
+        )
+    return _("VACUUM (ANALYZE) of {tables} tables.").format(tables=detail["tables"])
 
 
 def _backup(detail: dict[str, Any]) -> str:
-    size = int(detail["bytes"]) / 1_000_000
+    size = format_number(int(detail["bytes"]) / 1_000_000, 1)
     removed = len(detail.get("removed") or [])
-    pruned = f"; removed {removed} old backup{'s' if removed != 1 else ''}" if removed else ""
-    return f"{detail['file']} ({size:,.1f} MB){pruned}."
+    if not removed:
+        return _("{file} ({size} MB).").format(file=detail["file"], size=size)
+    return ngettext(
+        "{file} ({size} MB); removed {count} old backup.",
+        "{file} ({size} MB); removed {count} old backups.",
+        removed,
+    ).format(file=detail["file"], size=size, count=removed)
 
 
 def _heartbeat(detail: dict[str, Any]) -> str:
-    return f"Database time {detail['database_time']}."
+    return _("Database time {time}.").format(time=detail["database_time"])
 
 
 _DESCRIBERS = {

@@ -12,6 +12,7 @@ from propintel.db.session import DbSession
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.jobs.schedule import SCHEDULE
 from propintel.kit.errors import NotFound
+from propintel.kit.i18n import _
 from propintel.maintenance.database import SlowQueriesUnavailable, index_usage, slow_queries
 from propintel.maintenance.overview import maintenance_overview
 from propintel.web.templating import redirect_with_flash, render
@@ -33,15 +34,19 @@ async def run_now(
 ) -> Response:
     """Queue a scheduled job in this request's transaction: it exists once the request commits."""
     if job not in {entry.name for entry in SCHEDULE}:
-        raise NotFound(f"No scheduled job is called {job!r}.")
+        raise NotFound(_("No scheduled job is called {job}.").format(job=repr(job)))
     try:
         job_id = await defer_in_transaction(db, job)
     except AlreadyEnqueued:
-        message = f"{job} is already waiting for a worker; it was not queued twice."
+        message = _("{job} is already waiting for a worker; it was not queued twice.").format(
+            job=job
+        )
         return redirect_with_flash(request, PAGE, message, "info")
     # Cleanup deletes data and backup writes files: who started one by hand is on record.
     await audit_queued_job(db, admin, "maintenance.run_now", job, job_id)
-    message = f"{job} is queued; this page shows its run when a worker has taken it."
+    message = _("{job} is queued; this page shows its run when a worker has taken it.").format(
+        job=job
+    )
     return redirect_with_flash(request, PAGE, message, "success")
 
 
@@ -52,7 +57,7 @@ async def database_page(request: Request, _admin: AdminUser, db: DbSession) -> R
     try:
         slow = await slow_queries(db, limit=SLOW_QUERY_ROWS)
     except SlowQueriesUnavailable as error:
-        slow, unavailable = [], str(error)
+        slow, unavailable = [], _(str(error))
     context = {
         "indexes": await index_usage(db),
         "slow_queries": slow,
