@@ -48,9 +48,7 @@ async def _sign_up(client: httpx.AsyncClient, email: str) -> None:
 
 async def _verify(client: httpx.AsyncClient, token: str) -> httpx.Response:
     await client.get(f"/verify-email?token={token}")
-    return await client.post(
-        "/verify-email", data={"token": token, "csrf_token": csrf_of(client)}
-    )
+    return await client.post("/verify-email", data={"token": token, "csrf_token": csrf_of(client)})
 
 
 async def test_sign_up_sends_a_link_that_verifies_once(
@@ -199,14 +197,10 @@ async def test_a_reset_revokes_every_session_and_api_key_and_works_once(
     assert (await client.get("/api/v1/me", headers=api)).status_code == 401
     assert (await other_browser.get("/dashboard")).status_code in (303, 401)
     assert (
-        await client.post(
-            "/api/v1/auth/token", json={"email": email, "password": DEFAULT_PASSWORD}
-        )
+        await client.post("/api/v1/auth/token", json={"email": email, "password": DEFAULT_PASSWORD})
     ).status_code == 401
     assert (
-        await client.post(
-            "/api/v1/auth/token", json={"email": email, "password": NEW_PASSWORD}
-        )
+        await client.post("/api/v1/auth/token", json={"email": email, "password": NEW_PASSWORD})
     ).status_code == 200
     reused = await client.post(
         "/api/v1/auth/password/reset", json={"token": token, "new_password": "yet-another-one"}
