@@ -13,6 +13,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from propintel import __version__
+from propintel.account_data import endpoints as account_data_endpoints
+from propintel.account_data import pages as account_data_pages
 from propintel.admin import endpoints as admin_endpoints
 from propintel.admin import pages as admin_pages
 from propintel.admin import report_pages as admin_report_pages
@@ -90,6 +92,8 @@ def create_app(
         auth_account_pages.router,
         auth_account_endpoints.router,
         auth_firebase_pages.router,
+        account_data_endpoints.router,
+        account_data_pages.router,
         admin_endpoints.router,
         admin_pages.router,
         admin_user_pages.router,

@@ -1,4 +1,4 @@
-""""Your data": everything an account owns as one JSON document, and the deletion of the account
+""" "Your data": everything an account owns as one JSON document, and the deletion of the account
 (docs/accounts.md, "Your data").
 
 The export gathers each domain's rows through that domain's ``personal_data`` module (each keeps
@@ -19,7 +19,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,7 @@ from propintel.db.export import EXPORT_PAGE_SIZE, ExportPage
 from propintel.integrations.local.outbox import erase_for as erase_outbox
 from propintel.integrations.storage import key_of_public_url
 from propintel.kit.clock import now_new_york
-from propintel.kit.errors import Conflict
+from propintel.kit.errors import Conflict, Forbidden
 from propintel.kit.i18n import TIMEZONE, _
 from propintel.leads import personal_data as leads_data
 from propintel.saved_searches import personal_data as saved_searches_data
@@ -77,8 +77,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...], ExportRows], ...] = (
 )
 
 
-def export_filename(now: datetime) -> str:
-    return f"propintel-data-{now:%Y%m%d}.json"
+def export_filename(day: date) -> str:
+    return f"propintel-data-{day:%Y%m%d}.json"
 
 
 def _json(value: Any) -> str:
@@ -165,9 +165,11 @@ async def erase_account(
     the identity erased (``auth.personal_data.erase_identity``), and an ``account.erase`` audit
     entry written without personal data. Uploaded files the profile named are deleted last."""
     now = now or now_new_york()
-    await auth_data.confirm_erasure(
-        session, settings, user, typed_email, password, ip, now=now
-    )
+    if user.is_admin:
+        raise Forbidden(
+            _("An administrator's account is not deleted here: ask another administrator.")
+        )
+    await auth_data.confirm_erasure(session, settings, user, typed_email, password, ip, now=now)
     if await billing_data.has_renewing_plan(session, user.user_id):
         raise Conflict(
             _(
@@ -191,6 +193,16 @@ async def erase_account(
     await audit(session, user, ERASE_ACTION, "users", user_id, None, summary)
     deleted = await _delete_files(storage, files)
     return Erased(user_id, forfeited, leads, searches, deleted)
+
+
+async def deletion_facts(session: AsyncSession, user: User) -> dict[str, bool]:
+    """What the page says before a deletion: whether a password is asked, whether the plan must
+    be cancelled first, whether this account may be deleted here at all."""
+    return {
+        "has_password": await auth_data.has_password(session, user.user_id),
+        "plan_renews": await billing_data.has_renewing_plan(session, user.user_id),
+        "deletable": not user.is_admin,
+    }
 
 
 async def _delete_files(storage: Storage | None, urls: list[str]) -> int:
