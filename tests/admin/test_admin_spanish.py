@@ -1,0 +1,178 @@
+"""The admin pages in Spanish: headings, labels, the names they show (audit actions, import formats,
+scheduled jobs), flash and error messages, and numbers, money and dates as Spanish writes them.
+And the catalog of those pages: a translation never asks for a placeholder its English lacks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+from babel.messages.pofile import read_po
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.auth.models import UserType
+from propintel.jobs.schedule import SCHEDULE
+from propintel.kit.i18n import LOCALE_DIR
+from tests.factories import api_as, browser_as, make_subscriber
+
+SPANISH = {"Accept-Language": "es-US,es;q=0.9,en;q=0.5"}
+ADMIN_CATALOG = LOCALE_DIR / "es" / "LC_MESSAGES" / "admin.po"
+
+
+async def _get(client: httpx.AsyncClient, path: str, **params: str) -> str:
+    response = await client.get(path, params=params, headers=SPANISH)
+    assert response.status_code == 200, (path, response.status_code)
+    assert '<html lang="es">' in response.text
+    return response.text
+
+
+def _absent(page: str, *english: str) -> list[str]:
+    """The English texts of ``english`` that ``page`` still shows (as whole words)."""
+    return [word for word in english if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", page)]
+
+
+async def test_catalog_pages_and_their_flash_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    csrf = await browser_as(client, db, UserType.ADMIN)
+
+    bundles = await _get(client, "/admin/bundles")
+    assert "<h1>Paquetes</h1>" in bundles and "Paquetes de tokens" in bundles
+    assert "35,00\xa0US$" in bundles  # the 50000 Credits bundle, priced as Spanish writes it
+    assert "Agregar un paquete" in bundles and "Precio (USD)" in bundles
+    assert not _absent(bundles, "Bundles", "Token bundles", "Edit", "Add", "Status", "active")
+
+    plans = await _get(client, "/admin/plans")
+    assert "Planes de suscripción" in plans and "Prospectos de propiedades en dificultades" in plans
+    assert not _absent(plans, "Distressed-property leads", "Monthly price (USD)", "Features")
+
+    pricing = await _get(client, "/admin/pricing")
+    assert "Margen objetivo (%)" in pricing and "Cómo se relacionan las acciones" in pricing
+    assert not _absent(pricing, "Target markup (%)", "Service", "Tokens per unit")
+
+    bundle_id = await db.scalar(
+        text("SELECT bundle_id FROM token_bundles WHERE bundle_name = '50000 Credits'")
+    )
+    edit = await _get(client, f"/admin/bundles/{bundle_id}")
+    assert "Editar el paquete 50000 Credits" in edit and "Guardar cambios" in edit
+    confirm = await _get(client, f"/admin/bundles/{bundle_id}/deactivate")
+    assert "¿Desactivar el paquete 50000 Credits?" in confirm
+
+    form = {"csrf_token": csrf, "bundle_name": "50000 Credits", "token_amount": "50000"}
+    bad = await client.post(
+        f"/admin/bundles/{bundle_id}", data={**form, "price": "1.001"}, headers=SPANISH
+    )
+    assert bad.status_code == 422 and "No se guardó nada" in bad.text
+    saved = await client.post(
+        f"/admin/bundles/{bundle_id}", data={**form, "price": "32.50"}, headers=SPANISH
+    )
+    assert saved.status_code == 303
+    after = await _get(client, "/admin/bundles")
+    assert "Se guardó el paquete 50000 Credits." in after and "32,50\xa0US$" in after
+
+
+async def test_audit_log_names_actions_and_entities_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    headers = await api_as(client, db, UserType.ADMIN)
+    plan_id = await db.scalar(
+        text("SELECT plan_id FROM subscription_plans WHERE plan_name = 'investor'")
+    )
+    changed = await client.patch(
+        f"/api/v1/admin/plans/{plan_id}", json={"monthly_price": "59.00"}, headers=headers
+    )
+    assert changed.status_code == 200
+    api = await client.get("/api/v1/admin/audit", headers={**headers, **SPANISH})
+    [entry] = api.json()["entries"]
+    assert (entry["action_label"], entry["entity_label"]) == ("Plan modificado", "Plan")
+
+    await browser_as(client, db, UserType.ADMIN)
+    page = await _get(client, "/admin/audit")
+    assert "Registro de auditoría" in page
+    assert '<td title="plan.update">Plan modificado</td>' in page
+    assert '<option value="plan.update">Plan modificado</option>' in page
+    assert not _absent(page, "Changed plan", "Filter", "Entries", "Before", "After")
+    backwards = await client.get(
+        "/admin/audit", params={"date_from": "2026-03-02", "date_to": "2026-03-01"}, headers=SPANISH
+    )
+    assert backwards.status_code == 422
+    assert "La fecha final es anterior a la fecha inicial." in backwards.text
+
+
+async def test_economics_dates_and_errors_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    headers = await api_as(client, db, UserType.ADMIN)
+    refused = await client.get(
+        "/api/v1/admin/economics",
+        params={"from": "2026-03-10", "to": "2026-03-01"},
+        headers={**headers, **SPANISH},
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "La fecha final es anterior a la fecha inicial."
+
+    await browser_as(client, db, UserType.ADMIN)
+    quiet = {"period": "week", "from": "2025-01-06", "to": "2025-02-02"}
+    page = await _get(client, "/admin/economics", **quiet)
+    assert "Sin actividad del 6 ene 2025 al 2 feb 2025" in page
+    assert 'data-testid="total-revenue">0,00\xa0US$' in page
+    assert '<option value="week" selected>semana</option>' in page
+    assert not _absent(page, "Revenue", "Tokens sold", "Company token pool", "Show")
+
+
+async def test_imports_users_and_maintenance_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await browser_as(client, db, UserType.ADMIN)
+    await db.execute(
+        text(
+            "INSERT INTO import_runs (kind, source_file, status, counts) VALUES "
+            "('nal', 'roll.csv', 'succeeded', '{\"read\": 12345, \"quarantined_total\": 2}')"
+        )
+    )
+    imports = await _get(client, "/admin/imports")
+    assert "Importaciones de datos" in imports
+    assert '<option value="nal">Padrón fiscal del DOR (NAL)</option>' in imports
+    assert ">completada</span>" in imports and ">12.345<" in imports
+    assert not _absent(imports, "Upload a file", "Recent imports", "succeeded", "DOR tax roll")
+
+    subscriber = await make_subscriber(db)
+    users = await _get(client, "/admin/users")
+    assert "Buscar usuarios" in users and ">suscriptor<" in users
+    person = await _get(client, f"/admin/users/{subscriber.user_id}")
+    assert "Otorgar o descontar" in person and "Registro contable" in person
+    assert not _absent(person, "Grant or deduct", "Apply", "Account", "Type")
+
+    maintenance = await _get(client, "/admin/maintenance")
+    assert maintenance.count("Ejecutar ahora</button>") == len(SCHEDULE)
+    assert "Comprueba que un worker ejecuta la programación" in maintenance
+    assert not _absent(maintenance, "Run now", "Schedule", "Token balance discrepancies")
+    database = await _get(client, "/admin/maintenance/database")
+    assert "Informes de la base de datos" in database and "Uso de índices" in database
+
+
+def _placeholders(message: str) -> set[str]:
+    return set(re.findall(r"%\((\w+)\)s|\{(\w+)\}", message)) - {("", "")}
+
+
+def test_spanish_admin_messages_ask_only_for_placeholders_the_english_has() -> None:
+    """A translation naming a placeholder its English lacks would fail when shown (KeyError)."""
+    with Path(ADMIN_CATALOG).open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    checked = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        allowed = set().union(*(_placeholders(each) for each in ids))
+        for string in strings:
+            assert string, f"no Spanish for {ids[0]!r}"
+            extra = _placeholders(string) - allowed
+            if ids[0].startswith("{Noun}"):  # the English capitalises the noun, Spanish need not
+                extra -= {("", "noun")}
+            assert not extra, f"{ids[0]!r} → {string!r} asks for {extra}"
+        checked += 1
+    assert checked > 300
