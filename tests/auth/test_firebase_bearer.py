@@ -51,6 +51,18 @@ async def test_firebase_token_of_a_linked_user_authenticates(
     assert response.json()["user_id"] == str(user.user_id)
 
 
+async def test_a_firebase_uid_that_is_our_own_placeholder_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession, firebase_key: SigningKey
+) -> None:
+    """A local account's ``local:<id>`` is not a Firebase user: a token claiming it is refused."""
+    user = await make_user(db)
+
+    token = firebase_token(firebase_key, user.firebase_uid)
+    response = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert user.firebase_uid.startswith("local:") and response.status_code == 401
+
+
 async def test_firebase_token_without_account_is_refused(
     client: httpx.AsyncClient, firebase_key: SigningKey
 ) -> None:

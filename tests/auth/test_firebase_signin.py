@@ -21,6 +21,7 @@ from propintel.auth.models import AuthSession, LocalCredential, User, UserType
 from propintel.auth.service import authenticate, user_by_email, user_by_firebase_uid
 from propintel.config import Settings, get_settings
 from propintel.integrations.firebase import FirebaseVerifier, StaticCertificateSource
+from propintel.integrations.local.outbox import outbox_page
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import LoginFailed
 from propintel.web.security import SESSION_COOKIE
@@ -232,6 +233,7 @@ async def test_a_new_firebase_user_gets_a_subscriber_account_without_a_password(
     assert user is not None
     assert (user.email, user.user_type) == (email, UserType.SUBSCRIBER)
     assert user.email_verified_at is not None
+    assert (await outbox_page(db, user.user_id, 5))[0] == []  # proven already: no link sent
     assert await db.get(LocalCredential, user.user_id) is None
     with pytest.raises(LoginFailed):
         await authenticate(db, get_settings(), email, "", "198.51.100.8")
@@ -251,6 +253,10 @@ async def test_a_new_homeowner_with_an_unverified_address(
     user = await user_by_email(db, email)
     assert user is not None and user.firebase_uid == uid
     assert user.user_type == UserType.HOMEOWNER and user.email_verified_at is None
+    sent, _next = await outbox_page(db, user.user_id, 5)  # our own link proves the address
+    assert [email.to_email for email in sent if "/verify-email?token=" in email.text_body] == [
+        user.email
+    ]
 
 
 async def test_a_new_account_cannot_be_an_admin(

@@ -56,7 +56,9 @@ async def _user_from_bearer(request: Request, db: DbSession, token: str) -> User
         raise ServiceUnavailable(
             "Firebase sign-in is unavailable right now; retry shortly."
         ) from error
-    user = await user_by_firebase_uid(db, identity.uid)
+    # Our own placeholders (``local:…``, ``erased:…``) are never a Firebase user's uid.
+    placeholder = identity.uid.startswith(("local:", "erased:"))
+    user = None if placeholder else await user_by_firebase_uid(db, identity.uid)
     if user is None:
         raise NotAuthenticated("No PropIntel account is linked to this Firebase user.")
     return user

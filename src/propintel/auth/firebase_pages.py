@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 
 from propintel.auth.firebase_signin import sign_in_with_firebase
 from propintel.auth.models import UserType
+from propintel.auth.account import send_verification
+from propintel.auth.account_pages import mailer_for
 from propintel.auth.pages import _logged_in, _safe_next
 from propintel.db.session import DbSession
 from propintel.integrations.firebase import (
@@ -67,6 +69,8 @@ async def firebase_session(
     result = await sign_in_with_firebase(db, identity, UserType(body.user_type))
     if result.created:
         url, greeting, level = "/dashboard", _("Welcome to PropIntel"), "welcome"
+        if not result.user.email_verified:  # Firebase has not proven it: our own link will
+            await send_verification(db, mailer_for(request, db), result.user)
     else:
         url, greeting, level = _safe_next(body.next), _("Welcome back."), "success"
     # The same session and greeting as a password log-in; a script follows the redirect itself.
