@@ -15,10 +15,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from propintel.auth.firebase_signin import sign_in_with_firebase
-from propintel.auth.models import UserType
 from propintel.auth.account import send_verification
 from propintel.auth.account_pages import mailer_for
+from propintel.auth.firebase_signin import sign_in_with_firebase
+from propintel.auth.models import UserType
 from propintel.auth.pages import _logged_in, _safe_next
 from propintel.db.session import DbSession
 from propintel.integrations.firebase import (
