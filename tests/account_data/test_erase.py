@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.account_data.service import erase_account, export_document
-from propintel.auth.models import SessionKind, User
+from propintel.auth.models import SessionKind, User, UserType
 from propintel.auth.service import authenticate, user_for_secret
 from propintel.config import get_settings
 from propintel.kit.errors import Conflict, DomainError, Invalid, LoginFailed, NotAuthenticated
@@ -174,3 +174,84 @@ async def test_an_account_without_a_password_confirms_with_its_email(db: AsyncSe
     await erase(db, user, password=None)
 
     assert user.erased_at is not None
+
+
+class RecordingStorage:
+    def __init__(self) -> None:
+        self.deleted: list[str] = []
+
+    def delete(self, key: str) -> None:
+        self.deleted.append(key)
+
+
+async def test_the_profiles_logo_is_deleted_from_storage(db: AsyncSession) -> None:
+    mine = await populated_account(db)
+    await db.execute(
+        text(
+            "UPDATE subscriber_profiles SET business_logo_url = '/media/public/logos/abc.png', "
+            "business_phone = '3055550100' WHERE user_id = :u"
+        ),
+        {"u": mine.user.user_id},
+    )
+    storage = RecordingStorage()
+
+    erased = await erase_account(
+        db,
+        get_settings(),
+        mine.user,
+        typed_email=mine.user.email,
+        password=DEFAULT_PASSWORD,
+        ip="203.0.113.9",
+        storage=storage,
+    )
+
+    assert storage.deleted == ["public/logos/abc.png"]
+    assert erased.files_deleted == 1
+    assert await count(db, "subscriber_profiles", mine.user.user_id) == 0
+
+
+async def test_a_homeowners_jobs_go_and_their_reviews_lose_their_author(
+    db: AsyncSession,
+) -> None:
+    homeowner = await make_user(db, UserType.HOMEOWNER)
+    contractor = await make_user(db)
+    ids = {"h": homeowner.user_id, "c": contractor.user_id}
+    job = (
+        await db.execute(
+            text(
+                "INSERT INTO homeowner_jobs (homeowner_id, job_title, job_description, address) "
+                "VALUES (:h, 'Fix the roof', 'Leaks', '1 MY ST') RETURNING job_id"
+            ),
+            ids,
+        )
+    ).scalar_one()
+    await db.execute(
+        text("INSERT INTO job_bids (job_id, contractor_id, bid_amount) VALUES (:j, :c, 900)"),
+        {**ids, "j": job},
+    )
+    review = (
+        await db.execute(
+            text(
+                "INSERT INTO contractor_reviews (contractor_id, homeowner_id, job_id, rating) "
+                "VALUES (:c, :h, :j, 5) RETURNING review_id"
+            ),
+            {**ids, "j": job},
+        )
+    ).scalar_one()
+    exported = await export_document(db, homeowner.user_id)
+    section = exported["data"]["assistant_crm_and_marketplace"]
+    assert [row["job_id"] for row in section["homeowner_jobs"]] == [str(job)]
+    assert [row["review_id"] for row in section["reviews_written"]] == [str(review)]
+
+    await erase(db, homeowner)
+
+    jobs = "SELECT count(*) FROM homeowner_jobs WHERE homeowner_id = :h"
+    assert (await db.execute(text(jobs), ids)).scalar_one() == 0
+    kept = await db.execute(
+        text(
+            "SELECT contractor_id, homeowner_id, job_id FROM contractor_reviews "
+            "WHERE review_id = :r"
+        ),
+        {"r": review},
+    )
+    assert kept.one() == (contractor.user_id, None, None)
