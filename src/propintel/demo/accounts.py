@@ -18,13 +18,64 @@ from propintel.db.urls import database_url
 from propintel.demo.cli import demo_progress
 from propintel.demo.load import load_demo
 from propintel.ingest.service import has_properties
+from propintel.kit.clock import now_new_york
+from propintel.profiles import service as profiles
+from propintel.profiles.schemas import SubscriberProfileIn
+
+# The demo subscribers' business profiles, filled in once (while a profile has no services yet).
+DEMO_PROFILES: dict[str, dict[str, object]] = {
+    "contractor@demo.propintel.test": {
+        "business_name": "Sunshine Pools & Lawn",
+        "business_type": "contractor",
+        "business_description": "Pool care, repairs and lawn service across South Miami-Dade.",
+        "business_phone": "(305) 555-0142",
+        "business_email": "hello@sunshinepools.example",
+        "website_url": "https://sunshinepools.example",
+        "brand_voice": "friendly",
+        "services_offered": ["pool", "lawn", "landscaping"],
+        "service_area": {
+            "zip_codes": ["33156", "33157", "33176"],
+            "center": {"lat": 25.6687, "lon": -80.3250},
+            "radius_miles": 8,
+        },
+        "target_criteria": {"intent": "new_homeowner", "pool": True},
+    },
+    "investor@demo.propintel.test": {
+        "business_name": "Biscayne Capital",
+        "business_type": "investor",
+        "business_description": "We buy houses in any condition, cash, closing in two weeks.",
+        "business_phone": "(786) 555-0190",
+        "business_email": "offers@biscaynecapital.example",
+        "brand_voice": "empathetic",
+        "services_offered": ["real_estate_investing"],
+        "service_area": {"center": {"lat": 25.7617, "lon": -80.1918}, "radius_miles": 25},
+        "target_criteria": {"intent": "distressed", "min_score": 50},
+    },
+    "full@demo.propintel.test": {
+        "business_name": "Dade Home Services",
+        "business_type": "contractor",
+        "business_description": "Roofing, impact windows and remodeling, licensed and insured.",
+        "business_phone": "(305) 555-0177",
+        "business_email": "office@dadehome.example",
+        "website_url": "https://dadehome.example",
+        "brand_voice": "professional",
+        "services_offered": ["roofing", "windows_doors", "remodeling", "handyman"],
+        "service_area": {"zip_codes": ["33139", "33140", "33141", "33154"]},
+    },
+}
 
 
 async def _ensure_accounts(settings: Settings, url: str) -> None:
     async def ensure(session: AsyncSession) -> None:
         for _, account in DEMO_ACCOUNTS:
-            if await user_by_email(session, account.email) is None:
-                await register(session, settings, account)
+            user = await user_by_email(session, account.email)
+            if user is None:
+                user = await register(session, settings, account)
+            if account.email in DEMO_PROFILES:
+                profile = await profiles.subscriber_profile(session, user)
+                if not profile.services_offered:
+                    data = SubscriberProfileIn.model_validate(DEMO_PROFILES[account.email])
+                    await profiles.update_subscriber_profile(session, user, data, now_new_york())
 
     await in_unit_of_work(url, ensure)
 
