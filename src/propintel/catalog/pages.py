@@ -229,12 +229,11 @@ async def _set_active(
             raise
         return redirect_with_flash(request, catalog.page, error.message, "error")
     done = (
-        _("{Noun} {name} is active again.")
+        _("The {noun} {name} is active again.")
         if active
-        else _("{Noun} {name} is deactivated: it is no longer offered.")
+        else _("The {noun} {name} is deactivated: it is no longer offered.")
     )
-    noun = catalog.shown_noun
-    message = done.format(Noun=noun.capitalize(), noun=noun, name=_name(catalog, row))
+    message = done.format(noun=catalog.shown_noun, name=_name(catalog, row))
     return redirect_with_flash(request, catalog.page, message, "success")
 
 
