@@ -170,3 +170,28 @@ async def test_an_admin_cannot_delete_their_account_here(
     assert response.status_code == 403
     still = "SELECT erased_at FROM users WHERE user_id = :u"
     assert (await db.execute(text(still), {"u": user_id})).scalar_one() is None
+
+
+async def test_admins_see_an_erased_account_as_such(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    mine = await populated_account(db)
+    email, user_id = mine.user.email, mine.user.user_id
+    headers = await bearer_for(client, mine.user)
+    deleted = await client.request(
+        "DELETE",
+        "/api/v1/account",
+        headers=headers,
+        json={"email": email, "password": DEFAULT_PASSWORD},
+    )
+    assert deleted.status_code == 200
+    admin = await make_user(db, UserType.ADMIN)
+    await log_in_browser(client, admin)
+
+    listed = await client.get("/admin/users", params={"q": str(user_id)})
+    one = await client.get(f"/admin/users/{user_id}")
+
+    assert 'data-testid="erased"' in listed.text
+    assert "erased by its owner" in one.text
+    assert "/suspend" not in one.text and "/reactivate" not in one.text
+    assert email not in listed.text + one.text
