@@ -55,9 +55,9 @@ def subscriber_values(profile: SubscriberProfile) -> dict[str, Any]:
         "brand_voice": profile.brand_voice or "professional",
         "services": list(profile.services_offered or []),
         "zip_codes": ", ".join(area.get("zip_codes") or []),
-        "center_lat": center.get("lat", ""),
-        "center_lon": center.get("lon", ""),
-        "radius_miles": area.get("radius_miles", ""),
+        "center_lat": _plain(center.get("lat", "")),
+        "center_lon": _plain(center.get("lon", "")),
+        "radius_miles": _plain(area.get("radius_miles", "")),
     }
     for name in TARGET_FIELDS:
         value = target.get(name, "")
@@ -65,6 +65,13 @@ def subscriber_values(profile: SubscriberProfile) -> dict[str, Any]:
     if not isinstance(values["target_property_type"], list):
         values["target_property_type"] = []
     return values
+
+
+def _plain(value: Any) -> Any:
+    """12.0 → "12": a stored number as a person would type it."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
 
 
 def _joined(value: Any) -> Any:
