@@ -33,6 +33,7 @@ from propintel.integrations.payments import (
 )
 from propintel.integrations.stripe import webhooks as stripe_webhooks
 from propintel.kit.errors import Conflict, NotFound
+from propintel.kit.i18n import _
 
 CHECKOUT_PATH = "/billing/local-checkout"
 TEST_CARDS = {"4242": False, "0341": True}  # last four → declines off-session
@@ -70,9 +71,9 @@ class LocalPayments:
         """The checkout's parameters, if it is still open (what the local Checkout page shows)."""
         row = await self.repo.lock_session(session_id)
         if row is None:
-            raise NotFound("No such checkout.")
+            raise NotFound(_("No such checkout."))
         if row["status"] != "open":
-            raise Conflict("This checkout is already finished.")
+            raise Conflict(_("This checkout is already finished."))
         params: dict[str, Any] = row["params"]
         return params
 
@@ -85,7 +86,7 @@ class LocalPayments:
     async def pay(self, session_id: str, card_last4: str) -> str:
         """The customer paid: events are delivered; returns the success URL."""
         if card_last4 not in TEST_CARDS:
-            raise Conflict("Use test card 4242 (pays) or 0341 (declines off-session).")
+            raise Conflict(_("Use test card 4242 (pays) or 0341 (declines off-session)."))
         params = await self.open_session(session_id)
         await self.repo.close_session(session_id, "complete")
         await self.repo.save_card(params["customer_id"], card_last4, TEST_CARDS[card_last4])
@@ -165,7 +166,7 @@ class LocalPayments:
         billing = BillingRepository.from_session(self.session)
         stored = await billing.subscription(subscription_id)
         if stored is None:
-            raise NotFound("No such subscription.")
+            raise NotFound(_("No such subscription."))
         plan = (
             await catalog.plan(self.session, stored.plan_id, active_only=False)
             if stored.plan_id

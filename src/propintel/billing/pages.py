@@ -19,21 +19,25 @@ from propintel.catalog.features import feature_summary
 from propintel.db.session import DbSession
 from propintel.integrations.payments import BillingInterval, CheckoutSession
 from propintel.kit.errors import DomainError, NotFound
+from propintel.kit.i18n import N_, _
 from propintel.tokens import service as tokens
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
 BILLING = "/billing"
 CREDITS = "/billing/credits"
-CHECKOUT_MESSAGES = {
-    "paid": "Payment received. It is credited as soon as the payment provider confirms it "
-    "(usually within seconds).",
-    "cancelled": "Checkout cancelled: nothing was charged.",
+CHECKOUT_MESSAGES = {  # English message ids, shown translated
+    "paid": N_(
+        "Payment received. It is credited as soon as the payment provider confirms it "
+        "(usually within seconds)."
+    ),
+    "cancelled": N_("Checkout cancelled: nothing was charged."),
 }
 
 
 def _checkout_notice(request: Request) -> str | None:
-    return CHECKOUT_MESSAGES.get(request.query_params.get("checkout", ""))
+    message = CHECKOUT_MESSAGES.get(request.query_params.get("checkout", ""))
+    return _(message) if message else None
 
 
 @router.get(BILLING)
@@ -106,7 +110,7 @@ async def switch_plan(
     return await _ask_provider(
         request,
         service.change_plan(db, provider, user, plan_id),
-        "Plan change requested: it shows here once the payment provider confirms it.",
+        _("Plan change requested: it shows here once the payment provider confirms it."),
     )
 
 
@@ -125,7 +129,7 @@ async def cancel_plan(
     return await _ask_provider(
         request,
         service.set_cancel_at_period_end(db, provider, user, True),
-        "Your plan will end at the end of the paid period.",
+        _("Your plan will end at the end of the paid period."),
     )
 
 
@@ -136,7 +140,7 @@ async def resume_plan(
     return await _ask_provider(
         request,
         service.set_cancel_at_period_end(db, provider, user, False),
-        "Your plan continues: the cancellation is withdrawn.",
+        _("Your plan continues: the cancellation is withdrawn."),
     )
 
 
@@ -171,7 +175,7 @@ async def buy_bundle(
 
 def _simulator(provider: Provider) -> LocalPayments:
     if not isinstance(provider, LocalPayments):
-        raise NotFound("Not found.")
+        raise NotFound(_("Not found."))
     return provider
 
 
@@ -180,7 +184,7 @@ async def _own_session(
 ) -> dict[str, Any]:
     params = await simulator.open_session(session_id)
     if params["client_reference_id"] != str(user.user_id):
-        raise NotFound("No such checkout.")
+        raise NotFound(_("No such checkout."))
     return params
 
 
@@ -220,6 +224,6 @@ async def local_renew(
     simulator = _simulator(provider)
     current = await service.current_subscription(db, user.user_id)
     if current is None:
-        return redirect_with_flash(request, BILLING, "You have no plan to renew.", "error")
+        return redirect_with_flash(request, BILLING, _("You have no plan to renew."), "error")
     await simulator.renew(current.subscription_id)
-    return redirect_with_flash(request, BILLING, "Simulated the end of the billing period.")
+    return redirect_with_flash(request, BILLING, _("Simulated the end of the billing period."))

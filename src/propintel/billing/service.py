@@ -23,6 +23,7 @@ from propintel.integrations.payments import (
     PaymentUnavailable,
 )
 from propintel.kit.errors import Conflict, Invalid, NotFound
+from propintel.kit.i18n import _
 from propintel.tokens import service as tokens
 
 LIVE = ("active", "trialing", "past_due")
@@ -123,7 +124,7 @@ async def checkout_bundle(
 ) -> CheckoutSession:
     bundle = await catalog.bundle(session, bundle_id)
     if bundle is None:
-        raise NotFound("No such credit bundle.")
+        raise NotFound(_("No such credit bundle."))
     metadata = {
         "kind": "bundle",
         "bundle_id": str(bundle.bundle_id),
@@ -147,7 +148,10 @@ async def checkout_bundle(
 def _plan_item(plan: catalog.Plan, interval: BillingInterval) -> CheckoutItem:
     if interval == "year":
         if plan.yearly_price is None:
-            raise Invalid(f"The {plan.plan_name} plan has no yearly price.", field="interval")
+            raise Invalid(
+                _("The {plan} plan has no yearly price.").format(plan=plan.plan_name),
+                field="interval",
+            )
         return CheckoutItem(f"{plan.plan_name} (yearly)", _cents(plan.yearly_price), None, "year")
     return CheckoutItem(
         f"{plan.plan_name} (monthly)", _cents(plan.monthly_price), plan.stripe_price_id, "month"
@@ -157,7 +161,7 @@ def _plan_item(plan: catalog.Plan, interval: BillingInterval) -> CheckoutItem:
 async def _active_plan(session: AsyncSession, plan_id: uuid.UUID) -> catalog.Plan:
     plan = await catalog.plan(session, plan_id)
     if plan is None:
-        raise NotFound("No such plan.")
+        raise NotFound(_("No such plan."))
     return plan
 
 
@@ -171,7 +175,7 @@ async def checkout_subscription(
 ) -> CheckoutSession:
     current = await BillingRepository.from_session(session).current_subscription(user.user_id)
     if current is not None and current.status in LIVE:
-        raise Conflict("You already have a plan: change it instead of subscribing again.")
+        raise Conflict(_("You already have a plan: change it instead of subscribing again."))
     plan = await _active_plan(session, plan_id)
     metadata = {"user_id": str(user.user_id), "plan_id": str(plan.plan_id), "interval": interval}
     return await provider.create_checkout(
@@ -192,7 +196,7 @@ async def checkout_subscription(
 async def _live_subscription(session: AsyncSession, user: User) -> StoredSubscription:
     current = await BillingRepository.from_session(session).current_subscription(user.user_id)
     if current is None or current.status not in LIVE:
-        raise Conflict("You have no active plan.")
+        raise Conflict(_("You have no active plan."))
     return current
 
 
@@ -203,7 +207,7 @@ async def change_plan(
     current = await _live_subscription(session, user)
     plan = await _active_plan(session, plan_id)
     if plan.plan_id == current.plan_id:
-        raise Conflict(f"You are already on the {plan.plan_name} plan.")
+        raise Conflict(_("You are already on the {plan} plan.").format(plan=plan.plan_name))
     interval: BillingInterval = "year" if current.billing_interval == "year" else "month"
     metadata = {"user_id": str(user.user_id), "plan_id": str(plan.plan_id), "interval": interval}
     await provider.change_subscription_plan(

@@ -15,6 +15,7 @@ from propintel.db.session import DbSession
 from propintel.integrations.email import uses_local_email
 from propintel.integrations.local import outbox as local_outbox
 from propintel.kit.errors import NotFound
+from propintel.kit.i18n import _
 from propintel.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +24,7 @@ PER_PAGE = 25
 
 def _require_local(request: Request) -> None:
     if not uses_local_email(request.app.state.settings):
-        raise NotFound("There is no outbox: email is sent through SendGrid.")
+        raise NotFound(_("There is no outbox: email is sent through SendGrid."))
 
 
 @router.get("/outbox")

@@ -12,6 +12,7 @@ from propintel.audit.service import audit
 from propintel.auth.models import User
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Conflict
+from propintel.kit.i18n import _
 from propintel.tokens.errors import InsufficientTokens
 from propintel.tokens.models import TransactionType
 from propintel.tokens.repository import TokenRepository
@@ -77,12 +78,15 @@ async def set_suspended(
     """Suspend (no log-in, no sessions, no spending) or reactivate an account. Returns the new
     ``suspended_at``."""
     if user_id == admin.user_id:
-        raise Conflict("You cannot suspend or reactivate your own account.")
+        raise Conflict(_("You cannot suspend or reactivate your own account."))
     repo = TokenRepository.from_session(session)
     account = await locked_account(repo, user_id)
     if (account.suspended_at is not None) == suspend:
-        state = "suspended" if suspend else "active"
-        raise Conflict(f"This account is already {state}.")
+        raise Conflict(
+            _("This account is already suspended.")
+            if suspend
+            else _("This account is already active.")
+        )
     at = (now or now_new_york()) if suspend else None
     await repo.set_suspended(user_id, at)
     await audit(

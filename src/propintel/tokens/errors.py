@@ -4,6 +4,7 @@ API can say exactly why nothing was charged."""
 from __future__ import annotations
 
 from propintel.kit.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from propintel.kit.i18n import _
 
 
 class TokenRefusal(DomainError):
@@ -19,7 +20,11 @@ class InsufficientTokens(TokenRefusal):
     rule = "insufficient_balance"
 
     def __init__(self, *, needed: int, balance: int) -> None:
-        super().__init__(f"This needs {needed} tokens; your balance is {balance}.")
+        super().__init__(
+            _("This needs {needed} tokens; your balance is {balance}.").format(
+                needed=needed, balance=balance
+            )
+        )
         self.needed = needed
         self.balance = balance
 
@@ -31,8 +36,10 @@ class DailyLimitReached(TokenRefusal, Conflict):
 
     def __init__(self, *, needed: int, used_today: int, daily_limit: int) -> None:
         super().__init__(
-            f"This needs {needed} tokens; {used_today} of your daily limit of {daily_limit} "
-            "are already used today (New York time)."
+            _(
+                "This needs {needed} tokens; {used_today} of your daily limit of {daily_limit} "
+                "are already used today (New York time)."
+            ).format(needed=needed, used_today=used_today, daily_limit=daily_limit)
         )
         self.needed = needed
         self.used_today = used_today
@@ -43,7 +50,7 @@ class AccountSuspended(TokenRefusal, Forbidden):
     rule = "suspended"
 
     def __init__(self) -> None:
-        super().__init__("This account is suspended: it cannot spend tokens.")
+        super().__init__(_("This account is suspended: it cannot spend tokens."))
 
 
 class EmailNotVerified(TokenRefusal, Forbidden):
@@ -53,8 +60,10 @@ class EmailNotVerified(TokenRefusal, Forbidden):
 
     def __init__(self) -> None:
         super().__init__(
-            "Verify your e-mail address before spending credits: use the link we sent you, "
-            "or ask for a new one on your security page."
+            _(
+                "Verify your e-mail address before spending credits: use the link we sent you, "
+                "or ask for a new one on your security page."
+            )
         )
 
 
@@ -62,29 +71,36 @@ class UnknownAction(TokenRefusal, Invalid):
     rule = "unknown_action"
 
     def __init__(self, action_type: str) -> None:
-        super().__init__(f"No price is set for action {action_type!r}.", field="action_type")
+        super().__init__(
+            _("No price is set for action {action}.").format(action=repr(action_type)),
+            field="action_type",
+        )
 
 
 class ReservationNotFound(NotFound):
     def __init__(self) -> None:
-        super().__init__("No such token reservation.")
+        super().__init__(_("No such token reservation."))
 
 
 class ReservationClosed(Conflict):
     def __init__(self, status: str) -> None:
-        super().__init__(f"This reservation is already {status}.")
+        super().__init__(_("This reservation is already {status}.").format(status=status))
 
 
 class SettlementExceedsHold(Conflict):
     def __init__(self, *, actual: int, held: int) -> None:
-        super().__init__(f"The actual charge of {actual} tokens exceeds the {held} tokens held.")
+        super().__init__(
+            _("The actual charge of {actual} tokens exceeds the {held} tokens held.").format(
+                actual=actual, held=held
+            )
+        )
 
 
 class AlreadyRefunded(Conflict):
     def __init__(self) -> None:
-        super().__init__("This charge was already refunded.")
+        super().__init__(_("This charge was already refunded."))
 
 
 class UsageNotFound(NotFound):
     def __init__(self) -> None:
-        super().__init__("No such charge.")
+        super().__init__(_("No such charge."))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import _
 from propintel.tokens import history, preferences, service
 from propintel.tokens.schemas import TokenPreferences
 from propintel.web.errors import validation_message
@@ -51,7 +52,7 @@ def _number(name: str, raw: str) -> int:
     try:
         return int(raw or "0")
     except ValueError as error:
-        raise Invalid("Enter a whole number.", field=name) from error
+        raise Invalid(_("Enter a whole number."), field=name) from error
 
 
 async def _context(db: DbSession, user: SubscriberUser, request: Request) -> dict[str, Any]:
@@ -87,4 +88,4 @@ async def save_preferences(
         context = await _context(db, user, request)
         context["errors"] = {error.field or "form": error.message}
         return render(request, "tokens/index.html", context, status_code=422)
-    return redirect_with_flash(request, PAGE, "Your token preferences are saved.")
+    return redirect_with_flash(request, PAGE, _("Your token preferences are saved."))

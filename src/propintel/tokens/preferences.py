@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.kit.errors import Invalid, NotFound
+from propintel.kit.i18n import _
 from propintel.tokens.repository import TokenRepository
 from propintel.tokens.schemas import TokenPreferences
 
@@ -15,18 +16,22 @@ def validate(preferences: TokenPreferences) -> TokenPreferences:
     """Cross-field rules (ranges are checked by the model): a recharge needs an amount, and
     auto-recharge needs a threshold to trigger at."""
     if preferences.recharge_threshold > 0 and preferences.recharge_amount == 0:
-        raise Invalid("Set a recharge amount for the recharge threshold.", field="recharge_amount")
+        raise Invalid(
+            _("Set a recharge amount for the recharge threshold."), field="recharge_amount"
+        )
     if preferences.auto_recharge and preferences.recharge_amount == 0:
-        raise Invalid("Auto-recharge needs a recharge amount.", field="recharge_amount")
+        raise Invalid(_("Auto-recharge needs a recharge amount."), field="recharge_amount")
     if preferences.auto_recharge and preferences.recharge_threshold == 0:
         raise Invalid(
-            "Auto-recharge needs a threshold above 0 to trigger at.", field="recharge_threshold"
+            _("Auto-recharge needs a threshold above 0 to trigger at."), field="recharge_threshold"
         )
     if preferences.auto_recharge and preferences.recharge_amount < preferences.recharge_threshold:
         # Smaller top-ups would leave the balance under the threshold: one dip, many charges.
         raise Invalid(
-            "The recharge amount must be at least the threshold, so one top-up lifts the "
-            "balance above it.",
+            _(
+                "The recharge amount must be at least the threshold, so one top-up lifts the "
+                "balance above it."
+            ),
             field="recharge_amount",
         )
     return preferences
@@ -35,7 +40,7 @@ def validate(preferences: TokenPreferences) -> TokenPreferences:
 async def get_preferences(session: AsyncSession, user_id: uuid.UUID) -> TokenPreferences:
     account = await TokenRepository.from_session(session).account(user_id)
     if account is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return TokenPreferences.from_stored(account.preferences)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.catalog import service as catalog
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Invalid, NotFound
+from propintel.kit.i18n import _
 from propintel.tokens.errors import (
     AccountSuspended,
     AlreadyRefunded,
@@ -87,7 +88,9 @@ def daily_limit_of(account: Account) -> int | None:
 
 def _check_units(units: int) -> None:
     if isinstance(units, bool) or not isinstance(units, int) or not 1 <= units <= MAX_UNITS:
-        raise Invalid(f"Units must be a whole number from 1 to {MAX_UNITS}.", field="units")
+        raise Invalid(
+            _("Units must be a whole number from 1 to {max}.").format(max=MAX_UNITS), field="units"
+        )
 
 
 async def _price(session: AsyncSession, action_type: str) -> catalog.ActionPrice:
@@ -100,7 +103,7 @@ async def _price(session: AsyncSession, action_type: str) -> catalog.ActionPrice
 async def locked_account(repo: TokenRepository, user_id: uuid.UUID) -> Account:
     account = await repo.lock_account(user_id)
     if account is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return account
 
 
@@ -258,7 +261,7 @@ async def settle(
     if held.status != ReservationStatus.HELD:
         raise ReservationClosed(held.status)
     if isinstance(actual_units, bool) or not isinstance(actual_units, int) or actual_units < 0:
-        raise Invalid("Actual units must be a whole number, 0 or more.", field="units")
+        raise Invalid(_("Actual units must be a whole number, 0 or more."), field="units")
     actual = held.unit_tokens * actual_units
     if actual > held.tokens_held:
         raise SettlementExceedsHold(actual=actual, held=held.tokens_held)
@@ -312,7 +315,7 @@ async def credit_purchase(
     if tokens <= 0:
         raise Invalid("A purchase credits at least one token.", field="tokens")
     if amount_paid < 0:
-        raise Invalid("The amount paid cannot be negative.", field="amount_paid")
+        raise Invalid(_("The amount paid cannot be negative."), field="amount_paid")
     result = await TokenRepository.from_session(session).purchase(
         user_id=user_id,
         tokens=tokens,
@@ -334,7 +337,7 @@ async def grant_plan_allowance(
     """Credit a paid invoice's plan allowance (for billing) as a ``plan_allowance`` transaction.
     Returns the transaction's id, or None when there is no such user."""
     if tokens <= 0:
-        raise Invalid("An allowance credits at least one token.", field="tokens")
+        raise Invalid(_("An allowance credits at least one token."), field="tokens")
     granted = await TokenRepository.from_session(session).adjust(
         user_id, tokens, TransactionType.PLAN_ALLOWANCE, description, now or now_new_york()
     )
@@ -363,7 +366,7 @@ async def balance_summary(
     repo = TokenRepository.from_session(session)
     account = await repo.account(user_id)
     if account is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     day = new_york_day(now or now_new_york())
     return BalanceSummary(
         balance=account.balance,

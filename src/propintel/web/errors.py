@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from propintel.kit.errors import DomainError, NotAuthenticated, RateLimited
+from propintel.kit.i18n import N_, gettext
 from propintel.web.templating import render
 
 logger = logging.getLogger("propintel.errors")
@@ -24,17 +25,24 @@ class LoginRequired(NotAuthenticated):
     """A page needs a logged-in user: answered with a redirect to the log-in page."""
 
 
+# English message ids (N_): shown translated into the request's language.
 TITLES = {
-    400: "Bad request",
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    422: "Please check your input",
-    429: "Too many attempts",
-    500: "Something went wrong",
+    400: N_("Bad request"),
+    401: N_("Please log in"),
+    403: N_("Not allowed"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    422: N_("Please check your input"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong"),
+    503: N_("Service unavailable"),
 }
+NOT_FOUND = N_("There is nothing at this address.")
+METHOD_NOT_ALLOWED = N_("This address does not accept that.")
+REFUSED = N_("Request refused.")
+UNEXPECTED = N_("An unexpected error occurred. It has been logged.")
+INVALID_REQUEST = N_("Invalid request: {summary}")
 
 
 def _wants_json(request: Request) -> bool:
@@ -45,10 +53,14 @@ def _wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, message: str, **extra: Any) -> Response:
+    """The error as JSON or as a page, in the request's language: ``message`` is translated here
+    too when it is a message id that was raised untranslated (a translated one stays as it is)."""
     headers = {"Retry-After": str(extra.pop("retry_after_s"))} if "retry_after_s" in extra else None
+    message = gettext(message) if message else message  # gettext('') is the catalog header
     if _wants_json(request):
         return JSONResponse({"detail": message, **extra}, status_code=status, headers=headers)
-    context = {"status": status, "title": TITLES.get(status, "Error"), "message": message}
+    title = gettext(TITLES[status]) if status in TITLES else gettext("Error")
+    context = {"status": status, "title": title, "message": message}
     response = render(request, "error.html", context, status_code=status)
     if headers:
         response.headers.update(headers)
@@ -67,10 +79,10 @@ async def _domain_error(request: Request, error: Exception) -> Response:
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
-    default = {404: "There is nothing at this address.", 405: "This address does not accept that."}
+    default = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}
     message = error.detail if isinstance(error.detail, str) and error.status_code != 404 else None
     return error_response(
-        request, error.status_code, message or default.get(error.status_code, "Request refused.")
+        request, error.status_code, message or default.get(error.status_code, REFUSED)
     )
 
 
@@ -90,7 +102,8 @@ async def _validation_error(request: Request, error: Exception) -> Response:
         for item in error.errors()
     ]
     summary = "; ".join(f"{item['field']}: {item['message']}" for item in errors)
-    return error_response(request, 422, f"Invalid request: {summary}", errors=errors)
+    message = gettext(INVALID_REQUEST).format(summary=summary)
+    return error_response(request, 422, message, errors=errors)
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:
@@ -98,7 +111,7 @@ async def _unexpected_error(request: Request, error: Exception) -> Response:
     # ended: the request id comes from the request's state instead.
     fields = {"path": request.url.path, "request_id": getattr(request.state, "request_id", None)}
     logger.exception("unhandled error", extra={"fields": fields})
-    return error_response(request, 500, "An unexpected error occurred. It has been logged.")
+    return error_response(request, 500, UNEXPECTED)
 
 
 def install_error_handlers(app: FastAPI) -> None:

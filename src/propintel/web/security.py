@@ -15,6 +15,7 @@ from fastapi import Request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from propintel.kit.errors import Forbidden
+from propintel.kit.i18n import N_, gettext
 
 SESSION_COOKIE = "propintel_session"
 CSRF_COOKIE = "propintel_csrf"
@@ -22,7 +23,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-CSRF_REFUSAL = "The form has expired or was not sent by this site. Reload and try again."
+CSRF_REFUSAL = N_("The form has expired or was not sent by this site. Reload and try again.")
 
 
 def _serializer(signing_key: str) -> URLSafeSerializer:
@@ -64,7 +65,7 @@ async def verify_csrf(request: Request) -> None:
     if not supplied and sends_form(request):
         supplied = str((await request.form()).get(CSRF_FIELD, ""))
     if not expected or not hmac.compare_digest(expected.encode(), supplied.encode()):
-        raise Forbidden(CSRF_REFUSAL)
+        raise Forbidden(gettext(CSRF_REFUSAL))
 
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
