@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from propintel.db.base import Base
+from propintel.kit.i18n import N_, _
 
 
 class LeadStatus(enum.StrEnum):
@@ -42,7 +43,8 @@ class LeadStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The status for people, capitalised (a column's title): "Contacted" / "Contactado"."""
+        return _(_STATUS_LABELS[self])
 
     def allowed_moves(self) -> tuple[LeadStatus, ...]:
         """Where a lead in this status may go: one step forward or back along the pipeline,
@@ -53,15 +55,32 @@ class LeadStatus(enum.StrEnum):
 def move_label(current: str, target: LeadStatus) -> str:
     """The button text of a move: "Mark lost", "Reopen", or an arrow along the pipeline."""
     if target == LeadStatus.LOST:
-        return "Mark lost"
+        return _("Mark lost")
     if current == LeadStatus.LOST:
-        return "Reopen"
+        return _("Reopen")
     forward = PIPELINE.index(target) > PIPELINE.index(LeadStatus(current))
     return f"{target.label} →" if forward else f"← {target.label}"
 
 
 def lead_moves(status: str) -> tuple[LeadStatus, ...]:
     return LeadStatus(status).allowed_moves()
+
+
+def status_name(status: str | None) -> str:
+    """A status inside a sentence, in lower case: "contacted" / "contactado"."""
+    if status not in _STATUS_LABELS:
+        return status or "—"
+    return LeadStatus(status).label.lower()
+
+
+_STATUS_LABELS: dict[str, str] = {
+    "new": N_("New"),
+    "contacted": N_("Contacted"),
+    "qualified": N_("Qualified"),
+    "appointment": N_("Appointment"),
+    "won": N_("Won"),
+    "lost": N_("Lost"),
+}
 
 
 PIPELINE = (
@@ -94,6 +113,24 @@ class ContactChannel(enum.StrEnum):
     IN_PERSON = "in_person"
     MAIL = "mail"
     OTHER = "other"
+
+
+_CHANNEL_NAMES: dict[str, str] = {
+    "call": N_("call"),
+    "email": N_("email"),
+    "sms": N_("SMS"),
+    "in_person": N_("in person"),
+    "mail": N_("mail"),
+    "other": N_("other"),
+}
+
+
+def channel_name(channel: str | None) -> str:
+    """A contact channel in a sentence: "in person" / "en persona"."""
+    if not channel:
+        return "—"
+    name = _CHANNEL_NAMES.get(channel)
+    return _(name) if name else channel.replace("_", " ")
 
 
 class SavedLead(Base):

@@ -17,12 +17,23 @@ from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york, today_new_york
 from propintel.kit.errors import Conflict, DomainError, Forbidden, Invalid
+from propintel.kit.i18n import N_, _, ngettext
 from propintel.leads import service
 from propintel.leads.followup_schemas import TaskCreate
-from propintel.leads.models import ContactChannel, LeadFilters, LeadStatus, lead_moves, move_label
+from propintel.leads.models import (
+    ContactChannel,
+    LeadFilters,
+    LeadStatus,
+    channel_name,
+    lead_moves,
+    move_label,
+    status_name,
+)
 from propintel.leads.schemas import ContactCreate, NoteCreate
 from propintel.leads.tags import MAX_TAG_LENGTH, spelled_as
+from propintel.scoring.readable import indicator_label
 from propintel.search.criteria import Intent
+from propintel.search.labels import lead_kind_name, property_type_name
 from propintel.web.errors import validation_message
 from propintel.web.templating import redirect_with_flash, render
 
@@ -34,7 +45,37 @@ BOARD_COLUMN_LIMIT = 50
 TABLE_PAGE = 25
 FOLLOWUPS_PAGE = 50
 STATUSES = list(LeadStatus)
-HELPERS = {"lead_moves": lead_moves, "move_label": move_label}
+# The names of the lead page's form fields, before their error message.
+FIELD_NAMES = {
+    "body": N_("Text"),
+    "channel": N_("Channel"),
+    "tag": N_("Tag"),
+    "title": N_("What to do"),
+    "due_date": N_("Due date"),
+    "form": N_("Form"),
+}
+
+
+def field_name(field: str) -> str:
+    name = FIELD_NAMES.get(field)
+    return _(name) if name else field.replace("_", " ")
+
+
+def indicator_list(names: Any) -> str:
+    """The names of a property's detected indicators, for people, in one line."""
+    return ", ".join(indicator_label(name) for name in names)
+
+
+HELPERS = {
+    "lead_moves": lead_moves,
+    "move_label": move_label,
+    "status_name": status_name,
+    "source_name": lead_kind_name,
+    "channel_name": channel_name,
+    "property_type_name": property_type_name,
+    "field_name": field_name,
+    "indicator_list": indicator_list,
+}
 
 
 class BulkSaveForm(BaseModel):
@@ -142,6 +183,7 @@ async def table_page(
         "statuses": STATUSES,
         "sources": list(Intent),
         **_pager(TABLE, query, cursor, listed.next_cursor),
+        **HELPERS,
     }
     return render(request, "leads/table.html", context)
 
@@ -218,7 +260,7 @@ async def save_lead(
     except (Forbidden, Invalid) as error:
         refused_to = search_page or f"/properties/{property_id}"
         return redirect_with_flash(request, refused_to, error.message, "error")
-    message = "Lead saved." if saved.created else "This property is already in your leads."
+    message = _("Lead saved.") if saved.created else _("This property is already in your leads.")
     return redirect_with_flash(
         request, search_page or _lead_url(saved.lead.lead_id), message, "success"
     )
@@ -250,12 +292,14 @@ async def save_leads(
 
 def _pick(value: str) -> tuple[uuid.UUID, Intent]:
     """One ``selected`` value: ``<property_id>:<lead_source>``."""
-    property_id, _, source = value.partition(":")
+    property_id, _separator, source = value.partition(":")
     try:
         return uuid.UUID(property_id), Intent(source)
     except ValueError as error:
         raise Invalid(
-            f"{value!r} is not a property to save (expected <property id>:<lead type>).",
+            _("{value} is not a property to save (expected <property id>:<lead type>).").format(
+                value=repr(value)
+            ),
             field="selected",
         ) from error
 
@@ -263,12 +307,15 @@ def _pick(value: str) -> tuple[uuid.UUID, Intent]:
 def _saved_message(saved: service.BulkSaved) -> str:
     """E.g. 12 leads saved (3 were already in your leads), tagged “May mailer”."""
     total = saved.created + saved.already_saved
-    message = f"{total} lead{'s' if total != 1 else ''} saved"
+    message = ngettext("{count} lead saved", "{count} leads saved", total).format(count=total)
     if saved.already_saved:
-        verb = "was" if saved.already_saved == 1 else "were"
-        message += f" ({saved.already_saved} {verb} already in your leads)"
+        message += ngettext(
+            " ({count} was already in your leads)",
+            " ({count} were already in your leads)",
+            saved.already_saved,
+        ).format(count=saved.already_saved)
     if saved.tags:
-        message += ", tagged " + ", ".join(f"“{tag}”" for tag in saved.tags)
+        message += _(", tagged {tags}").format(tags=", ".join(f"“{tag}”" for tag in saved.tags))
     return message + "."
 
 
@@ -286,7 +333,9 @@ async def move_lead(
         await service.move_lead(db, user.user_id, lead_id, status, now_new_york())
     except service.IllegalMove as error:
         return redirect_with_flash(request, back, error.message, "error")
-    return redirect_with_flash(request, back, f"Lead moved to {status.label}.", "success")
+    return redirect_with_flash(
+        request, back, _("Lead moved to {status}.").format(status=status.label), "success"
+    )
 
 
 async def _form_error(
@@ -321,7 +370,7 @@ async def add_note(
     except ValidationError as error:
         return await _form_error(request, db, user, lead_id, form, error)
     await service.add_note(db, user.user_id, lead_id, note.body, now_new_york())
-    return redirect_with_flash(request, _lead_url(lead_id), "Note added.", "success")
+    return redirect_with_flash(request, _lead_url(lead_id), _("Note added."), "success")
 
 
 @router.post("/leads/{lead_id}/contacts")
@@ -339,7 +388,7 @@ async def log_contact(
     await service.log_contact(
         db, user.user_id, lead_id, contact.channel, contact.body, now_new_york()
     )
-    return redirect_with_flash(request, _lead_url(lead_id), "Contact logged.", "success")
+    return redirect_with_flash(request, _lead_url(lead_id), _("Contact logged."), "success")
 
 
 @router.get("/leads/{lead_id}/delete")
@@ -357,7 +406,7 @@ async def delete_lead(
         await service.delete_lead(db, user.user_id, lead_id)
     except Conflict as error:
         return redirect_with_flash(request, _lead_url(lead_id), error.message, "error")
-    return redirect_with_flash(request, BOARD, "Lead deleted.", "success")
+    return redirect_with_flash(request, BOARD, _("Lead deleted."), "success")
 
 
 @router.post("/leads/{lead_id}/tags")
@@ -372,7 +421,9 @@ async def add_tag(
         added = await service.add_tag(db, user.user_id, lead_id, form.tag)
     except Invalid as error:
         return await _form_error(request, db, user, lead_id, form, error)
-    return redirect_with_flash(request, _lead_url(lead_id), f"Tagged “{added}”.", "success")
+    return redirect_with_flash(
+        request, _lead_url(lead_id), _("Tagged “{tag}”.").format(tag=added), "success"
+    )
 
 
 @router.post("/leads/{lead_id}/tags/remove")
@@ -384,7 +435,9 @@ async def remove_tag(
     form: Annotated[LeadForm, Form()],
 ) -> Response:
     await service.drop_tag(db, user.user_id, lead_id, form.tag)
-    return redirect_with_flash(request, _lead_url(lead_id), f"Tag “{form.tag}” removed.", "success")
+    return redirect_with_flash(
+        request, _lead_url(lead_id), _("Tag “{tag}” removed.").format(tag=form.tag), "success"
+    )
 
 
 @router.post("/leads/{lead_id}/tasks")
@@ -400,7 +453,7 @@ async def add_task(
     except ValidationError as error:
         return await _form_error(request, db, user, lead_id, form, error)
     await service.add_task(db, user.user_id, lead_id, task.title, task.due_date)
-    return redirect_with_flash(request, _lead_url(lead_id), "Follow-up added.", "success")
+    return redirect_with_flash(request, _lead_url(lead_id), _("Follow-up added."), "success")
 
 
 @router.post("/leads/{lead_id}/tasks/{task_id}/done")
@@ -414,7 +467,7 @@ async def mark_task_done(
 ) -> Response:
     await service.update_task(db, user.user_id, lead_id, task_id, now_new_york(), done=True)
     back = _return_url(return_to, lead_id)
-    return redirect_with_flash(request, back, "Follow-up marked done.", "success")
+    return redirect_with_flash(request, back, _("Follow-up marked done."), "success")
 
 
 @router.post("/leads/{lead_id}/tasks/{task_id}/reopen")
@@ -422,7 +475,7 @@ async def reopen_task(
     request: Request, lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
     await service.update_task(db, user.user_id, lead_id, task_id, now_new_york(), done=False)
-    return redirect_with_flash(request, _lead_url(lead_id), "Follow-up reopened.", "success")
+    return redirect_with_flash(request, _lead_url(lead_id), _("Follow-up reopened."), "success")
 
 
 @router.get("/leads/{lead_id}/tasks/{task_id}/delete")
@@ -440,4 +493,4 @@ async def delete_task(
     request: Request, lead_id: uuid.UUID, task_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
     await service.delete_task(db, user.user_id, lead_id, task_id)
-    return redirect_with_flash(request, _lead_url(lead_id), "Follow-up deleted.", "success")
+    return redirect_with_flash(request, _lead_url(lead_id), _("Follow-up deleted."), "success")

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
 from propintel.kit.errors import Conflict, Invalid, NotFound
+from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
 from propintel.leads import followup_repository, repository
 from propintel.leads.followup_repository import TaskRepository
@@ -32,6 +33,7 @@ from propintel.leads.models import (
     LeadTask,
     SavedLead,
     TaskRow,
+    status_name,
 )
 from propintel.leads.repository import LeadRepository, PickedLead
 from propintel.leads.tags import (
@@ -54,31 +56,31 @@ OPEN_TASKS = Listing("open_tasks", (KeyPart.DATE, KeyPart.DATETIME, KeyPart.UUID
 # What to do next with a lead in each status (the lead page lists them above its actions).
 NEXT_ACTIONS: dict[LeadStatus, tuple[str, ...]] = {
     LeadStatus.NEW: (
-        "Review the property facts and the score explanation.",
-        "Make a first contact and log it: the lead moves to contacted.",
+        N_("Review the property facts and the score explanation."),
+        N_("Make a first contact and log it: the lead moves to contacted."),
     ),
     LeadStatus.CONTACTED: (
-        "Follow up until the owner answers; log each attempt.",
-        "Once the owner is interested and able to act, move the lead to qualified.",
+        N_("Follow up until the owner answers; log each attempt."),
+        N_("Once the owner is interested and able to act, move the lead to qualified."),
     ),
-    LeadStatus.QUALIFIED: ("Agree on a visit or a call and move the lead to appointment.",),
+    LeadStatus.QUALIFIED: (N_("Agree on a visit or a call and move the lead to appointment."),),
     LeadStatus.APPOINTMENT: (
-        "Hold the appointment, note what was agreed.",
-        "Mark the lead won when the deal or the job is signed, lost otherwise.",
+        N_("Hold the appointment, note what was agreed."),
+        N_("Mark the lead won when the deal or the job is signed, lost otherwise."),
     ),
-    LeadStatus.WON: ("Nothing left to do: this lead is won.",),
-    LeadStatus.LOST: ("Reopen the lead as new if the owner comes back.",),
+    LeadStatus.WON: (N_("Nothing left to do: this lead is won."),),
+    LeadStatus.LOST: (N_("Reopen the lead as new if the owner comes back."),),
 }
 
 
 class LeadNotFound(NotFound):
     def __init__(self) -> None:
-        super().__init__("No such lead.")
+        super().__init__(_("No such lead."))
 
 
 class TaskNotFound(NotFound):
     def __init__(self) -> None:
-        super().__init__("No such task.")
+        super().__init__(_("No such task."))
 
 
 class Due(enum.StrEnum):
@@ -90,7 +92,7 @@ class Due(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"overdue": "Overdue", "today": "Due today", "upcoming": "Upcoming"}[self.value]
+        return _(_DUE_LABELS[self.value])
 
     def bounds(self, today: date) -> tuple[date | None, date | None]:
         """The first and last due dates of the window (inclusive; None: open-ended)."""
@@ -101,11 +103,18 @@ class Due(enum.StrEnum):
         return today + timedelta(days=1), None
 
 
+_DUE_LABELS = {"overdue": N_("Overdue"), "today": N_("Due today"), "upcoming": N_("Upcoming")}
+
+
 class IllegalMove(Conflict):
     def __init__(self, current: LeadStatus, wanted: LeadStatus) -> None:
-        allowed = ", ".join(status.value for status in current.allowed_moves()) or "none"
+        allowed = ", ".join(status_name(status) for status in current.allowed_moves())
         super().__init__(
-            f"A {current.value} lead cannot move to {wanted.value} (allowed: {allowed}).",
+            _("A {current} lead cannot move to {wanted} (allowed: {allowed}).").format(
+                current=status_name(current),
+                wanted=status_name(wanted),
+                allowed=allowed or _("none"),
+            ),
             field="status",
         )
 
@@ -170,7 +179,7 @@ async def save_lead(
     await _check_plan(session, user, source)
     score = await repo.score_for(property_id, source)
     if score is None:
-        raise Invalid("No such property.", field="property_id")
+        raise Invalid(_("No such property."), field="property_id")
     lead_id = await repo.insert_once(user.user_id, property_id, source, score)
     if lead_id is None:
         existing = await repo.get_by_property(user.user_id, property_id)
@@ -196,10 +205,13 @@ async def save_leads(
     repo = LeadRepository.from_session(session)
     unique = _unique_picks(picks)
     if not unique:
-        raise Invalid("Choose at least one property to save.", field="items")
+        raise Invalid(_("Choose at least one property to save."), field="items")
     if len(unique) > MAX_BULK:
         raise Invalid(
-            f"At most {MAX_BULK} leads can be saved at once ({len(unique)} chosen).", field="items"
+            _("At most {limit} leads can be saved at once ({count} chosen).").format(
+                limit=MAX_BULK, count=len(unique)
+            ),
+            field="items",
         )
     await _check_plan(session, user, *dict.fromkeys(unique.values()))
     property_ids = list(unique)
@@ -230,9 +242,11 @@ async def _check_properties_exist(repo: LeadRepository, property_ids: list[uuid.
     known = await repo.existing_properties(property_ids)
     missing = [index for index, property_id in enumerate(property_ids) if property_id not in known]
     if missing:
-        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        more = _(" (and {count} more)").format(count=len(missing) - 1) if len(missing) > 1 else ""
         raise Invalid(
-            f"No such property: {property_ids[missing[0]]}{more}.",
+            _("No such property: {property}{more}.").format(
+                property=property_ids[missing[0]], more=more
+            ),
             field=f"items.{missing[0]}.property_id",
         )
 
@@ -274,7 +288,7 @@ async def lead_detail(session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.U
         lead=lead,
         property=facts,
         events=await repo.events(lead.lead_id, user_id),
-        next_actions=NEXT_ACTIONS[LeadStatus(lead.status)],
+        next_actions=tuple(_(action) for action in NEXT_ACTIONS[LeadStatus(lead.status)]),
     )
 
 
@@ -350,7 +364,9 @@ async def delete_lead(session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.U
     repo = LeadRepository.from_session(session)
     lead = await _owned(repo, user_id, lead_id, lock=True)
     if await repo.has_outreach(lead.lead_id):
-        raise Conflict("This lead has logged calls or emails: mark it lost instead of deleting it.")
+        raise Conflict(
+            _("This lead has logged calls or emails: mark it lost instead of deleting it.")
+        )
     await repo.delete(lead)
 
 

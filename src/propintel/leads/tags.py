@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import _
 
 MAX_TAG_LENGTH = 40
 MAX_TAGS = 20
@@ -32,12 +33,16 @@ def clean_tag(raw: str) -> str:
     """One tag trimmed and checked; ``ValueError`` with the reason when it cannot be a tag."""
     tag = raw.strip()
     if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in tag):
-        raise ValueError("A tag cannot contain control characters such as tabs or line breaks.")
+        raise ValueError(_("A tag cannot contain control characters such as tabs or line breaks."))
     tag = _SPACES.sub(" ", tag)
     if not tag:
-        raise ValueError("A tag cannot be empty.")
+        raise ValueError(_("A tag cannot be empty."))
     if len(tag) > MAX_TAG_LENGTH:
-        raise ValueError(f"A tag has at most {MAX_TAG_LENGTH} characters ({len(tag)} given).")
+        raise ValueError(
+            _("A tag has at most {limit} characters ({count} given).").format(
+                limit=MAX_TAG_LENGTH, count=len(tag)
+            )
+        )
     return tag
 
 
@@ -74,11 +79,16 @@ def check_count(tags: list[str], *, field: str = "tags", address: str | None = N
     """``tags`` when a lead may carry them all; ``Invalid`` otherwise."""
     if len(tags) <= MAX_TAGS:
         return tags
-    lead = f"The lead at {address}" if address else "A lead"
-    raise Invalid(
-        f"{lead} can carry at most {MAX_TAGS} tags ({len(tags)} asked for): remove some first.",
-        field=field,
-    )
+    if address:
+        message = _(
+            "The lead at {address} can carry at most {limit} tags ({count} asked for): "
+            "remove some first."
+        ).format(address=address, limit=MAX_TAGS, count=len(tags))
+    else:
+        message = _(
+            "A lead can carry at most {limit} tags ({count} asked for): remove some first."
+        ).format(limit=MAX_TAGS, count=len(tags))
+    raise Invalid(message, field=field)
 
 
 def merge_tags(current: Sequence[str], added: Sequence[str]) -> list[str]:
