@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "tokens.deduct": N_("Deducted tokens"),
     "user.suspend": N_("Suspended account"),
     "user.reactivate": N_("Reactivated account"),
+    "account.erase": N_("Account deleted by its owner"),
     "intent_indicator.create": N_("Added indicator"),
     "intent_indicator.update": N_("Changed indicator weight"),
     "scoring.refresh": N_("Requested score refresh"),
