@@ -12,12 +12,22 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from propintel.db.base import Base
+from propintel.kit.i18n import N_, _
 
 
 class AlertFrequency(enum.StrEnum):
     NONE = "none"
     DAILY = "daily"
     WEEKLY = "weekly"
+
+
+FREQUENCY_NAMES = {"none": N_("never"), "daily": N_("daily"), "weekly": N_("weekly")}
+
+
+def frequency_name(frequency: str | None) -> str:
+    """An alert frequency for people: "never", "daily", "weekly" (in the current locale)."""
+    name = FREQUENCY_NAMES.get(frequency or "none")
+    return _(name) if name else str(frequency)
 
 
 class SavedSearch(Base):

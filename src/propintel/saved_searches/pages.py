@@ -17,10 +17,13 @@ from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError, Invalid
+from propintel.kit.i18n import N_, _
 from propintel.saved_searches import service as searches
-from propintel.saved_searches.models import AlertFrequency, SavedSearch
+from propintel.saved_searches.models import AlertFrequency, SavedSearch, frequency_name
 from propintel.saved_searches.schemas import SavedSearchPatch
+from propintel.scoring.readable import indicator_label
 from propintel.search.criteria import SearchCriteria, query_values
+from propintel.search.labels import lead_kind_name, owner_type_name, property_type_name
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -54,18 +57,76 @@ def search_url(search: SavedSearch) -> str | None:
     return f"/search?{urlencode(pairs)}"
 
 
+# The criteria's names in a summary (in English, the field's name in words).
+CRITERIA_NAMES = {
+    "intent": N_("intent"),
+    "zip": N_("zip"),
+    "city": N_("city"),
+    "property_type": N_("property type"),
+    "near": N_("near"),
+    "radius_m": N_("radius m"),
+    "polygon": N_("polygon"),
+    "min_score": N_("min score"),
+    "indicator": N_("indicator"),
+    "sold_within_days": N_("sold within days"),
+    "min_years_owned": N_("min years owned"),
+    "pool": N_("pool"),
+    "min_beds": N_("min beds"),
+    "min_baths": N_("min baths"),
+    "min_value": N_("min value"),
+    "max_value": N_("max value"),
+    "min_equity_pct": N_("min equity pct"),
+    "owner_type": N_("owner type"),
+    "out_of_state": N_("out of state"),
+    "sort": N_("sort"),
+}
+SORT_NAMES = {
+    "score": N_("best score"),
+    "sale_date": N_("latest sale"),
+    "value": N_("highest value"),
+    "distance": N_("nearest"),
+}
+
+
+def _shown(key: str, value: Any) -> str:
+    """One criterion's value for people (codes named, yes/no for booleans)."""
+    if isinstance(value, list):
+        return ", ".join(_shown(key, item) for item in value)
+    if key == "polygon":
+        return _("drawn area")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "intent":
+        return lead_kind_name(str(value))
+    if key == "property_type":
+        return property_type_name(str(value))
+    if key == "owner_type":
+        return owner_type_name(str(value))
+    if key == "indicator":
+        return indicator_label(str(value))
+    if key == "sort" and value in SORT_NAMES:
+        return _(SORT_NAMES[value])
+    return str(value)
+
+
 def describe(stored: dict[str, Any]) -> str:
     """Criteria in one line for people: ``intent: distressed · zip: 33139, 33140``."""
     if not stored:
-        return "everything your plan includes"
+        return _("everything your plan includes")
     parts = []
     for key, value in _ordered(stored).items():
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        parts.append(f"{key.replace('_', ' ')}: {shown if key != 'polygon' else 'drawn area'}")
+        name = CRITERIA_NAMES.get(key)
+        label = _(name) if name else key.replace("_", " ")
+        parts.append(f"{label}: {_shown(key, value)}")
     return " · ".join(parts)
 
 
-HELPERS = {"search_url": search_url, "describe": describe, "frequencies": list(AlertFrequency)}
+HELPERS = {
+    "search_url": search_url,
+    "describe": describe,
+    "frequency_name": frequency_name,
+    "frequencies": list(AlertFrequency),
+}
 
 
 @router.get(PAGE)
@@ -118,7 +179,7 @@ async def create(
         criteria = criteria_of_query(query)
         form = SavedSearchPatch.model_validate(values)
         if form.search_name is None:
-            raise Invalid("Give the search a name.", field="search_name")
+            raise Invalid(_("Give the search a name."), field="search_name")
         await searches.create_search(
             db,
             user,
@@ -136,7 +197,9 @@ async def create(
         context = _new_context(query, values=values)
         context["errors"].update(errors)
         return render(request, "leads/saved_search_new.html", context, status_code=422)
-    return redirect_with_flash(request, PAGE, f'Saved "{form.search_name}".', "success")
+    return redirect_with_flash(
+        request, PAGE, _('Saved "{name}".').format(name=form.search_name), "success"
+    )
 
 
 @router.get(PAGE + "/{search_id}")
@@ -147,9 +210,13 @@ async def rerun(
     search = await searches.owned_search(db, user.user_id, search_id)
     url = search_url(search)
     if url is None:
-        message = "A search of a drawn area runs through the API (POST /api/v1/properties/search)."
+        message = _(
+            "A search of a drawn area runs through the API (POST /api/v1/properties/search)."
+        )
         return redirect_with_flash(request, PAGE, message, "error")
-    return redirect_with_flash(request, url, f'Results of "{search.search_name}".')
+    return redirect_with_flash(
+        request, url, _('Results of "{name}".').format(name=search.search_name)
+    )
 
 
 @router.post(PAGE + "/{search_id}")
@@ -169,7 +236,7 @@ async def update(
         return redirect_with_flash(request, PAGE, _first_error(error), "error")
     changes = searches.SearchChanges(form.search_name, form.alert_frequency)
     await searches.update_search(db, user, search_id, changes, now_new_york())
-    return redirect_with_flash(request, PAGE, "Saved search updated.", "success")
+    return redirect_with_flash(request, PAGE, _("Saved search updated."), "success")
 
 
 @router.get(PAGE + "/{search_id}/delete")
@@ -185,4 +252,4 @@ async def delete(
     request: Request, search_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
     await searches.delete_search(db, user.user_id, search_id)
-    return redirect_with_flash(request, PAGE, "Saved search deleted.", "success")
+    return redirect_with_flash(request, PAGE, _("Saved search deleted."), "success")
