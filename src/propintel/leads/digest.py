@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from babel import Locale
+from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
 from propintel.integrations.email import EmailMessage, EmailSender, EmailSendError
+from propintel.kit import i18n
+from propintel.kit.i18n import _
 from propintel.leads.followup_repository import TaskRepository
 from propintel.leads.service import DueList, due_followups
 from propintel.web.templating import templated_email
@@ -81,18 +85,24 @@ async def _send_one(
 def digest(user: User, due: DueList, public_url: str) -> EmailMessage:
     """The email: overdue tasks first (longest overdue first), then today's, each linking to its
     lead; at most ``DIGEST_LINES`` of them, with a link to the rest."""
-    context = {
-        "summary": summary(due),
-        "due": due,
-        "more": due.total - len(due.rows),
-        "base": public_url.rstrip("/"),
-        "today": due.today,
-    }
+    # The recipient's language; without a preference English, whatever the job's locale.
+    locale = user.preferred_locale or i18n.DEFAULT_LOCALE
+    with i18n.using_locale(locale):  # in the recipient's language
+        context = {
+            "summary": summary(due),
+            "due": due,
+            "more": due.total - len(due.rows),
+            "base": public_url.rstrip("/"),
+            "today": due.today,
+            "day": _weekday_and_date(due.today),
+        }
+        subject = _("Follow-ups: {summary}").format(summary=context["summary"])
     return templated_email(
         user.email,
-        f"Follow-ups: {summary(due)}",
+        subject,
         "task_digest",
         context,
+        locale=locale,
         category=CATEGORY,
         user_id=user.user_id,
     )
@@ -102,7 +112,14 @@ def summary(due: DueList) -> str:
     """E.g. "2 due today, 1 overdue"."""
     parts = []
     if due.total > due.overdue_total:
-        parts.append(f"{due.total - due.overdue_total} due today")
+        parts.append(_("{count} due today").format(count=due.total - due.overdue_total))
     if due.overdue_total:
-        parts.append(f"{due.overdue_total} overdue")
+        parts.append(_("{count} overdue").format(count=due.overdue_total))
     return ", ".join(parts)
+
+
+def _weekday_and_date(day: date) -> str:
+    """ "Tuesday, June 2" / "martes, 2 de junio" (the current locale's order, without the year)."""
+    locale = Locale.parse(i18n.current_locale())
+    pattern = locale.datetime_skeletons["MMMMEd"].pattern.replace("E", "EEEE", 1)
+    return format_date(day, pattern, locale=locale)

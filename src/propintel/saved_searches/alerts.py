@@ -19,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
 from propintel.integrations.email import EmailMessage, EmailSender, EmailSendError
+from propintel.kit import i18n
 from propintel.kit.errors import DomainError
-from propintel.saved_searches.models import SavedSearch
+from propintel.kit.i18n import _, ngettext
+from propintel.saved_searches.models import SavedSearch, frequency_name
 from propintel.saved_searches.repository import SavedSearchRepository
 from propintel.search.criteria import SearchCriteria
 from propintel.search.service import (
@@ -113,8 +115,14 @@ def digest(
 ) -> EmailMessage:
     """One email naming the new properties (the best ``DIGEST_LINES`` of them, with a link to
     the rest), as plain text and HTML."""
-    name = search.search_name or "your saved search"
-    noun = "property" if total == 1 else "properties"
+    # The recipient's language; without a preference English, whatever the job's locale.
+    locale = user.preferred_locale or i18n.DEFAULT_LOCALE
+    with i18n.using_locale(locale):  # in the recipient's language
+        name = search.search_name or _("your saved search")
+        subject = ngettext(
+            '{count} new property for "{name}"', '{count} new properties for "{name}"', total
+        ).format(count=i18n.format_number(total), name=name)
+        frequency = frequency_name(search.alert_frequency)
     context = {
         "name": name,
         "lines": lines,
@@ -122,13 +130,14 @@ def digest(
         "more": total - len(lines),
         "base": public_url.rstrip("/"),
         "search_id": search.search_id,
-        "frequency": search.alert_frequency,
+        "frequency": frequency,
     }
     return templated_email(
         user.email,
-        f'{total} new {noun} for "{name}"',
+        subject,
         "saved_search_alert",
         context,
+        locale=locale,
         category=CATEGORY,
         user_id=user.user_id,
     )
