@@ -28,6 +28,7 @@ from starlette.datastructures import QueryParams
 
 from propintel.ingest.landuse import RESIDENTIAL_TYPES
 from propintel.ingest.parse.owner_names import OwnerType
+from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import (
     DEFAULT_LIMIT,
     MAX_CURSOR_LENGTH,
@@ -99,13 +100,13 @@ def _parse_point(value: Any) -> Any:
     elif isinstance(value, str) and value.count(",") == 1:
         lat, lon = (part.strip() for part in value.split(","))
     else:
-        raise ValueError("must be 'lat,lon' (e.g. '25.7617,-80.1918')")
+        raise ValueError(_("must be 'lat,lon' (e.g. '25.7617,-80.1918')"))
     try:
         point = Point(float(lat), float(lon))  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
-        raise ValueError("must be 'lat,lon' with two numbers") from error
+        raise ValueError(_("must be 'lat,lon' with two numbers")) from error
     if not (-90 <= point.lat <= 90 and -180 <= point.lon <= 180):
-        raise ValueError("latitude must be within ±90 and longitude within ±180")
+        raise ValueError(_("latitude must be within ±90 and longitude within ±180"))
     return point
 
 
@@ -126,22 +127,22 @@ class GeoJsonPolygon(BaseModel):
     @classmethod
     def _is_polygon(cls, value: str) -> str:
         if value != "Polygon":
-            raise ValueError("must be 'Polygon' (a GeoJSON Polygon geometry)")
+            raise ValueError(_("must be 'Polygon' (a GeoJSON Polygon geometry)"))
         return value
 
     @field_validator("coordinates")
     @classmethod
     def _rings(cls, rings: list[list[Position]]) -> list[list[Position]]:
         if sum(len(ring) for ring in rings) > MAX_POLYGON_VERTICES:
-            raise ValueError(f"at most {MAX_POLYGON_VERTICES} positions")
+            raise ValueError(_("at most {count} positions").format(count=MAX_POLYGON_VERTICES))
         for ring in rings:
             if len(ring) < 4:
-                raise ValueError("each ring needs at least 4 positions (a closed triangle)")
+                raise ValueError(_("each ring needs at least 4 positions (a closed triangle)"))
             if ring[0] != ring[-1]:
-                raise ValueError("each ring must be closed (last position = first)")
+                raise ValueError(_("each ring must be closed (last position = first)"))
             for lon, lat in ring:
                 if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                    raise ValueError("positions are [longitude, latitude] within ±180/±90")
+                    raise ValueError(_("positions are [longitude, latitude] within ±180/±90"))
         return rings
 
 
@@ -191,7 +192,9 @@ class SearchCriteria(BaseModel):
     @field_validator("zip")
     @classmethod
     def _zips(cls, values: list[str]) -> list[str]:
-        return _checked(values, lambda value: bool(ZIP_PATTERN.match(value)), "a 5-digit ZIP code")
+        return _checked(
+            values, lambda value: bool(ZIP_PATTERN.match(value)), N_("a 5-digit ZIP code")
+        )
 
     @field_validator("polygon", mode="before")
     @classmethod
@@ -202,7 +205,7 @@ class SearchCriteria(BaseModel):
         try:
             return json.loads(value)
         except ValueError as error:
-            raise ValueError("must be a GeoJSON Polygon (JSON)") from error
+            raise ValueError(_("must be a GeoJSON Polygon (JSON)")) from error
 
     @field_validator("zip", "property_type", "indicator", mode="before")
     @classmethod
@@ -215,7 +218,8 @@ class SearchCriteria(BaseModel):
         return _checked(
             values,
             PROPERTY_TYPES.__contains__,
-            f"a known property type (one of: {', '.join(sorted(PROPERTY_TYPES))})",
+            N_("a known property type (one of: {names})"),
+            names=", ".join(sorted(PROPERTY_TYPES)),
         )
 
     @field_validator("indicator")
@@ -223,14 +227,16 @@ class SearchCriteria(BaseModel):
     def _indicators(cls, values: list[str]) -> list[str]:
         # Whether each name exists is checked against intent_indicators (service.py).
         return _checked(
-            values, lambda value: bool(INDICATOR_PATTERN.match(value)), "an indicator name"
+            values, lambda value: bool(INDICATOR_PATTERN.match(value)), N_("an indicator name")
         )
 
     @field_validator("owner_type")
     @classmethod
     def _owner_type(cls, value: str | None) -> str | None:
         if value is not None and value not in OWNER_TYPES:
-            raise ValueError(f"unknown owner type; one of: {', '.join(OWNER_TYPES)}")
+            raise ValueError(
+                _("unknown owner type; one of: {names}").format(names=", ".join(OWNER_TYPES))
+            )
         return value
 
     @field_validator("city")
@@ -243,7 +249,7 @@ class SearchCriteria(BaseModel):
     def _radius_needs_centre(cls, value: int | None, info: ValidationInfo) -> int | None:
         has_centre = info.data.get("near") is not None
         if value is not None and not has_centre and "near" not in _failed(info):
-            raise ValueError("radius_m needs near=lat,lon")
+            raise ValueError(_("radius_m needs near=lat,lon"))
         if value is None and has_centre:
             return DEFAULT_RADIUS_M
         return value
@@ -253,14 +259,14 @@ class SearchCriteria(BaseModel):
     def _value_range(cls, value: int | None, info: ValidationInfo) -> int | None:
         low = info.data.get("min_value")
         if value is not None and low is not None and low > value:
-            raise ValueError("max_value must be at least min_value")
+            raise ValueError(_("max_value must be at least min_value"))
         return value
 
     @field_validator("sort")
     @classmethod
     def _distance_needs_centre(cls, value: SortKey, info: ValidationInfo) -> SortKey:
         if value == SortKey.DISTANCE and info.data.get("near") is None:
-            raise ValueError("sort=distance needs near=lat,lon")
+            raise ValueError(_("sort=distance needs near=lat,lon"))
         return value
 
     def stored(self) -> dict[str, Any]:
@@ -268,11 +274,14 @@ class SearchCriteria(BaseModel):
         return self.model_dump(mode="json", exclude_defaults=True)
 
 
-def _checked(values: list[str], valid: Any, what: str) -> list[str]:
+def _checked(values: list[str], valid: Any, what: str, **names: str) -> list[str]:
+    """``values`` trimmed, without repeats; ``what`` (English, marked with ``N_``, formatted with
+    ``names``) says what each should be."""
     cleaned = [str(value).strip() for value in values]
     for value in cleaned:
         if not valid(value):
-            raise ValueError(f"{value!r} is not {what}")
+            expected = _(what).format(**names)
+            raise ValueError(_("{value} is not {what}").format(value=repr(value), what=expected))
     return list(dict.fromkeys(cleaned))
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User, UserType
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
+from propintel.kit.i18n import N_, _
 from propintel.scoring import service as scoring_service
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER
 from propintel.scoring.readable import (
@@ -25,6 +26,7 @@ from propintel.scoring.readable import (
     indicator_label,
     lead_score,
     property_record_url,
+    source_label,
 )
 from propintel.scoring.schemas import ScoreExplanationOut
 from propintel.scoring.service import IndicatorRow
@@ -38,6 +40,12 @@ from propintel.search.criteria import (
     query_values,
 )
 from propintel.search.endpoints import Searcher
+from propintel.search.labels import (
+    format_month,
+    lead_kind_name,
+    owner_type_name,
+    property_type_name,
+)
 from propintel.search.presets import MIAMI, presets_for
 from propintel.search.schemas import PropertyItem
 from propintel.search.scope import Scope
@@ -46,12 +54,20 @@ from propintel.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 INTENT_NAMES = {
-    Intent.NEW_HOMEOWNER: "New homeowners",
-    Intent.DISTRESSED: "Distressed properties",
-    Intent.FSBO: "For sale by owner",
+    Intent.NEW_HOMEOWNER: N_("New homeowners"),
+    Intent.DISTRESSED: N_("Distressed properties"),
+    Intent.FSBO: N_("For sale by owner"),
 }
 INTENT_OF_INDICATOR_TYPE = {DISTRESSED: Intent.DISTRESSED, NEW_HOMEOWNER: Intent.NEW_HOMEOWNER}
-INDICATOR_TYPE_TITLES = {DISTRESSED: "Distressed", NEW_HOMEOWNER: "New homeowner"}
+INDICATOR_TYPE_TITLES = {DISTRESSED: N_("Distressed"), NEW_HOMEOWNER: N_("New homeowner")}
+# Names the templates use for codes (property and owner types, kinds of leads).
+LABELS = {
+    "property_type_name": property_type_name,
+    "owner_type_name": owner_type_name,
+    "lead_kind_name": lead_kind_name,
+    "format_month": format_month,
+    "source_label": source_label,
+}
 
 
 def _errors(error: ValidationError) -> dict[str, str]:
@@ -99,7 +115,7 @@ async def _options(db: AsyncSession, scope: Scope | None) -> dict[str, Any]:
     intents = [i for i in Intent if scope is None or scope.allows(i)]
     indicators = await scoring_service.indicators(db, with_counts=False)
     return {
-        "intents": [(intent.value, INTENT_NAMES[intent]) for intent in intents],
+        "intents": [(intent.value, _(INTENT_NAMES[intent])) for intent in intents],
         "property_types": sorted(PROPERTY_TYPES),
         "indicator_groups": _indicator_groups(indicators, scope),
         "owner_types": OWNER_TYPES,
@@ -121,7 +137,10 @@ def _indicator_groups(
             continue
         label = indicator_label(indicator.indicator_name, indicator.description)
         groups.setdefault(kind, []).append((indicator.indicator_name, label))
-    return [(INDICATOR_TYPE_TITLES.get(kind, kind), names) for kind, names in groups.items()]
+    return [
+        (_(INDICATOR_TYPE_TITLES[kind]) if kind in INDICATOR_TYPE_TITLES else kind, names)
+        for kind, names in groups.items()
+    ]
 
 
 @router.get("/search")
@@ -133,10 +152,11 @@ async def search_page(request: Request, user: Searcher, db: DbSession) -> Respon
         "items": [],
         "searched": bool(values),
         "scores_refreshed_at": await scoring_service.scores_refreshed_at(db),
-        "lead_score_rule": LEAD_SCORE_RULE,
+        "lead_score_rule": _(LEAD_SCORE_RULE),
         "map": _map_settings(request),
         "export_url": None,
         "next_url": None,
+        **LABELS,
     }
     try:
         scope = await service.scope_for(db, user)
@@ -233,6 +253,7 @@ async def property_page(
         "saved_lead": (await _saved_leads(request, db, user, [property_id])).get(property_id),
         "map": _map_settings(request),
         "back_url": request.headers.get("referer") if _same_site(request) else None,
+        **LABELS,
     }
     return render(request, "search/property.html", context)
 
@@ -244,14 +265,19 @@ def _lead_options(detail: service.PropertyDetail) -> list[tuple[str, str]]:
     options = []
     if scope.allows(Intent.NEW_HOMEOWNER) and record["is_new_homeowner"]:
         score = lead_score(record["new_homeowner_score"])
-        options.append((Intent.NEW_HOMEOWNER.value, f"New-homeowner lead (lead score {score})"))
+        label = _("New-homeowner lead (lead score {score})").format(score=score)
+        options.append((Intent.NEW_HOMEOWNER.value, label))
     distressed = lead_score(record["distressed_score"])
     if scope.allows(Intent.DISTRESSED) and (distressed or not options):
-        options.append((Intent.DISTRESSED.value, f"Distressed lead (lead score {distressed})"))
+        label = _("Distressed lead (lead score {score})").format(score=distressed)
+        options.append((Intent.DISTRESSED.value, label))
     if scope.allows(Intent.FSBO) and detail.listings:
-        options.append((Intent.FSBO.value, f"FSBO lead (lead score {distressed})"))
+        options.append(
+            (Intent.FSBO.value, _("FSBO lead (lead score {score})").format(score=distressed))
+        )
     if not options:  # a contractor on a property that is not a new homeowner (any more)
-        options.append((Intent.NEW_HOMEOWNER.value, "New-homeowner lead (lead score 0)"))
+        label = _("New-homeowner lead (lead score {score})").format(score=0)
+        options.append((Intent.NEW_HOMEOWNER.value, label))
     return options
 
 

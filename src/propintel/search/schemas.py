@@ -14,6 +14,7 @@ from pydantic_core import to_json
 from sqlalchemy import RowMapping
 
 from propintel.ingest.sales import ARMS_LENGTH_CODES
+from propintel.kit.i18n import _
 from propintel.scoring.indicators import NEW_HOMEOWNER_RULES
 from propintel.scoring.readable import (
     LEAD_SCORE_RULE,
@@ -257,7 +258,7 @@ class PropertyDetailOut(PropertyItem):
 
 def _sale(sale: RowMapping) -> dict[str, Any]:
     if sale["or_book"] and sale["or_page"]:
-        record = f"OR book {sale['or_book']}, page {sale['or_page']}"
+        record = _("OR book {book}, page {page}").format(book=sale["or_book"], page=sale["or_page"])
     else:
         record = sale["clerk_number"]
     return {

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User, UserType
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Forbidden, Invalid, NotFound
+from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import fingerprint
 from propintel.scoring import service as scoring_service
 from propintel.scoring.explain import ScoreExplanation
@@ -38,16 +39,16 @@ FEATURE_OF_INTENT = {
     Intent.FSBO: "fsbo_leads",
 }
 INTENT_LABEL = {
-    Intent.NEW_HOMEOWNER: "new-homeowner",
-    Intent.DISTRESSED: "distressed-property",
-    Intent.FSBO: "FSBO",
+    Intent.NEW_HOMEOWNER: N_("new-homeowner"),
+    Intent.DISTRESSED: N_("distressed-property"),
+    Intent.FSBO: N_("FSBO"),
 }
 PLAN_FOR_INTENT = {
-    Intent.NEW_HOMEOWNER: "the contractor or full plan",
-    Intent.DISTRESSED: "the investor or full plan",
-    Intent.FSBO: "the investor or full plan",
+    Intent.NEW_HOMEOWNER: N_("the contractor or full plan"),
+    Intent.DISTRESSED: N_("the investor or full plan"),
+    Intent.FSBO: N_("the investor or full plan"),
 }
-UPGRADE_MESSAGE = (
+UPGRADE_MESSAGE = N_(
     "Searching leads needs an active plan: contractor (new homeowners), investor (distressed "
     "properties and FSBO listings) or full (everything). Choose one to unlock lead search."
 )
@@ -97,7 +98,7 @@ async def scope_for(
         features = start.features or {}
         scope = Scope(frozenset(i for i in Intent if features.get(FEATURE_OF_INTENT[i]) is True))
         if not scope.intents:
-            raise PlanRequired(UPGRADE_MESSAGE)
+            raise PlanRequired(_(UPGRADE_MESSAGE))
     if criteria is not None:
         check_intent(scope, user, criteria.intent)
         await check_criteria(session, start)
@@ -107,10 +108,12 @@ async def scope_for(
 def check_intent(scope: Scope, user: User, intent: Intent | None) -> None:
     if intent is None or scope.allows(intent):
         return
-    plan = user.subscription_tier or "current"
+    plan = user.subscription_tier or _("current")
     raise PlanRequired(
-        f"Your {plan} plan does not include {INTENT_LABEL[intent]} leads; they come with "
-        f"{PLAN_FOR_INTENT[intent]}. Upgrade to search them.",
+        _(
+            "Your {plan} plan does not include {kind} leads; they come with {plans}. "
+            "Upgrade to search them."
+        ).format(plan=plan, kind=_(INTENT_LABEL[intent]), plans=_(PLAN_FOR_INTENT[intent])),
         field="intent",
     )
 
@@ -121,12 +124,14 @@ async def property_in_scope(
     """A property's record for its page: missing → 404; outside the plan → ``PlanRequired``."""
     record = await SearchRepository.from_session(session).property_record(property_id, scope)
     if record is None:
-        raise NotFound("There is no such property.")
+        raise NotFound(_("There is no such property."))
     if not record["in_scope"]:
-        included = " and ".join(INTENT_LABEL[i] for i in Intent if scope.allows(i))
+        included = _(" and ").join(_(INTENT_LABEL[i]) for i in Intent if scope.allows(i))
         raise PlanRequired(
-            f"This property is not among the leads of your {user.subscription_tier} plan "
-            f"({included} leads). Upgrade your plan to open it."
+            _(
+                "This property is not among the leads of your {plan} plan ({kinds} leads). "
+                "Upgrade your plan to open it."
+            ).format(plan=user.subscription_tier, kinds=included)
         )
     return record
 
@@ -209,9 +214,15 @@ async def check_criteria(session: AsyncSession, start: SearchStart) -> None:
     if start.unknown_indicators:
         known = ", ".join(await _indicator_names(session))
         unknown = ", ".join(start.unknown_indicators)
-        raise Invalid(f"Unknown indicator {unknown}; known: {known}.", field="indicator")
+        raise Invalid(
+            _("Unknown indicator {unknown}; known: {known}.").format(unknown=unknown, known=known),
+            field="indicator",
+        )
     if start.polygon_problem:
-        raise Invalid(f"The polygon is not valid: {start.polygon_problem}.", field="polygon")
+        raise Invalid(
+            _("The polygon is not valid: {problem}.").format(problem=start.polygon_problem),
+            field="polygon",
+        )
 
 
 async def _indicator_names(session: AsyncSession) -> list[str]:

@@ -7,10 +7,16 @@
   const all = document.getElementById("select-all");
   const count = document.getElementById("selected-count");
   const picks = () => Array.from(document.querySelectorAll('input.pick[form="bulk-form"]'));
+  // Texts in the page's language (search/_map_assets.html), English without them.
+  const source = document.getElementById("search-texts");
+  const texts = Object.assign(
+    { selected_one: "1 selected", selected_many: "{count} selected", select_first: "Select at least one result first." },
+    source ? JSON.parse(source.textContent) : {},
+  );
 
   function update() {
     const chosen = picks().filter((box) => box.checked).length;
-    count.textContent = chosen === 1 ? "1 selected" : chosen + " selected";
+    count.textContent = chosen === 1 ? texts.selected_one : texts.selected_many.replace("{count}", chosen);
     all.checked = chosen > 0 && chosen === picks().length;
     all.indeterminate = chosen > 0 && chosen < picks().length;
   }
@@ -23,7 +29,7 @@
   form.addEventListener("submit", (event) => {
     if (!picks().some((box) => box.checked)) {
       event.preventDefault();
-      count.textContent = "Select at least one result first.";
+      count.textContent = texts.select_first;
     }
   });
   update();

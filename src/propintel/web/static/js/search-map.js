@@ -4,6 +4,35 @@
 (function () {
   "use strict";
 
+  /* Texts in the page's language (search/_map_assets.html); English ones without them. */
+  var source = document.getElementById("search-texts");
+  var texts = Object.assign({
+    tiles_failed: "The background map could not load.",
+    tiles_failed_search: "Markers, drawing and \u201cSearch this area\u201d still work.",
+    tiles_failed_property: "The marker still shows where the property is.",
+    score: "Score",
+    draw: null,
+  }, source ? JSON.parse(source.textContent) : {});
+
+  /* leaflet-draw's own texts (toolbar buttons and tooltips) in the page's language. */
+  function localiseDrawing() {
+    var draw = texts.draw;
+    if (!draw || !L.drawLocal) return;
+    var toolbar = L.drawLocal.draw.toolbar;
+    toolbar.actions = { title: draw.cancel_title, text: draw.cancel };
+    toolbar.finish = { title: draw.finish_title, text: draw.finish };
+    toolbar.undo = { title: draw.undo_title, text: draw.undo };
+    toolbar.buttons.polygon = draw.polygon;
+    toolbar.buttons.rectangle = draw.rectangle;
+    toolbar.buttons.circle = draw.circle;
+    var handlers = L.drawLocal.draw.handlers;
+    handlers.circle.tooltip.start = draw.circle_start;
+    handlers.circle.radius = draw.radius;
+    handlers.polygon.tooltip = { start: draw.polygon_start, cont: draw.polygon_cont, end: draw.polygon_end };
+    handlers.rectangle.tooltip.start = draw.rectangle_start;
+    handlers.simpleshape.tooltip.end = draw.release;
+  }
+
   function band(score) {
     return score >= 75 ? "hot" : score >= 40 ? "warm" : "cool";
   }
@@ -64,6 +93,7 @@
   }
 
   function enableDrawing(map, area) {
+    localiseDrawing();
     var controls = new L.Control.Draw({
       draw: { polyline: false, marker: false, circlemarker: false, polygon: true, rectangle: true, circle: true },
       edit: false,
@@ -125,9 +155,9 @@
     notice.className = "map-notice muted";
     notice.setAttribute("role", "status");
     notice.dataset.testid = "map-tiles-unavailable";
-    notice.textContent = "The background map could not load. " + (element.dataset.draw
-      ? "Markers, drawing and \u201cSearch this area\u201d still work."
-      : "The marker still shows where the property is.");
+    notice.textContent = texts.tiles_failed + " " + (element.dataset.draw
+      ? texts.tiles_failed_search
+      : texts.tiles_failed_property);
     element.insertAdjacentElement("afterend", notice);
   }
 
@@ -152,7 +182,7 @@
         icon: markerIcon(point.score), score: point.score, title: point.label, alt: point.label,
       });
       marker.bindPopup('<a href="/properties/' + encodeURIComponent(point.id) + '">' +
-        escapeHtml(point.label) + "</a><br>Score " + point.score);
+        escapeHtml(point.label) + "</a><br>" + escapeHtml(texts.score) + " " + point.score);
       markers.addLayer(marker);
     });
     map.addLayer(markers);
