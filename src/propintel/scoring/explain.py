@@ -15,6 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from propintel.ingest.landuse import VACANT_CODES
+from propintel.kit import i18n
+from propintel.kit.i18n import _
 from propintel.scoring.indicators import (
     BAND_RULES,
     DISTRESSED,
@@ -117,10 +119,12 @@ class EvidenceContext:
 
 def _sale_reference(sale: Mapping[str, Any]) -> str:
     if sale["or_book"] and sale["or_page"]:
-        return f"Official Records book {sale['or_book']}, page {sale['or_page']}"
+        return _("Official Records book {book}, page {page}").format(
+            book=sale["or_book"], page=sale["or_page"]
+        )
     if sale["clerk_number"]:
-        return f"clerk number {sale['clerk_number']}"
-    return f"sale of {sale['sale_date']}"
+        return _("clerk number {number}").format(number=sale["clerk_number"])
+    return _("sale of {day}").format(day=i18n.format_date(sale["sale_date"]))
 
 
 def _signal_evidence(rule: Rule, ctx: EvidenceContext) -> list[Evidence]:
@@ -143,36 +147,45 @@ def _land_use(ctx: EvidenceContext) -> list[Evidence]:
     code = ctx.facts["dor_use_code"]
     if code not in VACANT_CODES:
         return []
-    kind = str(ctx.record["property_type"] or "vacant").replace("_", " ")
-    return [ctx.roll_fact(f"DOR land use {code} ({kind})")]
+    kind = str(ctx.record["property_type"] or "vacant").replace("_", " ")  # the record's code
+    return [ctx.roll_fact(_("DOR land use {code} ({kind})").format(code=code, kind=kind))]
 
 
 def _mailing_state(ctx: EvidenceContext) -> list[Evidence]:
     if not ctx.facts["out_of_state_owner"]:
         return []
-    state = ctx.record["mailing_state"] or "not Florida"
-    return [ctx.roll_fact(f"owner's mailing state: {state}")]
+    state = ctx.record["mailing_state"] or _("not Florida")
+    return [ctx.roll_fact(_("owner's mailing state: {state}").format(state=state))]
 
 
 def _equity(ctx: EvidenceContext) -> list[Evidence]:
     facts = ctx.facts
     if facts["equity"] is None or not facts["market_value"]:
         return []
-    note = (
-        f"estimated equity ${facts['equity']:,} of market value ${facts['market_value']:,}; "
-        f"mortgage estimate ${facts['mortgage']:,} (80% of the ${facts['sale_price']:,} sale, "
+    note = _(
+        "estimated equity {equity} of market value {market_value}; "
+        "mortgage estimate {mortgage} (80% of the {sale_price} sale, "
         "30-year loan at that year's average rate)"
+    ).format(
+        equity=_dollars(facts["equity"]),
+        market_value=_dollars(facts["market_value"]),
+        mortgage=_dollars(facts["mortgage"]),
+        sale_price=_dollars(facts["sale_price"]),
     )
-    return [Evidence("estimate", "Mortgage and equity estimate", facts["sale_date"], note)]
+    return [Evidence("estimate", _("Mortgage and equity estimate"), facts["sale_date"], note)]
+
+
+def _dollars(amount: int | None) -> str:
+    return i18n.format_currency(amount, whole=True)
 
 
 def _old_listings(ctx: EvidenceContext) -> list[Evidence]:
     return [
         Evidence(
             listing["listing_platform"] or "fsbo",
-            listing["listing_url"] or "FSBO listing",
+            listing["listing_url"] or _("FSBO listing"),
             listing["listed_date"],
-            f"{listing['days']} days on market",
+            _("{days} days on market").format(days=i18n.format_number(listing["days"])),
             url=listing["listing_url"],
         )
         for listing in ctx.listings
@@ -184,21 +197,23 @@ def _sale(ctx: EvidenceContext) -> list[Evidence]:
     sale, facts = ctx.sale, ctx.facts
     if sale is None or not facts["is_new"]:
         return []
-    price = f"${sale['sale_price']:,}" if sale["sale_price"] is not None else "price unknown"
-    note = (
-        f"arm's-length sale (code {sale['qualification_code']}), {price}, {facts['days']} days ago"
+    price = _dollars(sale["sale_price"]) if sale["sale_price"] is not None else _("price unknown")
+    note = _("arm's-length sale (code {code}), {price}, {days} days ago").format(
+        code=sale["qualification_code"], price=price, days=facts["days"]
     )
     return [Evidence(sale["source"], _sale_reference(sale), sale["sale_date"], note)]
 
 
 def _lot(ctx: EvidenceContext) -> list[Evidence]:
     lot = ctx.facts["lot_size_sqft"]
-    return [ctx.roll_fact(f"lot of {lot:,} sqft")] if lot is not None else []
+    if lot is None:
+        return []
+    return [ctx.roll_fact(_("lot of {area} sqft").format(area=i18n.format_number(lot)))]
 
 
 def _year_built(ctx: EvidenceContext) -> list[Evidence]:
     year = ctx.facts["year_built"]
-    return [ctx.roll_fact(f"built in {year}")] if year is not None else []
+    return [ctx.roll_fact(_("built in {year}").format(year=year))] if year is not None else []
 
 
 FACT_EVIDENCE: dict[str, Callable[[EvidenceContext], list[Evidence]]] = {
@@ -222,6 +237,6 @@ def evidence_for(name: str, ctx: EvidenceContext) -> list[Evidence]:
 
 def quality_checks(facts: Mapping[str, Any]) -> list[QualityCheck]:
     return [
-        QualityCheck(check.name, check.points, bool(facts[f"q_{check.name}"]), check.meaning)
+        QualityCheck(check.name, check.points, bool(facts[f"q_{check.name}"]), _(check.meaning))
         for check in CHECKS
     ]

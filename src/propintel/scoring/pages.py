@@ -13,6 +13,7 @@ from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.jobs.runs import latest_runs
 from propintel.kit.errors import DomainError
+from propintel.kit.i18n import _
 from propintel.scoring import service
 from propintel.scoring.indicators import RULES
 from propintel.scoring.schemas import IndicatorOut
@@ -79,10 +80,12 @@ def _parse_weights(typed: Mapping[str, str]) -> tuple[dict[str, int], dict[str, 
         try:
             weights[name] = int(raw.strip())
         except ValueError:
-            errors[name] = f"{raw!r} is not a whole number."
+            errors[name] = _("{value} is not a whole number.").format(value=repr(raw))
             continue
         if not service.MIN_WEIGHT <= weights[name] <= service.MAX_WEIGHT:
-            errors[name] = f"Must be from {service.MIN_WEIGHT} to {service.MAX_WEIGHT}."
+            errors[name] = _("Must be from {low} to {high}.").format(
+                low=service.MIN_WEIGHT, high=service.MAX_WEIGHT
+            )
     return weights, errors
 
 
@@ -101,9 +104,11 @@ async def save_weights(
         context = await _page_context(db, errors=errors, values=form.weights)
         return render(request, "scoring/indicators.html", context, status_code=422)
     if not changes:
-        return redirect_with_flash(request, PAGE, "No weight changed.")
+        return redirect_with_flash(request, PAGE, _("No weight changed."))
     listed = ", ".join(f"{c.indicator_name} {c.before} → {c.after}" for c in changes)
-    message = f"Saved: {listed}. Scores follow at the next refresh (daily 03:00) or Refresh now."
+    message = _(
+        "Saved: {changes}. Scores follow at the next refresh (daily 03:00) or Refresh now."
+    ).format(changes=listed)
     return redirect_with_flash(request, PAGE, message, "success")
 
 
@@ -117,12 +122,14 @@ async def add_indicator(
     weight: int = Form(...),
 ) -> Response:
     if intent_type not in ("distressed_property", "new_homeowner"):
-        return redirect_with_flash(request, PAGE, "Unknown intent type.", "error")
+        return redirect_with_flash(request, PAGE, _("Unknown intent type."), "error")
     try:
         await service.add_indicator(db, admin, indicator_name, intent_type, weight, None)
     except DomainError as error:
         return redirect_with_flash(request, PAGE, error.message, "error")
-    message = f"Added {indicator_name} ({weight}); it scores from the next refresh."
+    message = _("Added {name} ({weight}); it scores from the next refresh.").format(
+        name=indicator_name, weight=weight
+    )
     return redirect_with_flash(request, PAGE, message, "success")
 
 
@@ -130,7 +137,9 @@ async def add_indicator(
 async def refresh_now(request: Request, admin: AdminUser, db: DbSession) -> Response:
     outcome = await service.request_refresh(db, admin)
     if outcome.status == "queued":
-        message = "Score refresh queued: a worker runs it in a moment (this page shows the run)."
+        message = _("Score refresh queued: a worker runs it in a moment (this page shows the run).")
     else:
-        message = "A score refresh is already waiting for a worker; it will use the saved weights."
+        message = _(
+            "A score refresh is already waiting for a worker; it will use the saved weights."
+        )
     return redirect_with_flash(request, PAGE, message, "success")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from propintel.ingest.landuse import VACANT_CODES
+from propintel.kit.i18n import N_
 from propintel.scoring.indicators import RESIDENTIAL_CODES, sql_list
 
 _VACANT = sql_list(VACANT_CODES)
@@ -25,7 +26,7 @@ class Check:
     # SQL over the property ``p`` (``{year}``: the as-of year, an SQL expression). The cheap test
     # comes first: the land-use code is compared only when a field is missing.
     condition: str
-    meaning: str
+    meaning: str  # English (N_): translated where shown
 
 
 CHECKS: Final[tuple[Check, ...]] = (
@@ -33,54 +34,54 @@ CHECKS: Final[tuple[Check, ...]] = (
         "situs_address",
         15,
         "p.street_address <> '' AND p.address_key IS NOT NULL",
-        "a street address that normalises to a matching key",
+        N_("a street address that normalises to a matching key"),
     ),
     Check(
         "zip_code",
         10,
         "p.zip_code COLLATE \"C\" BETWEEN '33000' AND '33299' AND p.zip_code ~ '^[0-9]{{5}}$'",
-        "a five-digit Miami-Dade ZIP code (33000 to 33299)",
+        N_("a five-digit Miami-Dade ZIP code (33000 to 33299)"),
     ),
-    Check("location", 10, "p.location IS NOT NULL", "a map location (PA point layer)"),
-    Check("owner_name", 10, "p.owner_name <> ''", "an owner name"),
-    Check("mailing_address", 5, "p.mailing_address <> ''", "an owner mailing address"),
+    Check("location", 10, "p.location IS NOT NULL", N_("a map location (PA point layer)")),
+    Check("owner_name", 10, "p.owner_name <> ''", N_("an owner name")),
+    Check("mailing_address", 5, "p.mailing_address <> ''", N_("an owner mailing address")),
     Check(
         "land_use",
         10,
         "p.property_type IS NOT NULL",
-        "a DOR land-use code the importers recognise (property_type is derived from it)",
+        N_("a DOR land-use code the importers recognise (property_type is derived from it)"),
     ),
-    Check("market_value", 10, "p.market_value > 0", "a positive market (just) value"),
+    Check("market_value", 10, "p.market_value > 0", N_("a positive market (just) value")),
     Check(
         "assessed_value",
         5,
         "p.assessed_value > 0 AND p.assessed_value <= p.market_value",
-        "an assessed value, not above the market value (Florida caps it there)",
+        N_("an assessed value, not above the market value (Florida caps it there)"),
     ),
     Check(
         "year_built",
         10,
         f"p.year_built BETWEEN 1700 AND {{year}} + 2 OR p.dor_use_code IN ({_VACANT})",
-        "a plausible year built (1700 to the as-of year + 2), unless vacant land",
+        N_("a plausible year built (1700 to the as-of year + 2), unless vacant land"),
     ),
     Check(
         "living_area",
         5,
         f"p.square_feet > 0 OR p.dor_use_code IN ({_VACANT})",
-        "a positive living area, unless vacant land",
+        N_("a positive living area, unless vacant land"),
     ),
     Check(
         "lot_size",
         5,
         f"p.lot_size_sqft > 0 OR p.dor_use_code IN ({_NO_OWN_LOT})",
-        "a positive lot size, unless a condominium or cooperative unit",
+        N_("a positive lot size, unless a condominium or cooperative unit"),
     ),
     Check(
         "rooms",
         5,
         "(p.bedrooms IS NOT NULL AND p.bathrooms IS NOT NULL) OR p.dor_use_code IS NULL"
         f" OR p.dor_use_code NOT IN ({sql_list(RESIDENTIAL_CODES)})",
-        "bedrooms and bathrooms known, for residential parcels",
+        N_("bedrooms and bathrooms known, for residential parcels"),
     ),
 )
 

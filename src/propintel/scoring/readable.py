@@ -16,48 +16,51 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 from urllib.parse import quote
 
+from propintel.kit import i18n
+from propintel.kit.i18n import N_, _
+
 LEAD_SCORE_MAX: Final = 100
-LEAD_SCORE_RULE: Final = (
+LEAD_SCORE_RULE: Final = N_(
     "Lead score (0–100): the points of the lead's detected indicators, capped at 100. "
     "The points of each indicator are its weight (admin → Scoring)."
-)
+)  # English: pages translate it where they show it
 
 INDICATOR_LABELS: Final[dict[str, str]] = {
-    "tax_lien": "Tax lien",
-    "pre_foreclosure": "Pre-foreclosure",
-    "foreclosure": "Foreclosure",
-    "code_violation": "Code violation",
-    "vacant": "Vacant",
-    "probate": "Probate",
-    "divorce": "Divorce",
-    "heirship": "Heirs' property",
-    "out_of_state_owner": "Out-of-state owner",
-    "high_equity": "High equity (50%+)",
-    "old_listing": "FSBO listed 90+ days",
-    "days_0_30": "Bought 0–30 days ago",
-    "days_31_60": "Bought 31–60 days ago",
-    "days_61_90": "Bought 61–90 days ago",
-    "has_pool": "Pool",
-    "large_lawn": "Large lawn (lot over 5,000 sqft)",
-    "old_hvac": "Older HVAC (built before 2000)",
+    "tax_lien": N_("Tax lien"),
+    "pre_foreclosure": N_("Pre-foreclosure"),
+    "foreclosure": N_("Foreclosure"),
+    "code_violation": N_("Code violation"),
+    "vacant": N_("Vacant"),
+    "probate": N_("Probate"),
+    "divorce": N_("Divorce"),
+    "heirship": N_("Heirs' property"),
+    "out_of_state_owner": N_("Out-of-state owner"),
+    "high_equity": N_("High equity (50%+)"),
+    "old_listing": N_("FSBO listed 90+ days"),
+    "days_0_30": N_("Bought 0–30 days ago"),
+    "days_31_60": N_("Bought 31–60 days ago"),
+    "days_61_90": N_("Bought 61–90 days ago"),
+    "has_pool": N_("Pool"),
+    "large_lawn": N_("Large lawn (lot over 5,000 sqft)"),
+    "old_hvac": N_("Older HVAC (built before 2000)"),
 }
 
 SOURCE_LABELS: Final[dict[str, str]] = {
-    "ccviol": "Code enforcement case (Miami-Dade)",
-    "building_violations": "Building violation (Miami-Dade)",
-    "tax_collector": "Tax certificate (Tax Collector)",
-    "realforeclose": "Foreclosure auction (RealForeclose)",
-    "clerk_lis_pendens": "Lis pendens (Clerk's Official Records)",
-    "clerk_probate": "Probate filing (Clerk's Official Records)",
-    "dor_nal": "Tax roll (Florida DOR NAL)",
-    "nal": "Tax roll sale (Florida DOR NAL)",
-    "sdf": "Sale file (Florida DOR SDF)",
-    "pa_points": "Property Appraiser",
-    "pa": "Property Appraiser sale",
-    "permits": "Building permit",
-    "clerk-family-court": "Family court case",
-    "usps-vacancy": "USPS vacancy",
-    "estimate": "PropIntel estimate",
+    "ccviol": N_("Code enforcement case (Miami-Dade)"),
+    "building_violations": N_("Building violation (Miami-Dade)"),
+    "tax_collector": N_("Tax certificate (Tax Collector)"),
+    "realforeclose": N_("Foreclosure auction (RealForeclose)"),
+    "clerk_lis_pendens": N_("Lis pendens (Clerk's Official Records)"),
+    "clerk_probate": N_("Probate filing (Clerk's Official Records)"),
+    "dor_nal": N_("Tax roll (Florida DOR NAL)"),
+    "nal": N_("Tax roll sale (Florida DOR NAL)"),
+    "sdf": N_("Sale file (Florida DOR SDF)"),
+    "pa_points": N_("Property Appraiser"),
+    "pa": N_("Property Appraiser sale"),
+    "permits": N_("Building permit"),
+    "clerk-family-court": N_("Family court case"),
+    "usps-vacancy": N_("USPS vacancy"),
+    "estimate": N_("PropIntel estimate"),
 }
 
 # Detail fields of the importers (ingest/signals_kinds.py), in the order shown; money is kept as
@@ -68,30 +71,30 @@ _MONEY: Final = frozenset(
     {"face_amount", "final_judgment_amount", "assessed_value", "plaintiff_max_bid"}
 )
 _FIELD_LABELS: Final[dict[str, str]] = {
-    "auction_type": "Auction type",
-    "final_judgment_amount": "Final judgment",
-    "plaintiff_max_bid": "Plaintiff's maximum bid",
-    "assessed_value": "Assessed value",
-    "case_type": "Case type",
-    "violation": "Violation",
-    "status_description": "Status",
-    "problem_description": "Problem",
-    "last_activity": "Last activity",
-    "tax_year": "Tax year",
-    "certificate": "Certificate",
-    "face_amount": "Face amount",
-    "certificate_buyer": "Certificate buyer",
-    "county_held": "Held by the county",
-    "doc_type": "Document",
-    "case_number": "Case number",
-    "clerk_file": "Clerk file number",
-    "first_party": "First party",
-    "second_party": "Second party",
-    "legal_description": "Legal description",
-    "permit": "Permit",
-    "final": "Final inspection",
-    "note": "Note",
-    "address": "Address on the record",
+    "auction_type": N_("Auction type"),
+    "final_judgment_amount": N_("Final judgment"),
+    "plaintiff_max_bid": N_("Plaintiff's maximum bid"),
+    "assessed_value": N_("Assessed value"),
+    "case_type": N_("Case type"),
+    "violation": N_("Violation"),
+    "status_description": N_("Status"),
+    "problem_description": N_("Problem"),
+    "last_activity": N_("Last activity"),
+    "tax_year": N_("Tax year"),
+    "certificate": N_("Certificate"),
+    "face_amount": N_("Face amount"),
+    "certificate_buyer": N_("Certificate buyer"),
+    "county_held": N_("Held by the county"),
+    "doc_type": N_("Document"),
+    "case_number": N_("Case number"),
+    "clerk_file": N_("Clerk file number"),
+    "first_party": N_("First party"),
+    "second_party": N_("Second party"),
+    "legal_description": N_("Legal description"),
+    "permit": N_("Permit"),
+    "final": N_("Final inspection"),
+    "note": N_("Note"),
+    "address": N_("Address on the record"),
 }
 _HIDDEN: Final = frozenset({"parcel_id", "case_status", "problem", "book", "page"})
 VALUE_MAX_CHARS: Final = 200
@@ -116,11 +119,15 @@ def lead_score(points: int | None) -> int:
 
 def indicator_label(name: str, description: str | None = None) -> str:
     """A person's name for an indicator: ours, else its description, else its name in words."""
-    return INDICATOR_LABELS.get(name) or description or name.replace("_", " ").capitalize()
+    label = INDICATOR_LABELS.get(name)
+    if label:
+        return _(label)
+    return description or name.replace("_", " ").capitalize()
 
 
 def source_label(source: str) -> str:
-    return SOURCE_LABELS.get(source) or source.replace("_", " ").replace("-", " ").capitalize()
+    label = SOURCE_LABELS.get(source)
+    return _(label) if label else source.replace("_", " ").replace("-", " ").capitalize()
 
 
 def money(value: Any) -> str | None:
@@ -129,7 +136,8 @@ def money(value: Any) -> str | None:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    return f"${amount:,.2f}" if amount != amount.to_integral() else f"${amount:,.0f}"
+    whole = amount == amount.to_integral()
+    return i18n.format_currency(amount, whole=whole)
 
 
 def detail_fields(detail: Mapping[str, Any] | None) -> list[EvidenceField]:
@@ -141,12 +149,14 @@ def detail_fields(detail: Mapping[str, Any] | None) -> list[EvidenceField]:
     fields = [_field(key, detail[key]) for key in keys]
     book, page = detail.get("book"), detail.get("page")
     if book and page:
-        fields.append(EvidenceField("Official Records", f"book {book}, page {page}"))
+        reference = _("book {book}, page {page}").format(book=book, page=page)
+        fields.append(EvidenceField(_("Official Records"), reference))
     return [field for field in fields if field.value]
 
 
 def _field(key: str, value: Any) -> EvidenceField:
-    label = _FIELD_LABELS.get(key) or key.replace("_", " ").capitalize()
+    known = _FIELD_LABELS.get(key)
+    label = _(known) if known else key.replace("_", " ").capitalize()
     return EvidenceField(label, _text(key, value)[:VALUE_MAX_CHARS])
 
 
@@ -156,7 +166,7 @@ def _text(key: str, value: Any) -> str:
     if key in _MONEY:
         return money(value) or str(value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, Mapping):  # e.g. the cancellation of a lis pendens
         return "; ".join(f"{field.label}: {field.value}" for field in detail_fields(value))
     return str(value)

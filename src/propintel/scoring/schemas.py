@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from propintel.kit.clock import NewYorkDatetime
+from propintel.kit.i18n import N_, _
 from propintel.scoring.explain import Evidence, IndicatorExplanation, ScoreExplanation
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER, RULES, rule_for
 from propintel.scoring.readable import LEAD_SCORE_RULE, lead_score
@@ -19,7 +20,7 @@ from propintel.scoring.service import MAX_WEIGHT, MIN_WEIGHT
 Weight = Annotated[int, Field(ge=MIN_WEIGHT, le=MAX_WEIGHT)]
 FLAGS = tuple(rule.flag for rule in RULES if rule.flag)
 FLAG_COLUMNS = (*FLAGS, "out_of_state_owner")
-ESTIMATE_NOTE = (
+ESTIMATE_NOTE = N_(  # English: pages translate it where they show it
     "The mortgage balance and the equity are estimates: 80% of the last arm's-length sale price, "
     "paid off over 30 years at that year's average 30-year rate. No public record holds them."
 )
@@ -201,6 +202,8 @@ class ScoreExplanationOut(BaseModel):
             **_scores(prop, "new_homeowner", new_homeowner),
             is_new_homeowner=prop["is_new_homeowner"] if new_homeowner else None,
             as_of=explanation.as_of,
+            lead_score_rule=_(LEAD_SCORE_RULE),  # in the reader's language
+            estimate_note=_(ESTIMATE_NOTE),
             included=sorted(explanation.intent_types),
             flags={flag: prop[flag] for flag in (*FLAGS, "out_of_state_owner")}
             if distressed

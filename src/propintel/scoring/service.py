@@ -18,6 +18,7 @@ from propintel.audit.service import audit, audit_queued_job
 from propintel.auth.models import User
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.kit.errors import Conflict, Invalid, NotFound
+from propintel.kit.i18n import _
 from propintel.scoring.explain import (
     EvidenceContext,
     IndicatorExplanation,
@@ -50,7 +51,9 @@ class RefreshRequest:
 def check_weight(name: str, weight: int) -> None:
     if not MIN_WEIGHT <= weight <= MAX_WEIGHT:
         raise Invalid(
-            f"The weight of {name} must be a whole number from {MIN_WEIGHT} to {MAX_WEIGHT}.",
+            _("The weight of {name} must be a whole number from {low} to {high}.").format(
+                name=name, low=MIN_WEIGHT, high=MAX_WEIGHT
+            ),
             field=f"weights.{name}",
         )
 
@@ -72,14 +75,17 @@ async def update_weights(
     """Set the given weights; each change is audit-logged with its before and after. Scores
     follow at the next refresh. Unknown names or out-of-range weights change nothing."""
     if not weights:
-        raise Invalid("Give at least one indicator weight.", field="weights")
+        raise Invalid(_("Give at least one indicator weight."), field="weights")
     for name, weight in weights.items():
         check_weight(name, weight)
     repo = ScoringRepository.from_session(session)
     rows = await repo.indicators_for_update(weights)
     unknown = sorted(set(weights) - set(rows))
     if unknown:
-        raise Invalid(f"Unknown indicator: {', '.join(unknown)}.", field=f"weights.{unknown[0]}")
+        raise Invalid(
+            _("Unknown indicator: {names}.").format(names=", ".join(unknown)),
+            field=f"weights.{unknown[0]}",
+        )
     changes = []
     for name in sorted(weights):
         row, weight = rows[name], weights[name]
@@ -116,13 +122,18 @@ async def add_indicator(
     if rule_for(name) is None:
         known = ", ".join(rule.name for rule in RULES)
         raise Invalid(
-            f"No detection rule is named {name!r} (rules: {known}).", field="indicator_name"
+            _("No detection rule is named {name} (rules: {known}).").format(
+                name=repr(name), known=known
+            ),
+            field="indicator_name",
         )
     check_weight(name, weight)
     repo = ScoringRepository.from_session(session)
     indicator_id = await repo.insert_indicator(name, intent_type, weight, description)
     if indicator_id is None:
-        raise Conflict(f"The indicator {name} exists already; change its weight instead.")
+        raise Conflict(
+            _("The indicator {name} exists already; change its weight instead.").format(name=name)
+        )
     after = {
         "indicator_name": name,
         "intent_type": intent_type,
@@ -162,7 +173,7 @@ async def explain_property(
     repo = ScoringRepository.from_session(session)
     prop = await repo.property_scores(property_id)
     if prop is None:
-        raise NotFound("No such property.")
+        raise NotFound(_("No such property."))
     as_of = as_of or await new_york_today(session)
     facts = await repo.current_facts(property_id, as_of, new_homeowner_days)
     assert facts is not None  # the property exists, so its facts row does
