@@ -5,13 +5,16 @@ scheduled jobs), flash and error messages, and numbers, money and dates as Spani
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import UserType
 from propintel.jobs.schedule import SCHEDULE
+from propintel.kit.files import LocalFileStore
 from tests.factories import api_as, browser_as, make_subscriber
 
 SPANISH = {"Accept-Language": "es-US,es;q=0.9,en;q=0.5"}
@@ -154,3 +157,22 @@ async def test_imports_users_and_maintenance_in_spanish(
     assert not _absent(maintenance, "Run now", "Schedule", "Token balance discrepancies")
     database = await _get(client, "/admin/maintenance/database")
     assert "Informes de la base de datos" in database and "Uso de índices" in database
+
+
+async def test_a_refused_upload_says_why_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is checked in a worker thread: the request's language goes with it."""
+    store = LocalFileStore(tmp_path / "uploads")
+    monkeypatch.setattr("propintel.admin.pages.upload_store", lambda: store)
+    csrf = await browser_as(client, db, UserType.ADMIN)
+    response = await client.post(
+        "/admin/imports",
+        data={"kind": "nal", "csrf_token": csrf},
+        files={"file": ("padron.csv", b"CO_NO,PARCEL_ID\n23,1\n", "text/csv")},
+        headers=SPANISH,
+    )
+    assert response.status_code == 422
+    error = response.text.split('id="upload-error">')[1].split("</div>")[0]
+    assert error.startswith("padron.csv: faltan columnas obligatorias: DOR_UC, JV")
+    assert list(store.root.iterdir()) == []

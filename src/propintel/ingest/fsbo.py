@@ -43,6 +43,7 @@ from propintel.ingest.rows import MAX_INTEGER, CsvRow, RecordRow, raw_line, stag
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
 from propintel.ingest.source import json_records, open_csv, require_columns
 from propintel.kit.clock import today_new_york
+from propintel.kit.i18n import _
 
 # Feed field -> accepted spellings (the first is the documented one).
 ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -124,19 +125,22 @@ def _json_prefix(path: Path, *, validate: bool = False) -> str:
     try:
         with path.open("rb") as handle:
             events = ijson.parse(handle)
-            _, first, _ = next(events, ("", None, None))
+            _prefix, first, _value = next(events, ("", None, None))
             if first == "start_array":
                 prefix = "item"
             elif first == "start_map":
                 prefix = "listings.item"
             else:
                 raise ImportRefused(
-                    f'{path.name}: expected a JSON array of listings or {{"listings": [...]}}'
+                    _('{file}: expected a JSON array of listings or {{"listings": [...]}}').format(
+                        file=path.name
+                    )
                 )
             if validate:
                 _require_listings(path, prefix, events)
     except ijson.JSONError as error:
-        raise ImportRefused(f"{path.name}: not valid JSON ({error})") from error
+        message = _("{file}: not valid JSON ({error})").format(file=path.name, error=error)
+        raise ImportRefused(message) from error
     return prefix
 
 
@@ -146,7 +150,9 @@ def _require_listings(path: Path, prefix: str, events: Iterator[tuple[str, str, 
         if event == "map_key" and event_prefix == "" and value == "listings":
             has_listings = True
     if not has_listings:
-        raise ImportRefused(f'{path.name}: a JSON object needs a "listings" array')
+        raise ImportRefused(
+            _('{file}: a JSON object needs a "listings" array').format(file=path.name)
+        )
 
 
 def _rows(ctx: ImportContext) -> Iterator[Sequence[Any]]:

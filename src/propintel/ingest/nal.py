@@ -27,6 +27,7 @@ from propintel.ingest.rows import SALE_STAGING_COLUMNS, CsvRow, dor_sale, raw_li
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
 from propintel.ingest.sales import SALE_SUMMARY_CTES, SUMMARY_PARAMS
 from propintel.ingest.source import CsvSource, open_csv, require_columns
+from propintel.kit.i18n import _
 
 REQUIRED = ("CO_NO", "PARCEL_ID", "DOR_UC", "JV", "OWN_NAME", "PHY_ADDR1", "PHY_CITY", "PHY_ZIPCD")
 THIS_YEAR = date.today().year
@@ -130,12 +131,19 @@ class NalImporter:
     @staticmethod
     def _refuse_other_county(path: Path, source: CsvSource) -> None:
         column = source.column_index()["CO_NO"]
-        for _, fields in source.rows():
+        for _line, fields in source.rows():
             number = parse_int(fields[column]) if column < len(fields) else None
             if number is not None and number != MIAMI_DADE:
                 raise ImportRefused(
-                    f"{path.name}: this roll is for county {number} ({county_name(number)}); "
-                    f"PropIntel imports Miami-Dade (CO_NO {MIAMI_DADE}) rolls only"
+                    _(
+                        "{file}: this roll is for county {number} ({county}); PropIntel imports "
+                        "Miami-Dade (CO_NO {miami_dade}) rolls only"
+                    ).format(
+                        file=path.name,
+                        number=number,
+                        county=county_name(number),
+                        miami_dade=MIAMI_DADE,
+                    )
                 )
             return
 

@@ -29,6 +29,7 @@ from propintel.ingest.rows import CsvRow, RecordRow, raw_line, staged_csv_rows
 from propintel.ingest.runs import ImportContext, issues_json, staging_column_names
 from propintel.ingest.sales import SALE_SUMMARY_CTES, SUMMARY_PARAMS
 from propintel.ingest.source import json_records, open_csv, require_columns
+from propintel.kit.i18n import _
 
 THIS_YEAR = date.today().year
 RANGES = {
@@ -90,7 +91,9 @@ class PaPointsImporter:
             header = {name.upper() for name in source.header}
             if not _csv_coordinates(header) and not {"X_COORD", "Y_COORD"} <= header:
                 raise ImportRefused(
-                    f"{path.name}: needs coordinates: LAT and LON, or X_COORD and Y_COORD"
+                    _("{file}: needs coordinates: LAT and LON, or X_COORD and Y_COORD").format(
+                        file=path.name
+                    )
                 )
         finally:
             source.close()

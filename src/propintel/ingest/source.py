@@ -18,6 +18,7 @@ from typing import IO, Any
 import ijson
 
 from propintel.ingest.errors import ImportRefused
+from propintel.kit.i18n import _
 
 Record = dict[str, Any]
 ProgressCallback = Callable[[int], None]
@@ -36,7 +37,7 @@ def require_file(path: Path) -> None:
     """A missing file is refused by its name alone: where we keep files is nobody's business
     (an admin's upload, stored under a generated directory, is named as uploaded)."""
     if not path.is_file():
-        raise ImportRefused(f"{path.name}: no such file")
+        raise ImportRefused(_("{file}: no such file").format(file=path.name))
 
 
 def file_facts(path: Path) -> FileFacts:
@@ -72,9 +73,13 @@ def _refuse_binary(path: Path) -> None:
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
-        raise ImportRefused(f"{path.name}: not a text file (binary content or UTF-16 encoding)")
+        raise ImportRefused(
+            _("{file}: not a text file (binary content or UTF-16 encoding)").format(file=path.name)
+        )
     if head.startswith((b"PK\x03\x04", b"%PDF")):
-        raise ImportRefused(f"{path.name}: a ZIP/XLSX or PDF file, not CSV; export it as CSV")
+        raise ImportRefused(
+            _("{file}: a ZIP/XLSX or PDF file, not CSV; export it as CSV").format(file=path.name)
+        )
 
 
 def _decoded_lines(binary: IO[bytes]) -> Iterator[str]:
@@ -124,7 +129,7 @@ def open_csv(path: Path, on_progress: ProgressCallback | None = None) -> CsvSour
         header = [name.strip() for name in next(reader)]
     except StopIteration:
         binary.close()
-        raise ImportRefused(f"{path.name}: the file is empty") from None
+        raise ImportRefused(_("{file}: the file is empty").format(file=path.name)) from None
     return CsvSource(path, header, binary, reader)
 
 
@@ -144,9 +149,17 @@ def require_columns(
     present = {column.upper() for column in header}
     missing = [column for column in required if column.upper() not in present]
     if missing:
-        raise ImportRefused(f"{name}: missing required column(s): {', '.join(missing)}")
+        raise ImportRefused(
+            _("{file}: missing required column(s): {columns}").format(
+                file=name, columns=", ".join(missing)
+            )
+        )
     if any_of and not any(column.upper() in present for column in any_of):
-        raise ImportRefused(f"{name}: needs at least one of the columns: {', '.join(any_of)}")
+        raise ImportRefused(
+            _("{file}: needs at least one of the columns: {columns}").format(
+                file=name, columns=", ".join(any_of)
+            )
+        )
 
 
 def json_records(
@@ -162,4 +175,5 @@ def json_records(
         try:
             yield from enumerate(ijson.items(counting, prefix, use_float=True), 1)
         except ijson.JSONError as error:
-            raise ImportRefused(f"{path.name}: not valid JSON ({error})") from error
+            message = _("{file}: not valid JSON ({error})").format(file=path.name, error=error)
+            raise ImportRefused(message) from error
