@@ -15,7 +15,14 @@ from propintel.account_data.service import erase_account, export_document
 from propintel.auth.models import SessionKind, User, UserType
 from propintel.auth.service import authenticate, user_for_secret
 from propintel.config import get_settings
-from propintel.kit.errors import Conflict, DomainError, Invalid, LoginFailed, NotAuthenticated
+from propintel.kit.errors import (
+    Conflict,
+    DomainError,
+    Invalid,
+    LoginFailed,
+    NotAuthenticated,
+    RateLimited,
+)
 from propintel.maintenance.tokens import reconcile_tokens
 from tests.account_data.helpers import populated_account
 from tests.factories import DEFAULT_PASSWORD, make_user, token_balance
@@ -255,3 +262,15 @@ async def test_a_homeowners_jobs_go_and_their_reviews_lose_their_author(
         {"r": review},
     )
     assert kept.one() == (contractor.user_id, None, None)
+
+
+async def test_guessing_the_password_meets_the_log_in_throttle(db: AsyncSession) -> None:
+    mine = await populated_account(db)
+    limit = get_settings().login_max_failures_per_account
+    for _ in range(limit - 1):  # populated_account has one failed log-in already
+        with pytest.raises(Invalid):
+            await erase(db, mine.user, password="guess")
+
+    with pytest.raises(RateLimited):
+        await erase(db, mine.user)  # even the right password, until the window has passed
+    assert mine.user.erased_at is None

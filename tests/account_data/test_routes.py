@@ -195,3 +195,14 @@ async def test_admins_see_an_erased_account_as_such(
     assert "erased by its owner" in one.text
     assert "/suspend" not in one.text and "/reactivate" not in one.text
     assert email not in listed.text + one.text
+
+
+async def test_the_page_speaks_spanish(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    mine = await populated_account(db)
+    await log_in_browser(client, mine.user)
+    client.cookies.set("propintel_locale", "es")
+
+    page = await client.get("/account/data")
+
+    assert "Sus datos" in page.text and "Eliminar mi cuenta" in page.text
+    assert "siete años" in page.text
