@@ -97,3 +97,32 @@ def test_profile_pages_fit_a_phone(
     phone.wait_for_load_state("networkidle")
     _fits(phone)
     assert violations(phone) == []
+
+
+def test_a_click_on_the_map_places_the_centre(page: Page, profile_accounts: dict[str, str]) -> None:
+    log_in(page, profile_accounts["subscriber"], ACCOUNT_PASSWORD)
+    page.goto("/profile")
+    area_map = page.get_by_role("region", name="Map of the service area: click to place the centre")
+    expect(area_map).to_be_visible()
+    page.get_by_label("Radius in miles").fill("3")
+    area_map.click(position={"x": 40, "y": 40})
+    latitude = page.get_by_label("Centre latitude")
+    expect(latitude).not_to_have_value("")
+    assert 24.3 < float(latitude.input_value()) < 26.6
+    assert -81.9 < float(page.get_by_label("Centre longitude").input_value()) < -79.8
+    expect(page.locator("#area-map path.leaflet-interactive")).to_have_count(2)  # centre, circle
+    assert violations(page) == []
+
+
+def test_without_javascript_the_map_stays_hidden(
+    browser: Browser, live_server: str, profile_accounts: dict[str, str]
+) -> None:
+    context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, profile_accounts["subscriber"], ACCOUNT_PASSWORD)
+        page.goto("/profile")
+        expect(page.locator("#area-map")).to_be_hidden()
+        expect(page.get_by_label("Centre latitude")).to_be_visible()
+    finally:
+        context.close()
