@@ -36,6 +36,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, Field
 
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import N_, gettext
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -46,8 +47,8 @@ MAX_LIMIT = 200
 # control character's \u escape): with the other parts, about 2,300 characters of base64.
 MAX_CURSOR_LENGTH = 4096
 
-_NOT_OURS = "This page link (cursor) is not valid; start again from the first page."
-_OTHER_LISTING = (
+_NOT_OURS = N_("This page link (cursor) is not valid; start again from the first page.")
+_OTHER_LISTING = N_(
     "This page link (cursor) belongs to another list or search; start again from the first page."
 )
 
@@ -158,16 +159,16 @@ class Listing:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             name, bound, parts = json.loads(raw)
         except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as error:
-            raise Invalid(_NOT_OURS, field="cursor") from error
+            raise Invalid(gettext(_NOT_OURS), field="cursor") from error
         if name != self.name or bound != bound_to:
-            raise Invalid(_OTHER_LISTING, field="cursor")
+            raise Invalid(gettext(_OTHER_LISTING), field="cursor")
         # A key ends in a unique column, never NULL (earlier parts may be: a nullable sort column).
         if not isinstance(parts, list) or len(parts) != len(self.key) or parts[-1] is None:
-            raise Invalid(_NOT_OURS, field="cursor")
+            raise Invalid(gettext(_NOT_OURS), field="cursor")
         try:
             return tuple(kind.parse(part) for kind, part in zip(self.key, parts, strict=True))
         except (ValueError, TypeError, AttributeError, InvalidOperation) as error:
-            raise Invalid(_NOT_OURS, field="cursor") from error
+            raise Invalid(gettext(_NOT_OURS), field="cursor") from error
 
     def decode_optional(self, token: str | None, *, bound_to: str = "") -> tuple[Any, ...] | None:
         return self.decode(token, bound_to=bound_to) if token else None
