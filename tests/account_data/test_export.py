@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.account_data.service import SCHEMA_VERSION, export_chunks, export_document
@@ -68,14 +69,23 @@ async def test_export_holds_the_owners_rows_and_no_one_elses(db: AsyncSession) -
 
 async def test_no_secret_leaves_in_the_export(db: AsyncSession) -> None:
     mine = await populated_account(db)
+    await db.execute(
+        sql(
+            "INSERT INTO calendar_integrations (user_id, provider, oauth_refresh_token) "
+            "VALUES (:u, 'google', 'refresh-secret-4711')"
+        ),
+        {"u": mine.user.user_id},
+    )
 
-    text = everything(await export_document(db, mine.user.user_id))
+    document = await export_document(db, mine.user.user_id)
+    text = everything(document)
 
     for secret in (
         "password_hash",
         "token_hash",
         "secret_hash",
         "oauth_refresh_token",
+        "refresh-secret-4711",
         "$argon2",
         mine.session_secret,
         token_hash(mine.session_secret),
@@ -83,6 +93,8 @@ async def test_no_secret_leaves_in_the_export(db: AsyncSession) -> None:
         token_hash(mine.api_key),
     ):
         assert secret not in text
+    calendars = document["data"]["assistant_crm_and_marketplace"]["calendar_integrations"]
+    assert [row["provider"] for row in calendars] == ["google"]  # the row, without its secret
 
 
 async def test_pages_of_one_row_give_the_same_document(db: AsyncSession) -> None:
