@@ -3,7 +3,8 @@
 Every message id the templates and the Python code mark (kit.i18n_extract, as ``make messages``
 extracts them) must have a non-empty, non-fuzzy Spanish translation in the merged catalog; the
 ``.po`` files must parse, must not translate one id two ways, and each translation must keep its
-id's named placeholders (``%(name)s``, ``{name}``)."""
+id's named placeholders (``%(name)s``, ``{name}``). And no template shows text outside ``_()`` or
+``{% trans %}``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from babel.messages.pofile import PoFileError
 from propintel.kit import i18n
 from propintel.kit.i18n_extract import (
     Extracted,
+    bare_template_texts,
     extract_messages,
     placeholder_mismatches,
     placeholders,
@@ -121,3 +123,28 @@ def test_the_template_catalog_lists_each_text_once(extracted: dict[str, Extracte
     assert len(catalog) == len(extracted)
     message = catalog.get("Skip to content")
     assert message is not None and not message.string
+
+
+def test_templates_show_no_text_outside_translations() -> None:
+    """Text written straight into a template (not in ``_()`` or ``{% trans %}``) has no id at all,
+    so the catalog test cannot see it: it would show in English on a Spanish page."""
+    bare = bare_template_texts()
+    assert not bare, f"{len(bare)} template texts outside _() or trans:\n" + "\n".join(bare)
+
+
+def test_bare_template_text_is_found(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text(
+        '{% extends "base.html" %}{# a comment #}\n'
+        "<h1>{{ _('Fine') }}</h1>\n"
+        '<p>{% trans %}Also <a href="/x">fine</a>{% endtrans %} PropIntel · ET</p>\n'
+        '<p title="Not translated">Bare words</p>\n'
+        '<input {% if e %}aria-invalid="true"{% endif %} {{ attrs }} value="{{ v }}">\n'
+        "<script>const words = 'in code';</script><a href=\"/leads/followups\">{{ _('x') }}</a>\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mail.txt").write_text("{{ _('Hi') }}\n\n{{ base }}/verify-email\nThanks\n")
+    found = bare_template_texts(tmp_path)
+    assert len(found) == 3, found
+    assert "mail.txt:" in found[0] and found[0].endswith("Thanks'")
+    assert found[1].endswith("page.html:4: 'title=\"Not translated\"'")
+    assert found[2].endswith("page.html:4: 'Bare words'")

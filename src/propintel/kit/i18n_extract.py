@@ -5,14 +5,16 @@ that fails when a text has no Spanish translation (tests/kit/test_translations.p
 Templates (``**/templates/**.html`` and ``.txt``) are read with jinja2's extractor (``_()``,
 ``gettext``, ``ngettext``, ``{% trans %}``); Python modules with Babel's, for the keywords ``_``,
 ``N_``, ``gettext`` and ``ngettext``. A call on a variable (``_(label)``) yields nothing: its texts
-are marked where they are defined, with ``N_``.
+are marked where they are defined, with ``N_``. Text a template shows without marking it at all has
+no id to look up: ``bare_template_texts`` finds it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -21,6 +23,7 @@ from babel.messages.pofile import read_po, write_po
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 POT_FILE = PACKAGE_DIR / "locales" / "messages.pot"
+REPO_DIR = PACKAGE_DIR.parent.parent  # paths are shown from here: src/propintel/…
 
 METHOD_MAP = [
     ("**/templates/**.html", "jinja2.ext:babel_extract"),
@@ -146,3 +149,75 @@ def read_catalog_file(path: Path, locale: str) -> Catalog:
     """One ``.po`` file, strictly: a syntax error raises ``babel.messages.pofile.PoFileError``."""
     with path.open("rb") as handle:
         return read_po(handle, locale=locale, abort_invalid=True)
+
+
+# ---- text a template shows without marking it ---------------------------------------------------
+
+TEMPLATE_DIR = PACKAGE_DIR / "web" / "templates"
+# Words a page may show in any language: the product's name, the New York time zone's abbreviation.
+UNTRANSLATED_WORDS = frozenset({"PropIntel", "Prop", "Intel", "ET"})
+_VISIBLE_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "placeholder", "aria-description"})
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_JINJA_TRANS = re.compile(r"\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}", re.S)
+_JINJA_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
+_JINJA_STATEMENT = re.compile(r"\{%.*?%\}", re.S)
+_ATTRIBUTES_ONLY = re.compile(r'^(\s*[\w:-]+="[^"]*")+\s*$')  # a macro's attribute fragment
+_PATH_LIKE = re.compile(r"\S*/\S*")  # a URL or path (/leads/followups, {{ base }}/verify-email)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` that would need a translation."""
+    text = _PATH_LIKE.sub(" ", text.replace(_SLOT, " "))
+    return [word for word in _WORD.findall(text) if word not in UNTRANSLATED_WORDS]
+
+
+_SLOT = "§"  # where an expression or a translated block was (a character valid in a tag)
+
+
+class _BareText(HTMLParser):
+    """Text and visible attributes of a template's markup outside ``{{ }}`` and ``{% trans %}``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+        self._hidden = 0  # inside <script> or <style>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        for name, value in attrs:
+            if name in _VISIBLE_ATTRIBUTES and value and _words(value):
+                self.found.append((self.getpos()[0], f'{name}="{value}"'))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden = max(0, self._hidden - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden or _ATTRIBUTES_ONLY.match(data.replace(_SLOT, "")) or not _words(data):
+            return
+        self.found.append((self.getpos()[0], " ".join(data.replace(_SLOT, "…").split())))
+
+
+def _blank(replacement: str) -> Callable[[re.Match[str]], str]:
+    """A substitution that leaves ``replacement`` and the match's newlines (lines keep their
+    numbers)."""
+    return lambda match: replacement + "\n" * match.group(0).count("\n")
+
+
+def bare_template_texts(directory: Path = TEMPLATE_DIR) -> list[str]:
+    """``file:line: text`` for each text a template shows as it is written, outside ``_()`` and
+    ``{% trans %}``: it would show in English on a Spanish page."""
+    found: list[str] = []
+    for path in sorted([*directory.rglob("*.html"), *directory.rglob("*.txt")]):
+        source = _JINJA_COMMENT.sub(_blank(""), path.read_text(encoding="utf-8"))
+        source = _JINJA_TRANS.sub(_blank(_SLOT), source)
+        source = _JINJA_EXPRESSION.sub(_blank(_SLOT), source)
+        source = _JINJA_STATEMENT.sub(_blank(""), source)
+        parser = _BareText()
+        parser.feed(source)
+        parser.close()
+        shown = path.relative_to(REPO_DIR) if path.is_relative_to(REPO_DIR) else path
+        found.extend(f"{shown}:{line}: {text!r}" for line, text in parser.found)
+    return found
