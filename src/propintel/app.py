@@ -56,6 +56,7 @@ from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
 from propintel.web.locale import request_locale
 from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
+from propintel.web.uploads import UploadLimitMiddleware
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -125,6 +126,12 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     app.add_middleware(HeadAsGetMiddleware)
+    # Logo uploads are refused before their body is read when over the cap (plus the form's own).
+    app.add_middleware(
+        UploadLimitMiddleware,
+        paths=("/profile/logo", "/api/v1/profile/logo"),
+        max_bytes=settings.logo_max_bytes + 64 * 1024,
+    )
     app.add_middleware(RequestMiddleware)
     return app
 

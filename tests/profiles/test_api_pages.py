@@ -176,10 +176,11 @@ async def test_an_oversized_logo_is_refused(
     client: httpx.AsyncClient, db: AsyncSession, tmp_path: Path
 ) -> None:
     headers = await api_as(client, db)
-    noisy = Image.frombytes("RGB", (1200, 1200), random.Random(7).randbytes(1200 * 1200 * 3))
+    # Noise does not compress: just over the 2 MB limit, under the cap before reading.
+    noisy = Image.frombytes("RGB", (840, 840), random.Random(7).randbytes(840 * 840 * 3))
     out = io.BytesIO()
     noisy.save(out, "PNG")
-    assert len(out.getvalue()) > 2 * 1024 * 1024
+    assert 2 * 1024 * 1024 < len(out.getvalue()) < 2 * 1024 * 1024 + 64 * 1024
     response = await client.post(
         "/api/v1/profile/logo", files={"file": ("huge.png", out.getvalue())}, headers=headers
     )
@@ -277,3 +278,31 @@ async def test_homeowner_page_shows_the_matched_home(
     assert 'data-testid="matched-property"' in page.text and "40 PALM AVE, HIALEAH" in page.text
     bad = await client.post("/profile", data={**form, "phone_number": "123"})
     assert bad.status_code == 422 and 'id="phone_number-error"' in bad.text
+
+
+async def test_an_upload_far_over_the_cap_is_refused_before_it_is_read(
+    client: httpx.AsyncClient, db: AsyncSession, tmp_path: Path
+) -> None:
+    headers = await api_as(client, db)
+    huge = b"\x89PNG" + b"\x00" * (3 * 1024 * 1024)
+    response = await client.post(
+        "/api/v1/profile/logo", files={"file": ("huge.png", huge)}, headers=headers
+    )
+    assert response.status_code == 413
+    assert "too large" in response.json()["detail"]
+
+    async def chunks():  # no Content-Length: counted as it arrives
+        yield (
+            b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n'
+            b"Content-Type: image/png\r\n\r\n"
+        )
+        for _ in range(64):
+            yield b"\x00" * 65536
+
+    streamed = await client.post(
+        "/api/v1/profile/logo",
+        content=chunks(),
+        headers={**headers, "Content-Type": "multipart/form-data; boundary=x"},
+    )
+    assert streamed.status_code == 413
+    assert _stored_files(tmp_path) == []
