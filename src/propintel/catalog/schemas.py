@@ -45,7 +45,8 @@ Markup = Annotated[
 ]
 Tokens = Annotated[int, Field(ge=1, le=MAX_TOKENS)]
 Allowance = Annotated[int, Field(ge=0, le=MAX_TOKENS)]
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z][a-z0-9_]{1,49}$")]
+SLUG_PATTERN = r"^[a-z][a-z0-9_]{1,49}$"  # plan names, actions, services
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, pattern=SLUG_PATTERN)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 StripePriceId = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_]{1,255}$")
