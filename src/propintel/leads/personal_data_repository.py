@@ -4,9 +4,10 @@ docs/accounts.md): the statements of ``leads.personal_data``."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import column, delete, or_, select, table
+from sqlalchemy import ColumnElement, column, delete, or_, select, table
 from sqlalchemy.dialects.postgresql import UUID
 
 from propintel.db.export import Export, ExportPage, owned_by
@@ -29,10 +30,24 @@ _emails = table(
 )
 
 
+def _of_own_leads(lead_id: Any) -> Callable[[uuid.UUID], ColumnElement[bool]]:
+    """Rows of the account's leads, found through ``lead_id`` (the index events and tasks have;
+    their ``user_id`` is always the lead's owner)."""
+
+    def condition(user_id: uuid.UUID) -> ColumnElement[bool]:
+        leads = select(SavedLead.lead_id).where(SavedLead.user_id == user_id)
+        clause: ColumnElement[bool] = lead_id.in_(leads)
+        return clause
+
+    return condition
+
+
 EXPORTS: dict[str, Export] = {
     "saved_leads": Export(SavedLead.__table__, SavedLead.lead_id, owned_by(SavedLead.user_id)),
-    "lead_events": Export(LeadEvent.__table__, LeadEvent.event_id, owned_by(LeadEvent.user_id)),
-    "lead_tasks": Export(LeadTask.__table__, LeadTask.task_id, owned_by(LeadTask.user_id)),
+    "lead_events": Export(
+        LeadEvent.__table__, LeadEvent.event_id, _of_own_leads(LeadEvent.lead_id)
+    ),
+    "lead_tasks": Export(LeadTask.__table__, LeadTask.task_id, _of_own_leads(LeadTask.lead_id)),
     "ai_voice_call_logs": Export(_calls, _calls.c.call_id, owned_by(_calls.c.user_id)),
     "email_workflow_logs": Export(_emails, _emails.c.log_id, owned_by(_emails.c.user_id)),
 }
