@@ -23,6 +23,8 @@ from propintel.saved_searches.alerts import run_due_alerts
 from propintel.saved_searches.models import AlertFrequency
 from propintel.saved_searches.pages import describe
 from propintel.saved_searches.service import create_search
+from propintel.scoring.indicators import RULES, RULES_BY_NAME
+from propintel.scoring.readable import RULE_SUMMARIES, rule_summary
 from propintel.search.criteria import SearchCriteria
 from tests.factories import csrf_of, log_in_browser, make_subscriber, saved_lead, scored_property
 
@@ -191,6 +193,7 @@ async def test_search_and_property_pages_are_spanish_and_give_scripts_their_text
     assert "Historial de ventas" in page.text and "Guardar prospecto" in page.text
     assert "Puntuación de prospecto en dificultades" in score.text
     assert "Controles de calidad de los datos" in score.text
+    assert "No se detecta en esta propiedad ningún indicador" in score.text  # none stored yet
 
 
 async def test_saved_search_pages_describe_criteria_in_spanish(
@@ -302,3 +305,14 @@ def test_status_names_and_moves_follow_the_locale() -> None:
         )
     assert status_name("appointment") == "appointment" and LeadStatus.WON.label == "Won"
     assert status_name(None) == "—" and status_name("archived") == "archived"
+
+
+def test_every_rule_summary_is_marked_for_translation() -> None:
+    """A rule's summary shows translated only if its English is in RULE_SUMMARIES: a summary
+    changed in scoring/indicators.py must be changed there too (and in the catalog)."""
+    assert [rule.summary for rule in RULES] == list(RULE_SUMMARIES)
+    with i18n.using_locale("es"):
+        assert rule_summary(RULES_BY_NAME["old_hvac"].summary) == (
+            "nuevo propietario; construida antes de 2000"
+        )
+    assert rule_summary(None) is None

@@ -16,6 +16,7 @@ from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _
 from propintel.scoring import service
 from propintel.scoring.indicators import RULES
+from propintel.scoring.readable import rule_summary
 from propintel.scoring.schemas import IndicatorOut
 from propintel.web.templating import redirect_with_flash, render
 
@@ -56,6 +57,7 @@ async def _page_context(db: DbSession, **extra: Any) -> dict[str, Any]:
     return {
         "indicators": indicators,
         "rules_without_indicator": [rule for rule in RULES if rule.name not in named],
+        "rule_summary": rule_summary,
         "last_run": last_run,
         "waiting": await service.refresh_waiting(db),
         "weight_field": WEIGHT_FIELD,

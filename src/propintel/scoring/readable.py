@@ -45,6 +45,28 @@ INDICATOR_LABELS: Final[dict[str, str]] = {
     "old_hvac": N_("Older HVAC (built before 2000)"),
 }
 
+# The detection rules' summaries (scoring/indicators.py RULES), marked for translation: a summary
+# is shown through ``rule_summary``; one not listed here (a changed constant) shows in English.
+RULE_SUMMARIES: Final[tuple[str, ...]] = (
+    N_("open tax certificate or tax-deed application"),
+    N_("open lis pendens, not cancelled, with no sale recorded after it"),
+    N_("scheduled foreclosure auction or judgment"),
+    N_("open code-enforcement or building case"),
+    N_("vacant land use (DOR 000, 010, 040) or an open vacancy record"),
+    N_("probate filing or an estate marker in the owner name"),
+    N_("matched dissolution-of-marriage case"),
+    N_("heirs marker in the owner name (scores only if an admin adds the indicator)"),
+    N_("mailing address outside Florida (not FL/FLORIDA), or abroad"),
+    N_("estimated equity at least 50% of market value"),
+    N_("active FSBO listing more than 90 days on market"),
+    N_("new homeowner, sold 0–30 days ago"),
+    N_("new homeowner, sold 31–60 days ago"),
+    N_("new homeowner, sold 61–90 days ago"),
+    N_("new homeowner; the property has a pool (from pool permit or feature records)"),
+    N_("new homeowner; lot larger than 5,000 sqft"),
+    N_("new homeowner; built before 2000"),
+)
+
 SOURCE_LABELS: Final[dict[str, str]] = {
     "ccviol": N_("Code enforcement case (Miami-Dade)"),
     "building_violations": N_("Building violation (Miami-Dade)"),
@@ -123,6 +145,11 @@ def indicator_label(name: str, description: str | None = None) -> str:
     if label:
         return _(label)
     return description or name.replace("_", " ").capitalize()
+
+
+def rule_summary(summary: str | None) -> str | None:
+    """How a rule detects its indicator, in the current locale (``RULE_SUMMARIES``)."""
+    return _(summary) if summary else summary
 
 
 def source_label(source: str) -> str:

@@ -13,7 +13,7 @@ from propintel.kit.clock import NewYorkDatetime
 from propintel.kit.i18n import N_, _
 from propintel.scoring.explain import Evidence, IndicatorExplanation, ScoreExplanation
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER, RULES, rule_for
-from propintel.scoring.readable import LEAD_SCORE_RULE, lead_score
+from propintel.scoring.readable import LEAD_SCORE_RULE, lead_score, rule_summary
 from propintel.scoring.repository import IndicatorRow
 from propintel.scoring.service import MAX_WEIGHT, MIN_WEIGHT
 
@@ -44,7 +44,7 @@ class IndicatorOut(BaseModel):
             intent_type=row.intent_type,
             weight=row.weight,
             description=row.description,
-            rule=rule.summary if rule else None,
+            rule=rule_summary(rule.summary) if rule else None,
             detected_properties=row.detected,
         )
 

@@ -27,6 +27,7 @@ from propintel.scoring.explain import (
     quality_checks,
 )
 from propintel.scoring.indicators import DISTRESSED, NEW_HOMEOWNER, RULES, rule_for
+from propintel.scoring.readable import rule_summary
 from propintel.scoring.refresh import new_york_today
 from propintel.scoring.repository import IndicatorRow, ScoringRepository, StoredIntent
 
@@ -207,7 +208,7 @@ def _explained(
         weight=row.weight if row else None,
         scored_weight=breakdown.get(name),
         description=row.description if row else None,
-        rule=rule.summary if rule else None,
+        rule=rule_summary(rule.summary) if rule else None,
         detected_at=stored.detected_at if stored else None,
         still_detected=bool(context.facts.get(f"hit_{name}")),
         evidence=evidence_for(name, context),

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User
 from propintel.kit.clock import today_new_york
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import _, format_number
 from propintel.search.criteria import SearchCriteria
 from propintel.search.repository import SearchRepository
 from propintel.search.schemas import item_fields
@@ -159,7 +160,10 @@ async def start_export(
 ) -> ExportJob:
     """Gate and check the criteria, and log the export (before any row is read)."""
     if request.max_rows is not None and request.max_rows > ceiling:
-        raise Invalid(f"max_rows may be at most {ceiling:,}.", field="max_rows")
+        raise Invalid(
+            _("max_rows may be at most {limit}.").format(limit=format_number(ceiling)),
+            field="max_rows",
+        )
     criteria = request.criteria()
     scope = await scope_for(session, user, criteria)
     cap = request.max_rows or ceiling

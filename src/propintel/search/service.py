@@ -92,7 +92,7 @@ async def scope_for(
         start = await repo.start_search(None, criteria)
         scope = Scope(frozenset(Intent))
     elif user.user_type != UserType.SUBSCRIBER or not user.has_active_plan:
-        raise PlanRequired(UPGRADE_MESSAGE)
+        raise PlanRequired(_(UPGRADE_MESSAGE))
     else:
         start = await repo.start_search(str(user.subscription_tier), criteria)
         features = start.features or {}
