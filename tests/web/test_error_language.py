@@ -32,6 +32,7 @@ async def test_error_pages_in_spanish(client: httpx.AsyncClient, db: AsyncSessio
     await browser_as(client, db, UserType.HOMEOWNER)
     refused = await client.get("/tokens", headers=SPANISH)  # subscribers only
     assert refused.status_code == 403 and "<h1>No permitido</h1>" in refused.text
+    assert "Su tipo de cuenta no puede usar esta página." in refused.text
 
 
 async def test_csrf_refusal_in_spanish(client: httpx.AsyncClient) -> None:
