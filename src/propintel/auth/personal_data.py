@@ -72,6 +72,8 @@ async def confirm_erasure(
     """Refuse unless ``typed_email`` is the account's address and, when the account has a local
     password, ``password`` is it. A wrong password is recorded as a failed log-in of the account
     (so guessing through this form meets the log-in throttle); too many refuse every try."""
+    # Locked, and read again: a second deletion at the same moment waits, then finds it erased.
+    await session.refresh(user, with_for_update=True)
     if user.erased_at is not None:
         raise Conflict(_("This account has already been deleted."))
     if (typed_email or "").strip().lower() != user.email.lower():
