@@ -176,3 +176,25 @@ async def test_a_refused_upload_says_why_in_spanish(
     error = response.text.split('id="upload-error">')[1].split("</div>")[0]
     assert error.startswith("padron.csv: faltan columnas obligatorias: DOR_UC, JV")
     assert list(store.root.iterdir()) == []
+
+
+async def test_the_grant_form_says_what_to_fix_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    csrf = await browser_as(client, db, UserType.ADMIN)
+    person = await make_subscriber(db)
+    url = f"/admin/users/{person.user_id}/tokens"
+    form = {"csrf_token": csrf, "action": "grant", "tokens": "10", "reason": "goodwill"}
+
+    not_a_number = await client.post(url, data={**form, "tokens": "diez"}, headers=SPANISH)
+    assert not_a_number.status_code == 422
+    assert "Tokens: Ingrese un número entero, sin separadores." in not_a_number.text
+    short = await client.post(url, data={**form, "reason": "ok"}, headers=SPANISH)
+    assert short.status_code == 422 and "Motivo: Use al menos 3 caracteres." in short.text
+    english = await client.post(url, data={**form, "reason": "ok"})
+    assert "Reason: Use at least 3 characters." in english.text
+
+    granted = await client.post(url, data=form, headers=SPANISH)
+    assert granted.status_code == 303
+    page = await _get(client, f"/admin/users/{person.user_id}")
+    assert "Se otorgaron 10 tokens; el saldo ahora es" in page

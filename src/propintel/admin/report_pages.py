@@ -17,6 +17,7 @@ from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
 from propintel.kit.i18n import _
+from propintel.web.field_messages import field_message
 from propintel.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -36,7 +37,8 @@ async def audit_page(request: Request, _admin: AdminUser, db: DbSession) -> Resp
         filters = AuditFilters.model_validate(chosen)
     except ValidationError as error:
         first = error.errors()[0]
-        raise Invalid(f"{first['loc'][0]}: {first['msg']}", field=str(first["loc"][0])) from error
+        message = f"{first['loc'][0]}: {field_message(first)}"
+        raise Invalid(message, field=str(first["loc"][0])) from error
     entries, next_cursor = await audit_service.audit_page(
         db, filters, PAGE_SIZE, params.get("cursor") or None
     )

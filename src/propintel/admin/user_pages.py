@@ -23,7 +23,7 @@ from propintel.tokens import admin as token_admin
 from propintel.tokens import history
 from propintel.tokens import service as token_service
 from propintel.tokens.schemas import AdjustmentIn, SuspensionIn
-from propintel.web.errors import validation_message
+from propintel.web.field_messages import field_message
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(prefix="/admin/users", include_in_schema=False)
@@ -52,7 +52,7 @@ class SuspensionForm(BaseModel):
 def _first_error(error: ValidationError) -> Invalid:
     first = error.errors()[0]
     field = ".".join(str(part) for part in first["loc"]) or "form"
-    return Invalid(validation_message(first), field=field)
+    return Invalid(field_message(first), field=field)
 
 
 @router.get("")

@@ -30,9 +30,9 @@ from propintel.catalog.schemas import SLUG_PATTERN
 from propintel.catalog.tables import AI_COSTS, BUNDLES, PLANS, PRICING, Catalog, Column, Row
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
-from propintel.kit.i18n import N_, _, format_number, ngettext
+from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import DEFAULT_LIMIT
-from propintel.web.errors import validation_message
+from propintel.web.field_messages import field_message as web_field_message
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -81,43 +81,12 @@ def _form_value(column: Column, form: dict[str, Any], stored: Row | None) -> Any
 
 
 def field_message(item: Mapping[str, Any]) -> str:
-    """What to fix in one field, in the reader's language, for the constraints of the catalog's
-    columns (pydantic's own English wording stays the API's); our validators' messages as they
-    are."""
-    kind, ctx = item["type"], item.get("ctx") or {}
-    if kind == "greater_than_equal":
-        return _("Enter {limit} or more.").format(limit=format_number(ctx["ge"]))
-    if kind == "less_than_equal":
-        return _("Enter {limit} or less.").format(limit=format_number(ctx["le"]))
-    if kind == "decimal_max_places":
-        places = int(ctx["decimal_places"])
-        return ngettext(
-            "Use at most {count} decimal place.", "Use at most {count} decimal places.", places
-        ).format(count=places)
-    if kind == "decimal_max_digits":
-        return _("Use at most {count} digits in all.").format(count=ctx["max_digits"])
-    if kind == "decimal_whole_digits":
-        return _("Use at most {count} digits before the decimal point.").format(
-            count=ctx["whole_digits"]
-        )
-    if kind in ("decimal_parsing", "decimal_type", "finite_number"):
-        return _("Enter a number with a decimal point, such as 12.50.")
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return _("Enter a whole number, without separators.")
-    if kind == "string_pattern_mismatch":
-        if ctx.get("pattern") == SLUG_PATTERN:
-            return _("Use 2 to 50 lowercase letters, digits or _, starting with a letter.")
-        return _("Use letters, digits and _ only.")
-    if kind == "string_too_short":
-        return _("Required.")
-    if kind == "string_too_long":
-        length = int(ctx["max_length"])
-        return ngettext(
-            "Use at most {count} character.", "Use at most {count} characters.", length
-        ).format(count=length)
-    if kind == "missing":
-        return _("Required.")
-    return validation_message(item)
+    """What to fix in one refused field, in the reader's language (``web.field_messages``), with
+    the form a catalog name must have."""
+    ctx = item.get("ctx") or {}
+    if item["type"] == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_PATTERN:
+        return _("Use 2 to 50 lowercase letters, digits or _, starting with a letter.")
+    return web_field_message(item)
 
 
 def parse_form(
