@@ -306,3 +306,21 @@ async def test_an_upload_far_over_the_cap_is_refused_before_it_is_read(
     )
     assert streamed.status_code == 413
     assert _stored_files(tmp_path) == []
+
+
+async def test_the_pages_and_their_errors_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    spanish = {"Accept-Language": "es"}
+    csrf = await browser_as(client, db)
+    page = await client.get("/profile", headers=spanish)
+    assert "Perfil de la empresa" in page.text and "Zona de servicio" in page.text
+    assert "unifamiliar" in page.text  # property types by their Spanish names
+    refused = await client.post(
+        "/profile",
+        data={"csrf_token": csrf, "business_phone": "12", "zip_codes": "331"},
+        headers=spanish,
+    )
+    assert refused.status_code == 422
+    assert "Escriba un número de teléfono de EE. UU. (10 dígitos)." in refused.text
+    assert "331 no es un código postal de 5 dígitos." in refused.text

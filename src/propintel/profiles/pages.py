@@ -23,6 +23,7 @@ from propintel.profiles.endpoints import storage_of
 from propintel.profiles.forms import field_errors
 from propintel.profiles.schemas import HomeownerProfileIn, SubscriberProfileIn
 from propintel.search.criteria import PROPERTY_TYPES, Intent
+from propintel.search.labels import property_type_name
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -161,6 +162,7 @@ def _choices() -> dict[str, Any]:
         "categories": SERVICE_CATEGORIES,
         "intents": [intent.value for intent in Intent],
         "property_types": sorted(PROPERTY_TYPES),
+        "property_type_name": property_type_name,
     }
 
 
