@@ -73,12 +73,12 @@ def test_sign_up_verify_reset_profile_and_spanish(
     page.get_by_role("link", name="Profile").click()
     expect(page).to_have_url("/profile")
     page.get_by_label("Pool").check()
-    page.locator("#zip_codes").fill("33135, 33145")
+    page.get_by_label("ZIP codes", exact=True).fill("33135, 33145")
     page.get_by_label("Centre latitude").fill("25.7654")
     page.get_by_label("Centre longitude").fill("-80.2197")
     page.get_by_label("Radius in miles").fill("5")
     page.get_by_role("button", name="Save the profile").click()
-    expect(page.locator("#zip_codes")).to_have_value(re.compile("33135.*33145"))
+    expect(page.get_by_label("ZIP codes", exact=True)).to_have_value(re.compile("33135.*33145"))
     expect(page.get_by_label("Radius in miles")).to_have_value("5")
     assert violations(page) == []
 

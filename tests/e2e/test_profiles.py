@@ -56,7 +56,7 @@ def test_a_subscriber_edits_the_profile_with_a_service_area(
     page.get_by_label("Business phone").fill("(305) 555-0101")
     page.get_by_label("Roofing").check()
     page.get_by_label("Solar").check()
-    page.get_by_label("ZIP codes", exact=True).first.fill("33139 33140")
+    page.get_by_label("ZIP codes", exact=True).fill("33139 33140")
     page.get_by_label("Centre latitude").fill("25.77")
     page.get_by_label("Centre longitude").fill("-80.19")
     page.get_by_label("Radius in miles").fill("250")  # beyond the limit: refused by the server
@@ -74,7 +74,7 @@ def test_a_subscriber_edits_the_profile_with_a_service_area(
     expect(page.get_by_label("Radius in miles")).to_have_value("12")
     expect(page.get_by_label("Business phone")).to_have_value("+13055550101")
     expect(page.get_by_label("Roofing")).to_be_checked()
-    expect(page.get_by_label("ZIP codes", exact=True).first).to_have_value("33139, 33140")
+    expect(page.get_by_label("ZIP codes", exact=True)).to_have_value("33139, 33140")
 
 
 def test_the_homeowner_page_is_accessible(page: Page, profile_accounts: dict[str, str]) -> None:
