@@ -184,3 +184,20 @@ async def test_suspension_goes_through_a_confirmation_page(
     assert twice.status_code == 422 and "already suspended" in twice.text
     listing = await client.get("/admin/users", params={"status": "suspended", "q": user.email})
     assert user.email in listing.text
+
+
+async def test_admins_see_whether_an_address_is_verified(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    headers = await api_as(client, db, UserType.ADMIN)
+    unverified = await make_user(db, verified=False)
+    verified = await make_user(db)
+
+    answers = {
+        user.user_id: (await client.get(f"/api/v1/admin/users/{user.user_id}", headers=headers))
+        for user in (unverified, verified)
+    }
+
+    assert answers[unverified.user_id].json()["email_verified_at"] is None
+    assert answers[verified.user_id].json()["email_verified_at"] is not None
+    assert answers[verified.user_id].json()["erased_at"] is None

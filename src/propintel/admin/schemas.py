@@ -58,6 +58,8 @@ class UserOut(_FromRow):
     created_at: NewYorkDatetime | None
     last_login: NewYorkDatetime | None
     suspended_at: NewYorkDatetime | None
+    erased_at: NewYorkDatetime | None
+    email_verified_at: NewYorkDatetime | None
 
 
 class UserDetailOut(UserOut):

@@ -45,6 +45,8 @@ _USER_COLUMNS = (
     User.created_at,
     User.last_login,
     User.suspended_at,
+    User.erased_at,
+    User.email_verified_at,
 )
 _BUSINESS_NAME = (
     select(SubscriberProfile.business_name)

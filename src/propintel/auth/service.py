@@ -74,6 +74,8 @@ class UserRow:
     created_at: datetime | None
     last_login: datetime | None
     suspended_at: datetime | None
+    erased_at: datetime | None
+    email_verified_at: datetime | None
 
 
 @dataclass(frozen=True)
