@@ -54,3 +54,15 @@ async def test_messages_raised_in_spanish(client: httpx.AsyncClient, db: AsyncSe
     assert flash.status_code == 303
     page = await client.get(flash.headers["location"], headers=SPANISH)
     assert "No tiene un plan para renovar." in page.text
+
+
+async def test_token_preferences_say_what_to_fix_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await browser_as(client, db, Plan.FULL)
+    form = {"csrf_token": client.cookies["propintel_csrf"], "daily_limit": "-5"}
+    page = await client.post("/tokens/preferences", data=form, headers=SPANISH)
+    assert page.status_code == 422
+    assert 'data-testid="error-daily_limit">Límite diario: Ingrese 0 o más.</div>' in page.text
+    english = await client.post("/tokens/preferences", data=form)
+    assert 'data-testid="error-daily_limit">Daily limit: Enter 0 or more.</div>' in english.text

@@ -15,7 +15,7 @@ from propintel.kit.errors import Invalid
 from propintel.kit.i18n import _
 from propintel.tokens import history, preferences, service
 from propintel.tokens.schemas import TokenPreferences
-from propintel.web.errors import validation_message
+from propintel.web.field_messages import field_message
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +45,7 @@ class PreferencesForm(BaseModel):
             )
         except ValidationError as error:
             first = error.errors()[0]
-            raise Invalid(validation_message(first), field=str(first["loc"][0])) from error
+            raise Invalid(field_message(first), field=str(first["loc"][0])) from error
 
 
 def _number(name: str, raw: str) -> int:
