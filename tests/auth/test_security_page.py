@@ -196,3 +196,36 @@ async def test_an_address_change_needs_the_password(
     )
 
     assert refused.status_code == 422 and refused.json()["field"] == "current_password"
+
+
+async def test_the_account_language_applies_to_pages_and_can_follow_the_browser_again(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_user(db)
+    await log_in_browser(client, user)
+
+    chosen = await client.post(
+        "/account/security/language", data={"locale": "es", "csrf_token": csrf_of(client)}
+    )
+    assert chosen.status_code == 303
+    await db.refresh(user)
+    assert user.preferred_locale == "es"
+    client.cookies.delete("propintel_locale")  # another browser: the account's choice still holds
+    page = await client.get("/account/security", headers={"Accept-Language": "en"})
+    assert '<html lang="es">' in page.text and "Sesiones" in page.text
+
+    cleared = await client.post(
+        "/account/security/language", data={"locale": "", "csrf_token": csrf_of(client)}
+    )
+    assert cleared.status_code == 303
+    await db.refresh(user)
+    assert user.preferred_locale is None
+    page = await client.get("/account/security", headers={"Accept-Language": "en"})
+    assert '<html lang="en">' in page.text
+
+    refused = await client.post(
+        "/account/security/language", data={"locale": "fr", "csrf_token": csrf_of(client)}
+    )
+    assert refused.status_code == 303
+    await db.refresh(user)
+    assert user.preferred_locale is None

@@ -16,11 +16,12 @@ from fastapi.responses import HTMLResponse, Response
 from propintel.auth import account
 from propintel.auth.deps import AnyUser, OptionalUser, current_session_id
 from propintel.auth.models import SessionKind, User
-from propintel.auth.service import Client
+from propintel.auth.service import Client, set_preferred_locale
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
-from propintel.kit.i18n import _
+from propintel.kit.i18n import _, set_locale
 from propintel.web.client_ip import client_ip
+from propintel.web.locale import LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_S, request_locale
 from propintel.web.redirects import safe_path
 from propintel.web.security import SESSION_COOKIE, public
 from propintel.web.templating import redirect_with_flash, render
@@ -205,6 +206,31 @@ async def change_email(
     message = _("We sent a link to {email}. Your address changes when you follow it.")
     text = message.format(email=email.strip().lower()) + _not_sent_warning(sent)
     return redirect_with_flash(request, SECURITY_PAGE, text)
+
+
+@router.post(f"{SECURITY_PAGE}/language")
+async def choose_language(
+    request: Request, db: DbSession, user: AnyUser, locale: str = Form("")
+) -> Response:
+    """The account's language for pages and e-mails; empty: follow the browser."""
+    try:
+        await set_preferred_locale(db, user, locale or None)
+    except DomainError as error:
+        return redirect_with_flash(request, SECURITY_PAGE, error.message, "error")
+    set_locale(locale or request_locale(request))
+    response = redirect_with_flash(request, SECURITY_PAGE, _("Your language is saved."), "success")
+    if locale:
+        response.set_cookie(
+            LOCALE_COOKIE,
+            locale,
+            max_age=LOCALE_COOKIE_MAX_AGE_S,
+            httponly=True,
+            samesite="lax",
+            secure=request.app.state.settings.cookie_secure,
+        )
+    else:
+        response.delete_cookie(LOCALE_COOKIE)
+    return response
 
 
 @router.post(f"{SECURITY_PAGE}/sessions/{{session_id}}/revoke")

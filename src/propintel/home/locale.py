@@ -13,12 +13,11 @@ from propintel.auth.deps import OptionalUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
 from propintel.kit.i18n import SUPPORTED_LOCALES, _, set_locale
-from propintel.web.locale import LOCALE_COOKIE
+from propintel.web.locale import LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_S
 from propintel.web.redirects import safe_path
 from propintel.web.security import public
 
 router = APIRouter(include_in_schema=False)
-COOKIE_MAX_AGE_S = 365 * 24 * 3600
 
 
 @router.post("/locale")
@@ -39,7 +38,7 @@ async def switch_locale(
     response.set_cookie(
         LOCALE_COOKIE,
         locale,
-        max_age=COOKIE_MAX_AGE_S,
+        max_age=LOCALE_COOKIE_MAX_AGE_S,
         httponly=True,
         samesite="lax",
         secure=request.app.state.settings.cookie_secure,

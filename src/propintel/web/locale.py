@@ -8,6 +8,7 @@ from fastapi import Request
 from propintel.kit.i18n import negotiate, supported
 
 LOCALE_COOKIE = "propintel_locale"
+LOCALE_COOKIE_MAX_AGE_S = 365 * 24 * 3600  # a year: a language is chosen once
 
 
 def request_locale(request: Request) -> str:
