@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from propintel.kit.clock import NewYorkDatetime
+from propintel.kit.i18n import _
 
 
 class CheckoutIn(BaseModel):
@@ -22,9 +23,9 @@ class CheckoutIn(BaseModel):
     @model_validator(mode="after")
     def _target_given(self) -> CheckoutIn:
         if self.kind == "bundle" and self.bundle_id is None:
-            raise ValueError("bundle_id is required to buy a bundle")
+            raise ValueError(_("bundle_id is required to buy a bundle"))
         if self.kind == "subscription" and self.plan_id is None:
-            raise ValueError("plan_id is required to subscribe")
+            raise ValueError(_("plan_id is required to subscribe"))
         return self
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.kit.errors import Invalid
+from propintel.kit.i18n import _
 from propintel.kit.pagination import MAX_LIMIT, KeyPart, Listing
 from propintel.tokens.history_repository import HistoryRepository
 from propintel.tokens.service import MIRRORED_TRANSACTION_TYPES
@@ -45,7 +46,7 @@ async def history_page(
 ) -> tuple[list[HistoryEntry], str | None]:
     """One page of ``user_id``'s history and the cursor of the next page (None at the end)."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be from 1 to {MAX_LIMIT}.", field="limit")
+        raise Invalid(_("limit must be from 1 to {max}.").format(max=MAX_LIMIT), field="limit")
     after = HISTORY.decode_optional(cursor)
     rows = await HistoryRepository.from_session(session).page(
         user_id, MIRRORED_TRANSACTION_TYPES, after, limit + 1

@@ -313,7 +313,7 @@ async def credit_purchase(
     """Credit a paid bundle (for the billing webhook): a ``token_purchases`` row, the balance and
     the pool. Returns the new balance, or None when this payment intent was already credited."""
     if tokens <= 0:
-        raise Invalid("A purchase credits at least one token.", field="tokens")
+        raise Invalid(_("A purchase credits at least one token."), field="tokens")
     if amount_paid < 0:
         raise Invalid(_("The amount paid cannot be negative."), field="amount_paid")
     result = await TokenRepository.from_session(session).purchase(
