@@ -82,7 +82,7 @@ async def test_lead_pages_flash_messages_and_history_are_spanish(
     assert "Prospecto guardado." in after_save.text
     assert refused.status_code == 303
     assert "Un prospecto en estado contactado no puede pasar a ganado" in after_refusal.text
-    assert blank_note.status_code == 422 and "Texto:" in blank_note.text
+    assert blank_note.status_code == 422 and "Texto: Obligatorio." in blank_note.text
     text = _text(page.text)
     assert 'data-testid="lead-status">contactado<' in text
     assert "Movido de nuevo a <strong>contactado</strong>" in text
@@ -170,6 +170,9 @@ async def test_search_and_property_pages_are_spanish_and_give_scripts_their_text
         "/search", params={"zip": "33177", "intent": "distressed", "count": "1"}, headers=SPANISH
     )
     bad = await client.get("/search", params={"zip": "3317"}, headers=SPANISH)
+    radius = await client.get(
+        "/search", params={"near": "25.8,-80.2", "radius_m": "0"}, headers=SPANISH
+    )
     page = await client.get(f"/properties/{prop}", headers=SPANISH)
     score = await client.get(f"/properties/{prop}/score", headers=SPANISH)
 
@@ -190,6 +193,7 @@ async def test_search_and_property_pages_are_spanish_and_give_scripts_their_text
     assert (
         bad.status_code == 422 and "&#39;3317&#39; no es un código postal de 5 dígitos" in bad.text
     )
+    assert radius.status_code == 422 and "Ingrese 1 o más." in radius.text
     assert "Historial de ventas" in page.text and "Guardar prospecto" in page.text
     assert "Puntuación de prospecto en dificultades" in score.text
     assert "Controles de calidad de los datos" in score.text

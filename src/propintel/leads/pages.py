@@ -34,7 +34,7 @@ from propintel.leads.tags import MAX_TAG_LENGTH, spelled_as
 from propintel.scoring.readable import indicator_label
 from propintel.search.criteria import Intent
 from propintel.search.labels import lead_kind_name, property_type_name
-from propintel.web.errors import validation_message
+from propintel.web.field_messages import field_message
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -349,7 +349,7 @@ async def _form_error(
     """The lead page again with the form's error next to its field (422)."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
-        errors = {str(first["loc"][0]): validation_message(first)}
+        errors = {str(first["loc"][0]): field_message(first)}
     else:
         assert isinstance(error, DomainError)
         errors = {error.field or "form": error.message}

@@ -24,6 +24,7 @@ from propintel.saved_searches.schemas import SavedSearchPatch
 from propintel.scoring.readable import indicator_label
 from propintel.search.criteria import SearchCriteria, query_values
 from propintel.search.labels import lead_kind_name, owner_type_name, property_type_name
+from propintel.web.field_messages import field_message
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -157,7 +158,7 @@ def _new_context(query: str, **extra: Any) -> dict[str, Any]:
 def _first_error(error: ValidationError) -> str:
     first = error.errors()[0]
     field = ".".join(str(part) for part in first["loc"])
-    return f"{field}: {str(first['msg']).removeprefix('Value error, ')}"
+    return f"{field}: {field_message(first)}"
 
 
 @router.get(PAGE + "/new")

@@ -49,7 +49,7 @@ from propintel.search.labels import (
 from propintel.search.presets import MIAMI, presets_for
 from propintel.search.schemas import PropertyItem
 from propintel.search.scope import Scope
-from propintel.web.errors import validation_message
+from propintel.web.field_messages import field_message
 from propintel.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +74,7 @@ def _errors(error: ValidationError) -> dict[str, str]:
     found: dict[str, str] = {}
     for item in error.errors():
         name = str(item["loc"][0]) if item["loc"] else "criteria"
-        found.setdefault(name, validation_message(item))
+        found.setdefault(name, field_message(item))
     return found
 
 
