@@ -1,6 +1,6 @@
 """The admin pages in Spanish on a phone (390 x 844): longer Spanish labels still fit without a
 sideways scroll, and every page passes axe-core (WCAG 2.1 A/AA) with ``lang="es"``. Screenshots of
-two of them go to test-artifacts/ (admin-es-*.png)."""
+three of them go to test-artifacts/ (admin-es-*.png)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ ADMIN_PAGES = [
 SCREENSHOTS = {
     "/admin/maintenance": "admin-es-maintenance.png",
     "/admin/plans": "admin-es-plans.png",
+    "/admin/users/{subscriber_id}": "admin-es-user.png",
 }
 
 
