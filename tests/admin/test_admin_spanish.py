@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import UserType
 from propintel.jobs.schedule import SCHEDULE
 from propintel.kit.files import LocalFileStore
+from propintel.maintenance import tasks
 from tests.factories import api_as, browser_as, make_subscriber
+from tests.maintenance.test_pages import RECONCILE_DETAIL, record_run
 
 SPANISH = {"Accept-Language": "es-US,es;q=0.9,en;q=0.5"}
 
@@ -198,3 +200,17 @@ async def test_the_grant_form_says_what_to_fix_in_spanish(
     assert granted.status_code == 303
     page = await _get(client, f"/admin/users/{person.user_id}")
     assert "Se otorgaron 10 tokens; el saldo ahora es" in page
+
+
+async def test_maintenance_results_read_in_spanish(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await browser_as(client, db, UserType.ADMIN)
+    await record_run(db, tasks.RECONCILE_TOKENS, "ok", RECONCILE_DETAIL)
+    page = await _get(client, "/admin/maintenance")
+    assert "Fondo: comprados 1.500 · consumidos 305 · total 1.195 (corregido)." in page
+    assert "3 usuarios revisados, 1 discrepancia de saldo." in page
+    assert "1.234 ms" in page and ">correcta</span>" in page
+    assert "En la conciliación del" in page
+    assert "1 usuario tenía un <code>token_balance</code>" in page
+    assert not _absent(page, "Pool", "users checked", "Balance", "Difference")
