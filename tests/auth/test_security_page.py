@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.auth.account import SessionRow
 from propintel.auth.models import UserType
 from tests.auth.test_account_links import _link_in_outbox, _verify
-from tests.factories import DEFAULT_PASSWORD, bearer_for, csrf_of, log_in_browser, make_user
+from tests.factories import DEFAULT_PASSWORD, NOON, bearer_for, csrf_of, log_in_browser, make_user
 
 NEW_PASSWORD = "another-long-password"
 
@@ -229,3 +232,30 @@ async def test_the_account_language_applies_to_pages_and_can_follow_the_browser_
     assert refused.status_code == 303
     await db.refresh(user)
     assert user.preferred_locale is None
+
+
+@pytest.mark.parametrize(
+    ("agent", "shown"),
+    [
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0 Safari/537.36 Edg/131.0",
+            "Edge on Windows",
+        ),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+            "Safari on iPhone",
+        ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+            "Firefox on Linux",
+        ),
+        ("curl/8.5.0", "curl"),
+        (None, "Unknown browser"),
+    ],
+)
+def test_a_session_names_its_browser_and_system(agent: str | None, shown: str) -> None:
+    row = SessionRow(uuid.uuid4(), "web", None, NOON, None, NOON, None, agent, False)
+
+    assert row.browser == shown

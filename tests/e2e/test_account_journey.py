@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ACCOUNT_PASSWORD, log_in, sign_up, violations
+from tests.e2e.conftest import ACCOUNT_PASSWORD, ARTIFACTS, log_in, sign_up, violations
 
 pytestmark = pytest.mark.e2e
 
@@ -81,6 +81,7 @@ def test_sign_up_verify_reset_profile_and_spanish(
     expect(page.get_by_label("ZIP codes", exact=True)).to_have_value(re.compile("33135.*33145"))
     expect(page.get_by_label("Radius in miles")).to_have_value("5")
     assert violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / "profile.png"), full_page=True)
 
     page.get_by_role("button", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
@@ -92,6 +93,7 @@ def test_sign_up_verify_reset_profile_and_spanish(
     page.get_by_role("button", name="Crear clave").click()
     expect(page.get_by_test_id("new-key")).to_contain_text("solo se muestra esta vez")
     expect(page.get_by_test_id("api-keys")).to_contain_text("CRM")
+    page.screenshot(path=str(ARTIFACTS / "security-es.png"), full_page=True)
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/account/security")

@@ -244,6 +244,26 @@ async def change_password(
     )
 
 
+# User-Agent tokens, most specific first (Edge and Opera also say "Chrome", Chrome says "Safari").
+BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+    ("python-httpx/", "Python"),
+)
+SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
 @dataclass(frozen=True)
 class SessionRow:
     """A session or API key as the security page lists it (never its secret)."""
@@ -257,6 +277,16 @@ class SessionRow:
     ip_address: str | None
     user_agent: str | None
     current: bool
+
+    @property
+    def browser(self) -> str:
+        """ "Chrome on Windows": enough to recognise one's own devices (the full string is kept)."""
+        agent = self.user_agent or ""
+        browser = next((name for token, name in BROWSERS if token in agent), None)
+        system = next((name for token, name in SYSTEMS if token in agent), None)
+        if browser and system:
+            return _("{browser} on {system}").format(browser=browser, system=system)
+        return browser or system or agent[:60] or _("Unknown browser")
 
     @classmethod
     def of(cls, row: AuthSession, current: uuid.UUID | None) -> SessionRow:
