@@ -44,7 +44,7 @@ def test_subscriber_buys_a_bundle_through_the_local_checkout(page: Page) -> None
     expect(page.get_by_test_id("balance")).to_have_text("25,000")
     page.get_by_role("link", name="History and usage").click()
     expect(page.get_by_test_id("history")).to_contain_text("purchase")
-    expect(page.get_by_test_id("history")).to_contain_text("+25000")
+    expect(page.get_by_test_id("history")).to_contain_text("+25,000")
 
 
 def test_cancelling_the_checkout_charges_nothing(page: Page) -> None:
