@@ -259,3 +259,16 @@ def test_a_session_names_its_browser_and_system(agent: str | None, shown: str) -
     row = SessionRow(uuid.uuid4(), "web", None, NOON, None, NOON, None, agent, False)
 
     assert row.browser == shown
+
+
+async def test_logging_in_greets_in_the_accounts_language(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_user(db)
+    user.preferred_locale = "es"
+    await db.flush()
+
+    await log_in_browser(client, user)  # an English browser: no cookie, no Accept-Language
+    page = await client.get("/dashboard")
+
+    assert '<html lang="es">' in page.text and "Bienvenido de nuevo." in page.text

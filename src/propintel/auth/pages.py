@@ -22,7 +22,7 @@ from propintel.auth.service import (
 )
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
-from propintel.kit.i18n import _
+from propintel.kit.i18n import _, set_locale
 from propintel.web.client_ip import client_ip
 from propintel.web.security import SESSION_COOKIE, public, sign_session, unsign_session
 from propintel.web.templating import redirect_with_flash, render
@@ -79,6 +79,8 @@ async def login_submit(
     except DomainError as error:
         context = {"next": _safe_next(next), "email": email, "error": error.message}
         return render(request, "auth/login.html", context, status_code=error.status_code)
+    if user.preferred_locale:  # greet in the account's language, as every page after this
+        set_locale(user.preferred_locale)
     return await _logged_in(request, db, user, _safe_next(next), _("Welcome back."), "success")
 
 
