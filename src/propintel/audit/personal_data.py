@@ -4,25 +4,10 @@ its export. An erasure keeps them (the record of what admins did) and adds its o
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from propintel.audit.personal_data_repository import EXPORTS, AuditDataRepository
-from propintel.db.export import EXPORT_PAGE_SIZE, ExportPage
+from propintel.db.export import export_rows_of
 
 SECTIONS: tuple[str, ...] = tuple(EXPORTS)
 
 
-async def export_rows(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    section: str,
-    *,
-    after: Any = None,
-    limit: int = EXPORT_PAGE_SIZE,
-) -> ExportPage:
-    """One keyset page of the account's rows of ``section`` (one of ``SECTIONS``)."""
-    repo = AuditDataRepository.from_session(session)
-    return await repo.export_page(section, user_id, after, limit)
+export_rows = export_rows_of(AuditDataRepository)

@@ -4,13 +4,11 @@ account's export ("Your data", docs/accounts.md). Entries are never deleted."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import ColumnElement
 
 from propintel.audit.tables import admin_audit_logs
-from propintel.db.export import Export, ExportPage
-from propintel.db.repository import Repository
+from propintel.db.export import Export, ExportingRepository
 
 
 def _about(user_id: uuid.UUID) -> ColumnElement[bool]:
@@ -28,8 +26,5 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-class AuditDataRepository(Repository):
-    async def export_page(
-        self, section: str, user_id: uuid.UUID, after: Any, limit: int
-    ) -> ExportPage:
-        return await EXPORTS[section].page(self.session, user_id, after, limit)
+class AuditDataRepository(ExportingRepository):
+    exports = EXPORTS

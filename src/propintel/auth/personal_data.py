@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +15,7 @@ from propintel.auth.models import User
 from propintel.auth.passwords import verify_password
 from propintel.auth.personal_data_repository import EXPORTS, PersonalDataRepository
 from propintel.config import Settings
-from propintel.db.export import EXPORT_PAGE_SIZE, ExportPage
+from propintel.db.export import EXPORT_PAGE_SIZE, export_rows_of
 from propintel.kit.errors import Conflict, Invalid, RateLimited
 from propintel.kit.i18n import _
 
@@ -41,17 +40,7 @@ def erased_uid(user_id: uuid.UUID) -> str:
     return f"erased:{user_id}"
 
 
-async def export_rows(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    section: str,
-    *,
-    after: Any = None,
-    limit: int = EXPORT_PAGE_SIZE,
-) -> ExportPage:
-    """One keyset page of the account's rows of ``section`` (one of ``SECTIONS``)."""
-    repo = PersonalDataRepository.from_session(session)
-    return await repo.export_page(section, user_id, after, limit)
+export_rows = export_rows_of(PersonalDataRepository)
 
 
 async def has_password(session: AsyncSession, user_id: uuid.UUID) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, select, update
 
@@ -18,8 +17,7 @@ from propintel.auth.models import (
     SubscriberProfile,
     User,
 )
-from propintel.db.export import Export, ExportPage, owned_by
-from propintel.db.repository import Repository
+from propintel.db.export import Export, ExportingRepository, owned_by
 
 
 def _attempts_of(user_id: uuid.UUID) -> ColumnElement[bool]:
@@ -62,11 +60,8 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-class PersonalDataRepository(Repository):
-    async def export_page(
-        self, section: str, user_id: uuid.UUID, after: Any, limit: int
-    ) -> ExportPage:
-        return await EXPORTS[section].page(self.session, user_id, after, limit)
+class PersonalDataRepository(ExportingRepository):
+    exports = EXPORTS
 
     async def password_hash(self, user_id: uuid.UUID) -> str | None:
         return await self.session.scalar(

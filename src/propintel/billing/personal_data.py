@@ -6,28 +6,17 @@ us to keep (seven years), and the subscription rows say what was billed. Called 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.billing.personal_data_repository import EXPORTS, BillingDataRepository
 from propintel.billing.service import LIVE, current_subscription
-from propintel.db.export import EXPORT_PAGE_SIZE, ExportPage
+from propintel.db.export import export_rows_of
 
 SECTIONS: tuple[str, ...] = tuple(EXPORTS)
 
 
-async def export_rows(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    section: str,
-    *,
-    after: Any = None,
-    limit: int = EXPORT_PAGE_SIZE,
-) -> ExportPage:
-    """One keyset page of the account's rows of ``section`` (one of ``SECTIONS``)."""
-    repo = BillingDataRepository.from_session(session)
-    return await repo.export_page(section, user_id, after, limit)
+export_rows = export_rows_of(BillingDataRepository)
 
 
 async def has_renewing_plan(session: AsyncSession, user_id: uuid.UUID) -> bool:

@@ -3,12 +3,8 @@ statements of ``billing.personal_data``. Invoices and subscriptions are never de
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
 from propintel.billing.tables import billing_invoices, billing_subscriptions
-from propintel.db.export import Export, ExportPage, owned_by
-from propintel.db.repository import Repository
+from propintel.db.export import Export, ExportingRepository, owned_by
 
 EXPORTS: dict[str, Export] = {
     "subscriptions": Export(
@@ -22,8 +18,5 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-class BillingDataRepository(Repository):
-    async def export_page(
-        self, section: str, user_id: uuid.UUID, after: Any, limit: int
-    ) -> ExportPage:
-        return await EXPORTS[section].page(self.session, user_id, after, limit)
+class BillingDataRepository(ExportingRepository):
+    exports = EXPORTS

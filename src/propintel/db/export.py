@@ -11,14 +11,17 @@ size is read in bounded memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from sqlalchemy import ColumnElement, FromClause, TableClause, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
+
+from propintel.db.repository import Repository
 
 EXPORT_PAGE_SIZE = 500
 
@@ -69,3 +72,43 @@ class Export:
         ]
         more = len(fetched) > limit
         return ExportPage(rows=rows, after=fetched[limit - 1].key if more else None)
+
+
+class ExportingRepository(Repository):
+    """A domain's repository for "Your data": ``exports`` names each of its tables' ``Export``
+    by section."""
+
+    exports: ClassVar[Mapping[str, Export]]
+
+    async def export_page(
+        self, section: str, user_id: uuid.UUID, after: Any, limit: int
+    ) -> ExportPage:
+        return await self.exports[section].page(self.session, user_id, after, limit)
+
+
+class ExportRows(Protocol):
+    def __call__(
+        self,
+        session: AsyncSession,
+        user_id: uuid.UUID,
+        section: str,
+        *,
+        after: Any = None,
+        limit: int = EXPORT_PAGE_SIZE,
+    ) -> Awaitable[ExportPage]: ...
+
+
+def export_rows_of(repository: type[ExportingRepository]) -> ExportRows:
+    """A domain's ``export_rows``: one keyset page of the account's rows of ``section``."""
+
+    async def export_rows(
+        session: AsyncSession,
+        user_id: uuid.UUID,
+        section: str,
+        *,
+        after: Any = None,
+        limit: int = EXPORT_PAGE_SIZE,
+    ) -> ExportPage:
+        return await repository.from_session(session).export_page(section, user_id, after, limit)
+
+    return export_rows

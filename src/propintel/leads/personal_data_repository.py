@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, column, delete, or_, select, table
 from sqlalchemy.dialects.postgresql import UUID
 
-from propintel.db.export import Export, ExportPage, owned_by
-from propintel.db.repository import Repository
+from propintel.db.export import Export, ExportingRepository, owned_by
 from propintel.leads.models import LeadEvent, LeadTask, SavedLead, lead_task_digests
 
 # The spec's outreach logs of a lead (an AI call, a workflow e-mail): nothing writes them yet, and
@@ -53,11 +52,8 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-class LeadDataRepository(Repository):
-    async def export_page(
-        self, section: str, user_id: uuid.UUID, after: Any, limit: int
-    ) -> ExportPage:
-        return await EXPORTS[section].page(self.session, user_id, after, limit)
+class LeadDataRepository(ExportingRepository):
+    exports = EXPORTS
 
     async def erase(self, user_id: uuid.UUID) -> int:
         """Delete the account's leads with their history, tasks and outreach logs (also logs of

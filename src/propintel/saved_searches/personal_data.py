@@ -5,11 +5,10 @@ Called by ``account_data``."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.db.export import EXPORT_PAGE_SIZE, ExportPage
+from propintel.db.export import export_rows_of
 from propintel.saved_searches.personal_data_repository import (
     EXPORTS,
     SavedSearchDataRepository,
@@ -18,17 +17,7 @@ from propintel.saved_searches.personal_data_repository import (
 SECTIONS: tuple[str, ...] = tuple(EXPORTS)
 
 
-async def export_rows(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    section: str,
-    *,
-    after: Any = None,
-    limit: int = EXPORT_PAGE_SIZE,
-) -> ExportPage:
-    """One keyset page of the account's rows of ``section`` (one of ``SECTIONS``)."""
-    repo = SavedSearchDataRepository.from_session(session)
-    return await repo.export_page(section, user_id, after, limit)
+export_rows = export_rows_of(SavedSearchDataRepository)
 
 
 async def erase(session: AsyncSession, user_id: uuid.UUID) -> int:

@@ -4,12 +4,10 @@ docs/accounts.md): the statements of ``saved_searches.personal_data``."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import delete
 
-from propintel.db.export import Export, ExportPage, owned_by
-from propintel.db.repository import Repository
+from propintel.db.export import Export, ExportingRepository, owned_by
 from propintel.saved_searches.models import SavedSearch
 
 EXPORTS: dict[str, Export] = {
@@ -19,11 +17,8 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-class SavedSearchDataRepository(Repository):
-    async def export_page(
-        self, section: str, user_id: uuid.UUID, after: Any, limit: int
-    ) -> ExportPage:
-        return await EXPORTS[section].page(self.session, user_id, after, limit)
+class SavedSearchDataRepository(ExportingRepository):
+    exports = EXPORTS
 
     async def erase(self, user_id: uuid.UUID) -> int:
         """Delete the account's saved searches (their matches go with them: ON DELETE CASCADE)."""

@@ -4,13 +4,11 @@ the account's export and its erasure ("Your data", docs/accounts.md)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import column, delete, table
 from sqlalchemy.dialects.postgresql import UUID
 
-from propintel.db.export import Export, ExportPage, owned_by
-from propintel.db.repository import Repository
+from propintel.db.export import Export, ExportingRepository, owned_by
 
 _exports = table(
     "search_exports",
@@ -23,11 +21,8 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-class SearchDataRepository(Repository):
-    async def export_page(
-        self, section: str, user_id: uuid.UUID, after: Any, limit: int
-    ) -> ExportPage:
-        return await EXPORTS[section].page(self.session, user_id, after, limit)
+class SearchDataRepository(ExportingRepository):
+    exports = EXPORTS
 
     async def erase(self, user_id: uuid.UUID) -> None:
         await self.session.execute(delete(_exports).where(_exports.c.user_id == user_id))

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.db.export import EXPORT_PAGE_SIZE, ExportPage
+from propintel.db.export import export_rows_of
 from propintel.tokens.personal_data_repository import EXPORTS, TokenDataRepository
 from propintel.tokens.repository import TokenRepository
 from propintel.tokens.service import disable_auto_recharge, locked_account, release
@@ -28,17 +27,7 @@ SECTIONS: tuple[str, ...] = tuple(EXPORTS)
 FORFEIT = "forfeit"
 
 
-async def export_rows(
-    session: AsyncSession,
-    user_id: uuid.UUID,
-    section: str,
-    *,
-    after: Any = None,
-    limit: int = EXPORT_PAGE_SIZE,
-) -> ExportPage:
-    """One keyset page of the account's rows of ``section`` (one of ``SECTIONS``)."""
-    repo = TokenDataRepository.from_session(session)
-    return await repo.export_page(section, user_id, after, limit)
+export_rows = export_rows_of(TokenDataRepository)
 
 
 async def forfeit_balance(session: AsyncSession, user_id: uuid.UUID, *, now: datetime) -> int:

@@ -5,13 +5,11 @@ The ledger's rows themselves are never deleted."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import column, select, table
 from sqlalchemy.dialects.postgresql import UUID
 
-from propintel.db.export import Export, ExportPage, owned_by
-from propintel.db.repository import Repository
+from propintel.db.export import Export, ExportingRepository, owned_by
 from propintel.tokens.models import billing_recharges, token_reservations
 
 # Each row whole (to_jsonb); only the key and the owner are named here.
@@ -46,11 +44,8 @@ EXPORTS: dict[str, Export] = {
 }
 
 
-class TokenDataRepository(Repository):
-    async def export_page(
-        self, section: str, user_id: uuid.UUID, after: Any, limit: int
-    ) -> ExportPage:
-        return await EXPORTS[section].page(self.session, user_id, after, limit)
+class TokenDataRepository(ExportingRepository):
+    exports = EXPORTS
 
     async def held_reservations(self, user_id: uuid.UUID) -> list[uuid.UUID]:
         rows = await self.session.scalars(
