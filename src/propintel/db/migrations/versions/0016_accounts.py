@@ -50,7 +50,8 @@ CREATE TABLE account_requests (
   subject VARCHAR(255) NOT NULL,
   requested_at TIMESTAMP NOT NULL DEFAULT NOW()
 );
-CREATE INDEX idx_account_requests_action_subject ON account_requests (action, subject, requested_at);
+CREATE INDEX idx_account_requests_action_subject
+  ON account_requests (action, subject, requested_at);
 
 ALTER TABLE auth_sessions
   ADD COLUMN name VARCHAR(100),
