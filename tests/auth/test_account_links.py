@@ -260,3 +260,23 @@ async def test_a_verified_account_is_told_so_instead_of_a_new_link(
     response = await client.post("/api/v1/auth/verification/resend", headers=headers)
 
     assert response.status_code == 409 and "already verified" in response.json()["detail"]
+
+
+async def test_only_the_newest_link_works(client: httpx.AsyncClient, db: AsyncSession) -> None:
+    """A link sent for an address the account has since replaced cannot bring it back."""
+    user = await make_user(db, UserType.SUBSCRIBER, verified=False, email="first@example.com")
+    headers = await bearer_for(client, user)
+    assert (
+        await client.post("/api/v1/auth/verification/resend", headers=headers)
+    ).status_code == 200
+    older = await _link_in_outbox(db, user, "/verify-email")
+    assert (
+        await client.post("/api/v1/auth/verification/resend", headers=headers)
+    ).status_code == 200
+    newer = await _link_in_outbox(db, user, "/verify-email")
+    assert older != newer
+
+    stale = await client.post("/api/v1/auth/verify-email", json={"token": older})
+    fresh = await client.post("/api/v1/auth/verify-email", json={"token": newer})
+
+    assert (stale.status_code, fresh.status_code) == (422, 200)

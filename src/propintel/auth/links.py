@@ -51,7 +51,11 @@ def _hash(secret: str) -> str:
 async def issue_link(
     session: AsyncSession, signing_key: str, user: User, purpose: LinkPurpose, email: str
 ) -> str:
-    """A new link token for ``user``; ``email``: the address a verification link proves."""
+    """A new link token for ``user``; ``email``: the address a verification link proves. The
+    account's older unused links of that purpose stop working: only the newest one counts (an old
+    verification link must not bring back an address the account has since changed)."""
+    repo = AuthRepository.from_session(session)
+    await repo.retire_links(user.user_id, purpose, now_new_york())
     secret = secrets.token_urlsafe(32)
     link = AccountLink(
         link_id=uuid.uuid4(),
@@ -61,7 +65,7 @@ async def issue_link(
         secret_hash=_hash(secret),
         expires_at=now_new_york() + LIFETIMES[purpose],
     )
-    await AuthRepository.from_session(session).add(link)
+    await repo.add(link)
     return _serializer(signing_key, purpose).dumps([str(link.link_id), secret])
 
 

@@ -129,6 +129,19 @@ class AuthRepository(Repository):
         result = await self.session.execute(stmt.values(revoked_at=now))
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def retire_links(self, user_id: uuid.UUID, purpose: str, now: datetime) -> None:
+        """End the account's unused, unexpired links of ``purpose`` now."""
+        await self.session.execute(
+            update(AccountLink)
+            .where(
+                AccountLink.user_id == user_id,
+                AccountLink.purpose == purpose,
+                AccountLink.used_at.is_(None),
+                AccountLink.expires_at > now,
+            )
+            .values(expires_at=now)
+        )
+
     async def lock_link(self, link_id: uuid.UUID) -> AccountLink | None:
         return await self.session.scalar(
             select(AccountLink).where(AccountLink.link_id == link_id).with_for_update()
