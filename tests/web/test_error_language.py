@@ -66,3 +66,19 @@ async def test_token_preferences_say_what_to_fix_in_spanish(
     assert 'data-testid="error-daily_limit">Límite diario: Ingrese 0 o más.</div>' in page.text
     english = await client.post("/tokens/preferences", data=form)
     assert 'data-testid="error-daily_limit">Daily limit: Enter 0 or more.</div>' in english.text
+
+
+async def test_who_is_asking_refusals_in_spanish(client: httpx.AsyncClient) -> None:
+    malformed = await client.get(
+        "/api/v1/tokens/balance", headers={**SPANISH, "Authorization": "Basic abc"}
+    )
+    assert malformed.status_code == 401
+    assert malformed.json()["detail"] == "El encabezado Authorization debe ser 'Bearer <token>'."
+    anonymous = await client.get("/api/v1/tokens/balance", headers=SPANISH)
+    assert anonymous.json()["detail"].startswith("Inicie sesión primero")
+    forged = await client.get(
+        "/api/v1/tokens/balance", headers={**SPANISH, "Authorization": "Bearer pit_forged"}
+    )
+    assert forged.json()["detail"] == "El token de la API no es válido, venció o fue revocado."
+    english = await client.get("/api/v1/tokens/balance", headers={"Authorization": "Basic abc"})
+    assert english.json()["detail"] == "Authorization header must be 'Bearer <token>'."

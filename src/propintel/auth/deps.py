@@ -19,7 +19,7 @@ from propintel.auth.service import user_by_firebase_uid, user_for_secret
 from propintel.db.session import DbSession
 from propintel.integrations.firebase import CertificateFetchError, InvalidIdToken
 from propintel.kit.errors import Forbidden, NotAuthenticated, ServiceUnavailable
-from propintel.kit.i18n import set_locale
+from propintel.kit.i18n import N_, gettext, set_locale
 from propintel.web.errors import LoginRequired
 from propintel.web.security import SESSION_COOKIE, unsign_session
 
@@ -42,25 +42,26 @@ async def _user_from_bearer(request: Request, db: DbSession, token: str) -> User
     if token.startswith("pit_"):
         found = await user_for_secret(db, token, SessionKind.API)
         if found is None:
-            raise NotAuthenticated("The API token is invalid, expired or revoked.")
+            raise NotAuthenticated(gettext("The API token is invalid, expired or revoked."))
         request.state.session_id = found.session_id
         return found.user
     verifier = request.app.state.firebase_verifier
     if verifier is None:
-        raise NotAuthenticated("Unknown token type (Firebase sign-in is not configured).")
+        raise NotAuthenticated(gettext("Unknown token type (Firebase sign-in is not configured)."))
     try:
         identity = await verifier.verify(token)
     except InvalidIdToken as error:
-        raise NotAuthenticated(f"Firebase ID token rejected: {error}") from error
+        rejected = gettext("Firebase ID token rejected: {reason}").format(reason=error)
+        raise NotAuthenticated(rejected) from error
     except CertificateFetchError as error:
         raise ServiceUnavailable(
-            "Firebase sign-in is unavailable right now; retry shortly."
+            gettext("Firebase sign-in is unavailable right now; retry shortly.")
         ) from error
     # Our own placeholders (``local:…``, ``erased:…``) are never a Firebase user's uid.
     placeholder = identity.uid.startswith(("local:", "erased:"))
     user = None if placeholder else await user_by_firebase_uid(db, identity.uid)
     if user is None:
-        raise NotAuthenticated("No PropIntel account is linked to this Firebase user.")
+        raise NotAuthenticated(gettext("No PropIntel account is linked to this Firebase user."))
     return user
 
 
@@ -101,7 +102,7 @@ async def _identify(request: Request, db: DbSession) -> User | None:
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise NotAuthenticated("Authorization header must be 'Bearer <token>'.")
+            raise NotAuthenticated(gettext("Authorization header must be 'Bearer <token>'."))
         return await _user_from_bearer(request, db, token.strip())
     cookie = request.cookies.get(SESSION_COOKIE)
     secret = unsign_session(request.app.state.signing_key, cookie) if cookie else None
@@ -123,7 +124,7 @@ def current_session_id(request: Request) -> uuid.UUID | None:
     return session_id
 
 
-ROLE_REFUSAL = "Your account type cannot use this page."
+ROLE_REFUSAL = N_("Your account type cannot use this page.")  # translated where raised
 
 
 def require_user(*roles: UserType) -> Callable[..., Awaitable[User]]:
@@ -132,10 +133,12 @@ def require_user(*roles: UserType) -> Callable[..., Awaitable[User]]:
     async def dependency(request: Request, user: OptionalUser) -> User:
         if user is None:
             if request.url.path.startswith("/api/"):
-                raise NotAuthenticated("Log in first: send 'Authorization: Bearer <token>'.")
-            raise LoginRequired("Please log in to continue.")
+                raise NotAuthenticated(
+                    gettext("Log in first: send 'Authorization: Bearer <token>'.")
+                )
+            raise LoginRequired(gettext("Please log in to continue."))
         if roles and user.user_type not in roles:
-            raise Forbidden(ROLE_REFUSAL)
+            raise Forbidden(gettext(ROLE_REFUSAL))
         return user
 
     dependency.roles = roles  # type: ignore[attr-defined]  # marks an access guard (route tests)
