@@ -140,6 +140,9 @@ class EmbeddedCluster:
                 f"port = {self.port}",
                 f"unix_socket_directories = '{self.socket_dir}'",
                 "shared_preload_libraries = 'pg_stat_statements'",
+                # Room for every statement of a busy cluster (the default 5,000 evicts the
+                # least-used ones, so a rare slow statement could vanish from the report).
+                "pg_stat_statements.max = 20000",
                 "timezone = 'America/New_York'",
                 "max_connections = 100",
                 "shared_buffers = 512MB",
