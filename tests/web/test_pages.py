@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -183,8 +184,11 @@ async def test_signup_form_shows_field_error_and_keeps_input(client: httpx.Async
     assert 'value="keep@example.com"' in response.text
 
 
+@pytest.mark.parametrize(
+    "target", ["//evil.example", "/\\evil.example", "https://evil.example/", "/\tevil"]
+)
 async def test_open_redirect_after_login_is_neutralised(
-    client: httpx.AsyncClient, db: AsyncSession
+    client: httpx.AsyncClient, db: AsyncSession, target: str
 ) -> None:
     user = await make_user(db)
     await client.get("/login")
@@ -195,7 +199,7 @@ async def test_open_redirect_after_login_is_neutralised(
             "email": user.email,
             "password": DEFAULT_PASSWORD,
             "csrf_token": csrf,
-            "next": "//evil.example",
+            "next": target,
         },
     )
     assert response.headers["location"] == "/dashboard"

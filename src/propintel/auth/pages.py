@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -24,6 +22,7 @@ from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _, set_locale
 from propintel.web.client_ip import client_ip
+from propintel.web.redirects import safe_path
 from propintel.web.security import SESSION_COOKIE, public, sign_session, unsign_session
 from propintel.web.templating import redirect_with_flash, render
 
@@ -31,13 +30,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would let a phishing link bounce through us."""
-    if not target:
-        return "/dashboard"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/dashboard"
-    return target
+    """Only same-site paths (web.redirects): an open redirect would let a phishing link bounce
+    through us."""
+    return safe_path(target, "/dashboard")
 
 
 @router.get("/login", response_class=HTMLResponse)
