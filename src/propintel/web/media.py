@@ -9,10 +9,12 @@ from fastapi import APIRouter, Request, Response
 
 from propintel.integrations.storage import PUBLIC_PREFIX, FileStorage, InvalidKey, check_key
 from propintel.kit.errors import NotFound
+from propintel.kit.i18n import N_, _
 from propintel.web.security import public
 
 router = APIRouter(include_in_schema=False)
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
+NO_SUCH_FILE = N_("There is no such file.")
 
 
 @router.get("/media/{key:path}")
@@ -21,13 +23,13 @@ async def media(request: Request, key: str) -> Response:
     try:
         check_key(key)
     except InvalidKey as error:
-        raise NotFound("There is no such file.") from error
+        raise NotFound(_(NO_SUCH_FILE)) from error
     if not key.startswith(PUBLIC_PREFIX):
-        raise NotFound("There is no such file.")
+        raise NotFound(_(NO_SUCH_FILE))
     storage: FileStorage = request.app.state.file_storage
     stored = await to_thread.run_sync(storage.get, key)
     if stored is None:
-        raise NotFound("There is no such file.")
+        raise NotFound(_(NO_SUCH_FILE))
     headers = {
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; sandbox",
