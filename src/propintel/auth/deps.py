@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 
-from propintel.auth.models import SessionKind, User, UserType
+from propintel.auth.models import SessionKind, User, UserType, is_placeholder_uid
 from propintel.auth.service import user_by_firebase_uid, user_for_secret
 from propintel.db.session import DbSession
 from propintel.integrations.firebase import CertificateFetchError, InvalidIdToken
@@ -57,8 +57,7 @@ async def _user_from_bearer(request: Request, db: DbSession, token: str) -> User
         raise ServiceUnavailable(
             gettext("Firebase sign-in is unavailable right now; retry shortly.")
         ) from error
-    # Our own placeholders (``local:…``, ``erased:…``) are never a Firebase user's uid.
-    placeholder = identity.uid.startswith(("local:", "erased:"))
+    placeholder = is_placeholder_uid(identity.uid)
     user = None if placeholder else await user_by_firebase_uid(db, identity.uid)
     if user is None:
         raise NotAuthenticated(gettext("No PropIntel account is linked to this Firebase user."))

@@ -24,15 +24,21 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import HomeownerProfile, Plan, SubscriberProfile, User, UserType
+from propintel.auth.models import (
+    LOCAL_UID_PREFIX,
+    HomeownerProfile,
+    Plan,
+    SubscriberProfile,
+    User,
+    UserType,
+    is_placeholder_uid,
+)
 from propintel.auth.repository import AuthRepository
 from propintel.auth.service import SELF_SERVICE_TYPES, normalise_email
 from propintel.integrations.firebase import FirebaseIdentity
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Conflict, Forbidden, Invalid, NotAuthenticated
 from propintel.kit.i18n import _
-
-LOCAL_UID_PREFIX = "local:"
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ async def sign_in_with_firebase(
     """The user ``identity`` (already verified) stands for, by the rules of this module.
 
     Every refusal is raised before anything is written."""
-    if identity.uid.startswith(LOCAL_UID_PREFIX):
+    if is_placeholder_uid(identity.uid):
         raise NotAuthenticated(_("This sign-in cannot be used with PropIntel."))
     if new_user_type not in SELF_SERVICE_TYPES:
         raise Invalid(_("Choose subscriber or homeowner."), field="user_type")

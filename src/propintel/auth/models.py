@@ -29,6 +29,25 @@ class Plan(enum.StrEnum):
     FULL = "full"
 
 
+# Our own values of ``users.firebase_uid`` (the column is NOT NULL and unique) for accounts no
+# Firebase user owns: a local password account, an erased account. No Firebase uid may match them.
+LOCAL_UID_PREFIX = "local:"
+ERASED_UID_PREFIX = "erased:"
+
+
+def local_uid(user_id: uuid.UUID) -> str:
+    return f"{LOCAL_UID_PREFIX}{user_id}"
+
+
+def erased_uid(user_id: uuid.UUID) -> str:
+    return f"{ERASED_UID_PREFIX}{user_id}"
+
+
+def is_placeholder_uid(uid: str) -> bool:
+    """Is ``uid`` one of our own placeholders rather than a Firebase user's uid?"""
+    return uid.startswith((LOCAL_UID_PREFIX, ERASED_UID_PREFIX))
+
+
 class User(Base):
     __tablename__ = "users"
 

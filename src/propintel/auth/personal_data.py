@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import User
+from propintel.auth.models import User, erased_uid
 from propintel.auth.passwords import verify_password
 from propintel.auth.personal_data_repository import EXPORTS, PersonalDataRepository
 from propintel.config import Settings
@@ -34,10 +34,6 @@ class ConfirmationFailed(Invalid):
 def erased_email(user_id: uuid.UUID) -> str:
     """The address an erased account keeps: unique, and unable to receive mail."""
     return f"erased-{user_id}@invalid.propintel"
-
-
-def erased_uid(user_id: uuid.UUID) -> str:
-    return f"erased:{user_id}"
 
 
 export_rows = export_rows_of(PersonalDataRepository)

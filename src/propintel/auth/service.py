@@ -21,6 +21,7 @@ from propintel.auth.models import (
     SubscriberProfile,
     User,
     UserType,
+    local_uid,
 )
 from propintel.auth.passwords import (
     hash_password,
@@ -104,7 +105,7 @@ async def register(session: AsyncSession, settings: Settings, account: NewAccoun
     user = User(
         user_id=user_id,
         email=email,
-        firebase_uid=f"local:{user_id}",
+        firebase_uid=local_uid(user_id),
         user_type=account.user_type,
         subscription_tier=Plan(account.plan) if account.user_type == UserType.SUBSCRIBER else None,
         subscription_status="active" if account.plan != Plan.NONE else None,
