@@ -21,7 +21,7 @@ from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _, set_locale
 from propintel.web.client_ip import client_ip
-from propintel.web.locale import LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_S, request_locale
+from propintel.web.locale import remember_locale, request_locale
 from propintel.web.redirects import safe_path
 from propintel.web.security import SESSION_COOKIE, public
 from propintel.web.templating import redirect_with_flash, render
@@ -219,17 +219,7 @@ async def choose_language(
         return redirect_with_flash(request, SECURITY_PAGE, error.message, "error")
     set_locale(locale or request_locale(request))
     response = redirect_with_flash(request, SECURITY_PAGE, _("Your language is saved."), "success")
-    if locale:
-        response.set_cookie(
-            LOCALE_COOKIE,
-            locale,
-            max_age=LOCALE_COOKIE_MAX_AGE_S,
-            httponly=True,
-            samesite="lax",
-            secure=request.app.state.settings.cookie_secure,
-        )
-    else:
-        response.delete_cookie(LOCALE_COOKIE)
+    remember_locale(response, locale or None, secure=request.app.state.settings.cookie_secure)
     return response
 
 

@@ -13,7 +13,7 @@ from propintel.auth.deps import OptionalUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
 from propintel.kit.i18n import SUPPORTED_LOCALES, _, set_locale
-from propintel.web.locale import LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_S
+from propintel.web.locale import remember_locale
 from propintel.web.redirects import safe_path
 from propintel.web.security import public
 
@@ -35,12 +35,5 @@ async def switch_locale(
         await auth_service.set_preferred_locale(db, user, locale)
     set_locale(locale)
     response = RedirectResponse(safe_path(next), status_code=303)
-    response.set_cookie(
-        LOCALE_COOKIE,
-        locale,
-        max_age=LOCALE_COOKIE_MAX_AGE_S,
-        httponly=True,
-        samesite="lax",
-        secure=request.app.state.settings.cookie_secure,
-    )
+    remember_locale(response, locale, secure=request.app.state.settings.cookie_secure)
     return response
