@@ -16,7 +16,14 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.links import Limit, issue_link, redeem_link, require_within_limit, within_limit
+from propintel.auth.links import (
+    Limit,
+    invalid_link,
+    issue_link,
+    redeem_link,
+    require_within_limit,
+    within_limit,
+)
 from propintel.auth.models import AuthSession, LinkPurpose, LocalCredential, SessionKind, User
 from propintel.auth.passwords import hash_password, validate_new_password, verify_password
 from propintel.auth.repository import AuthRepository
@@ -104,7 +111,7 @@ async def verify_email(session: AsyncSession, mailer: Mailer, token: str) -> Use
     repo = AuthRepository.from_session(session)
     user = await repo.user_by_id(link.user_id)
     if user is None or user.suspended_at is not None:
-        raise Invalid(_("This link is invalid, expired or already used. Ask for a new one."))
+        raise invalid_link()
     previous = user.email
     if link.email != previous:
         holder = await repo.user_by_email(link.email)
@@ -194,7 +201,7 @@ async def reset_password(
     repo = AuthRepository.from_session(session)
     user = await repo.user_by_id(link.user_id)
     if user is None or user.suspended_at is not None or link.email != user.email:
-        raise Invalid(_("This link is invalid, expired or already used. Ask for a new one."))
+        raise invalid_link()
     await _store_password(session, settings, user, new_password)
     now = now_new_york()
     await repo.revoke_sessions(user.user_id, now)
