@@ -52,8 +52,8 @@ async def populated_account(db: AsyncSession, admin: User | None = None) -> Owne
     charged = await charge(db, user.user_id, "email_send", 3)
     held = await reserve(db, user.user_id, "ai_voice_call_3min", 2)
     settings = get_settings()
-    secret, _ = await open_session(db, settings, user, SessionKind.WEB)
-    api_key, _ = await open_session(db, settings, user, SessionKind.API)
+    secret = (await open_session(db, settings, user, SessionKind.WEB)).secret
+    api_key = (await open_session(db, settings, user, SessionKind.API)).secret
     await db.execute(
         text(
             "INSERT INTO login_attempts (email, ip_address, succeeded) "

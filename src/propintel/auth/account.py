@@ -29,6 +29,7 @@ from propintel.auth.passwords import hash_password, validate_new_password, verif
 from propintel.auth.repository import AuthRepository
 from propintel.auth.service import (
     Client,
+    OpenedSession,
     normalise_email,
     open_session,
     record_password_failure,
@@ -347,7 +348,7 @@ async def revoke_other_sessions(session: AsyncSession, user: User, keep: uuid.UU
 
 async def create_api_key(
     session: AsyncSession, settings: Settings, user: User, name: str, client: Client
-) -> tuple[str, datetime]:
+) -> OpenedSession:
     """A named API key; its secret is returned once and only its hash is kept."""
     label = " ".join(name.split())
     if not 1 <= len(label) <= 100:

@@ -130,15 +130,14 @@ async def create_api_key(
     request: Request, body: NewApiKeyIn, user: AnyUser, db: DbSession
 ) -> NewApiKeyOut:
     """A named API key. Its secret is in this answer only: store it now."""
-    secret, expires_at = await account.create_api_key(
+    created = await account.create_api_key(
         db, request.app.state.settings, user, body.name, client_of(request)
     )
-    created = (await account.open_sessions(db, user, None)).api_keys[0]
     return NewApiKeyOut(
         session_id=created.session_id,
         name=created.name or "",
-        api_key=secret,
-        expires_at=expires_at,
+        api_key=created.secret,
+        expires_at=created.expires_at,
     )
 
 

@@ -120,13 +120,6 @@ async def reset_password_submit(
     return response
 
 
-async def _security_context(request: Request, db: DbSession, user: User) -> dict[str, Any]:
-    return {
-        "account": user,
-        "open": await account.open_sessions(db, user, current_session_id(request)),
-    }
-
-
 async def _security_page(
     request: Request,
     db: DbSession,
@@ -135,8 +128,9 @@ async def _security_page(
     status_code: int = 200,
     **context: Any,
 ) -> Response:
-    page = await _security_context(request, db, user)
-    return render(request, "auth/security.html", {**page, **context}, status_code=status_code)
+    listed = await account.open_sessions(db, user, current_session_id(request))
+    page = {"account": user, "open": listed, **context}
+    return render(request, "auth/security.html", page, status_code=status_code)
 
 
 @router.get(SECURITY_PAGE, response_class=HTMLResponse)
@@ -250,7 +244,7 @@ async def create_api_key(
     request: Request, db: DbSession, user: AnyUser, name: str = Form("")
 ) -> Response:
     try:
-        secret, expires_at = await account.create_api_key(
+        created = await account.create_api_key(
             db, request.app.state.settings, user, name, client_of(request)
         )
     except DomainError as error:
@@ -263,8 +257,7 @@ async def create_api_key(
             key_name=name,
         )
     # Shown on this response only: it is never stored, so it cannot be shown again.
-    new_key = {"name": " ".join(name.split()), "secret": secret, "expires_at": expires_at}
-    return await _security_page(request, db, user, status_code=201, new_key=new_key)
+    return await _security_page(request, db, user, status_code=201, new_key=created)
 
 
 @router.post(f"{SECURITY_PAGE}/api-keys/{{session_id}}/revoke")

@@ -57,10 +57,12 @@ async def issue_token(request: Request, db: DbSession) -> TokenOut:
     body = await _token_request(request)
     settings = request.app.state.settings
     user = await authenticate(db, settings, body.email, body.password, client_ip(request))
-    token, expires_at = await open_session(
-        db, settings, user, SessionKind.API, client=client_of(request)
+    opened = await open_session(db, settings, user, SessionKind.API, client=client_of(request))
+    return TokenOut(
+        access_token=opened.secret,
+        expires_at=opened.expires_at,
+        expires_in=seconds_until(opened.expires_at),
     )
-    return TokenOut(access_token=token, expires_at=expires_at, expires_in=seconds_until(expires_at))
 
 
 async def _token_request(request: Request) -> TokenIn:

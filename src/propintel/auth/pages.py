@@ -84,13 +84,11 @@ async def _logged_in(
 ) -> Response:
     """Opens a web session for ``user``: a redirect to ``url`` with its cookie and a greeting."""
     settings = request.app.state.settings
-    secret, _expires = await open_session(
-        db, settings, user, SessionKind.WEB, client=client_of(request)
-    )
+    opened = await open_session(db, settings, user, SessionKind.WEB, client=client_of(request))
     response = redirect_with_flash(request, url, greeting, level)
     response.set_cookie(
         SESSION_COOKIE,
-        sign_session(request.app.state.signing_key, secret),
+        sign_session(request.app.state.signing_key, opened.secret),
         max_age=settings.session_max_age_hours * 3600,
         httponly=True,
         samesite="lax",

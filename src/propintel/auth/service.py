@@ -195,6 +195,16 @@ class Client:
     user_agent: str | None = None
 
 
+@dataclass(frozen=True)
+class OpenedSession:
+    """A new session or API key: its secret (shown once, never stored), expiry, id and name."""
+
+    secret: str
+    expires_at: datetime
+    session_id: uuid.UUID
+    name: str | None
+
+
 async def open_session(
     session: AsyncSession,
     settings: Settings,
@@ -203,9 +213,8 @@ async def open_session(
     *,
     client: Client | None = None,
     name: str | None = None,
-) -> tuple[str, datetime]:
-    """A new random secret for a web session or an API token (``name``: an API key's label).
-    Returns (secret, expires_at)."""
+) -> OpenedSession:
+    """A new random secret for a web session or an API token (``name``: an API key's label)."""
     lifetime = (
         timedelta(hours=settings.session_max_age_hours)
         if kind == SessionKind.WEB
@@ -213,18 +222,20 @@ async def open_session(
     )
     secret = ("pit_" if kind == SessionKind.API else "") + secrets.token_urlsafe(32)
     expires_at = now_new_york() + lifetime
+    session_id = uuid.uuid4()
     await AuthRepository.from_session(session).add(
         AuthSession(
+            session_id=session_id,
             user_id=user.user_id,
             kind=kind,
             token_hash=token_hash(secret),
             expires_at=expires_at,
             name=name,
             ip_address=client.ip if client else None,
-            user_agent=(client.user_agent or "")[:300] or None if client else None,
+            user_agent=client.user_agent[:300] if client and client.user_agent else None,
         )
     )
-    return secret, expires_at
+    return OpenedSession(secret, expires_at, session_id, name)
 
 
 @dataclass(frozen=True)
