@@ -41,6 +41,7 @@ from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
 from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
+from propintel.outreach import pages as outreach_pages
 from propintel.profiles import endpoints as profile_endpoints
 from propintel.profiles import pages as profile_pages
 from propintel.saved_searches import endpoints as saved_search_endpoints
@@ -110,6 +111,7 @@ def create_app(
         tokens_pages.router,
         billing_endpoints.router,
         billing_pages.router,
+        outreach_pages.router,
         leads_endpoints.router,
         leads_pages.router,
         saved_search_endpoints.router,

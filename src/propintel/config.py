@@ -140,6 +140,54 @@ class Settings(BaseSettings):
         default=2 * 1024 * 1024, ge=1024, description="Largest logo file accepted, in bytes."
     )
 
+    # --- outreach (docs/outreach.md) ---------------------------------------------------------
+    contact_freshness_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="An owner's skip-traced contact is reused (no provider call) this many days; "
+        "after that an unlock refreshes it.",
+    )
+    owner_fatigue_limit: int = Field(
+        default=6,
+        ge=1,
+        description="At most this many subscribers may contact one owner per rolling 30 days.",
+    )
+    batchdata_api_key: SecretStr | None = Field(
+        default=None,
+        description="BatchData skip-trace API key. Unset: the offline skip-trace simulator.",
+    )
+    batchdata_base_url: str = Field(
+        default="https://api.batchdata.com", description="BatchData's API root."
+    )
+    twilio_account_sid: str | None = Field(
+        default=None, description="Twilio account SID (AC…). With the auth token: real SMS."
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        default=None,
+        description="Twilio auth token; also verifies X-Twilio-Signature. Unset: the on-screen "
+        "phone simulator.",
+    )
+    twilio_from_number: str | None = Field(
+        default=None,
+        description="The platform's SMS sender (E.164), used when a subscriber has no number.",
+    )
+    sendgrid_event_public_key: str | None = Field(
+        default=None,
+        description="SendGrid Event Webhook verification key (base64). Unset with SendGrid: "
+        "events are refused; offline: the outbox signs with a derived key.",
+    )
+    sendgrid_inbound_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret path segment of the Inbound Parse webhook (replies). Unset: derived "
+        "from the secret key.",
+    )
+    data_encryption_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key that encrypts stored third-party API keys (CRM). Unset: derived "
+        "from the secret key.",
+    )
+
     search_export_max_rows: int = Field(
         default=5_000, ge=1, le=1_000_000, description="Most rows one CSV export of a search sends."
     )
@@ -199,6 +247,14 @@ class Settings(BaseSettings):
             return self.stripe_webhook_secret.get_secret_value()
         digest = hashlib.sha256(f"stripe-webhook:{self.signing_key()}".encode()).hexdigest()
         return f"whsec_local_{digest[:40]}"
+
+    @property
+    def uses_twilio(self) -> bool:
+        return self.twilio_account_sid is not None and self.twilio_auth_token is not None
+
+    def derived_secret(self, purpose: str) -> str:
+        """A secret for one purpose derived from the signing key (stable while the key is)."""
+        return hashlib.sha256(f"{purpose}:{self.signing_key()}".encode()).hexdigest()
 
     @property
     def firebase_web_enabled(self) -> bool:

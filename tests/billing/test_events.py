@@ -241,7 +241,7 @@ async def test_every_event_type_handled_twice_changes_nothing_the_second_time(
     )
     await run_deferred(db)
     state = (await token_balance(db, user.user_id), await _user_plan(db, user))
-    rows = (await db.execute(text("SELECT event_pk FROM billing_events"))).all()
+    rows = (await db.execute(text("SELECT event_pk FROM webhook_events"))).all()
     assert [await handle_event(db, row.event_pk) for row in rows] == ["already processed"] * 4
     assert (await token_balance(db, user.user_id), await _user_plan(db, user)) == state
 
@@ -252,7 +252,7 @@ async def test_an_invoice_of_an_unknown_user_waits_for_a_retry(db: AsyncSession)
     with pytest.raises(LookupError):
         await run_deferred(db)
     unprocessed = await db.scalar(
-        text("SELECT count(*) FROM billing_events WHERE processed_at IS NULL")
+        text("SELECT count(*) FROM webhook_events WHERE processed_at IS NULL")
     )
     assert unprocessed == 1
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.config import get_settings
 from tests.billing.helpers import SECRET, envelope, now, signed
 
-STORED = "SELECT count(*) FROM billing_events"
+STORED = "SELECT count(*) FROM webhook_events"
 DEFERRED = "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'billing.handle_event'"
 
 

@@ -97,6 +97,10 @@ async def test_add_plan_form_shows_field_errors_and_creates(
         "fsbo_leads": False,
         "ai_chat": True,
         "ai_voice": False,
+        "contact_unlock": False,
+        "sms": False,
+        "email_sequences": False,
+        "crm_sync": False,
     }
 
 
@@ -121,7 +125,9 @@ async def test_plan_features_are_labelled_checkboxes_and_unknown_keys_are_kept(
         assert f'name="features.{feature.key}"' in edit.text
         label = f'<label class="choice" for="edit-features-{feature.key}">{feature.label}</label>'
         assert label in edit.text and str(escape(feature.description)) in edit.text
-    assert _ticked(edit.text) == ["new_homeowner_leads", "ai_chat"]
+    # the outreach features are the contractor plan's by default (catalog.features)
+    defaults = ["contact_unlock", "sms", "email_sequences"]
+    assert _ticked(edit.text) == ["new_homeowner_leads", "ai_chat", *defaults]
     assert "<code>beta_reports: true</code>" in edit.text
 
     form = {
@@ -133,6 +139,7 @@ async def test_plan_features_are_labelled_checkboxes_and_unknown_keys_are_kept(
         "stripe_price_id": "",
         "features.new_homeowner_leads": "on",
         "features.ai_chat": "on",
+        **{f"features.{key}": "on" for key in defaults},
     }
     unchanged = await client.post(f"/admin/plans/{plan_id}", data=form)
     assert unchanged.status_code == 303 and await audit_rows(db, "plan.update") == []
@@ -146,13 +153,20 @@ async def test_plan_features_are_labelled_checkboxes_and_unknown_keys_are_kept(
         "ai_chat": True,
         "ai_voice": False,
         "beta_reports": True,  # unknown to the form, kept; fsbo_leads stays absent
+        "contact_unlock": True,
+        "sms": True,
+        "email_sequences": True,
+        "crm_sync": False,
     }
     assert log["changes"] == {
         "before": {"features": before},
         "after": {"features": {**before, "ai_voice": True}},
     }
     listing = await client.get("/admin/plans")
-    assert "New-homeowner leads, AI chat, AI voice calls, beta_reports" in listing.text
+    assert (
+        "New-homeowner leads, AI chat, AI voice calls, Owner contact unlock, SMS to owners, "
+        "E-mail sequences, beta_reports" in listing.text
+    )
 
 
 async def test_pricing_page_lists_actions_costs_and_their_mapping(

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.billing.repository import BillingRepository
 from propintel.billing.service import current_subscription
 from propintel.catalog import service as catalog
+from propintel.inbox import service as inbox
+from propintel.inbox.service import StoredEvent
 from propintel.kit.clock import NEW_YORK, now_new_york
 from propintel.tokens import service as tokens
 
@@ -213,21 +215,14 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-async def handle_event(session: AsyncSession, event_pk: uuid.UUID) -> str:
-    """Handle one stored event once (a second run finds it processed). A handler that cannot
-    proceed yet raises, so the job retries it later; the row stays unprocessed until then."""
-    repo = BillingRepository.from_session(session)
-    event = await repo.lock_event(event_pk)
-    if event is None:
-        return "no such event"
-    if event.processed_at is not None:
-        return "already processed"
+async def _handle_stripe_event(session: AsyncSession, event: StoredEvent) -> str:
     handler = HANDLERS.get(event.event_type)
     data = (event.payload.get("data") or {}).get("object") or {}
-    outcome = (
-        await handler(session, data, event.event_created)
-        if handler
-        else f"ignored: {event.event_type} is not handled"
-    )
-    await repo.mark_processed(event_pk, outcome)
-    return outcome
+    if handler is None:
+        return f"ignored: {event.event_type} is not handled"
+    return await handler(session, data, event.event_created)
+
+
+async def handle_event(session: AsyncSession, event_pk: uuid.UUID) -> str:
+    """Handle one stored Stripe event once (the inbox's ``handle``)."""
+    return await inbox.handle(session, event_pk, _handle_stripe_event)

@@ -1,7 +1,7 @@
-"""The queries of billing's own records: customers, the webhook inbox, subscriptions, invoices.
-Idempotency lives in the statements: the inbox's unique (source, event id), the invoices' primary
-key, the subscriptions' event-time guard. Plans and bundles are the catalog's (its service), the
-recharges the token ledger's."""
+"""The queries of billing's own records: customers, subscriptions, invoices.
+Idempotency lives in the statements: the invoices' primary key, the subscriptions' event-time
+guard. Webhook events are the inbox's (``inbox.service``), plans and bundles the catalog's (its
+service), the recharges the token ledger's."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Executable, Text, cast, func, literal, select, update
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import Executable, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert
 
 from propintel.billing.tables import (
-    billing_events,
     billing_invoices,
     billing_subscriptions,
     users,
@@ -32,16 +31,6 @@ class StoredSubscription:
     status: str
     current_period_end: datetime | None
     cancel_at_period_end: bool
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    event_pk: uuid.UUID
-    event_id: str
-    event_type: str
-    event_created: datetime
-    payload: dict[str, Any]
-    processed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -92,52 +81,6 @@ class BillingRepository(Repository):
 
     async def user_exists(self, user_id: uuid.UUID) -> bool:
         return bool(await self._rows(select(users.c.user_id).where(users.c.user_id == user_id)))
-
-    # --- inbox -----------------------------------------------------------------------------
-    async def store_event(
-        self, source: str, event_id: str, event_type: str, created: datetime, payload: str
-    ) -> uuid.UUID | None:
-        """The event's row id if it is new; None when this event was already received."""
-        rows = await self._rows(
-            insert(billing_events)
-            .values(
-                source=source,
-                event_id=event_id,
-                event_type=event_type,
-                event_created=created,
-                # the provider's JSON text as received, parsed by PostgreSQL
-                payload=cast(literal(payload, Text), JSONB),
-            )
-            .on_conflict_do_nothing(
-                index_elements=[billing_events.c.source, billing_events.c.event_id]
-            )
-            .returning(billing_events.c.event_pk)
-        )
-        return rows[0].event_pk if rows else None
-
-    async def lock_event(self, event_pk: uuid.UUID) -> StoredEvent | None:
-        rows = await self._rows(
-            select(
-                billing_events.c.event_pk,
-                billing_events.c.event_id,
-                billing_events.c.event_type,
-                billing_events.c.event_created,
-                billing_events.c.payload,
-                billing_events.c.processed_at,
-            )
-            .where(billing_events.c.event_pk == event_pk)
-            .with_for_update()
-        )
-        return StoredEvent(**rows[0]._mapping) if rows else None
-
-    async def mark_processed(self, event_pk: uuid.UUID, outcome: str) -> None:
-        await self.session.execute(
-            update(billing_events)
-            .where(billing_events.c.event_pk == event_pk)
-            .values(
-                processed_at=func.now(), outcome=outcome, attempts=billing_events.c.attempts + 1
-            )
-        )
 
     # --- subscriptions ---------------------------------------------------------------------
     async def upsert_subscription(self, *, authoritative: bool = True, **values: Any) -> bool:

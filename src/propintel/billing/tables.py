@@ -8,12 +8,10 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
-    FetchedValue,
     Integer,
     Numeric,
     String,
     Table,
-    Text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -22,20 +20,6 @@ from propintel.db.base import Base
 
 # auth's model: billing writes only its Stripe customer and plan columns
 users = cast(Table, User.__table__)
-
-billing_events = Table(
-    "billing_events",
-    Base.metadata,
-    Column("event_pk", UUID(as_uuid=True), primary_key=True, server_default=FetchedValue()),
-    Column("source", String(20)),
-    Column("event_id", String(255)),
-    Column("event_type", String(100)),
-    Column("event_created", DateTime),
-    Column("payload", JSONB),
-    Column("processed_at", DateTime),
-    Column("outcome", Text),
-    Column("attempts", Integer),
-)
 
 billing_subscriptions = Table(
     "billing_subscriptions",

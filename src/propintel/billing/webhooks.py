@@ -1,6 +1,6 @@
 """Webhook intake: the payment provider verifies the event's signature on the raw body before
-anything else, then the event is stored once and handed to a job. Used by ``POST /webhooks/stripe``
-and by the offline simulator, so both paths are the same code."""
+anything else, then the inbox stores the event once and hands it to a job. Used by
+``POST /webhooks/stripe`` and by the offline simulator, so both paths are the same code."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.billing.repository import BillingRepository
+from propintel.inbox import service as inbox
 from propintel.integrations.payments import PaymentProvider
-from propintel.jobs.enqueue import defer_in_transaction
 from propintel.kit.clock import NEW_YORK
 
 SOURCE = "stripe"
@@ -35,13 +34,12 @@ async def receive(
     transaction. Returns the stored row's id, or None for an event received before (a replay:
     nothing happens)."""
     event = provider.verify_event(raw_body, signature_header)
-    event_pk = await BillingRepository.from_session(session).store_event(
-        SOURCE,
-        str(event["id"]),
-        str(event["type"]),
-        _created_at(event),
-        raw_body.decode("utf-8"),
+    return await inbox.receive(
+        session,
+        source=SOURCE,
+        event_id=str(event["id"]),
+        event_type=str(event["type"]),
+        created=_created_at(event),
+        payload=raw_body.decode("utf-8"),
+        handler_job=HANDLE_EVENT_JOB,
     )
-    if event_pk is not None:
-        await defer_in_transaction(session, HANDLE_EVENT_JOB, event_pk=str(event_pk))
-    return event_pk

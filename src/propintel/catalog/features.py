@@ -1,8 +1,9 @@
 """Plan features as admins edit them: one checkbox per feature PropIntel knows.
 
-The known features are the keys the spec's seeded ``subscription_plans.features`` use. Lead search
-enforces the three ``*_leads`` ones (``search/service.py``); the AI ones are recorded for the
-plans that include them. The API still takes any JSON object of ``name: true|false``, so a plan
+The known features are the keys the spec's seeded ``subscription_plans.features`` use, and the
+outreach ones revision 0018 seeds. Lead search enforces the three ``*_leads`` ones
+(``search/service.py``); everything else asks ``service.has_feature`` / ``require_feature``.
+The API still takes any JSON object of ``name: true|false``, so a plan
 may carry keys this list does not know: the form shows them read-only and keeps them.
 """
 
@@ -59,8 +60,37 @@ PLAN_FEATURES = (
         N_("AI voice calls"),
         N_("AI voice calls to leads; every started 3 minutes is charged in credits."),
     ),
+    PlanFeature(
+        "contact_unlock",
+        N_("Owner contact unlock"),
+        N_("Skip trace: an owner's phones and e-mails, charged in credits per match."),
+    ),
+    PlanFeature(
+        "sms",
+        N_("SMS to owners"),
+        N_("Text owners from scripts, with replies in the lead's conversation; per message."),
+    ),
+    PlanFeature(
+        "email_sequences",
+        N_("E-mail sequences"),
+        N_("One-off e-mails and multi-step sequences to owners, with open and reply tracking."),
+    ),
+    PlanFeature(
+        "crm_sync",
+        N_("CRM sync"),
+        N_("Push saved leads to a Twenty CRM workspace, with stages and notes kept in step."),
+    ),
 )
 FEATURE_LABELS = {feature.key: feature.label for feature in PLAN_FEATURES}
+
+# What the three plans include of the features the spec's seed rows predate (the seed rows stay as
+# the spec writes them): a plan's stored key wins, so an admin's choice overrides the default.
+# docs/outreach.md has the matrix.
+DEFAULT_FEATURES: dict[str, dict[str, bool]] = {
+    "contractor": {"contact_unlock": True, "sms": True, "email_sequences": True, "crm_sync": False},
+    "investor": {"contact_unlock": True, "sms": True, "email_sequences": True, "crm_sync": True},
+    "full": {"contact_unlock": True, "sms": True, "email_sequences": True, "crm_sync": True},
+}
 
 
 def field_name(column: str, key: str) -> str:

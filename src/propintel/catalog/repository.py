@@ -13,6 +13,7 @@ from sqlalchemy import (
     RowMapping,
     String,
     Table,
+    case,
     cast,
     func,
     insert,
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from propintel.catalog.features import DEFAULT_FEATURES
 from propintel.catalog.tables import (
     TABLES,
     Catalog,
@@ -38,19 +40,36 @@ def _table(catalog: Catalog) -> Table:
     return TABLES[catalog.table]
 
 
+_plans = subscription_plans.c
+# A plan's features as in force: the defaults of its name (``DEFAULT_FEATURES``) overlaid by what
+# is stored. A plan without stored features stays NULL, as the admin pages show it.
+_EFFECTIVE_FEATURES = case(
+    (_plans.features.is_(None), None),
+    else_=case(
+        *(
+            (_plans.plan_name == name, literal(defaults, JSONB))
+            for name, defaults in DEFAULT_FEATURES.items()
+        ),
+        else_=literal({}, JSONB),
+    ).op("||")(_plans.features),
+).label("features")
+
+
 def _stored(catalog: Catalog) -> list[ColumnElement[Any]]:
     table = _table(catalog)
-    return [table.c[name] for name in catalog.stored_columns]
+    return [
+        _EFFECTIVE_FEATURES if table is subscription_plans and name == "features" else table.c[name]
+        for name in catalog.stored_columns
+    ]
 
 
-_plans = subscription_plans.c
 _PLAN_COLUMNS = (
     _plans.plan_id,
     _plans.plan_name,
     _plans.monthly_price,
     _plans.yearly_price,
     func.coalesce(_plans.base_tokens_monthly, 0).label("base_tokens_monthly"),
-    func.coalesce(_plans.features, literal({}, JSONB)).label("features"),
+    func.coalesce(_EFFECTIVE_FEATURES, literal({}, JSONB)).label("features"),
     _plans.stripe_price_id,
 )
 _bundles = token_bundles.c
@@ -125,6 +144,12 @@ class CatalogRepository(Repository):
         """The plans with these ids, active or not."""
         statement = select(*_PLAN_COLUMNS).where(_plans.plan_id.in_(list(plan_ids)))
         return (await self.session.execute(statement)).mappings().all()
+
+    async def plan_features(self, plan_name: str) -> dict[str, Any] | None:
+        """The features object of the plan with this name (None: no such plan or no features)."""
+        statement = select(_EFFECTIVE_FEATURES).where(_plans.plan_name == plan_name)
+        features = (await self.session.execute(statement)).scalar_one_or_none()
+        return features if isinstance(features, dict) else None
 
     async def active_bundles(self) -> Sequence[RowMapping]:
         return (await self.session.execute(_ACTIVE_BUNDLES)).mappings().all()

@@ -17,11 +17,12 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.audit.service import audit
-from propintel.auth.models import User
+from propintel.auth.models import User, UserType
+from propintel.catalog.features import FEATURE_LABELS
 from propintel.catalog.repository import CatalogRepository
 from propintel.catalog.tables import TIER_PLAN_NAMES, Catalog, Row
-from propintel.kit.errors import Conflict, Invalid, NotFound
-from propintel.kit.i18n import _
+from propintel.kit.errors import Conflict, Forbidden, Invalid, NotFound
+from propintel.kit.i18n import _, gettext
 from propintel.kit.pagination import Page
 
 
@@ -233,3 +234,39 @@ async def action_price(session: AsyncSession, action_type: str) -> ActionPrice |
     return ActionPrice(
         row["action_type"], int(row["tokens_required"]), Decimal(row["actual_cost_usd"])
     )
+
+
+# --- plan features ------------------------------------------------------------------------------
+class FeatureNotInPlan(Forbidden):
+    """The caller's plan does not include a feature: the message names the plans that do."""
+
+
+async def has_feature(session: AsyncSession, user: User, name: str) -> bool:
+    """Whether ``user`` is a subscriber whose active plan includes feature ``name``
+    (``subscription_plans.features``). API, pages and jobs all ask this one question."""
+    if user.user_type != UserType.SUBSCRIBER or not user.has_active_plan:
+        return False
+    plan_name = str(user.subscription_tier)
+    features = await CatalogRepository.from_session(session).plan_features(plan_name)
+    return (features or {}).get(name) is True
+
+
+async def require_feature(session: AsyncSession, user: User, name: str) -> None:
+    """Refuse with ``FeatureNotInPlan`` (403) unless ``has_feature``; the message says which plans
+    on sale include it, as lead search does for its leads."""
+    if await has_feature(session, user, name):
+        return
+    feature = gettext(FEATURE_LABELS[name]) if name in FEATURE_LABELS else name
+    on_sale = await active_plans(session)
+    plans = [p.plan_name for p in on_sale if (p.features or {}).get(name) is True]
+    including = _(" or ").join(plans) if plans else _("no plan on sale")
+    if user.user_type == UserType.SUBSCRIBER and user.has_active_plan:
+        message = _(
+            "Your {plan} plan does not include {feature}; it comes with {plans}. "
+            "Upgrade your plan to use it."
+        ).format(plan=user.subscription_tier, feature=feature, plans=including)
+    else:
+        message = _(
+            "{feature} needs an active plan that includes it: {plans}. Choose one to use it."
+        ).format(feature=feature, plans=including)
+    raise FeatureNotInPlan(message)

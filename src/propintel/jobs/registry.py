@@ -25,6 +25,7 @@ JOB_MODULES: tuple[str, ...] = (
     "propintel.billing.tasks",
     "propintel.leads.tasks",
     "propintel.saved_searches.tasks",
+    "propintel.outreach.tasks",
 )
 
 DEFAULT_QUEUE = "default"

@@ -133,10 +133,12 @@ async def charge(
     reference: str | None = None,
     *,
     now: datetime | None = None,
+    actual_cost: Decimal | None = None,
 ) -> Charged:
     """Charge ``tokens_required * units`` for a paid action (units = started blocks, computed
     by the caller), or refuse with InsufficientTokens / DailyLimitReached / AccountSuspended /
-    UnknownAction. Writes ``token_usage_logs`` and moves the pool."""
+    UnknownAction. Writes ``token_usage_logs`` and moves the pool. ``actual_cost`` is what the
+    provider reported for this action (USD); without it, the price list's cost per unit."""
     _check_units(units)
     now = now or now_new_york()
     price = await _price(session, action_type)
@@ -144,7 +146,9 @@ async def charge(
     repo = TokenRepository.from_session(session)
     account = await locked_account(repo, user_id)
     used, limit = await _check_can_spend(repo, account, tokens, now)
-    charged = await _log_usage(repo, user_id, price, units, tokens, reference, now, used, limit)
+    charged = await _log_usage(
+        repo, user_id, price, units, tokens, reference, now, used, limit, actual_cost=actual_cost
+    )
     await after_spend(session, user_id, account.preferences, charged.balance)
     return charged
 
@@ -161,8 +165,9 @@ async def _log_usage(
     daily_limit: int | None = None,
     *,
     check_suspended: bool = True,
+    actual_cost: Decimal | None = None,
 ) -> Charged:
-    cost = price.actual_cost_usd * units
+    cost = price.actual_cost_usd * units if actual_cost is None else actual_cost
     result = await repo.charge(
         user_id=user_id,
         action_type=price.action_type,
