@@ -197,3 +197,16 @@ local_crm_records = Table(
     Column("created_at", DateTime, server_default=FetchedValue()),
     Column("updated_at", DateTime, server_default=FetchedValue()),
 )
+
+# The offline SMS simulator's network (integrations/local): every text it carried, both ways.
+local_sms_messages = Table(
+    "local_sms_messages",
+    Base.metadata,
+    Column("message_sid", String(64), primary_key=True),
+    Column("from_number", String(20)),
+    Column("to_number", String(20)),
+    Column("body", Text),
+    Column("status", String(20)),
+    Column("status_callback", Text),
+    Column("created_at", DateTime, server_default=FetchedValue()),
+)

@@ -23,8 +23,9 @@ depends_on = None
 # email_workflow_logs the recipient, sequence step, bounce/unsubscribe and the charge;
 # email_sequences holds a lead's multi-step sequence. crm_connections: a subscriber's Twenty
 # workspace (API key encrypted); crm_contacts gains the lead, the opportunity and the sync state;
-# local_crm_records is the offline CRM simulator's store. email_outbox keeps the headers (the
-# List-Unsubscribe link); subscriber_profiles gains the postal address CAN-SPAM requires.
+# local_crm_records and local_sms_messages are the offline CRM and SMS simulators' stores.
+# email_outbox keeps the headers (the List-Unsubscribe link); subscriber_profiles gains the postal
+# address CAN-SPAM requires.
 UPGRADE = """
 ALTER TABLE billing_events RENAME TO webhook_events;
 ALTER INDEX billing_events_pkey RENAME TO webhook_events_pkey;
@@ -178,9 +179,21 @@ CREATE TABLE local_crm_records (
   updated_at TIMESTAMP NOT NULL DEFAULT NOW()
 );
 CREATE INDEX idx_local_crm_records_user ON local_crm_records (user_id, created_at DESC);
+
+CREATE TABLE local_sms_messages (
+  message_sid VARCHAR(64) PRIMARY KEY,
+  from_number VARCHAR(20) NOT NULL,
+  to_number VARCHAR(20) NOT NULL,
+  body TEXT NOT NULL,
+  status VARCHAR(20) NOT NULL,
+  status_callback TEXT,
+  created_at TIMESTAMP NOT NULL DEFAULT NOW()
+);
+CREATE INDEX idx_local_sms_messages_phone ON local_sms_messages (to_number, created_at DESC);
 """
 
 DOWNGRADE = """
+DROP TABLE IF EXISTS local_sms_messages;
 DROP TABLE IF EXISTS local_crm_records;
 DROP INDEX IF EXISTS uq_crm_contacts_lead;
 ALTER TABLE crm_contacts
