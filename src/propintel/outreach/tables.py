@@ -185,28 +185,3 @@ crm_contacts = Table(
     Column("sync_attempts", Integer, server_default=FetchedValue()),
     Column("next_sync_at", DateTime),
 )
-
-# The offline CRM simulator's store (integrations/local): what a Twenty workspace would hold.
-local_crm_records = Table(
-    "local_crm_records",
-    Base.metadata,
-    Column("record_id", String(64), primary_key=True),
-    Column("user_id", UUID(as_uuid=True)),
-    Column("kind", String(20)),
-    Column("payload", JSONB),
-    Column("created_at", DateTime, server_default=FetchedValue()),
-    Column("updated_at", DateTime, server_default=FetchedValue()),
-)
-
-# The offline SMS simulator's network (integrations/local): every text it carried, both ways.
-local_sms_messages = Table(
-    "local_sms_messages",
-    Base.metadata,
-    Column("message_sid", String(64), primary_key=True),
-    Column("from_number", String(20)),
-    Column("to_number", String(20)),
-    Column("body", Text),
-    Column("status", String(20)),
-    Column("status_callback", Text),
-    Column("created_at", DateTime, server_default=FetchedValue()),
-)

@@ -1,9 +1,10 @@
-"""The local email outbox's table (revision 0010: ``email_outbox``), for Core statements."""
+"""The local simulators' tables, for Core statements: the email outbox (revision 0010), the CRM
+and SMS simulators (0018)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Column, DateTime, FetchedValue, String, Table, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from propintel.db.base import Base
 
@@ -19,4 +20,30 @@ email_outbox = Table(
     Column("html_body", Text),
     Column("category", String(50)),
     Column("created_at", DateTime),
+    Column("headers", JSONB, server_default=FetchedValue()),
+)
+
+# The offline CRM simulator's store: what a Twenty workspace would hold.
+local_crm_records = Table(
+    "local_crm_records",
+    Base.metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column("user_id", UUID(as_uuid=True)),
+    Column("kind", String(20)),
+    Column("payload", JSONB),
+    Column("created_at", DateTime, server_default=FetchedValue()),
+    Column("updated_at", DateTime, server_default=FetchedValue()),
+)
+
+# The offline SMS simulator's network: every text it carried, both ways.
+local_sms_messages = Table(
+    "local_sms_messages",
+    Base.metadata,
+    Column("message_sid", String(64), primary_key=True),
+    Column("from_number", String(20)),
+    Column("to_number", String(20)),
+    Column("body", Text),
+    Column("status", String(20)),
+    Column("status_callback", Text),
+    Column("created_at", DateTime, server_default=FetchedValue()),
 )
