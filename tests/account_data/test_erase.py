@@ -246,7 +246,7 @@ async def test_a_homeowners_jobs_go_and_their_reviews_lose_their_author(
         )
     ).scalar_one()
     exported = await export_document(db, homeowner.user_id)
-    section = exported["data"]["assistant_crm_and_marketplace"]
+    section = exported["data"]["assistant_and_marketplace"]
     assert [row["job_id"] for row in section["homeowner_jobs"]] == [str(job)]
     assert [row["review_id"] for row in section["reviews_written"]] == [str(review)]
 

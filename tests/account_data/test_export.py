@@ -93,7 +93,7 @@ async def test_no_secret_leaves_in_the_export(db: AsyncSession) -> None:
         token_hash(mine.api_key),
     ):
         assert secret not in text
-    calendars = document["data"]["assistant_crm_and_marketplace"]["calendar_integrations"]
+    calendars = document["data"]["assistant_and_marketplace"]["calendar_integrations"]
     assert [row["provider"] for row in calendars] == ["google"]  # the row, without its secret
 
 

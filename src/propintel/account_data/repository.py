@@ -1,5 +1,5 @@
-"""The spec's tables of an account that no lower domain writes yet (the AI assistant's and CRM's
-tables, and the homeowner marketplace's): their rows for the account's export, and their erasure
+"""The spec's tables of an account that no lower domain writes yet (the AI assistant's tables, and
+the homeowner marketplace's): their rows for the account's export, and their erasure
 ("Your data", docs/accounts.md). When a domain comes to own one of these tables, its statements
 here move to that domain's ``personal_data`` module."""
 
@@ -26,7 +26,6 @@ _knowledge = _table("subscriber_knowledge_base", "kb_id", "user_id")
 _templates = _table("ai_call_templates", "template_id", "user_id")
 _phones = _table("subscriber_phone_numbers", "phone_id", "user_id")
 _calendars = _table("calendar_integrations", "integration_id", "user_id")
-_contacts = _table("crm_contacts", "contact_id", "user_id")
 _jobs = _table("homeowner_jobs", "job_id", "homeowner_id")
 _bids = _table("job_bids", "bid_id", "contractor_id", "job_id")
 _reviews = _table("contractor_reviews", "review_id", "contractor_id", "homeowner_id", "job_id")
@@ -48,7 +47,6 @@ EXPORTS: dict[str, Export] = {
     "subscriber_phone_numbers": _export(_phones, "user_id"),
     # The calendar's OAuth refresh token is a secret: never exported.
     "calendar_integrations": _export(_calendars, "user_id", omit=("oauth_refresh_token",)),
-    "crm_contacts": _export(_contacts, "user_id"),
     "homeowner_jobs": _export(_jobs, "homeowner_id"),
     "job_bids": _export(_bids, "contractor_id"),
     "reviews_written": _export(_reviews, "homeowner_id"),
@@ -80,7 +78,6 @@ class AccountDataRepository(Repository):
             delete(_templates).where(_templates.c.user_id == user_id),
             delete(_phones).where(_phones.c.user_id == user_id),
             delete(_calendars).where(_calendars.c.user_id == user_id),
-            delete(_contacts).where(_contacts.c.user_id == user_id),
             # Last: the AI calls that used a script are deleted with the leads (leads' part).
             delete(_scripts).where(_scripts.c.user_id == user_id),
         )

@@ -39,6 +39,7 @@ from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Conflict, Forbidden
 from propintel.kit.i18n import TIMEZONE, _
 from propintel.leads import personal_data as leads_data
+from propintel.outreach import personal_data as outreach_data
 from propintel.saved_searches import personal_data as saved_searches_data
 from propintel.search import personal_data as search_data
 from propintel.tokens import personal_data as tokens_data
@@ -70,10 +71,11 @@ GROUPS: tuple[tuple[str, tuple[str, ...], ExportRows], ...] = (
     ("tokens", tokens_data.SECTIONS, tokens_data.export_rows),
     ("billing", billing_data.SECTIONS, billing_data.export_rows),
     ("leads", leads_data.SECTIONS, leads_data.export_rows),
+    ("outreach", outreach_data.SECTIONS, outreach_data.export_rows),
     ("saved_searches", saved_searches_data.SECTIONS, saved_searches_data.export_rows),
     ("search", search_data.SECTIONS, search_data.export_rows),
     ("audit", audit_data.SECTIONS, audit_data.export_rows),
-    ("assistant_crm_and_marketplace", tuple(EXPORTS), _own_rows),
+    ("assistant_and_marketplace", tuple(EXPORTS), _own_rows),
 )
 
 
@@ -179,6 +181,7 @@ async def erase_account(
         )
     user_id, email = user.user_id, user.email
     forfeited = await tokens_data.forfeit_balance(session, user_id, now=now)
+    await outreach_data.erase(session, user_id)
     leads = await leads_data.erase(session, user_id)
     searches = await saved_searches_data.erase(session, user_id)
     await search_data.erase(session, user_id)
