@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,18 +68,21 @@ def map_tile_url() -> str:
     return f"http://127.0.0.1:{_free_port()}/tiles/{{z}}/{{x}}/{{y}}.png"
 
 
-@pytest.fixture(scope="session")
-def live_server(live_database: str, map_tile_url: str) -> Iterator[str]:
-    """The app served by uvicorn on a free port with a worker, on its own committed database."""
+@contextmanager
+def serving(database: str, map_tile_url: str, **extra_env: str) -> Iterator[str]:
+    """The app served by uvicorn on a free port with a worker, on ``database`` (committed), with
+    ``extra_env`` added to their environment; stopped on exit."""
     port = _free_port()
     env = {
         **os.environ,
-        "PROPINTEL_DATABASE_URL": live_database,
+        "PROPINTEL_DATABASE_URL": database,
         "PORT": str(port),
         "PROPINTEL_MAP_TILE_URL": map_tile_url,
+        **extra_env,
     }
     ARTIFACTS.mkdir(exist_ok=True)
-    log = SERVER_LOG.open("w")
+    log_path = SERVER_LOG.with_name(f"{SERVER_LOG.stem}-{port}.log") if extra_env else SERVER_LOG
+    log = log_path.open("w")
     # The server and a worker (webhook events, auto-recharges and other jobs run there).
     processes = [
         subprocess.Popen(
@@ -91,7 +95,7 @@ def live_server(live_database: str, map_tile_url: str) -> Iterator[str]:
     ]
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{base_url}/healthz", processes[0])
+        _wait_for(f"{base_url}/healthz", processes[0], log_path)
         yield base_url
     finally:
         for process in processes:
@@ -101,11 +105,20 @@ def live_server(live_database: str, map_tile_url: str) -> Iterator[str]:
         log.close()
 
 
-def _wait_for(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
+@pytest.fixture(scope="session")
+def live_server(live_database: str, map_tile_url: str) -> Iterator[str]:
+    """The app served by uvicorn on a free port with a worker, on its own committed database."""
+    with serving(live_database, map_tile_url) as base_url:
+        yield base_url
+
+
+def _wait_for(
+    url: str, process: subprocess.Popen[bytes], log_path: Path, timeout_s: float = 30
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited early; see {SERVER_LOG}")
+            raise RuntimeError(f"the server exited early; see {log_path}")
         try:
             if httpx.get(url, timeout=1).status_code == 200:
                 return

@@ -47,7 +47,7 @@ def firebase_server(live_database: str) -> Iterator[str]:
         )
         base_url = f"http://127.0.0.1:{port}"
         try:
-            _wait_for(f"{base_url}/healthz", process)
+            _wait_for(f"{base_url}/healthz", process, SERVER_LOG)
             yield base_url
         finally:
             process.terminate()

@@ -59,7 +59,7 @@ def first_run(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
             start_new_session=True,
         )
         try:
-            _wait_for(f"http://127.0.0.1:{port}/healthz", process, timeout_s=FIRST_LOAD_S)
+            _wait_for(f"http://127.0.0.1:{port}/healthz", process, console, timeout_s=FIRST_LOAD_S)
             _wait_for_banner(console, process)
             yield f"http://127.0.0.1:{port}"
         finally:
