@@ -19,6 +19,7 @@ from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
@@ -194,5 +195,7 @@ def format_datetime(value: datetime | None, style: str = "short") -> str:
     if value is None:
         return "—"
     tzinfo = babel_dates.get_timezone(TIMEZONE)
-    moment = value if value.tzinfo else value.replace(tzinfo=tzinfo)
+    # A zoneinfo zone: replace(tzinfo=) with Babel's (a pytz zone) would use the zone's first
+    # offset in history (New York's local mean time, -4:56) and shift the time by 56 minutes.
+    moment = value if value.tzinfo else value.replace(tzinfo=ZoneInfo(TIMEZONE))
     return babel_dates.format_datetime(moment, format=style, tzinfo=tzinfo, locale=_babel_locale())
