@@ -8,6 +8,7 @@ outbox writes in the caller's unit of work.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,10 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.config import Settings, get_settings
 from propintel.integrations.email import EmailSender, EmailSenders, uses_local_email
 from propintel.integrations.local.email import LocalEmail
+from propintel.integrations.local.sms import LocalSms
 from propintel.integrations.local.storage import LocalFileStorage
 from propintel.integrations.s3.storage import S3FileStorage, s3_client
 from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
+from propintel.integrations.sms import SmsSenders, uses_local_sms
 from propintel.integrations.storage import FileStorage
+from propintel.integrations.twilio.sms import TwilioSms, twilio_client
 
 
 def email_senders(settings: Settings) -> EmailSenders:
@@ -33,6 +37,35 @@ def email_senders(settings: Settings) -> EmailSenders:
     assert settings.sendgrid_api_key is not None
     sendgrid = SendGridEmail(sendgrid_client(settings.sendgrid_api_key), from_email)
     return lambda _session: sendgrid
+
+
+# Called with (session, message sid) when the offline simulator queues a text.
+OnLocalSms = Callable[[AsyncSession, str], Awaitable[object]]
+
+
+def sms_senders(settings: Settings, on_local_send: OnLocalSms | None = None) -> SmsSenders:
+    """Twilio when its account SID and auth token are set (one client per account for the
+    process), else the offline phone simulator, which calls ``on_local_send`` for each text."""
+    if uses_local_sms(settings):
+
+        def local(session: AsyncSession) -> LocalSms:
+            if on_local_send is None:
+                return LocalSms(session)
+
+            async def queued(sid: str) -> object:
+                return await on_local_send(session, sid)
+
+            return LocalSms(session, queued)
+
+        return local
+    assert settings.twilio_account_sid and settings.twilio_auth_token is not None
+    twilio = _twilio_sms(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value())
+    return lambda _session: twilio
+
+
+@lru_cache(maxsize=4)
+def _twilio_sms(account_sid: str, auth_token: str) -> TwilioSms:
+    return TwilioSms(twilio_client(account_sid, auth_token))
 
 
 @lru_cache(maxsize=1)

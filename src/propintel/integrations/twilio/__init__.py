@@ -1,0 +1,1 @@
+"""Twilio: SMS through the official SDK, and the webhook signature (``X-Twilio-Signature``)."""
