@@ -14,12 +14,15 @@ from functools import lru_cache
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import Settings, get_settings
+from propintel.integrations.batchdata.skiptrace import BatchDataSkipTracer
 from propintel.integrations.email import EmailSender, EmailSenders, uses_local_email
 from propintel.integrations.local.email import LocalEmail
+from propintel.integrations.local.skiptrace import LocalSkipTracer
 from propintel.integrations.local.sms import LocalSms
 from propintel.integrations.local.storage import LocalFileStorage
 from propintel.integrations.s3.storage import S3FileStorage, s3_client
 from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
+from propintel.integrations.skiptrace import SkipTracer
 from propintel.integrations.sms import SmsSenders, uses_local_sms
 from propintel.integrations.storage import FileStorage
 from propintel.integrations.twilio.sms import TwilioSms, twilio_client
@@ -86,3 +89,17 @@ def file_storage(settings: Settings) -> FileStorage:
 def configured_file_storage() -> FileStorage:
     """The choice for this process's settings (``get_settings()``), made on first use."""
     return file_storage(get_settings())
+
+
+def skip_tracers(settings: Settings) -> SkipTracer:
+    """BatchData when its API key is set, else the offline skip-trace simulator."""
+    if settings.batchdata_api_key is None:
+        return LocalSkipTracer()
+    key = settings.batchdata_api_key.get_secret_value()
+    return BatchDataSkipTracer(key, settings.batchdata_base_url)
+
+
+@lru_cache(maxsize=1)
+def configured_skip_tracer() -> SkipTracer:
+    """The choice for this process's settings (``get_settings()``), made on first use."""
+    return skip_tracers(get_settings())

@@ -1,0 +1,1 @@
+"""BatchData (skip trace)."""
