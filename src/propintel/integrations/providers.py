@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import Settings, get_settings
 from propintel.integrations.batchdata.skiptrace import BatchDataSkipTracer
+from propintel.integrations.crm import LOCAL, CrmAccount, CrmClient
 from propintel.integrations.email import EmailSender, EmailSenders, uses_local_email
+from propintel.integrations.local.crm import LocalCrm
 from propintel.integrations.local.email import LocalEmail
 from propintel.integrations.local.skiptrace import LocalSkipTracer
 from propintel.integrations.local.sms import LocalSms
@@ -25,6 +27,7 @@ from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
 from propintel.integrations.skiptrace import SkipTracer
 from propintel.integrations.sms import SmsSenders, uses_local_sms
 from propintel.integrations.storage import FileStorage
+from propintel.integrations.twenty.crm import TwentyCrm
 from propintel.integrations.twilio.sms import TwilioSms, twilio_client
 
 
@@ -89,6 +92,15 @@ def file_storage(settings: Settings) -> FileStorage:
 def configured_file_storage() -> FileStorage:
     """The choice for this process's settings (``get_settings()``), made on first use."""
     return file_storage(get_settings())
+
+
+def crm_client(session: AsyncSession, account: CrmAccount) -> CrmClient:
+    """The client of one subscriber's CRM connection (``integrations.crm.CrmClients``): the
+    offline simulator, writing in ``session``'s unit of work, or their Twenty workspace (a new
+    HTTP client: close it with ``aclose``)."""
+    if account.provider == LOCAL:
+        return LocalCrm(session, account.user_id)
+    return TwentyCrm(account.base_url, account.api_key)
 
 
 def skip_tracers(settings: Settings) -> SkipTracer:

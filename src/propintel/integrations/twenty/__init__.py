@@ -1,0 +1,1 @@
+"""Twenty CRM (REST API, Bearer API key)."""
