@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -29,6 +30,7 @@ from propintel.catalog.tables import (
     TABLES,
     Catalog,
     Row,
+    ai_cost_config,
     subscription_plans,
     token_bundles,
     token_pricing,
@@ -162,3 +164,11 @@ class CatalogRepository(Repository):
             func.coalesce(pricing.actual_cost_usd, 0).label("actual_cost_usd"),
         ).where(pricing.action_type == action_type)
         return (await self.session.execute(statement)).mappings().first()
+
+    async def service_cost(self, service_name: str) -> Decimal | None:
+        """``cost_per_unit`` of the ``ai_cost_config`` row of this service (None: no row)."""
+        statement = select(ai_cost_config.c.cost_per_unit).where(
+            ai_cost_config.c.service_name == service_name
+        )
+        value = await self.session.scalar(statement)
+        return Decimal(value) if value is not None else None

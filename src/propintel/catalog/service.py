@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.audit.service import audit
 from propintel.auth.models import User, UserType
 from propintel.catalog.features import FEATURE_LABELS
+from propintel.catalog.mapping import cost_service
 from propintel.catalog.repository import CatalogRepository
 from propintel.catalog.tables import TIER_PLAN_NAMES, Catalog, Row
 from propintel.kit.errors import Conflict, Forbidden, Invalid, NotFound
@@ -234,6 +235,17 @@ async def action_price(session: AsyncSession, action_type: str) -> ActionPrice |
     return ActionPrice(
         row["action_type"], int(row["tokens_required"]), Decimal(row["actual_cost_usd"])
     )
+
+
+async def provider_unit_cost(session: AsyncSession, action_type: str) -> Decimal | None:
+    """What one unit of ``action_type`` costs us at its provider per ``ai_cost_config`` (the
+    service ``catalog.mapping`` links the action to); None when no row fits (``contact_enrichment``
+    today), where the price list's ``actual_cost_usd`` applies. For a charge whose provider
+    reported no cost."""
+    service = cost_service(action_type)
+    if service is None:
+        return None
+    return await CatalogRepository.from_session(session).service_cost(service)
 
 
 # --- plan features ------------------------------------------------------------------------------

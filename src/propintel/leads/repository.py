@@ -206,6 +206,17 @@ class LeadRepository(Repository):
         )
         return set(rows)
 
+    async def properties_of_leads(
+        self, user_id: uuid.UUID, lead_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, uuid.UUID]:
+        """The property of each of ``lead_ids`` that is one of the user's leads, by lead."""
+        rows = await self.session.execute(
+            select(SavedLead.lead_id, SavedLead.property_id).where(
+                SavedLead.user_id == user_id, SavedLead.lead_id.in_(list(lead_ids))
+            )
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def leads_of_properties(
         self, user_id: uuid.UUID, property_ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, PickedLead]:

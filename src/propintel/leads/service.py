@@ -417,6 +417,16 @@ async def saved_leads_of(
     return {prop: SavedLeadRef(lead, status, source) for prop, lead, status, source in rows}
 
 
+async def properties_of_leads(
+    session: AsyncSession, user_id: uuid.UUID, lead_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The property of each of ``lead_ids`` that is one of the user's leads, by lead id; another
+    subscriber's lead, or no lead at all, is left out (for batch actions on selected leads)."""
+    if not lead_ids:
+        return {}
+    return await LeadRepository.from_session(session).properties_of_leads(user_id, lead_ids)
+
+
 async def count_saved_leads(session: AsyncSession, user_id: uuid.UUID) -> int:
     return await LeadRepository.from_session(session).count_saved(user_id)
 

@@ -338,6 +338,21 @@ class SearchRepository(Repository):
         )
         return row.mappings().first()
 
+    async def in_scope(
+        self, property_ids: Sequence[uuid.UUID], scope: Scope
+    ) -> dict[uuid.UUID, bool]:
+        """Which of ``property_ids`` exist, each with whether ``scope`` covers it
+        (``property_record``'s ``in_scope`` for many properties in one statement)."""
+        covered = _scope_conditions(SearchCriteria(), scope) or ["true"]
+        rows = await self.session.execute(
+            text(
+                f"SELECT p.property_id, ({covered[0]}) AS in_scope FROM properties p "
+                "WHERE p.property_id = ANY(CAST(:ids AS uuid[]))"
+            ),
+            {"ids": list(property_ids)},
+        )
+        return {row[0]: bool(row[1]) for row in rows}
+
     async def sale_history(self, folio_number: str | None) -> list[RowMapping]:
         if folio_number is None:
             return []

@@ -136,6 +136,15 @@ async def property_in_scope(
     return record
 
 
+async def properties_in_scope(
+    session: AsyncSession, scope: Scope, property_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, bool]:
+    """``property_in_scope`` for many properties at once, without raising: each of
+    ``property_ids`` that exists, with whether ``scope`` covers it (a missing one is left out).
+    For batch actions on properties (outreach's contact unlock)."""
+    return await SearchRepository.from_session(session).in_scope(property_ids, scope)
+
+
 def intent_types(scope: Scope) -> frozenset[str]:
     """The kinds of scores (``intent_indicators.intent_type``) ``scope`` includes."""
     shown = ((NEW_HOMEOWNER, scope.new_homeowner_scores), (DISTRESSED, scope.distressed_scores))
