@@ -96,4 +96,12 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         cron="0 4 * * 0",
         description=N_("VACUUM (ANALYZE) of the whole database, weekly."),
     ),
+    PeriodicJob(
+        name="outreach.crm_follow",
+        cron="*/5 * * * *",
+        description=N_(
+            "CRM sync: queues the syncs of pushed leads that changed (status, notes) since "
+            "they were synced, and the failed syncs whose retry time has come."
+        ),
+    ),
 )

@@ -281,6 +281,43 @@ class LeadRepository(Repository):
         )
         return [(row[0], row[1], str(row[2]), row[3]) for row in rows]
 
+    async def lead_records(
+        self,
+        user_id: uuid.UUID,
+        lead_ids: Sequence[uuid.UUID] | None,
+        after: uuid.UUID | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """Up to ``limit`` of the user's leads (those of ``lead_ids``, or all), by lead id after
+        ``after``, with their property's address, owner and value."""
+        p = properties_table.c
+        lead = (SavedLead.lead_id, SavedLead.property_id, SavedLead.status, SavedLead.notes)
+        more = (SavedLead.lead_score, SavedLead.lead_source, SavedLead.updated_at)
+        facts = (p.full_address, p.street_address, p.city, p.zip_code, p.owner_name)
+        statement = (
+            select(*lead, *more, *facts, p.market_value)
+            .join(properties_table, p.property_id == SavedLead.property_id)
+            .where(SavedLead.user_id == user_id)
+            .order_by(SavedLead.lead_id)
+            .limit(limit)
+        )
+        if lead_ids is not None:
+            statement = statement.where(SavedLead.lead_id.in_(list(lead_ids)))
+        if after is not None:
+            statement = statement.where(SavedLead.lead_id > after)
+        return [dict(row) for row in (await self.session.execute(statement)).mappings()]
+
+    async def updated_at_of(
+        self, user_id: uuid.UUID, lead_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, datetime]:
+        """When each of ``lead_ids`` that is one of the user's leads last changed."""
+        rows = await self.session.execute(
+            select(SavedLead.lead_id, SavedLead.updated_at).where(
+                SavedLead.user_id == user_id, SavedLead.lead_id.in_(list(lead_ids))
+            )
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def count_saved(self, user_id: uuid.UUID) -> int:
         total = await self.session.scalar(
             select(func.count()).select_from(SavedLead).where(SavedLead.user_id == user_id)

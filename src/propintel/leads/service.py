@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -425,6 +425,60 @@ async def properties_of_leads(
     if not lead_ids:
         return {}
     return await LeadRepository.from_session(session).properties_of_leads(user_id, lead_ids)
+
+
+@dataclass(frozen=True)
+class LeadRecord:
+    """A lead with the facts of its property that leave PropIntel with it (a CRM, a contacts
+    export). Property data as recorded."""
+
+    lead_id: uuid.UUID
+    property_id: uuid.UUID
+    status: str
+    status_label: str  # in the current locale: "Contacted" / "Contactado"
+    notes: str | None
+    lead_score: int | None
+    lead_source: str | None
+    updated_at: datetime | None
+    full_address: str | None
+    street_address: str | None
+    city: str | None
+    zip_code: str | None
+    owner_name: str | None
+    market_value: int | None
+
+
+def _record(row: Mapping[str, Any]) -> LeadRecord:
+    status = str(row["status"])
+    label = LeadStatus(status).label if status in set(LeadStatus) else status
+    return LeadRecord(**{**row, "status": status, "status_label": label})
+
+
+async def lead_records(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    lead_ids: Sequence[uuid.UUID] | None = None,
+    after: uuid.UUID | None = None,
+    limit: int = 500,
+) -> list[LeadRecord]:
+    """Up to ``limit`` of the user's leads (those of ``lead_ids`` that are theirs, or all of
+    them), in lead-id order after ``after``: a caller reads every lead a batch at a time."""
+    if lead_ids is not None and not lead_ids:
+        return []
+    rows = await LeadRepository.from_session(session).lead_records(user_id, lead_ids, after, limit)
+    return [_record(row) for row in rows]
+
+
+async def leads_changed_since(
+    session: AsyncSession, user_id: uuid.UUID, since: Mapping[uuid.UUID, datetime]
+) -> list[uuid.UUID]:
+    """Which of the user's leads changed (status, notes, logged contacts: ``updated_at``) after
+    the time given for each; another subscriber's lead is left out."""
+    if not since:
+        return []
+    updated = await LeadRepository.from_session(session).updated_at_of(user_id, list(since))
+    return [lead_id for lead_id, at in updated.items() if at is not None and at > since[lead_id]]
 
 
 async def count_saved_leads(session: AsyncSession, user_id: uuid.UUID) -> int:
