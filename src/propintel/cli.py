@@ -12,6 +12,7 @@ from propintel.demo.cli import app as demo_app
 from propintel.ingest.cli import app as import_app
 from propintel.jobs.cli import worker
 from propintel.maintenance.cli import app as maintenance_app
+from propintel.outreach.cli import app as outreach_app
 from propintel.scoring.cli import app as scores_app
 
 app = typer.Typer(help="PropIntel: Miami-Dade property intelligence.", no_args_is_help=True)
@@ -21,6 +22,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(demo_app, name="demo")
 app.add_typer(maintenance_app, name="maintenance")
 app.add_typer(scores_app, name="scores")
+app.add_typer(outreach_app, name="outreach")
 app.command("worker")(worker)
 
 
