@@ -42,6 +42,9 @@ from propintel.leads import pages as leads_pages
 from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
 from propintel.outreach import pages as outreach_pages
+from propintel.outreach import sms_endpoints as outreach_sms_endpoints
+from propintel.outreach import sms_pages as outreach_sms_pages
+from propintel.outreach import sms_simulator_pages as outreach_sms_simulator_pages
 from propintel.profiles import endpoints as profile_endpoints
 from propintel.profiles import pages as profile_pages
 from propintel.saved_searches import endpoints as saved_search_endpoints
@@ -112,6 +115,9 @@ def create_app(
         billing_endpoints.router,
         billing_pages.router,
         outreach_pages.router,
+        outreach_sms_pages.router,
+        outreach_sms_endpoints.router,
+        outreach_sms_simulator_pages.router,
         leads_endpoints.router,
         leads_pages.router,
         saved_search_endpoints.router,

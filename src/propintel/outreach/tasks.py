@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from procrastinate.types import JSONDict
+from procrastinate import RetryStrategy
+from procrastinate.types import JSONDict, JSONValue
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
@@ -13,6 +14,21 @@ from propintel.integrations.providers import crm_client
 from propintel.jobs.registry import job
 from propintel.kit.clock import now_new_york
 from propintel.outreach import crm as crm_service
+from propintel.outreach import sms_webhooks
+
+
+# --- SMS (docs/outreach/sms.md) -------------------------------------------------------------------
+# A report racing its text's commit is retried for ~20 minutes (5 s, 10 s, 20 s, … doubling).
+@job(sms_webhooks.HANDLE_EVENT_JOB, retry=RetryStrategy(max_attempts=8, exponential_wait=5))
+async def twilio_sms_event_job(session: AsyncSession, *, event_pk: str) -> JSONDict:
+    outcome = await sms_webhooks.handle_event(session, uuid.UUID(event_pk))
+    return {"event_pk": event_pk, "outcome": outcome}
+
+
+@job(sms_webhooks.SIMULATE_DELIVERY_JOB, retry=RetryStrategy(max_attempts=3, wait=5))
+async def sms_simulate_delivery_job(session: AsyncSession, *, message_sid: str) -> JSONDict:
+    statuses = await sms_webhooks.simulate_delivery(session, get_settings(), message_sid)
+    return {"message_sid": message_sid, "statuses": list[JSONValue](statuses)}
 
 
 # --- CRM sync (docs/outreach/crm.md) -------------------------------------------------------------
