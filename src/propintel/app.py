@@ -45,6 +45,8 @@ from propintel.outreach import pages as outreach_pages
 from propintel.outreach import sms_endpoints as outreach_sms_endpoints
 from propintel.outreach import sms_pages as outreach_sms_pages
 from propintel.outreach import sms_simulator_pages as outreach_sms_simulator_pages
+from propintel.outreach import unlock_endpoints as outreach_unlock_endpoints
+from propintel.outreach import unlock_pages as outreach_unlock_pages
 from propintel.profiles import endpoints as profile_endpoints
 from propintel.profiles import pages as profile_pages
 from propintel.saved_searches import endpoints as saved_search_endpoints
@@ -115,6 +117,8 @@ def create_app(
         billing_endpoints.router,
         billing_pages.router,
         outreach_pages.router,
+        outreach_unlock_pages.router,
+        outreach_unlock_endpoints.router,
         outreach_sms_pages.router,
         outreach_sms_endpoints.router,
         outreach_sms_simulator_pages.router,

@@ -50,6 +50,14 @@ STATUS_LABELS: dict[UnlockStatus, str] = {
 }
 
 
+PHONE_TYPE_LABELS: dict[str, str] = {
+    "mobile": N_("Mobile"),
+    "landline": N_("Landline"),
+    "voip": N_("VoIP"),
+    "unknown": N_("Unknown line type"),
+}
+
+
 def status_label(status: str) -> str:
     return _(STATUS_LABELS[UnlockStatus(status)])
 
