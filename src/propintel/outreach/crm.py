@@ -443,6 +443,16 @@ async def push_leads(
     return Pushed(wanted, created)
 
 
+async def leads_to_push(
+    session: AsyncSession, user: User, lead_ids: Sequence[uuid.UUID]
+) -> list[leads.LeadRecord]:
+    """The user's leads among ``lead_ids`` (another's are left out), for a confirmation page."""
+    wanted = _unique(lead_ids)
+    if not wanted:
+        return []
+    return await leads.lead_records(session, user.user_id, lead_ids=wanted, limit=MAX_PUSH)
+
+
 async def retry_lead(
     session: AsyncSession, user: User, lead_id: uuid.UUID, *, settings: Settings, now: datetime
 ) -> None:
