@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
 from propintel.integrations.providers import sms_senders
+from propintel.kit.errors import Conflict
 from propintel.maintenance.tokens import balance_discrepancies, reconcile_tokens
 from propintel.outreach import sms, sms_simulator
 from propintel.outreach.compliance import OutreachBlocked, Rule
@@ -275,3 +276,26 @@ async def test_the_ledger_reconciles_after_a_mixed_run(
     assert await balance_discrepancies(db) == (0, [])
     report = await reconcile_tokens(db)
     assert report.discrepancy_count == 0 and not report.pool_changed
+
+
+async def test_the_simulator_refuses_a_reply_that_would_land_in_anothers_thread(
+    db: AsyncSession,
+) -> None:
+    a = await unlocked_lead(db)
+    b = await unlocked_lead(db)  # the same owner's number, unlocked by another subscriber
+    await _text(db, a, "From A")
+    await _text(db, b, "From B")  # later, from the same shared simulator number
+    with pytest.raises(Conflict, match="Another subscriber"):
+        await sms_simulator.reply(db, a.user, SETTINGS, MOBILE, "Hi A")
+    await sms_simulator.reply(db, b.user, SETTINGS, MOBILE, "Hi B")
+    await run_outreach_jobs(db)
+    a_thread, _ = await sms.thread_page(db, a.user, a.lead_id, limit=10)
+    assert [m.message_content for m in a_thread] == ["From A"]
+
+
+async def test_a_signed_post_without_a_message_sid_is_refused(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    params = {"From": MOBILE, "To": SENDER, "Body": "Hi"}
+    response = await _post(client, INBOUND_PATH, *signed_form(INBOUND_PATH, params))
+    assert response.status_code == 422 and await count(db, EVENTS) == 0

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User
 from propintel.config import Settings
 from propintel.integrations.local import sms as local_sms
-from propintel.kit.errors import Invalid, NotFound
+from propintel.kit.errors import Conflict, Invalid, NotFound
 from propintel.kit.i18n import _
 from propintel.outreach.sms_repository import SmsRepository
 from propintel.outreach.sms_webhooks import simulate_reply
@@ -42,6 +42,15 @@ async def reply(
     to = await our_number_for(session, user, phone)
     if to is None:
         raise NotFound(_("You have not texted this phone."))
+    thread = await SmsRepository.from_session(session).latest_outbound(to, phone)
+    if thread is None or thread.user_id != user.user_id:
+        # A shared sender: the reply would land in another subscriber's conversation.
+        raise Conflict(
+            _(
+                "Another subscriber texted this owner from the same number since you did: a "
+                "reply now would go to their conversation."
+            )
+        )
     text = body.strip()
     if not text:
         raise Invalid(_("Write the reply."), field="body")

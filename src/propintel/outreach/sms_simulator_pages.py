@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.integrations.sms import MAX_BODY_CHARS, uses_local_sms
-from propintel.kit.errors import Invalid, NotFound
+from propintel.kit.errors import Conflict, Invalid, NotFound
 from propintel.kit.i18n import _
 from propintel.outreach import sms_simulator
 from propintel.outreach.phones import display_phone, normalize_phone
@@ -68,7 +68,7 @@ async def reply(
     back = f"{PAGE}?number={phone}"
     try:
         await sms_simulator.reply(db, user, request.app.state.settings, phone, body)
-    except Invalid as error:
+    except (Invalid, Conflict) as error:
         return redirect_with_flash(request, back, error.message, "error")
     return redirect_with_flash(
         request,

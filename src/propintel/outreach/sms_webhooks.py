@@ -39,7 +39,7 @@ from propintel.integrations.twilio.signature import is_valid, signature
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.kit import i18n
 from propintel.kit.clock import now_new_york
-from propintel.kit.errors import Forbidden
+from propintel.kit.errors import Forbidden, Invalid
 from propintel.kit.i18n import N_
 from propintel.outreach import compliance
 from propintel.outreach.phones import normalize_phone
@@ -82,6 +82,11 @@ class BadTwilioSignature(Forbidden):
         super().__init__("Invalid Twilio signature.")
 
 
+class NotAMessageEvent(Invalid):
+    def __init__(self) -> None:
+        super().__init__("Not a Twilio message event: no MessageSid.")
+
+
 def verify(settings: Settings, path: str, params: Mapping[str, str], signature: str | None) -> None:
     """``BadTwilioSignature`` (403) unless ``signature`` signs this form posted to ``path``."""
     if not is_valid(webhook_auth_token(settings), public_url(settings, path), params, signature):
@@ -111,7 +116,7 @@ async def _receive(
     session: AsyncSession, event_id: str, event_type: str, params: Mapping[str, str]
 ) -> uuid.UUID | None:
     if not event_id.strip(":"):
-        raise BadTwilioSignature()  # signed, but not a message event: nothing to store
+        raise NotAMessageEvent()  # signed, but not a message event: nothing to store
     return await inbox.receive(
         session,
         source=SOURCE,
