@@ -5,6 +5,7 @@ gating and tenancy."""
 from __future__ import annotations
 
 import itertools
+import logging
 import uuid
 from datetime import timedelta
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import Plan, User
 from propintel.catalog.service import FeatureNotInPlan
 from propintel.config import get_settings
+from propintel.integrations.crm import CrmAccount
 from propintel.integrations.providers import crm_client
 from propintel.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from propintel.leads import service as leads
@@ -532,3 +534,21 @@ async def test_the_simulator_holds_what_was_pushed(db: AsyncSession) -> None:
         opportunity["point_of_contact_id"] == (await contact_row(db, lead_id))["twenty_contact_id"]
     )
     assert other.user_id not in {r.user_id for r in rows}
+
+
+async def test_the_key_is_never_logged(db: AsyncSession, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    user = await make_subscriber(db)
+    twenty = FakeTwenty()
+    await connect_twenty(db, user, twenty)
+    lead_id = await saved_lead(db, user, now=NOW)
+    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    twenty.fail = [("POST", "/rest/people", 401)]
+
+    assert await sync(db, lead_id, twenty) == "failed"
+
+    assert any("crm sync failed" in record.getMessage() for record in caplog.records)
+    for record in caplog.records:
+        assert KEY not in record.getMessage() and KEY not in repr(record.__dict__)
+    assert KEY not in repr(CrmAccount(user.user_id, "twenty", BASE, KEY))
+    assert KEY not in (await contact_row(db, lead_id))["sync_error"]
