@@ -220,3 +220,21 @@ class TestWithTwilio:
     async def test_there_is_no_simulator(self, db: AsyncSession, client: httpx.AsyncClient) -> None:
         await browser_as(client, db)
         assert (await client.get("/simulator/phone")).status_code == 404
+
+
+async def test_the_section_and_the_simulator_speak_spanish(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    owner = await unlocked_lead(db)
+    await log_in_browser(client, owner.user)
+    spanish = {"Accept-Language": "es"}
+    await client.post(
+        f"/leads/{owner.lead_id}/sms",
+        data={"to": MOBILE, "body": "Hola", "csrf_token": csrf_of(client)},
+    )
+    page = await client.get(f"/leads/{owner.lead_id}/outreach", headers=spanish)
+    assert "Mensajes de texto" in page.text and "Enviar mensaje" in page.text
+    assert "Simulador de teléfono sin conexión: no se envía nada." in page.text
+    assert "Presentación (en español)" in page.text and "Text messages" not in page.text
+    phone = await client.get("/simulator/phone", params={"number": MOBILE}, headers=spanish)
+    assert "Simulador de teléfono" in phone.text and "Responder como el propietario" in phone.text
