@@ -43,6 +43,8 @@ from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
 from propintel.outreach import crm_endpoints as outreach_crm_endpoints
 from propintel.outreach import crm_pages as outreach_crm_pages
+from propintel.outreach import email_endpoints as outreach_email_endpoints
+from propintel.outreach import email_pages as outreach_email_pages
 from propintel.outreach import pages as outreach_pages
 from propintel.outreach import sms_endpoints as outreach_sms_endpoints
 from propintel.outreach import sms_pages as outreach_sms_pages
@@ -121,6 +123,8 @@ def create_app(
         outreach_pages.router,
         outreach_crm_pages.router,
         outreach_crm_endpoints.router,
+        outreach_email_pages.router,
+        outreach_email_endpoints.router,
         outreach_unlock_pages.router,
         outreach_unlock_endpoints.router,
         outreach_sms_pages.router,

@@ -115,6 +115,8 @@ class SubscriberProfile(Base):
     website_url: Mapped[str | None] = mapped_column(Text)
     business_phone: Mapped[str | None] = mapped_column(String(20))
     business_email: Mapped[str | None] = mapped_column(String(255))
+    # Revision 0018: the postal address every e-mail to an owner shows (CAN-SPAM).
+    postal_address: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
     updated_at: Mapped[datetime | None] = mapped_column(server_default=text("now()"))
 

@@ -31,6 +31,7 @@ DEMO_PROFILES: dict[str, dict[str, object]] = {
         "business_phone": "(305) 555-0142",
         "business_email": "hello@sunshinepools.example",
         "website_url": "https://sunshinepools.example",
+        "postal_address": "12500 SW 152nd St, Suite 4\nMiami, FL 33177",
         "brand_voice": "friendly",
         "services_offered": ["pool", "lawn", "landscaping"],
         "service_area": {
@@ -46,6 +47,7 @@ DEMO_PROFILES: dict[str, dict[str, object]] = {
         "business_description": "We buy houses in any condition, cash, closing in two weeks.",
         "business_phone": "(786) 555-0190",
         "business_email": "offers@biscaynecapital.example",
+        "postal_address": "PO Box 450127\nMiami, FL 33245",
         "brand_voice": "empathetic",
         "services_offered": ["real_estate_investing"],
         "service_area": {"center": {"lat": 25.7617, "lon": -80.1918}, "radius_miles": 25},
@@ -58,6 +60,7 @@ DEMO_PROFILES: dict[str, dict[str, object]] = {
         "business_phone": "(305) 555-0177",
         "business_email": "office@dadehome.example",
         "website_url": "https://dadehome.example",
+        "postal_address": "1680 Meridian Ave, Suite 302\nMiami Beach, FL 33139",
         "brand_voice": "professional",
         "services_offered": ["roofing", "windows_doors", "remodeling", "handyman"],
         "service_area": {"zip_codes": ["33139", "33140", "33141", "33154"]},
@@ -73,7 +76,8 @@ async def _ensure_accounts(settings: Settings, url: str) -> None:
                 user = await register(session, settings, account)
             if account.email in DEMO_PROFILES:
                 profile = await profiles.subscriber_profile(session, user)
-                if not profile.services_offered:
+                # Filled in once; a demo made before profiles had a postal address gets one.
+                if not profile.services_offered or not profile.postal_address:
                     data = SubscriberProfileIn.model_validate(DEMO_PROFILES[account.email])
                     await profiles.update_subscriber_profile(session, user, data, now_new_york())
 

@@ -9,8 +9,9 @@ caller's transaction, nothing leaves the machine, and /outbox shows what would h
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import formataddr, parseaddr
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +26,14 @@ class EmailMessage:
     text: str
     html: str | None = None
     category: str | None = None  # e.g. "saved_search_alert" (a SendGrid category, an outbox tag)
-    user_id: uuid.UUID | None = None  # the recipient's account, when they have one
+    user_id: uuid.UUID | None = None  # whose outbox shows it: the recipient's account, or the
+    # subscriber who sent an outreach e-mail
+    # Extra header lines (``List-Unsubscribe``, ``List-Unsubscribe-Post``), sent as they are.
+    headers: Mapping[str, str] = field(default_factory=dict)
+    # Tags the provider echoes in its events (SendGrid's custom_args: ``log_id``, ``user_id``).
+    custom_args: Mapping[str, str] = field(default_factory=dict)
+    reply_to: str | None = None
+    from_name: str | None = None  # the sender's display name (the address stays ours)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,19 @@ class EmailSender(Protocol):
 # The sender of one unit of work: the local outbox writes through the caller's session, so an
 # outbox row exists only if the caller commits.
 EmailSenders = Callable[[AsyncSession], EmailSender]
+
+
+def sender_of(from_email: str, from_name: str | None) -> tuple[str, str]:
+    """(display name, address) of a message sent from ``from_email`` (``"PropIntel
+    <alerts@…>"``), under ``from_name`` when it has one."""
+    name, address = parseaddr(from_email)
+    return (from_name or name), address
+
+
+def formatted_sender(from_email: str, from_name: str | None) -> str:
+    """The ``From`` line: ``"Name <address>"`` (quoted where the name needs it)."""
+    name, address = sender_of(from_email, from_name)
+    return formataddr((name, address)) if name else address
 
 
 def uses_local_email(settings: Settings) -> bool:

@@ -97,6 +97,14 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         description=N_("VACUUM (ANALYZE) of the whole database, weekly."),
     ),
     PeriodicJob(
+        name="outreach.send_due_emails",
+        cron="* * * * *",
+        description=N_(
+            "E-mail sequences: sends each active sequence's due step (or pauses it: reply, "
+            "opt-out, bounce, lead won or lost, no credits)."
+        ),
+    ),
+    PeriodicJob(
         name="outreach.crm_follow",
         cron="*/5 * * * *",
         description=N_(

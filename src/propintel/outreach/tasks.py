@@ -10,11 +10,11 @@ from procrastinate.types import JSONDict, JSONValue
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
-from propintel.integrations.providers import crm_client
+from propintel.integrations.providers import configured_email_senders, crm_client
 from propintel.jobs.registry import job
 from propintel.kit.clock import now_new_york
 from propintel.outreach import crm as crm_service
-from propintel.outreach import sms_webhooks
+from propintel.outreach import email_events, email_outreach, sms_webhooks
 
 
 # --- SMS (docs/outreach/sms.md) -------------------------------------------------------------------
@@ -51,3 +51,26 @@ async def crm_follow_job(session: AsyncSession, *, timestamp: int | None = None)
     """Every 5 minutes: queue the CRM syncs due for a retry and those of leads changed since."""
     followed = await crm_service.follow_changes(session, now_new_york())
     return {"users": followed.users, "retries": followed.retries, "changed": followed.changed}
+
+
+# --- E-mail (docs/outreach/email.md) -------------------------------------------------------------
+# An event may race the commit of its e-mail's log row: retried for ~20 minutes.
+@job(email_events.HANDLE_EVENT_JOB, retry=RetryStrategy(max_attempts=8, exponential_wait=5))
+async def email_event_job(session: AsyncSession, *, event_pk: str) -> JSONDict:
+    outcome = await email_events.handle_event(
+        session, uuid.UUID(event_pk), senders=configured_email_senders(), settings=get_settings()
+    )
+    return {"event_pk": event_pk, "outcome": outcome}
+
+
+@job(
+    email_outreach.SEND_DUE_JOB,
+    lock=email_outreach.SEND_DUE_JOB,
+    queueing_lock=email_outreach.SEND_DUE_JOB,
+)
+async def send_due_emails_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
+    """Every minute: the due steps of active e-mail sequences (or their pauses)."""
+    report = await email_outreach.send_due_emails(
+        session, now=now_new_york(), senders=configured_email_senders(), settings=get_settings()
+    )
+    return report.to_detail()

@@ -44,6 +44,7 @@ def subscriber_out(profile: SubscriberProfile) -> SubscriberProfileOut:
         business_phone=profile.business_phone,
         business_email=profile.business_email,
         website_url=profile.website_url,
+        postal_address=profile.postal_address,
         brand_voice=profile.brand_voice,
         services_offered=list(profile.services_offered or []),
         service_area=profile.service_area,

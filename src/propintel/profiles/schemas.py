@@ -147,6 +147,20 @@ Phone = Annotated[str | None, _optional(normalize_phone)]
 Email = Annotated[str | None, _optional(normalize_email)]
 Website = Annotated[str | None, _optional(normalize_website)]
 Zip = Annotated[str | None, _optional(normalize_zip)]
+MAX_POSTAL: Final = 500
+
+
+def _postal(value: str) -> str:
+    """A postal address on up to a few lines, each trimmed, blank lines dropped."""
+    lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").split("\n")]
+    text = "\n".join(line for line in lines if line)
+    if len(text) > MAX_POSTAL:
+        raise ValueError(_("At most {limit} characters.").format(limit=MAX_POSTAL))
+    return text
+
+
+# The business's postal address: every e-mail to an owner shows it (CAN-SPAM).
+PostalAddress = Annotated[str | None, _optional(_postal)]
 BusinessType = Annotated[
     str | None, _optional(_choice(BUSINESS_TYPES, N_("Choose one of the business types.")))
 ]
@@ -248,6 +262,7 @@ class SubscriberProfileIn(BaseModel):
     business_phone: Phone = None
     business_email: Email = None
     website_url: Website = None
+    postal_address: PostalAddress = None
     brand_voice: str = DEFAULT_BRAND_VOICE
     services_offered: list[str] = Field(default_factory=list)
     service_area: ServiceArea | None = None
@@ -303,6 +318,7 @@ class SubscriberProfileOut(BaseModel):
     business_phone: str | None
     business_email: str | None
     website_url: str | None
+    postal_address: str | None
     brand_voice: str | None
     services_offered: list[str]
     service_area: dict[str, Any] | None

@@ -84,6 +84,7 @@ async def update_subscriber_profile(
     profile.business_phone = data.business_phone
     profile.business_email = data.business_email
     profile.website_url = data.website_url
+    profile.postal_address = data.postal_address
     profile.brand_voice = data.brand_voice
     profile.services_offered = data.services_offered
     profile.service_area = data.service_area.stored() if data.service_area else None

@@ -23,6 +23,7 @@ _COLUMNS = (
     email_outbox.c.html_body,
     email_outbox.c.category,
     email_outbox.c.created_at,
+    email_outbox.c.headers,
 )
 
 
@@ -42,6 +43,7 @@ class OutboxEmail:
     html_body: str | None
     category: str | None
     created_at: datetime
+    headers: dict[str, str]
 
 
 class OutboxRepository(Repository):
@@ -57,6 +59,7 @@ class OutboxRepository(Repository):
         text_body: str,
         html_body: str | None,
         category: str | None,
+        headers: dict[str, str] | None = None,
     ) -> uuid.UUID:
         statement = (
             insert(email_outbox)
@@ -68,6 +71,7 @@ class OutboxRepository(Repository):
                 text_body=text_body,
                 html_body=html_body,
                 category=category,
+                headers=headers or {},
                 # clock_timestamp(), not now(): emails sent in one transaction keep the order
                 # they were sent in.
                 created_at=cast(func.clock_timestamp(), DateTime),

@@ -11,9 +11,9 @@ import asyncio
 from pydantic import SecretStr
 from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
-from sendgrid.helpers.mail import Category, Mail
+from sendgrid.helpers.mail import Category, CustomArg, From, Header, Mail, ReplyTo
 
-from propintel.integrations.email import EmailMessage, EmailSendError, SentEmail
+from propintel.integrations.email import EmailMessage, EmailSendError, SentEmail, sender_of
 
 PROVIDER = "sendgrid"
 TIMEOUT_S = 15.0
@@ -26,8 +26,9 @@ def sendgrid_client(api_key: SecretStr) -> SendGridAPIClient:
 
 
 def mail_of(message: EmailMessage, from_email: str) -> Mail:
+    name, address = sender_of(from_email, message.from_name)
     mail = Mail(
-        from_email=from_email,
+        from_email=From(address, name or None),
         to_emails=message.to,
         subject=message.subject,
         plain_text_content=message.text,
@@ -35,6 +36,12 @@ def mail_of(message: EmailMessage, from_email: str) -> Mail:
     )
     if message.category:
         mail.category = Category(message.category)
+    for key, value in message.headers.items():
+        mail.header = Header(key, value)
+    for key, value in message.custom_args.items():
+        mail.custom_arg = CustomArg(key, value)
+    if message.reply_to:
+        mail.reply_to = ReplyTo(message.reply_to)
     return mail
 
 
