@@ -41,6 +41,8 @@ from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
 from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
+from propintel.outreach import compliance_endpoints as outreach_compliance_endpoints
+from propintel.outreach import compliance_pages as outreach_compliance_pages
 from propintel.outreach import crm_endpoints as outreach_crm_endpoints
 from propintel.outreach import crm_pages as outreach_crm_pages
 from propintel.outreach import email_endpoints as outreach_email_endpoints
@@ -121,6 +123,8 @@ def create_app(
         billing_endpoints.router,
         billing_pages.router,
         outreach_pages.router,
+        outreach_compliance_pages.router,
+        outreach_compliance_endpoints.router,
         outreach_crm_pages.router,
         outreach_crm_endpoints.router,
         outreach_email_pages.router,

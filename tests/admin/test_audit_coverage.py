@@ -56,6 +56,7 @@ INACTIVE_PLAN = "UPDATE subscription_plans SET is_active = false WHERE plan_id =
 INACTIVE_BUNDLE = "UPDATE token_bundles SET is_active = false WHERE bundle_id = :bundle"
 SUSPENDED = "UPDATE users SET suspended_at = LOCALTIMESTAMP WHERE user_id = :user"
 REASON = {"reason": "support ticket 42"}
+DNC_SAMPLE = "../../data/dnc_sample.txt"  # tests/data, from the ingest fixtures' folder
 
 PAGES: dict[tuple[str, str], Write] = {
     ("POST", "/admin/imports"): Write(
@@ -115,6 +116,10 @@ PAGES: dict[tuple[str, str], Write] = {
         {"indicator_name": "heirship", "intent_type": "distressed_property", "weight": "5"},
     ),
     ("POST", "/admin/scores/refresh"): Write("/admin/scores/refresh", "scoring.refresh"),
+    ("POST", "/admin/dnc"): Write("/admin/dnc", "dnc.import", upload=DNC_SAMPLE),
+    ("POST", "/admin/dnc/opt-outs"): Write(
+        "/admin/dnc/opt-outs", "opt_out.create", {"contact": "3055550142", "channel": "all"}
+    ),
 }
 
 API = "/api/v1/admin"

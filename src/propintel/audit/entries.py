@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "scoring.refresh": N_("Requested score refresh"),
     "maintenance.run_now": N_("Ran scheduled job now"),
     "import.upload": N_("Uploaded file for import"),
+    "dnc.import": N_("Imported Do-Not-Call numbers"),
+    "opt_out.create": N_("Opted a contact out of the platform"),
 }
 ENTITY_LABELS = {
     "users": N_("User"),
@@ -50,6 +52,8 @@ ENTITY_LABELS = {
     "ai_cost_config": N_("Provider cost"),
     "intent_indicators": N_("Indicator"),
     "procrastinate_jobs": N_("Queued job"),
+    "dnc_numbers": N_("Do-Not-Call list"),
+    "outreach_opt_outs": N_("Opt-out"),
 }
 
 

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, literal, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from propintel.db.repository import Repository
@@ -218,3 +218,151 @@ class ComplianceRepository(Repository):
             .returning(outreach_opt_outs.c.opt_out_id)
         )
         return (await self.session.execute(statement)).first() is not None
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    consent_id: uuid.UUID
+    contact: str
+    channel: str
+    source: str
+    evidence: str
+    consented_at: datetime
+    recorded_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OptOutRow:
+    opt_out_id: uuid.UUID
+    user_id: uuid.UUID | None
+    contact: str
+    channel: str
+    reason: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    attempt_id: uuid.UUID
+    channel: str
+    contact: str
+    attempted_at: datetime
+    allowed: bool
+    rule: str | None
+    message: str | None
+
+
+_CONSENT_COLUMNS = (
+    outreach_consents.c.consent_id,
+    outreach_consents.c.contact,
+    outreach_consents.c.channel,
+    outreach_consents.c.source,
+    outreach_consents.c.evidence,
+    outreach_consents.c.consented_at,
+    outreach_consents.c.recorded_at,
+    outreach_consents.c.revoked_at,
+)
+_OPT_OUT_COLUMNS = (
+    outreach_opt_outs.c.opt_out_id,
+    outreach_opt_outs.c.user_id,
+    outreach_opt_outs.c.contact,
+    outreach_opt_outs.c.channel,
+    outreach_opt_outs.c.reason,
+    outreach_opt_outs.c.created_at,
+)
+
+
+class RecordsRepository(Repository):
+    """Listings of the guard's records for pages and the API (keyset pages)."""
+
+    async def consents(
+        self,
+        user_id: uuid.UUID,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+        contact: str | None = None,
+    ) -> list[ConsentRow]:
+        """The subscriber's consents, the latest recorded first."""
+        query = select(*_CONSENT_COLUMNS).where(outreach_consents.c.user_id == user_id)
+        if contact is not None:
+            query = query.where(outreach_consents.c.contact == contact)
+        if after is not None:
+            query = query.where(
+                tuple_(outreach_consents.c.recorded_at, outreach_consents.c.consent_id)
+                < tuple_(literal(after[0]), literal(after[1]))
+            )
+        query = query.order_by(
+            outreach_consents.c.recorded_at.desc(), outreach_consents.c.consent_id.desc()
+        ).limit(limit)
+        return [ConsentRow(*row) for row in await self.session.execute(query)]
+
+    async def consent(self, user_id: uuid.UUID, consent_id: uuid.UUID) -> ConsentRow | None:
+        query = select(*_CONSENT_COLUMNS).where(
+            outreach_consents.c.user_id == user_id, outreach_consents.c.consent_id == consent_id
+        )
+        row = (await self.session.execute(query)).first()
+        return ConsentRow(*row) if row else None
+
+    async def opt_outs(
+        self, user_id: uuid.UUID | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[OptOutRow]:
+        """One subscriber's opt-outs (``user_id`` None: the platform's), the latest first."""
+        owner = (
+            outreach_opt_outs.c.user_id.is_(None)
+            if user_id is None
+            else outreach_opt_outs.c.user_id == user_id
+        )
+        query = select(*_OPT_OUT_COLUMNS).where(owner)
+        if after is not None:
+            query = query.where(
+                tuple_(outreach_opt_outs.c.created_at, outreach_opt_outs.c.opt_out_id)
+                < tuple_(literal(after[0]), literal(after[1]))
+            )
+        query = query.order_by(
+            outreach_opt_outs.c.created_at.desc(), outreach_opt_outs.c.opt_out_id.desc()
+        ).limit(limit)
+        return [OptOutRow(*row) for row in await self.session.execute(query)]
+
+    async def opt_outs_of(self, user_id: uuid.UUID, contacts: list[str]) -> list[OptOutRow]:
+        """The opt-outs that apply to this subscriber (theirs and the platform's) for
+        ``contacts``."""
+        query = select(*_OPT_OUT_COLUMNS).where(
+            outreach_opt_outs.c.contact.in_(contacts),
+            or_(outreach_opt_outs.c.user_id == user_id, outreach_opt_outs.c.user_id.is_(None)),
+        )
+        return [OptOutRow(*row) for row in await self.session.execute(query)]
+
+    async def live_consents(
+        self, user_id: uuid.UUID, contacts: list[str], now: datetime
+    ) -> list[ConsentRow]:
+        """The subscriber's unrevoked consents for ``contacts``, given by ``now``."""
+        query = select(*_CONSENT_COLUMNS).where(
+            outreach_consents.c.user_id == user_id,
+            outreach_consents.c.contact.in_(contacts),
+            outreach_consents.c.consented_at <= now,
+            or_(outreach_consents.c.revoked_at.is_(None), outreach_consents.c.revoked_at > now),
+        )
+        return [ConsentRow(*row) for row in await self.session.execute(query)]
+
+    async def attempts_on_lead(
+        self, user_id: uuid.UUID, lead_id: uuid.UUID, limit: int
+    ) -> list[AttemptRow]:
+        """The subscriber's latest attempts (allowed and blocked) on one lead."""
+        query = (
+            select(
+                outreach_attempts.c.attempt_id,
+                outreach_attempts.c.channel,
+                outreach_attempts.c.contact,
+                outreach_attempts.c.attempted_at,
+                outreach_attempts.c.allowed,
+                outreach_attempts.c.rule,
+                outreach_attempts.c.message,
+            )
+            .where(outreach_attempts.c.user_id == user_id, outreach_attempts.c.lead_id == lead_id)
+            .order_by(
+                outreach_attempts.c.attempted_at.desc(), outreach_attempts.c.attempt_id.desc()
+            )
+            .limit(limit)
+        )
+        return [AttemptRow(*row) for row in await self.session.execute(query)]

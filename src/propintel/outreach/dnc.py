@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -98,7 +99,25 @@ class DncImport:
         """Bad lines counted but not kept in ``bad_lines`` (beyond MAX_LISTED)."""
         return self.bad_total - len(self.bad_lines)
 
-    def as_dict(self) -> dict[str, object]:
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DncImport:
+        """A report as ``as_dict`` wrote it (the audit trail keeps each import's)."""
+        report = cls(
+            name=str(data.get("file") or ""),
+            lines=int(data.get("lines") or 0),
+            blank=int(data.get("blank") or 0),
+            numbers=int(data.get("numbers") or 0),
+            distinct=int(data.get("distinct") or 0),
+            added=int(data.get("added") or 0),
+            bad=Counter({str(k): int(v) for k, v in (data.get("bad") or {}).items()}),
+        )
+        report.bad_lines = [
+            BadLine(int(b["line"]), str(b["reason"]), str(b["text"]))
+            for b in data.get("bad_lines") or []
+        ]
+        return report
+
+    def as_dict(self, max_bad_lines: int = MAX_LISTED) -> dict[str, Any]:
         return {
             "file": self.name,
             "lines": self.lines,
@@ -110,7 +129,8 @@ class DncImport:
             "duplicates_in_file": self.duplicates,
             "bad": dict(self.bad),
             "bad_lines": [
-                {"line": b.line, "reason": b.reason, "text": b.text} for b in self.bad_lines
+                {"line": b.line, "reason": b.reason, "text": b.text}
+                for b in self.bad_lines[:max_bad_lines]
             ],
         }
 

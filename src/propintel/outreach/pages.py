@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
-from propintel.outreach import crm_pages, email_pages, sms_pages, unlock_pages
+from propintel.outreach import compliance_pages, crm_pages, email_pages, sms_pages, unlock_pages
 from propintel.outreach.targets import lead_target
 from propintel.outreach.workspace import Section
 from propintel.web.templating import render
@@ -19,6 +19,7 @@ router = APIRouter(include_in_schema=False)
 # In page order. Each area adds its section here.
 SECTIONS: tuple[Section, ...] = (
     unlock_pages.SECTION,
+    compliance_pages.SECTION,
     sms_pages.SECTION,
     email_pages.SECTION,
     crm_pages.SECTION,
