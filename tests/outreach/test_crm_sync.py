@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.account_data.service import erase_account
 from propintel.auth.models import Plan, User
 from propintel.catalog.service import FeatureNotInPlan
 from propintel.config import get_settings
@@ -22,7 +23,7 @@ from propintel.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from propintel.leads import service as leads
 from propintel.leads.models import LeadStatus
 from propintel.outreach import crm
-from tests.factories import make_subscriber, make_user, saved_lead
+from tests.factories import DEFAULT_PASSWORD, make_subscriber, make_user, saved_lead
 from tests.outreach.crm_helpers import (
     BASE,
     KEY,
@@ -552,3 +553,25 @@ async def test_the_key_is_never_logged(db: AsyncSession, caplog: pytest.LogCaptu
         assert KEY not in record.getMessage() and KEY not in repr(record.__dict__)
     assert KEY not in repr(CrmAccount(user.user_id, "twenty", BASE, KEY))
     assert KEY not in (await contact_row(db, lead_id))["sync_error"]
+
+
+async def test_erasing_the_account_empties_its_simulated_workspace(db: AsyncSession) -> None:
+    user, other = await make_subscriber(db), await make_subscriber(db)
+    for who in (user, other):
+        await crm.connect(db, who, settings=SETTINGS, clients=crm_client, now=NOW, simulator=True)
+        lead_id = await saved_lead(db, who, now=NOW)
+        await crm.push_leads(db, who, [lead_id], settings=SETTINGS)
+        contact_id = (await contact_row(db, lead_id))["contact_id"]
+        await crm.sync_contact(db, contact_id, settings=SETTINGS, clients=crm_client, now=NOW)
+
+    await erase_account(db, SETTINGS, user, typed_email=user.email, password=DEFAULT_PASSWORD,
+                        ip="203.0.113.9", now=NOW)  # fmt: skip
+
+    owners = (await db.execute(text("SELECT DISTINCT user_id FROM local_crm_records"))).scalars()
+    assert list(owners) == [other.user_id]
+    assert (
+        await db.scalar(
+            text("SELECT count(*) FROM crm_connections WHERE user_id = :u"), {"u": user.user_id}
+        )
+        == 0
+    )

@@ -33,6 +33,7 @@ from propintel.auth.models import User
 from propintel.billing import personal_data as billing_data
 from propintel.config import Settings
 from propintel.db.export import EXPORT_PAGE_SIZE, ExportPage
+from propintel.integrations.local.crm import erase_records as erase_crm_simulator
 from propintel.integrations.local.outbox import erase_for as erase_outbox
 from propintel.integrations.storage import key_of_public_url
 from propintel.kit.clock import now_new_york
@@ -187,6 +188,7 @@ async def erase_account(
     await search_data.erase(session, user_id)
     await AccountDataRepository.from_session(session).erase(user_id)
     await erase_outbox(session, user_id, email)
+    await erase_crm_simulator(session, user_id)
     files = await auth_data.erase_identity(session, user, now=now)
     summary = {
         "tokens_forfeited": forfeited,
