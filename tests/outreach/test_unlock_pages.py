@@ -217,3 +217,32 @@ async def test_the_section_in_spanish(client: httpx.AsyncClient, db: AsyncSessio
     await post(client, f"/leads/{lead}/unlock")
     page = await client.get(f"/leads/{lead}/outreach", headers=SPANISH)
     assert "No llamar" in page.text and "Simulado" in page.text
+
+
+async def test_a_stale_contact_offers_a_refresh_that_calls_and_charges_again(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await browser(client, db)
+    lead = await saved_lead(db, user, "8 OLD RD")
+    prop = await lead_property(db, lead)
+    tracer = ScriptedTracer()
+    use_tracer(client, tracer)
+    await post(client, f"/leads/{lead}/unlock")
+    page = await client.get(f"/leads/{lead}/outreach")
+    assert 'data-testid="refresh-contact"' not in page.text
+
+    await db.execute(
+        text(
+            "UPDATE property_contacts SET enriched_at = enriched_at - interval '91 days' "
+            "WHERE property_id = :p"
+        ),
+        {"p": prop},
+    )
+    page = await client.get(f"/leads/{lead}/outreach")
+    assert 'data-testid="refresh-contact"' in page.text
+    assert "This contact is older than 90 days" in page.text
+    response = await post(client, f"/leads/{lead}/unlock")
+    page = await client.get(response.headers["location"])
+    assert "Owner contact unlocked: 50 credits charged." in page.text
+    assert len(tracer.calls) == 2 and await token_balance(db, user.user_id) == 400
+    assert 'data-testid="refresh-contact"' not in page.text
