@@ -472,6 +472,8 @@ async def test_the_outbox_simulator_goes_through_the_webhook_code(
     email_id = await message_id_of(db, log_id)
     await log_in_browser(client, owner.user)
     csrf = csrf_of(client)
+    listing = await client.get("/outbox")
+    assert f'href="/outbox/{email_id}"' in listing.text and "e-mail to an owner" in listing.text
     page = await client.get(f"/outbox/{email_id}")
     assert 'data-testid="email-simulator"' in page.text and "List-Unsubscribe" in page.text
     for action in ("open", "click"):
