@@ -534,3 +534,32 @@ async def test_the_ledger_reconciles_after_a_mixed_run(
     assert await balance_discrepancies(db) == (0, [])
     report = await reconcile_tokens(db)
     assert report.discrepancy_count == 0 and not report.pool_changed
+
+
+async def test_the_section_and_the_unsubscribe_page_in_spanish(
+    db: AsyncSession, client: httpx.AsyncClient
+) -> None:
+    owner = await ready_owner(db)
+    delivery = await send_one(db, owner)
+    sequence = await start_intro(db, owner)
+    await email_outreach.pause_sequence(db, owner.user, sequence.sequence_id, now=NOW)
+    await log_in_browser(client, owner.user)
+    spanish = {"Accept-Language": "es"}
+    page = (await client.get(f"/leads/{owner.lead_id}/outreach", headers=spanish)).text
+    shown = (
+        "Correos enviados",
+        "En pausa: Usted la pausó.",
+        "Reanudar",
+        "Detener la secuencia",
+        "Enviar un correo",
+        "Simulador sin conexión",
+        "Dirección del propietario",
+    )
+    for words in shown:
+        assert words in page, words
+    for english in ("E-mails sent", "Stop the sequence", "Send one e-mail", "Owner's address"):
+        assert english not in page, english
+    owner_page = await client.get(
+        f"/unsubscribe/{unsubscribe_token(settings(), delivery.log_id)}", headers=spanish
+    )
+    assert "¿Dejar de recibir correos de Sunny Pools sobre su propiedad?" in owner_page.text
