@@ -4,6 +4,7 @@ platform's opt-outs, audited)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -169,6 +170,46 @@ async def test_the_section_counts_subscribers_and_lists_blocks(
     assert "No recorded consent" in page.text  # the block's rule in words
     assert "Record the owner&#39;s consent (source and evidence)" in page.text
     assert 'href="/outreach/consents"' in page.text
+
+
+async def test_the_section_shows_the_unlocked_numbers_and_prefills_one(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user, _csrf = await logged_in(client, db)
+    lead = await saved_lead(db, user)
+    property_id = (
+        await db.execute(
+            text("SELECT property_id FROM saved_leads WHERE lead_id = :l"), {"l": lead}
+        )
+    ).scalar_one()
+    phones = [
+        {"number": "+13055550170", "type": "mobile", "dnc": False, "litigator": True},
+        {"number": "+13055550177", "type": "mobile", "dnc": True, "litigator": False},
+    ]
+    await db.execute(
+        text(
+            "INSERT INTO property_contacts (property_id, matched, phones, emails, provider,"
+            " enriched_at) VALUES (:p, true, CAST(:phones AS jsonb), '[\"o@example.com\"]',"
+            " 'local', :at)"
+        ),
+        {"p": property_id, "phones": json.dumps(phones), "at": datetime(2026, 1, 1)},
+    )
+    await db.execute(
+        text(
+            "INSERT INTO contact_unlocks (user_id, property_id, unlocked_at) VALUES (:u, :p, :at)"
+        ),
+        {"u": user.user_id, "p": property_id, "at": datetime(2026, 1, 1)},
+    )
+
+    page = (await client.get(f"/leads/{lead}/outreach")).text
+
+    assert "(305) 555-0170</strong>: Known litigator: never text or call." in page
+    assert (
+        "(305) 555-0177</strong>: On the Do-Not-Call list, no consent: do not text or call."
+    ) in page
+    assert "o@example.com</strong>: E-mail allowed (the owner can unsubscribe)." in page
+    contact_input = re.search(r'<input id="guard-consent-contact"[^>]*>', page)
+    assert contact_input and 'value="(305) 555-0177"' in contact_input.group(0)
 
 
 async def test_the_sections_consent_form(client: httpx.AsyncClient, db: AsyncSession) -> None:

@@ -264,7 +264,7 @@ async def build_section(
         "attempts": attempts,
         "statuses": statuses,
         "unlocked": bool(contacts),
-        "values": _consent_form_values(now, contact=contact_display(prefill) if prefill else ""),
+        "form": _consent_form_values(now, contact=contact_display(prefill) if prefill else ""),
         "form_channels": [(key, _form_channel_label(key)) for key in FORM_CHANNELS],
         **HELPERS,
     }
