@@ -6,6 +6,8 @@ delivery refunds once; the simulator delivers through the same intake; the ledge
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 from sqlalchemy import text
@@ -43,7 +45,9 @@ JOBS = "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'outreach.twil
 INBOUND = "SELECT count(*) FROM conversation_history WHERE message_role = 'inbound'"
 
 
-async def _text(db: AsyncSession, owner, body: str = "Hello", to: str = MOBILE, sender=None):  # type: ignore[no-untyped-def]
+async def _text(  # type: ignore[no-untyped-def]
+    db: AsyncSession, owner, body: str = "Hello", to: str = MOBILE, sender=None, now=NOW
+):
     return await send_sms(
         db,
         owner.user,
@@ -51,7 +55,7 @@ async def _text(db: AsyncSession, owner, body: str = "Hello", to: str = MOBILE, 
         to,
         body,
         sender=sender or LOCAL(db),
-        now=NOW,
+        now=now,
         settings=SETTINGS,
     )
 
@@ -284,7 +288,8 @@ async def test_the_simulator_refuses_a_reply_that_would_land_in_anothers_thread(
     a = await unlocked_lead(db)
     b = await unlocked_lead(db)  # the same owner's number, unlocked by another subscriber
     await _text(db, a, "From A")
-    await _text(db, b, "From B")  # later, from the same shared simulator number
+    # a minute later, from the same shared simulator number
+    await _text(db, b, "From B", now=NOW + timedelta(minutes=1))
     with pytest.raises(Conflict, match="Another subscriber"):
         await sms_simulator.reply(db, a.user, SETTINGS, MOBILE, "Hi A")
     await sms_simulator.reply(db, b.user, SETTINGS, MOBILE, "Hi B")
