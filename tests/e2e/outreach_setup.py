@@ -5,6 +5,7 @@ an owner contact already unlocked (rows written directly, for tests about what c
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from typing import Any
 
 import libfaketime
 import psycopg
+from playwright.sync_api import Browser, Page, expect
 
 from propintel.integrations.local.skiptrace import simulate
 from propintel.integrations.skiptrace import SkipTraceRequest
@@ -154,3 +156,23 @@ def streets_the_simulator_matches(count: int, zip_code: str) -> list[str]:
             if len(found) == count:
                 return found
     raise AssertionError("the simulator found too few owners")
+
+
+@contextmanager
+def desktop_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A new browser context on ``base_url`` at a desktop size, closed on exit."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def reload_until(page: Page, test_id: str, text: str, attempts: int = 40) -> None:
+    """Reload until the element shows ``text`` (the worker delivers texts, replies, events)."""
+    for _ in range(attempts):
+        if text in (page.get_by_test_id(test_id).text_content() or ""):
+            return
+        time.sleep(0.25)
+        page.reload()
+    expect(page.get_by_test_id(test_id)).to_contain_text(text)

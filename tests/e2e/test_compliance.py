@@ -9,38 +9,32 @@ The night server runs at 10 PM New York time today (libfaketime)."""
 
 from __future__ import annotations
 
-import json
-import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-import libfaketime
-import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from propintel.kit.clock import NEW_YORK
-from tests.e2e.conftest import ARTIFACTS, log_in, run_cli, serving, violations
+from tests.e2e.conftest import ARTIFACTS, log_in, violations
+from tests.e2e.outreach_setup import (
+    PASSWORD,
+    desktop_page,
+    funded_subscriber,
+    saved_lead,
+    serving_at,
+    unlocked_contact,
+)
 from tests.e2e.test_mobile import PHONE, problems_of
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a-long-enough-password"
 OWNER_PHONE = "+13055550177"
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "dnc_sample.txt"
-
-
-def _today_at(hour: int) -> datetime:
-    today = datetime.now(NEW_YORK).date()
-    return datetime(today.year, today.month, today.day, hour, 0, tzinfo=NEW_YORK)
 
 
 @pytest.fixture(scope="module")
 def night_server(live_database: str, map_tile_url: str) -> Iterator[str]:
     """The app and its worker at 10 PM New York time today (the clock then runs on)."""
-    _, preload = libfaketime.get_reload_information()
-    start = _today_at(22).astimezone(UTC).strftime("@%Y-%m-%d %H:%M:%S")
-    with serving(live_database, map_tile_url, **preload, FAKETIME=start, TZ="UTC") as url:
+    with serving_at(live_database, map_tile_url, 22) as url:
         yield url
 
 
@@ -48,51 +42,18 @@ def night_server(live_database: str, map_tile_url: str) -> Iterator[str]:
 def owner_lead(live_database: str) -> dict[str, str]:
     """A funded full-plan subscriber with a saved lead whose owner's mobile is unlocked (no
     consent yet)."""
-    email = f"guard-{uuid.uuid4().hex[:8]}@example.com"
-    run_cli(live_database, "users", "create", "--email", email, "--password", PASSWORD,
-            "--type", "subscriber", "--plan", "full")  # fmt: skip
-    morning = _today_at(9).replace(tzinfo=None)
-    phones = [{"number": OWNER_PHONE, "type": "mobile", "carrier": "Sim", "dnc": False,
-               "litigator": False, "score": 90}]  # fmt: skip
-    with psycopg.connect(live_database) as conn:
-        user_id = conn.execute("SELECT user_id FROM users WHERE email = %s", (email,)).fetchone()[0]
-        conn.execute(
-            "INSERT INTO token_purchases (user_id, tokens, amount_paid) VALUES (%s, 100, 9.99)",
-            (user_id,),
-        )
-        conn.execute("UPDATE users SET token_balance = 100 WHERE user_id = %s", (user_id,))
-        property_id = conn.execute(
-            "INSERT INTO properties (full_address, street_address, city, zip_code, folio_number, "
-            "property_type, owner_name, market_value, distressed_score, location) VALUES "
-            "('920 NW 95 ST, MIAMI, FL 33150', '920 NW 95 ST', 'MIAMI', '33150', %s, "
-            "'single_family', 'PEREZ LUIS', 280000, 41, "
-            "ST_GeogFromText('POINT(-80.21 25.86)')) RETURNING property_id",
-            (f"33{uuid.uuid4().int % 10**11:011d}",),
-        ).fetchone()[0]
-        lead_id = conn.execute(
-            "INSERT INTO saved_leads (user_id, property_id, lead_source, lead_score) "
-            "VALUES (%s, %s, 'distressed', 41) RETURNING lead_id",
-            (user_id, property_id),
-        ).fetchone()[0]
-        conn.execute(
-            "INSERT INTO property_contacts (property_id, matched, phones, provider, enriched_at) "
-            "VALUES (%s, true, %s, 'local', %s)",
-            (property_id, json.dumps(phones), morning),
-        )
-        conn.execute(
-            "INSERT INTO contact_unlocks (user_id, property_id, unlocked_at) VALUES (%s, %s, %s)",
-            (user_id, property_id, morning),
-        )
-    run_cli(live_database, "maintenance", "reconcile-tokens")
-    return {"email": email, "lead_id": str(lead_id)}
+    subscriber = funded_subscriber(live_database, "guard", 100)
+    property_id, lead_id = saved_lead(
+        live_database, subscriber.user_id, "920 NW 95 ST", owner_name="PEREZ LUIS"
+    )
+    unlocked_contact(live_database, subscriber.user_id, property_id, phones=[OWNER_PHONE])
+    return {"email": subscriber.email, "lead_id": str(lead_id)}
 
 
 @pytest.fixture
 def night_page(browser: Browser, night_server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=night_server, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+    with desktop_page(browser, night_server) as page:
+        yield page
 
 
 def test_consent_then_a_quiet_hours_block_shows_its_reason(

@@ -5,44 +5,25 @@ finds it in the simulated workspace; every CRM page passes axe-core on a desktop
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
-import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import log_in, run_cli, violations
+from tests.e2e.conftest import log_in, violations
+from tests.e2e.outreach_setup import PASSWORD, funded_subscriber, saved_lead
+from tests.e2e.test_mobile import PHONE
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a-long-enough-password"
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def crm_subscriber(live_database: str) -> Iterator[tuple[str, str]]:
-    """A full-plan subscriber (through the CLI) with one saved lead (SQL): (e-mail, lead id)."""
-    email = f"crm-{uuid.uuid4().hex[:8]}@example.com"
-    run_cli(live_database, "users", "create", "--email", email, "--password", PASSWORD,
-            "--type", "subscriber", "--plan", "full")  # fmt: skip
-    with psycopg.connect(live_database) as connection:
-        row = connection.execute(
-            "INSERT INTO properties (full_address, street_address, city, zip_code, folio_number, "
-            "property_type, owner_name, market_value, distressed_score, location) VALUES "
-            "('4410 NW 7 ST, MIAMI, FL 33126', '4410 NW 7 ST', 'MIAMI', '33126', %s, "
-            "'single_family', 'PEREZ ANA M', 410000, 35, ST_GeogFromText('POINT(-80.27 25.78)')) "
-            "RETURNING property_id",
-            (f"32{uuid.uuid4().int % 10**11:011d}",),
-        ).fetchone()
-        assert row is not None
-        lead = connection.execute(
-            "INSERT INTO saved_leads (user_id, property_id, lead_source, lead_score, notes) "
-            "SELECT user_id, %s, 'distressed', 35, 'Owner answered; call back Monday' "
-            "FROM users WHERE email = %s RETURNING lead_id",
-            (row[0], email),
-        ).fetchone()
-        assert lead is not None
-    yield email, str(lead[0])
+def crm_subscriber(live_database: str) -> tuple[str, str]:
+    """A full-plan subscriber with one saved lead: (e-mail, lead id)."""
+    subscriber = funded_subscriber(live_database, "crm", 0)
+    _, lead_id = saved_lead(
+        live_database, subscriber.user_id, "4410 NW 7 ST", owner_name="PEREZ ANA M",
+        zip_code="33126", notes="Owner answered; call back Monday",
+    )  # fmt: skip
+    return subscriber.email, str(lead_id)
 
 
 def test_connect_the_simulator_push_a_lead_and_see_it_synced(

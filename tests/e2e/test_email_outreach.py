@@ -6,75 +6,31 @@ checks, on a desktop and on a 390 px phone (no sideways scroll)."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Iterator
 
-import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import log_in, run_cli, violations
+from tests.e2e.conftest import log_in, violations
+from tests.e2e.outreach_setup import PASSWORD, funded_subscriber, saved_lead, unlocked_contact
 from tests.e2e.test_mobile import PHONE, problems_of
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a-long-enough-password"
 OWNER = "jane.doe@example.com"
+ADDRESS = "12 Main St\nMiami, FL 33101"
 
 
 @pytest.fixture(scope="module")
-def emailing(live_database: str) -> Iterator[dict[str, str]]:
+def emailing(live_database: str) -> dict[str, str]:
     """A full-plan subscriber with 50 credits, a postal address and a saved lead whose owner's
     contact (an e-mail address) it unlocked."""
-    email = f"email-{uuid.uuid4().hex[:8]}@example.com"
-    run_cli(live_database, "users", "create", "--email", email, "--password", PASSWORD,
-            "--type", "subscriber", "--plan", "full")  # fmt: skip
-    with psycopg.connect(live_database) as conn:
-        row = conn.execute("SELECT user_id FROM users WHERE email = %s", (email,)).fetchone()
-        assert row is not None
-        user_id = row[0]
-        conn.execute(
-            "INSERT INTO token_purchases (user_id, tokens, amount_paid) VALUES (%s, 50, 9.99)",
-            (user_id,),
-        )
-        conn.execute("UPDATE users SET token_balance = 50 WHERE user_id = %s", (user_id,))
-        updated = conn.execute(
-            "UPDATE subscriber_profiles SET business_name = 'Sunny Pools', "
-            "postal_address = E'12 Main St\\nMiami, FL 33101' WHERE user_id = %s",
-            (user_id,),
-        )
-        if updated.rowcount == 0:
-            conn.execute(
-                "INSERT INTO subscriber_profiles (user_id, business_name, postal_address) "
-                "VALUES (%s, 'Sunny Pools', E'12 Main St\\nMiami, FL 33101')",
-                (user_id,),
-            )
-        street = f"{uuid.uuid4().int % 9000 + 100} NW 71 ST"
-        prop = conn.execute(
-            "INSERT INTO properties (full_address, street_address, city, zip_code, folio_number, "
-            "property_type, owner_name, market_value, distressed_score, location) "
-            "VALUES (%s, %s, 'MIAMI', '33150', %s, 'single_family', 'DOE JANE', 350000, 40, "
-            "ST_GeogFromText('POINT(-80.19 25.84)')) RETURNING property_id",
-            (f"{street}, MIAMI, FL 33150", street, f"34{uuid.uuid4().int % 10**11:011d}"),
-        ).fetchone()
-        assert prop is not None
-        lead = conn.execute(
-            "INSERT INTO saved_leads (user_id, property_id, lead_source, lead_score) "
-            "VALUES (%s, %s, 'distressed', 40) RETURNING lead_id",
-            (user_id, prop[0]),
-        ).fetchone()
-        assert lead is not None
-        conn.execute(
-            "INSERT INTO property_contacts (property_id, matched, phones, emails, provider, "
-            "enriched_at) VALUES (%s, true, '[]', %s, 'local', now())",
-            (prop[0], json.dumps([OWNER])),
-        )
-        conn.execute(
-            "INSERT INTO contact_unlocks (user_id, property_id) VALUES (%s, %s)",
-            (user_id, prop[0]),
-        )
-    run_cli(live_database, "maintenance", "reconcile-tokens")
-    yield {"email": email, "lead_id": str(lead[0]), "street": street}
+    subscriber = funded_subscriber(
+        live_database, "email", 50, business_name="Sunny Pools", postal_address=ADDRESS
+    )
+    street = f"{uuid.uuid4().int % 9000 + 100} NW 71 ST"
+    property_id, lead_id = saved_lead(live_database, subscriber.user_id, street)
+    unlocked_contact(live_database, subscriber.user_id, property_id, emails=[OWNER])
+    return {"email": subscriber.email, "lead_id": str(lead_id), "street": street}
 
 
 def test_a_sequence_step_in_the_outbox_and_the_owner_simulated(

@@ -9,7 +9,6 @@ test_crm)."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +17,9 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import ARTIFACTS, log_in, violations
 from tests.e2e.outreach_setup import (
     PASSWORD,
+    desktop_page,
     funded_subscriber,
+    reload_until,
     saved_lead,
     serving_at,
     streets_the_simulator_matches,
@@ -45,20 +46,8 @@ def journey(live_database: str) -> dict[str, str]:
 
 @pytest.fixture
 def noon_page(browser: Browser, noon_server: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=noon_server, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _reload_until(page: Page, test_id: str, text: str, attempts: int = 40) -> None:
-    """Reload until the element shows ``text`` (the worker delivers texts and replies)."""
-    for _ in range(attempts):
-        if text in (page.get_by_test_id(test_id).text_content() or ""):
-            return
-        time.sleep(0.25)
-        page.reload()
-    expect(page.get_by_test_id(test_id)).to_contain_text(text)
+    with desktop_page(browser, noon_server) as page:
+        yield page
 
 
 def test_unlock_consent_text_and_read_the_reply(noon_page: Page, journey: dict[str, str]) -> None:
@@ -96,12 +85,12 @@ def test_unlock_consent_text_and_read_the_reply(noon_page: Page, journey: dict[s
     assert violations(page) == []
 
     page.get_by_role("link", name="Open the simulated phone").first.click()
-    _reload_until(page, "sms-phone-texts", "delivered")
+    reload_until(page, "sms-phone-texts", "delivered")
     page.get_by_label("Reply as the owner").fill("Sí, llámeme mañana")
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator(".flash-success")).to_contain_text("Reply sent from the simulated phone")
 
     page.goto(f"/leads/{journey['lead_id']}/outreach")
-    _reload_until(page, "sms-thread", "Sí, llámeme mañana")
+    reload_until(page, "sms-thread", "Sí, llámeme mañana")
     assert violations(page) == []
     page.screenshot(path=str(ARTIFACTS / "outreach.png"), full_page=True)

@@ -6,70 +6,32 @@ axe-core's WCAG 2.1 A/AA checks, on a desktop and on a 390 px phone (no sideways
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
 
-import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from propintel.integrations.local.skiptrace import simulate
-from propintel.integrations.skiptrace import SkipTraceRequest
-from tests.e2e.conftest import log_in, run_cli, violations
+from tests.e2e.conftest import log_in, violations
+from tests.e2e.outreach_setup import (
+    PASSWORD,
+    funded_subscriber,
+    saved_lead,
+    streets_the_simulator_matches,
+)
 from tests.e2e.test_mobile import PHONE, problems_of
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "a-long-enough-password"
 ZIP = "33138"
 
 
-def _streets_that_match(count: int) -> list[str]:
-    """Streets for which the simulator finds the owner (DOE JANE) with a usable mobile."""
-    found = []
-    for n in range(100, 10_000):
-        street = f"{n} NE 8{n % 10} ST"
-        result = simulate(SkipTraceRequest("", street, "MIAMI", "FL", ZIP, "Jane", "Doe"))
-        if any(p.type == "mobile" and not p.dnc and not p.litigator for p in result.phones):
-            found.append(street)
-            if len(found) == count:
-                return found
-    raise AssertionError("the simulator found too few owners")
-
-
 @pytest.fixture(scope="module")
-def unlocking(live_database: str) -> Iterator[dict[str, object]]:
+def unlocking(live_database: str) -> dict[str, object]:
     """A full-plan subscriber with 500 credits and three saved leads the simulator matches."""
-    email = f"unlock-{uuid.uuid4().hex[:8]}@example.com"
-    run_cli(live_database, "users", "create", "--email", email, "--password", PASSWORD,
-            "--type", "subscriber", "--plan", "full")  # fmt: skip
+    subscriber = funded_subscriber(live_database, "unlock", 500)
     leads = []
-    with psycopg.connect(live_database) as conn:
-        row = conn.execute("SELECT user_id FROM users WHERE email = %s", (email,)).fetchone()
-        assert row is not None
-        user_id = row[0]
-        conn.execute(
-            "INSERT INTO token_purchases (user_id, tokens, amount_paid) VALUES (%s, 500, 9.99)",
-            (user_id,),
-        )
-        conn.execute("UPDATE users SET token_balance = 500 WHERE user_id = %s", (user_id,))
-        for street in _streets_that_match(3):
-            prop = conn.execute(
-                "INSERT INTO properties (full_address, street_address, city, zip_code, "
-                "folio_number, property_type, owner_name, market_value, distressed_score, "
-                "location) VALUES (%s, %s, 'MIAMI', %s, %s, 'single_family', 'DOE JANE', 350000, "
-                "40, ST_GeogFromText('POINT(-80.18 25.85)')) RETURNING property_id",
-                (f"{street}, MIAMI, FL {ZIP}", street, ZIP, f"33{uuid.uuid4().int % 10**11:011d}"),
-            ).fetchone()
-            assert prop is not None
-            lead = conn.execute(
-                "INSERT INTO saved_leads (user_id, property_id, lead_source, lead_score) "
-                "VALUES (%s, %s, 'distressed', 40) RETURNING lead_id",
-                (user_id, prop[0]),
-            ).fetchone()
-            assert lead is not None
-            leads.append({"lead_id": str(lead[0]), "property_id": str(prop[0]), "street": street})
-    run_cli(live_database, "maintenance", "reconcile-tokens")
-    yield {"email": email, "leads": leads}
+    for street in streets_the_simulator_matches(3, ZIP):
+        property_id, lead_id = saved_lead(live_database, subscriber.user_id, street, zip_code=ZIP)
+        leads.append({"lead_id": str(lead_id), "property_id": str(property_id), "street": street})
+    return {"email": subscriber.email, "leads": leads}
 
 
 def test_unlock_a_lead_on_its_outreach_page(page: Page, unlocking: dict[str, object]) -> None:
