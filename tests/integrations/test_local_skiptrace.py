@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from propintel.integrations.local.skiptrace import LocalSkipTracer, simulate
 from propintel.integrations.skiptrace import SkipTraceRequest
-from propintel.outreach.phones import area_code, normalize_phone
+from propintel.kit.phones import area_code, normalize_phone
 
 REQUESTS = [
     SkipTraceRequest(str(n), f"{100 + n} NW {n % 40 + 1} AVE", "MIAMI", "FL", "33128",

@@ -28,9 +28,9 @@ from propintel.config import get_settings
 from propintel.kit.clock import NEW_YORK, now_new_york
 from propintel.kit.errors import Forbidden, Invalid, NotFound
 from propintel.kit.i18n import N_, _, format_datetime
+from propintel.kit.phones import area_code, normalize_phone
 from propintel.leads import service as leads
 from propintel.outreach.compliance_repository import ComplianceRepository
-from propintel.outreach.phones import area_code, normalize_phone
 
 logger = logging.getLogger("propintel.outreach.compliance")
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.audit.service import Admin, audit
 from propintel.kit.i18n import _
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
+from propintel.kit.phones import display_phone, normalize_phone
 from propintel.outreach import compliance
 from propintel.outreach.compliance import Channel, ConsentSource
 from propintel.outreach.compliance_repository import (
@@ -23,7 +24,6 @@ from propintel.outreach.compliance_repository import (
     OptOutRow,
     RecordsRepository,
 )
-from propintel.outreach.phones import display_phone, normalize_phone
 
 CONSENTS = Listing("outreach_consents", (KeyPart.DATETIME, KeyPart.UUID))
 OPT_OUTS = Listing("outreach_opt_outs", (KeyPart.DATETIME, KeyPart.UUID))

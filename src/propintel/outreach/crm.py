@@ -53,6 +53,7 @@ from propintel.integrations.crm import (
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.kit.errors import Conflict, Forbidden, Invalid, NotFound, ServiceUnavailable
 from propintel.kit.i18n import _, using_locale
+from propintel.kit.phones import normalize_phone
 from propintel.leads import service as leads
 from propintel.outreach import unlock
 from propintel.outreach.crm_repository import (
@@ -63,7 +64,6 @@ from propintel.outreach.crm_repository import (
     ContactRow,
     CrmRepository,
 )
-from propintel.outreach.phones import normalize_phone
 from propintel.outreach.targets import owner_name_parts
 
 logger = logging.getLogger("propintel.outreach.crm")

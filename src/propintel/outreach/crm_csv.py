@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.auth.models import User
 from propintel.kit.errors import Invalid
 from propintel.kit.i18n import _
+from propintel.kit.phones import display_phone
 from propintel.leads import service as leads
 from propintel.outreach import crm
-from propintel.outreach.phones import display_phone
 from propintel.search.labels import lead_kind_name
 
 COLUMNS = (

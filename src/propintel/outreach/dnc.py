@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.kit.clock import now_new_york
 from propintel.kit.i18n import N_, _
+from propintel.kit.phones import area_code, normalize_phone
 from propintel.outreach.dnc_repository import DncRepository
-from propintel.outreach.phones import area_code, normalize_phone
 
 BATCH = 5_000
 MAX_LISTED = 1_000  # bad lines kept in a report with their text; all of them are counted

@@ -37,9 +37,9 @@ from propintel.integrations.sms import (
 from propintel.kit.errors import Conflict, Invalid, NotFound, ServiceUnavailable
 from propintel.kit.i18n import _, gettext
 from propintel.kit.pagination import KeyPart, Listing
+from propintel.kit.phones import normalize_phone
 from propintel.leads import service as leads
 from propintel.outreach import compliance, unlock
-from propintel.outreach.phones import normalize_phone
 from propintel.outreach.sms_repository import (
     INBOUND,
     OUTBOUND,

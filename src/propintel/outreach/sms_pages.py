@@ -20,8 +20,8 @@ from propintel.integrations.sms import MAX_BODY_CHARS, uses_local_sms
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError, Invalid
 from propintel.kit.i18n import _
+from propintel.kit.phones import display_phone
 from propintel.outreach import sms
-from propintel.outreach.phones import display_phone
 from propintel.outreach.sms_endpoints import sms_sender
 from propintel.outreach.sms_templates import render as render_template
 from propintel.outreach.targets import Target, lead_target

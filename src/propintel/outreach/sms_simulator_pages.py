@@ -19,8 +19,8 @@ from propintel.db.session import DbSession
 from propintel.integrations.sms import MAX_BODY_CHARS, uses_local_sms
 from propintel.kit.errors import Conflict, Invalid, NotFound
 from propintel.kit.i18n import _
+from propintel.kit.phones import display_phone, normalize_phone
 from propintel.outreach import sms_simulator
-from propintel.outreach.phones import display_phone, normalize_phone
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)

@@ -41,8 +41,8 @@ from propintel.kit import i18n
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Forbidden, Invalid
 from propintel.kit.i18n import N_
+from propintel.kit.phones import normalize_phone
 from propintel.outreach import compliance
-from propintel.outreach.phones import normalize_phone
 from propintel.outreach.sms import INBOUND_PATH, STATUS_PATH, public_url
 from propintel.outreach.sms_repository import INBOUND, SmsRepository
 from propintel.tokens import service as tokens

@@ -22,7 +22,7 @@ from propintel.integrations.skiptrace import (
     SkipTraceResult,
 )
 from propintel.kit.i18n import _
-from propintel.outreach.phones import normalize_phone
+from propintel.kit.phones import normalize_phone
 from propintel.outreach.targets import owner_name_parts
 from propintel.outreach.unlock_models import (
     ACTION,

@@ -13,7 +13,7 @@ from typing import Any
 
 from propintel.kit.errors import ServiceUnavailable
 from propintel.kit.i18n import N_, _
-from propintel.outreach.phones import display_phone
+from propintel.kit.phones import display_phone
 from propintel.outreach.unlock_repository import StoredContact
 from propintel.tokens.errors import TokenRefusal
 

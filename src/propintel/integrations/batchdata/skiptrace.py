@@ -17,7 +17,6 @@ timeout, unreadable body) raises ``SkipTraceError``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -33,12 +32,12 @@ from propintel.integrations.skiptrace import (
     SkipTraceResult,
     TracedPhone,
 )
+from propintel.kit.phones import normalize_phone
 
 PROVIDER = "batchdata"
 PATH = "/api/v1/property/skip-trace"
 TIMEOUT_S = 20.0
 
-_DIGITS = re.compile(r"\D")
 _TRUE_WORDS = {"true", "yes", "y", "1", "t"}
 # Phone types as BatchData (and the sources describing it) spell them, lower-cased.
 _TYPES: dict[str, PhoneType] = {
@@ -190,7 +189,8 @@ def _result(request_id: str, person: Mapping[str, Any] | None) -> SkipTraceResul
 def _phone(raw: Any, unverified: set[str]) -> TracedPhone | None:
     if not isinstance(raw, Mapping):
         return None
-    number = _e164(raw.get("number") or raw.get("phoneNumber") or raw.get("phone"))
+    given = raw.get("number") or raw.get("phoneNumber") or raw.get("phone")
+    number = normalize_phone(str(given)) if given else None
     if number is None:
         return None
     raw_type = raw.get("type") or raw.get("phoneType") or raw.get("lineType")
@@ -271,14 +271,3 @@ def _decimal(value: Any) -> Decimal | None:
     except InvalidOperation:
         return None
     return amount if amount.is_finite() and amount >= 0 else None
-
-
-def _e164(raw: Any) -> str | None:
-    """A US number as ``+1XXXXXXXXXX`` (the caller validates it further); None when it is not
-    10 digits (or 11 starting with 1)."""
-    if raw is None:
-        return None
-    digits = _DIGITS.sub("", str(raw))
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
-    return f"+1{digits}" if len(digits) == 10 else None

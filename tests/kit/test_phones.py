@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from propintel.outreach.phones import area_code, display_phone, normalize_phone
+from propintel.kit.phones import area_code, display_phone, normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""US phone numbers as outreach stores and compares them: E.164 (``+13055551234``).
+"""US phone numbers in the one form outreach stores and compares them: E.164 (``+13055551234``).
 
 Every table of outreach (skip-trace results, consents, opt-outs, attempts, SMS threads, the DNC
 list) keys numbers in this one form, so a number written ``(305) 555-1234`` by a provider and
