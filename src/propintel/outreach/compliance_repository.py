@@ -1,7 +1,7 @@
 """The compliance guard's queries: opt-outs, the Do-Not-Call list and the skip trace's DNC and
 litigator flags, consents, and the attempts the guard recorded (docs/outreach/compliance.md).
 
-Numbers are compared in E.164 (``outreach.phones``), e-mail addresses in lower case: the guard
+Numbers are compared in E.164 (``kit.phones``), e-mail addresses in lower case: the guard
 normalizes a contact before it asks anything here."""
 
 from __future__ import annotations
