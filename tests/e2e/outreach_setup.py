@@ -23,6 +23,9 @@ from propintel.kit.clock import NEW_YORK
 from tests.e2e.conftest import run_cli, serving
 
 PASSWORD = "a-long-enough-password"
+# The outreach tests' properties are in a ZIP no browser test searches (they share the live
+# database: a lead search elsewhere must not find them).
+ZIP = "33168"
 
 
 def today_at(hour: int) -> datetime:
@@ -94,7 +97,7 @@ def saved_lead(
     street: str,
     *,
     owner_name: str = "DOE JANE",
-    zip_code: str = "33150",
+    zip_code: str = ZIP,
     notes: str | None = None,
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """A distressed single-family property at ``street`` (Miami) saved as ``user_id``'s lead:
