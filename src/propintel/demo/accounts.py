@@ -11,7 +11,9 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.demo_accounts import DEMO_ACCOUNTS, demo_logins
-from propintel.auth.service import register, user_by_email
+from propintel.auth.models import Plan, User
+from propintel.auth.service import NewAccount, register, user_by_email
+from propintel.catalog import service as catalog
 from propintel.config import Settings
 from propintel.db.engine import in_unit_of_work
 from propintel.db.urls import database_url
@@ -21,6 +23,7 @@ from propintel.ingest.service import has_properties
 from propintel.kit.clock import now_new_york
 from propintel.profiles import service as profiles
 from propintel.profiles.schemas import SubscriberProfileIn
+from propintel.tokens import service as tokens
 
 # The demo subscribers' business profiles, filled in once (while a profile has no services yet).
 DEMO_PROFILES: dict[str, dict[str, object]] = {
@@ -68,12 +71,27 @@ DEMO_PROFILES: dict[str, dict[str, object]] = {
 }
 
 
+async def _grant_plan_allowance(session: AsyncSession, user: User, account: NewAccount) -> None:
+    """A new demo subscriber starts with its plan's monthly credits, as a paid invoice would
+    give them (a ledger transaction, so the balance reconciles): the paid actions (owner contact,
+    texts, e-mails) can be tried at once."""
+    if account.plan == Plan.NONE:
+        return
+    plans = {p.plan_name: p for p in await catalog.active_plans(session)}
+    plan = plans.get(account.plan)
+    if plan is not None and plan.base_tokens_monthly > 0:
+        monthly = plan.base_tokens_monthly
+        description = f"Demo: the {plan.plan_name} plan's monthly credits"
+        await tokens.grant_plan_allowance(session, user.user_id, monthly, description)
+
+
 async def _ensure_accounts(settings: Settings, url: str) -> None:
     async def ensure(session: AsyncSession) -> None:
         for _, account in DEMO_ACCOUNTS:
             user = await user_by_email(session, account.email)
             if user is None:
                 user = await register(session, settings, account)
+                await _grant_plan_allowance(session, user, account)
             if account.email in DEMO_PROFILES:
                 profile = await profiles.subscriber_profile(session, user)
                 # Filled in once; a demo made before profiles had a postal address gets one.
