@@ -44,8 +44,8 @@ from propintel.config import get_settings  # noqa: E402
 from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
 from propintel.integrations.local.skiptrace import LocalSkipTracer, simulate  # noqa: E402
 from propintel.integrations.skiptrace import SkipTraceRequest  # noqa: E402
+from propintel.kit.phones import normalize_phone  # noqa: E402
 from propintel.outreach import unlock  # noqa: E402
-from propintel.outreach.phones import normalize_phone  # noqa: E402
 from propintel.outreach.targets import owner_name_parts  # noqa: E402
 from propintel.tokens.service import credit_purchase  # noqa: E402
 
