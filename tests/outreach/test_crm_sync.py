@@ -55,6 +55,18 @@ async def sync(db: AsyncSession, lead_id: uuid.UUID, twenty: FakeTwenty, minutes
 
 
 # --- connecting --------------------------------------------------------------------------------
+
+
+async def _pushed_lead(db: AsyncSession) -> tuple[User, FakeTwenty, uuid.UUID]:
+    """A subscriber connected to a (fake) Twenty workspace, with one saved lead pushed."""
+    user = await make_subscriber(db)
+    twenty = FakeTwenty()
+    await connect_twenty(db, user, twenty)
+    lead_id = await saved_lead(db, user, now=NOW)
+    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    return user, twenty, lead_id
+
+
 async def test_the_key_is_checked_then_stored_encrypted_and_shown_by_its_last_4(
     db: AsyncSession,
 ) -> None:
@@ -194,11 +206,7 @@ async def test_a_pushed_lead_becomes_a_person_an_opportunity_and_a_note(db: Asyn
 async def test_a_later_sync_patches_and_sends_a_note_only_when_the_notes_changed(
     db: AsyncSession,
 ) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    user, twenty, lead_id = await _pushed_lead(db)
     await sync(db, lead_id, twenty)
     first = await contact_row(db, lead_id)
 
@@ -284,11 +292,7 @@ async def test_pushing_needs_a_connection(db: AsyncSession) -> None:
 
 # --- failures, retries and backoff ---------------------------------------------------------------
 async def test_retryable_failures_wait_longer_each_time(db: AsyncSession) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    _user, twenty, lead_id = await _pushed_lead(db)
     twenty.fail = [("POST", "/rest/people", 503), ("POST", "/rest/people", 429)]
 
     assert await sync(db, lead_id, twenty) == "retry"
@@ -315,11 +319,7 @@ def test_the_wait_doubles_up_to_six_hours() -> None:
 
 
 async def test_a_refusal_fails_for_good_with_the_message_until_retried(db: AsyncSession) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    user, twenty, lead_id = await _pushed_lead(db)
     twenty.fail = [("POST", "/rest/people", 400)]
 
     assert await sync(db, lead_id, twenty) == "failed"
@@ -341,11 +341,7 @@ async def test_a_refusal_fails_for_good_with_the_message_until_retried(db: Async
 
 
 async def test_retryable_failures_give_up_after_the_last_attempt(db: AsyncSession) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    _user, twenty, lead_id = await _pushed_lead(db)
     await db.execute(
         text("UPDATE crm_contacts SET sync_attempts = :n"), {"n": crm.MAX_ATTEMPTS - 1}
     )
@@ -358,11 +354,7 @@ async def test_retryable_failures_give_up_after_the_last_attempt(db: AsyncSessio
 async def test_a_record_created_before_a_failure_is_updated_not_created_again(
     db: AsyncSession,
 ) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    _user, twenty, lead_id = await _pushed_lead(db)
     twenty.fail = [("POST", "/rest/opportunities", 500)]
 
     assert await sync(db, lead_id, twenty) == "retry"
@@ -378,11 +370,7 @@ async def test_a_record_created_before_a_failure_is_updated_not_created_again(
 async def test_a_plan_that_lost_crm_sync_fails_the_sync_with_the_upgrade_message(
     db: AsyncSession,
 ) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    user, twenty, lead_id = await _pushed_lead(db)
     user.subscription_tier = Plan.CONTRACTOR
     await db.flush()
 
@@ -428,11 +416,7 @@ async def test_the_periodic_job_queues_changed_leads_and_due_retries(db: AsyncSe
 
 
 async def test_the_periodic_job_skips_plans_without_crm_sync(db: AsyncSession) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    user, twenty, lead_id = await _pushed_lead(db)
     await sync(db, lead_id, twenty)
     await leads.move_lead(
         db, user.user_id, lead_id, LeadStatus.CONTACTED, NOW + timedelta(minutes=1)
@@ -447,11 +431,7 @@ async def test_the_periodic_job_skips_plans_without_crm_sync(db: AsyncSession) -
 
 # --- connection changes --------------------------------------------------------------------------
 async def test_another_workspace_gets_every_pushed_lead_again(db: AsyncSession) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    user, twenty, lead_id = await _pushed_lead(db)
     await sync(db, lead_id, twenty)
 
     await crm.connect(
@@ -491,11 +471,7 @@ async def test_a_new_key_for_the_same_workspace_keeps_the_links_and_retries_fail
 
 
 async def test_disconnecting_forgets_the_key_and_the_links(db: AsyncSession) -> None:
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    user, twenty, lead_id = await _pushed_lead(db)
     await sync(db, lead_id, twenty)
 
     assert await crm.disconnect(db, user) is True
@@ -539,11 +515,7 @@ async def test_the_simulator_holds_what_was_pushed(db: AsyncSession) -> None:
 
 async def test_the_key_is_never_logged(db: AsyncSession, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    user = await make_subscriber(db)
-    twenty = FakeTwenty()
-    await connect_twenty(db, user, twenty)
-    lead_id = await saved_lead(db, user, now=NOW)
-    await crm.push_leads(db, user, [lead_id], settings=SETTINGS)
+    user, twenty, lead_id = await _pushed_lead(db)
     twenty.fail = [("POST", "/rest/people", 401)]
 
     assert await sync(db, lead_id, twenty) == "failed"
