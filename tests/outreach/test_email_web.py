@@ -420,7 +420,11 @@ async def test_the_outreach_page_section_and_its_forms(
     )
     assert started.status_code == 303
     page = await client.get(f"/leads/{owner.lead_id}/outreach")
-    assert page.text.count("About your property at 1 LEAD ST") == 2
+    # twice in the log (the one-off and the sequence's day 0), once on the sequence's card: its
+    # steps are shown as they are sent, their variables filled in
+    assert page.text.count("About your property at 1 LEAD ST") == 3
+    steps = page.text.split('<ol class="email-steps">', 1)[1].split("</ol>", 1)[0]
+    assert "1 LEAD ST" in steps and "{" not in steps
     assert 'data-testid="email-sequence"' in page.text and "Stop the sequence" in page.text
     sequence = (await email_outreach.lead_sequences(db, owner.user, owner.lead_id))[0]
     stop = await client.post(

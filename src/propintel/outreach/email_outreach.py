@@ -231,6 +231,17 @@ async def _required_sender(session: AsyncSession, user: User) -> SenderFacts:
     return facts
 
 
+async def variable_values(
+    session: AsyncSession, user: User, target: Target, locale: str
+) -> dict[str, str]:
+    """What the variables of ``user``'s templates become for ``target``'s owner (a sequence's
+    planned steps are shown filled in, as they will be sent)."""
+    profile = await profiles.subscriber_profile(session, user)
+    business = (profile.business_name or user.email).strip()
+    sender = SenderFacts(business_name=business, postal_address=profile.postal_address or "")
+    return _variables(target, sender, locale)
+
+
 def _variables(target: Target, sender: SenderFacts, locale: str) -> dict[str, str]:
     owner = target.owner
     if owner is not None:

@@ -11,6 +11,7 @@ one-off form, the sequence and its buttons) and its forms, and the owners' unsub
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
@@ -25,9 +26,9 @@ from propintel.db.session import DbSession
 from propintel.integrations.email import uses_local_email
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError
-from propintel.kit.i18n import _
+from propintel.kit.i18n import _, current_locale
 from propintel.outreach import email_events, email_outreach
-from propintel.outreach.email_content import MAX_BODY, MAX_SUBJECT
+from propintel.outreach.email_content import MAX_BODY, MAX_SUBJECT, render_variables
 from propintel.outreach.email_endpoints import email_senders_of
 from propintel.outreach.email_repository import EmailSequence
 from propintel.outreach.targets import Target, lead_target
@@ -47,9 +48,11 @@ def _anchor(lead_id: uuid.UUID) -> str:
     return f"/leads/{lead_id}/outreach#email"
 
 
-def sequence_view(sequence: EmailSequence) -> dict[str, Any]:
+def sequence_view(
+    sequence: EmailSequence, values: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """A sequence as the section shows it: its status and pause reason in words, each step sent,
-    next (with its date) or planned."""
+    next (with its date) or planned, its subject filled in with ``values`` when given."""
     steps = []
     for index, step in enumerate(sequence.steps):
         if index < sequence.next_step:
@@ -62,7 +65,9 @@ def sequence_view(sequence: EmailSequence) -> dict[str, Any]:
             {
                 "number": index + 1,
                 "day": int(step["day"]),
-                "subject": step["subject"],
+                "subject": render_variables(step["subject"], values)
+                if values is not None
+                else step["subject"],
                 "state": state,
                 "planned_at": sequence.started_at + timedelta(days=int(step["day"])),
             }
@@ -106,7 +111,8 @@ async def build_section(
     assert target.lead_id is not None
     logs, more = await email_outreach.lead_emails(db, user, target.lead_id, limit=SHOWN)
     sequences = await email_outreach.lead_sequences(db, user, target.lead_id)
-    views = [sequence_view(s) for s in sequences]
+    values = await email_outreach.variable_values(db, user, target, current_locale())
+    views = [sequence_view(s, values) for s in sequences]
     return {
         "upgrade": None,
         "logs": logs,
