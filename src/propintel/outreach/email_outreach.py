@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.assistant import service as assistant
 from propintel.auth.models import User
 from propintel.catalog import service as catalog
 from propintel.config import Settings
@@ -385,7 +386,7 @@ async def send_email(
             ).format(error=result.error)
         )
     if script_id is not None:
-        await EmailRepository.from_session(session).script_used(user.user_id, script_id, now)
+        await assistant.mark_script_used(session, user.user_id, script_id, now)
     return result
 
 
@@ -395,7 +396,7 @@ async def send_email(
 async def templates_for(session: AsyncSession, user: User) -> list[Choice]:
     """The built-in sequences, then the subscriber's active e-mail scripts (one step each)."""
     choices = [Choice(f"builtin:{t.key}", _(t.label), t.locale, t.steps) for t in BUILT_IN.values()]
-    for script in await EmailRepository.from_session(session).email_scripts(user.user_id):
+    for script in await assistant.active_scripts(session, user.user_id, "email"):
         step = script_step(script.name, script.content)
         choices.append(
             Choice(f"script:{script.script_id}", script.name, None, (step,), script.script_id)

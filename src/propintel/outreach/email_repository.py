@@ -1,6 +1,5 @@
 """E-mail outreach's queries: the send log (``email_workflow_logs``), a lead's sequences
-(``email_sequences``), the subscriber's e-mail scripts (``subscriber_scripts``, read only: their
-editing is another issue's) and the sender's account (docs/outreach/email.md).
+(``email_sequences``) and the sender's account (docs/outreach/email.md).
 
 Every read for a subscriber is scoped by ``user_id``; the webhook handlers and the sequence job
 find rows by the provider's message id or by id and act for the row's own subscriber."""
@@ -13,41 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
-    DateTime,
-    Integer,
-    String,
-    Text,
-    and_,
-    column,
     func,
     insert,
-    or_,
     select,
-    table,
     tuple_,
     update,
 )
-from sqlalchemy.dialects.postgresql import UUID
 
 from propintel.auth.models import User
 from propintel.db.repository import Repository
 from propintel.outreach.tables import email_sequences, email_workflow_logs
-
-# The spec's scripts table, read only here (issue 15 edits scripts); a lightweight table, not a
-# second declaration on the shared metadata.
-subscriber_scripts = table(
-    "subscriber_scripts",
-    column("script_id", UUID(as_uuid=True)),
-    column("user_id", UUID(as_uuid=True)),
-    column("script_type", String),
-    column("script_name", String),
-    column("script_content", Text),
-    column("is_active", Boolean),
-    column("use_count", Integer),
-    column("last_used_at", DateTime),
-)
 
 _logs = email_workflow_logs
 _seqs = email_sequences
@@ -129,13 +104,6 @@ class EmailSequence:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-
-@dataclass(frozen=True)
-class EmailScript:
-    script_id: uuid.UUID
-    name: str
-    content: str
 
 
 @dataclass(frozen=True)
@@ -304,30 +272,7 @@ class EmailRepository(Repository):
         )
         return list((await self.session.scalars(statement)).all())
 
-    # ---- scripts and accounts --------------------------------------------------------------
-
-    async def email_scripts(self, user_id: uuid.UUID) -> list[EmailScript]:
-        """The subscriber's active e-mail scripts, by name."""
-        s = subscriber_scripts.c
-        statement = (
-            select(s.script_id, s.script_name, s.script_content)
-            .where(
-                s.user_id == user_id,
-                s.script_type == "email",
-                or_(s.is_active.is_(True), s.is_active.is_(None)),
-            )
-            .order_by(s.script_name, s.script_id)
-        )
-        rows = await self.session.execute(statement)
-        return [EmailScript(row.script_id, row.script_name, row.script_content) for row in rows]
-
-    async def script_used(self, user_id: uuid.UUID, script_id: uuid.UUID, now: datetime) -> None:
-        s = subscriber_scripts.c
-        await self.session.execute(
-            update(subscriber_scripts)
-            .where(and_(s.script_id == script_id, s.user_id == user_id))
-            .values(use_count=func.coalesce(s.use_count, 0) + 1, last_used_at=now)
-        )
+    # ---- accounts --------------------------------------------------------------------------
 
     async def user(self, user_id: uuid.UUID) -> User | None:
         found: User | None = await self.session.get(User, user_id)

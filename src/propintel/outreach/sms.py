@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.assistant import service as assistant
 from propintel.auth.models import User
 from propintel.catalog import service as catalog
 from propintel.config import Settings
@@ -43,7 +44,6 @@ from propintel.outreach import compliance, unlock
 from propintel.outreach.sms_repository import (
     INBOUND,
     OUTBOUND,
-    Script,
     SmsMessage,
     SmsRepository,
 )
@@ -112,16 +112,16 @@ class Template:
 
 async def templates(session: AsyncSession, user: User) -> list[Template]:
     """The starters, then the subscriber's active SMS scripts."""
-    scripts = await SmsRepository.from_session(session).scripts(user.user_id, MAX_SCRIPTS)
+    scripts = await assistant.active_scripts(
+        session, user.user_id, "sms", most_used_first=True, limit=MAX_SCRIPTS
+    )
     return [Template(s.key, gettext(s.name), s.content, True) for s in STARTERS] + [
         _script_template(script) for script in scripts
     ]
 
 
-def _script_template(script: Script) -> Template:
-    return Template(
-        f"{SCRIPT_PREFIX}{script.script_id}", script.script_name, script.script_content, False
-    )
+def _script_template(script: assistant.ScriptRef) -> Template:
+    return Template(f"{SCRIPT_PREFIX}{script.script_id}", script.name, script.content, False)
 
 
 async def _template(session: AsyncSession, user: User, key: str) -> Template:
@@ -135,7 +135,7 @@ async def _template(session: AsyncSession, user: User, key: str) -> Template:
         except ValueError:
             script_id = None
         if script_id is not None:
-            script = await SmsRepository.from_session(session).script(user.user_id, script_id)
+            script = await assistant.active_script(session, user.user_id, "sms", script_id)
     if script is None:
         raise Invalid(_("Choose one of your templates."), field="template")
     return _script_template(script)
@@ -380,7 +380,7 @@ async def send_sms(
     )
     if composed.template is not None and not composed.template.starter:
         script_id = uuid.UUID(composed.template.key.removeprefix(SCRIPT_PREFIX))
-        await repo.count_script_use(user.user_id, script_id, now)
+        await assistant.mark_script_used(session, user.user_id, script_id, now)
     await leads.log_contact(
         session, user.user_id, lead_id, leads.ContactChannel.SMS, composed.body, now
     )

@@ -1,6 +1,5 @@
 """Statements of SMS outreach: a lead's text thread (the spec's ``conversation_history``, channel
-'sms'), the subscriber's SMS scripts (``subscriber_scripts``, read and counted only: their
-management is issue 15's) and sender numbers (``subscriber_phone_numbers``), and the subscriber to
+'sms'), the subscriber's sender numbers (``subscriber_phone_numbers``), and the subscriber to
 notify of a reply."""
 
 from __future__ import annotations
@@ -15,9 +14,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     DateTime,
-    Integer,
     String,
-    Text,
     column,
     func,
     select,
@@ -34,19 +31,6 @@ from propintel.outreach.tables import conversation_history as messages
 SMS = "sms"
 OUTBOUND = "outbound"
 INBOUND = "inbound"
-
-subscriber_scripts = table(
-    "subscriber_scripts",
-    column("script_id", UUID(as_uuid=True)),
-    column("user_id", UUID(as_uuid=True)),
-    column("script_type", String(20)),
-    column("script_name", String(255)),
-    column("script_content", Text),
-    column("is_active", Boolean),
-    column("use_count", Integer),
-    column("created_at", DateTime),
-    column("last_used_at", DateTime),
-)
 
 subscriber_phone_numbers = table(
     "subscriber_phone_numbers",
@@ -105,13 +89,6 @@ class Outbound:
     lead_id: uuid.UUID | None
     delivery_status: str | None
     usage_log_id: uuid.UUID | None
-
-
-@dataclass(frozen=True)
-class Script:
-    script_id: uuid.UUID
-    script_name: str
-    script_content: str
 
 
 class SmsRepository(Repository):
@@ -303,55 +280,7 @@ class SmsRepository(Repository):
         sender = await self.session.scalar(statement)
         return str(sender) if sender else None
 
-    # --- scripts and numbers ------------------------------------------------------------------
-    def _sms_scripts(self, user_id: uuid.UUID) -> list[Any]:
-        return [
-            subscriber_scripts.c.user_id == user_id,
-            subscriber_scripts.c.script_type == SMS,
-            subscriber_scripts.c.is_active.is_(True),
-        ]
-
-    async def scripts(self, user_id: uuid.UUID, limit: int) -> list[Script]:
-        """The subscriber's active SMS scripts, most used first."""
-        statement = (
-            select(
-                subscriber_scripts.c.script_id,
-                subscriber_scripts.c.script_name,
-                subscriber_scripts.c.script_content,
-            )
-            .where(*self._sms_scripts(user_id))
-            .order_by(
-                subscriber_scripts.c.use_count.desc().nulls_last(),
-                subscriber_scripts.c.script_name,
-                subscriber_scripts.c.script_id,
-            )
-            .limit(limit)
-        )
-        return [Script(**row) for row in (await self.session.execute(statement)).mappings()]
-
-    async def script(self, user_id: uuid.UUID, script_id: uuid.UUID) -> Script | None:
-        statement = select(
-            subscriber_scripts.c.script_id,
-            subscriber_scripts.c.script_name,
-            subscriber_scripts.c.script_content,
-        ).where(subscriber_scripts.c.script_id == script_id, *self._sms_scripts(user_id))
-        row = (await self.session.execute(statement)).mappings().first()
-        return Script(**row) if row else None
-
-    async def count_script_use(
-        self, user_id: uuid.UUID, script_id: uuid.UUID, now: datetime
-    ) -> None:
-        await self.session.execute(
-            update(subscriber_scripts)
-            .where(
-                subscriber_scripts.c.script_id == script_id,
-                subscriber_scripts.c.user_id == user_id,
-            )
-            .values(
-                use_count=func.coalesce(subscriber_scripts.c.use_count, 0) + 1, last_used_at=now
-            )
-        )
-
+    # --- numbers ------------------------------------------------------------------------------
     async def active_number(self, user_id: uuid.UUID) -> str | None:
         """The subscriber's own sender number (the newest active one), if any."""
         statement = (
