@@ -1,7 +1,8 @@
-"""The spec's tables of an account that no lower domain writes yet (the AI assistant's tables, and
-the homeowner marketplace's): their rows for the account's export, and their erasure
-("Your data", docs/accounts.md). When a domain comes to own one of these tables, its statements
-here move to that domain's ``personal_data`` module."""
+"""The spec's tables of an account that no lower domain writes yet (the conversation history, the
+subscriber's phone numbers and calendars, and the homeowner marketplace's): their rows for the
+account's export, and their erasure ("Your data", docs/accounts.md). When a domain comes to own
+one of these tables, its statements here move to that domain's ``personal_data`` module (the
+assistant's knowledge base, scripts and call templates did: ``assistant.personal_data``)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,6 @@ def _table(name: str, key: str, *owners: str) -> TableClause:
 
 
 _conversations = _table("conversation_history", "conversation_id", "user_id")
-_scripts = _table("subscriber_scripts", "script_id", "user_id")
-_knowledge = _table("subscriber_knowledge_base", "kb_id", "user_id")
-_templates = _table("ai_call_templates", "template_id", "user_id")
 _phones = _table("subscriber_phone_numbers", "phone_id", "user_id")
 _calendars = _table("calendar_integrations", "integration_id", "user_id")
 _jobs = _table("homeowner_jobs", "job_id", "homeowner_id")
@@ -41,9 +39,6 @@ def _export(source: TableClause, owner: str, omit: tuple[str, ...] = ()) -> Expo
 
 EXPORTS: dict[str, Export] = {
     "conversation_history": _export(_conversations, "user_id"),
-    "subscriber_scripts": _export(_scripts, "user_id"),
-    "subscriber_knowledge_base": _export(_knowledge, "user_id"),
-    "ai_call_templates": _export(_templates, "user_id"),
     "subscriber_phone_numbers": _export(_phones, "user_id"),
     # The calendar's OAuth refresh token is a secret: never exported.
     "calendar_integrations": _export(_calendars, "user_id", omit=("oauth_refresh_token",)),
@@ -74,12 +69,8 @@ class AccountDataRepository(Repository):
             delete(_bids).where(_bids.c.contractor_id == user_id),
             delete(_jobs).where(_jobs.c.homeowner_id == user_id),  # its bids: ON DELETE CASCADE
             delete(_conversations).where(_conversations.c.user_id == user_id),
-            delete(_knowledge).where(_knowledge.c.user_id == user_id),
-            delete(_templates).where(_templates.c.user_id == user_id),
             delete(_phones).where(_phones.c.user_id == user_id),
             delete(_calendars).where(_calendars.c.user_id == user_id),
-            # Last: the AI calls that used a script are deleted with the leads (leads' part).
-            delete(_scripts).where(_scripts.c.user_id == user_id),
         )
         for statement in statements:
             await self.session.execute(statement)

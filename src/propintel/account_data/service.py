@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.account_data.repository import EXPORTS, AccountDataRepository
+from propintel.assistant import personal_data as assistant_data
 from propintel.audit import personal_data as audit_data
 from propintel.audit.service import audit
 from propintel.auth import personal_data as auth_data
@@ -73,6 +74,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...], ExportRows], ...] = (
     ("billing", billing_data.SECTIONS, billing_data.export_rows),
     ("leads", leads_data.SECTIONS, leads_data.export_rows),
     ("outreach", outreach_data.SECTIONS, outreach_data.export_rows),
+    ("assistant", assistant_data.SECTIONS, assistant_data.export_rows),
     ("saved_searches", saved_searches_data.SECTIONS, saved_searches_data.export_rows),
     ("search", search_data.SECTIONS, search_data.export_rows),
     ("audit", audit_data.SECTIONS, audit_data.export_rows),
@@ -187,6 +189,7 @@ async def erase_account(
     searches = await saved_searches_data.erase(session, user_id)
     await search_data.erase(session, user_id)
     await AccountDataRepository.from_session(session).erase(user_id)
+    await assistant_data.erase(session, user_id)  # after the leads: their AI calls use scripts
     await erase_outbox(session, user_id, email)
     await erase_crm_simulator(session, user_id)
     files = await auth_data.erase_identity(session, user, now=now)
