@@ -21,6 +21,8 @@ from propintel.admin import report_pages as admin_report_pages
 from propintel.admin import user_pages as admin_user_pages
 from propintel.assistant import knowledge_endpoints as assistant_knowledge_endpoints
 from propintel.assistant import knowledge_pages as assistant_knowledge_pages
+from propintel.assistant import scripts_endpoints as assistant_scripts_endpoints
+from propintel.assistant import scripts_pages as assistant_scripts_pages
 from propintel.auth import account_endpoints as auth_account_endpoints
 from propintel.auth import account_pages as auth_account_pages
 from propintel.auth import endpoints as auth_endpoints
@@ -138,6 +140,8 @@ def create_app(
         outreach_sms_simulator_pages.router,
         assistant_knowledge_pages.router,
         assistant_knowledge_endpoints.router,
+        assistant_scripts_pages.router,
+        assistant_scripts_endpoints.router,
         leads_endpoints.router,
         leads_pages.router,
         saved_search_endpoints.router,

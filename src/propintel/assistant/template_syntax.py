@@ -60,7 +60,9 @@ def parse(content: str, *, field: str = "template_content") -> list[Part]:
             end = content.find("}}", i + 2)
             if end < 0:
                 raise _error(
-                    _("A {{ is not closed (at character {position}).").format(position=i + 1),
+                    _("A {opening} is not closed (at character {position}).").format(
+                        opening="{{", position=i + 1
+                    ),
                     field,
                 )
             inner = content[i + 2 : end]
@@ -76,8 +78,8 @@ def parse(content: str, *, field: str = "template_content") -> list[Part]:
                 raise _error(
                     _(
                         "Not a variable name: {placeholder} (use lower-case letters, digits "
-                        "and underscores, like {{{{owner_first_name}}}})."
-                    ).format(placeholder="{{" + inner + "}}"),
+                        "and underscores, like {example})."
+                    ).format(placeholder="{{" + inner + "}}", example="{{owner_first_name}}"),
                     field,
                 )
             if text:
@@ -87,7 +89,10 @@ def parse(content: str, *, field: str = "template_content") -> list[Part]:
             i = end + 2
         elif content.startswith("}}", i):
             raise _error(
-                _("A }} closes nothing (at character {position}).").format(position=i + 1), field
+                _("A {closing} closes nothing (at character {position}).").format(
+                    closing="}}", position=i + 1
+                ),
+                field,
             )
         else:
             text.append(char)
