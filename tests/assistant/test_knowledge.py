@@ -23,7 +23,7 @@ async def _entry(db: AsyncSession, user_id: uuid.UUID, **values: object) -> know
         "now": NOW,
     }
     fields.update(values)
-    return await knowledge.create_entry(db, user_id, **fields)  # type: ignore[arg-type]
+    return await knowledge.create_entry(db, user_id, **fields)
 
 
 async def test_create_trims_and_keeps_tags_normalised(db: AsyncSession) -> None:
