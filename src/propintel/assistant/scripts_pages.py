@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from propintel.assistant import scripts, templates
+from propintel.assistant import script_starters, scripts, starters, templates
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
@@ -78,6 +78,7 @@ async def script_list(
         "filter_active": active,
         "types": _script_types(),
         "type_label": scripts.type_label,
+        "starter_choices": _starter_choices(),
         "error": error,
         **_pager(SCRIPTS, filters, cursor, next_cursor),
     }
@@ -122,6 +123,50 @@ async def add_script(
         context = _script_form({**values, "is_active": active}, script=None, errors=_errors(error))
         return render(request, "assistant/script_form.html", context, status_code=422)
     return redirect_with_flash(request, SCRIPTS, _("Script added."), "success")
+
+
+def _starter_choices() -> list[dict[str, str]]:
+    """Each (trade, language) with starter scripts or call templates, with its button's words."""
+    choices = []
+    for trade, trade_label in starters.TRADES.items():
+        for language, language_label in starters.LANGUAGES.items():
+            chosen = starters.starter_set(trade, language)
+            if chosen is None or not (chosen.scripts or chosen.templates):
+                continue
+            label = _("Add the starter scripts and call templates for {trade} ({language})")
+            choices.append(
+                {
+                    "trade": trade,
+                    "language": language,
+                    "label": label.format(trade=_(trade_label), language=_(language_label)),
+                }
+            )
+    return choices
+
+
+@router.post(SCRIPTS + "/starters")
+async def add_starters(
+    request: Request,
+    user: SubscriberUser,
+    db: DbSession,
+    trade: str = Form(""),
+    language: str = Form(""),
+    back: str = Form(""),
+) -> Response:
+    """Copy a trade's starter scripts and call templates (in the profile's brand voice)."""
+    url = TEMPLATES if back == "templates" else SCRIPTS
+    try:
+        copied = await script_starters.copy_starters(db, user, trade, language)
+    except DomainError as error:
+        return redirect_with_flash(request, url, error.message, "error")
+    if not copied.scripts and not copied.templates:
+        message = _("You already have these starters; nothing was added.")
+        return redirect_with_flash(request, url, message, "info")
+    message = _(
+        "{scripts} starter scripts and {templates} call templates added: edit them to match "
+        "your business."
+    ).format(scripts=copied.scripts, templates=copied.templates)
+    return redirect_with_flash(request, url, message, "success")
 
 
 @router.get(SCRIPTS + "/{script_id}/edit")
@@ -214,6 +259,7 @@ async def template_list(
         "types": _template_types(),
         "type_label": templates.type_label,
         "example": EXAMPLE,
+        "starter_choices": _starter_choices(),
         "error": error,
         **_pager(TEMPLATES, filters, cursor, next_cursor),
     }

@@ -11,8 +11,9 @@ are translated (``TRADES`` / ``LANGUAGES``, N_ ids shown with ``_(label)``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Final
+import re
+from dataclasses import dataclass, field, replace
+from typing import Final, TypeVar
 
 from propintel.kit.i18n import N_
 
@@ -43,6 +44,7 @@ class StarterScript:
     script_type: str
     script_name: str
     script_content: str
+    voice: str = "professional"  # a profiles BRAND_VOICES slug
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class StarterTemplate:
     template_name: str
     template_content: str
     variables: tuple[str, ...] = ()
+    voice: str = "professional"  # a profiles BRAND_VOICES slug
 
 
 @dataclass(frozen=True)
@@ -282,3 +285,267 @@ STARTERS: Final[dict[str, dict[str, StarterSet]]] = {
 def starter_set(trade: str, language: str) -> StarterSet | None:
     """The starter set of a trade in a language, or None when there is none."""
     return STARTERS.get(trade, {}).get(language)
+
+
+# ---- scripts and call templates (per trade, language and brand voice) -------------------------
+# Each trade has a pitch in each language; the scripts and call templates of a voice are written
+# around it. ``voice`` is a profiles BRAND_VOICES slug: the subscriber's voice picks its variant,
+# professional when the voice has none. Script variables are outreach's ({owner_first_name},
+# {address}, {business_name}); call templates use {{variables}} and declare exactly those.
+
+VOICES: Final = ("professional", "friendly")
+DEFAULT_VOICE: Final = "professional"
+
+_PITCH: Final[dict[str, dict[str, tuple[str, str]]]] = {
+    # trade -> language -> (what we do, the short name used in script names)
+    "pool": {
+        "en": ("weekly pool cleaning, water care and equipment repairs", "Pool"),
+        "es": (
+            "limpieza semanal de piscinas, cuidado del agua y reparación de equipos",
+            "Piscina",
+        ),
+    },
+    "lawn": {
+        "en": ("lawn mowing, edging, trimming and seasonal yard clean-ups", "Lawn"),
+        "es": ("corte de césped, bordes, poda y limpiezas de temporada", "Césped"),
+    },
+    "hvac": {
+        "en": ("air-conditioning tune-ups, repairs and new system installs", "HVAC"),
+        "es": (
+            "mantenimiento, reparación e instalación de aire acondicionado",
+            "Aire acondicionado",
+        ),
+    },
+    "roofing": {
+        "en": ("free roof inspections, leak repairs and full roof replacements", "Roofing"),
+        "es": (
+            "inspecciones de techo gratis, reparación de filtraciones y techos nuevos",
+            "Techos",
+        ),
+    },
+    "investor": {
+        "en": (
+            "fair cash offers for homes as they are, with no repairs or agent fees",
+            "Investor",
+        ),
+        "es": (
+            "ofertas en efectivo justas por casas tal como están, sin reparaciones ni comisiones",
+            "Inversionista",
+        ),
+    },
+}
+
+# language -> voice -> script type -> (name suffix, content with %(pitch)s)
+_SCRIPT_TEXT: Final[dict[str, dict[str, dict[str, tuple[str, str]]]]] = {
+    "en": {
+        "professional": {
+            "sms": (
+                "first text",
+                "Hello {owner_first_name}, this is {business_name}. We provide %(pitch)s for "
+                "homes like yours at {address}. May I send you details? Reply STOP to opt out.",
+            ),
+            "email": (
+                "introduction e-mail",
+                "Subject: About your property at {address}\n\nDear {owner_first_name},\n\n"
+                "I am writing from {business_name}. We provide %(pitch)s, and we would be glad "
+                "to prepare a written, no-obligation estimate for your property at {address}.\n\n"
+                "Kind regards,\n{business_name}",
+            ),
+            "cold_call": (
+                "call script",
+                "Good morning, may I speak with {owner_first_name}? This is {business_name}. "
+                "We provide %(pitch)s in your neighborhood. Would you have two minutes to hear "
+                "how we could help with your property at {address}? If now is not a good time, "
+                "when may I call back?",
+            ),
+            "voicemail": (
+                "voicemail",
+                "Hello {owner_first_name}, this is {business_name} calling about your property "
+                "at {address}. We provide %(pitch)s. Please call us back at your convenience. "
+                "Thank you.",
+            ),
+        },
+        "friendly": {
+            "sms": (
+                "first text",
+                "Hi {owner_first_name}! {business_name} here. We do %(pitch)s right around "
+                "{address}. Want me to send over a quick quote? Reply STOP to opt out.",
+            ),
+            "email": (
+                "introduction e-mail",
+                "Subject: Hi from {business_name}\n\nHi {owner_first_name},\n\nWe're "
+                "{business_name}, your neighbors for %(pitch)s. If you'd like, we can stop by "
+                "{address} and give you a free quote, no strings attached.\n\nTalk soon,\n"
+                "{business_name}",
+            ),
+            "cold_call": (
+                "call script",
+                "Hi, is this {owner_first_name}? Great! It's {business_name}. We do %(pitch)s "
+                "near {address}, and I wanted to see if we could make life a little easier for "
+                "you. Got a minute?",
+            ),
+            "voicemail": (
+                "voicemail",
+                "Hi {owner_first_name}, it's {business_name}! Just calling about {address}: we "
+                "do %(pitch)s and would love to help. Give us a call back whenever works. "
+                "Thanks!",
+            ),
+        },
+    },
+    "es": {
+        "professional": {
+            "sms": (
+                "primer mensaje",
+                "Buenos días, {owner_first_name}. Le escribe {business_name}. Ofrecemos "
+                "%(pitch)s para casas como la suya en {address}. ¿Le puedo enviar información? "
+                "Responda ALTO para no recibir más mensajes.",
+            ),
+            "email": (
+                "correo de presentación",
+                "Subject: Sobre su propiedad en {address}\n\nEstimado(a) {owner_first_name}:\n\n"
+                "Le escribo de {business_name}. Ofrecemos %(pitch)s y con gusto le preparamos "
+                "un estimado por escrito, sin compromiso, para su propiedad en {address}.\n\n"
+                "Atentamente,\n{business_name}",
+            ),
+            "cold_call": (
+                "guion de llamada",
+                "Buenos días, ¿podría hablar con {owner_first_name}? Le habla {business_name}. "
+                "Ofrecemos %(pitch)s en su vecindario. ¿Tendría dos minutos para contarle cómo "
+                "podemos ayudarle con su propiedad en {address}? Si no es buen momento, ¿cuándo "
+                "le puedo llamar?",
+            ),
+            "voicemail": (
+                "mensaje de voz",
+                "Buenos días, {owner_first_name}. Le llama {business_name} sobre su propiedad en "
+                "{address}. Ofrecemos %(pitch)s. Por favor, devuélvanos la llamada cuando le "
+                "sea conveniente. Muchas gracias.",
+            ),
+        },
+        "friendly": {
+            "sms": (
+                "primer mensaje",
+                "¡Hola, {owner_first_name}! Le saluda {business_name}. Hacemos %(pitch)s cerca "
+                "de {address}. ¿Le mando una cotización rápida? Responda ALTO para no recibir "
+                "más mensajes.",
+            ),
+            "email": (
+                "correo de presentación",
+                "Subject: Un saludo de {business_name}\n\nHola, {owner_first_name}:\n\nSomos "
+                "{business_name}, sus vecinos para %(pitch)s. Si gusta, pasamos por {address} y "
+                "le damos una cotización gratis, sin compromiso.\n\nUn saludo,\n{business_name}",
+            ),
+            "cold_call": (
+                "guion de llamada",
+                "Hola, ¿hablo con {owner_first_name}? ¡Qué bien! Le habla {business_name}. "
+                "Hacemos %(pitch)s cerca de {address} y quería ver si le podemos facilitar las "
+                "cosas. ¿Tiene un minutito?",
+            ),
+            "voicemail": (
+                "mensaje de voz",
+                "¡Hola, {owner_first_name}! Le habla {business_name}. Le llamo por {address}: "
+                "hacemos %(pitch)s y nos encantaría ayudarle. Llámenos cuando pueda. ¡Gracias!",
+            ),
+        },
+    },
+}
+
+# language -> voice -> template type -> (name suffix, content with %(pitch)s)
+_TEMPLATE_TEXT: Final[dict[str, dict[str, dict[str, tuple[str, str]]]]] = {
+    "en": {
+        "professional": {
+            "intro": (
+                "AI intro call",
+                "Good morning, may I speak with {{owner_first_name}}? This is {{agent_name}} "
+                "with {{business_name}}. We provide %(pitch)s in {{city}}. Would you like a "
+                "free estimate for {{address}}?",
+            ),
+            "voicemail": (
+                "AI voicemail",
+                "Hello {{owner_first_name}}, this is {{agent_name}} with {{business_name}}, "
+                "about your property at {{address}}. Please call us back at "
+                "{{callback_number}}. Thank you.",
+            ),
+        },
+        "friendly": {
+            "intro": (
+                "AI intro call",
+                "Hi {{owner_first_name}}! It's {{agent_name}} from {{business_name}}. We do "
+                "%(pitch)s all over {{city}}. Can we swing by {{address}} for a free quote?",
+            ),
+            "voicemail": (
+                "AI voicemail",
+                "Hi {{owner_first_name}}, {{agent_name}} from {{business_name}} here, about "
+                "{{address}}. Call me back at {{callback_number}} whenever works. Thanks!",
+            ),
+        },
+    },
+    "es": {
+        "professional": {
+            "intro": (
+                "llamada IA de presentación",
+                "Buenos días, ¿podría hablar con {{owner_first_name}}? Le habla {{agent_name}} "
+                "de {{business_name}}. Ofrecemos %(pitch)s en {{city}}. ¿Le gustaría un "
+                "estimado gratis para {{address}}?",
+            ),
+            "voicemail": (
+                "mensaje de voz IA",
+                "Buenos días, {{owner_first_name}}. Le habla {{agent_name}} de {{business_name}} "
+                "sobre su propiedad en {{address}}. Por favor, llámenos al {{callback_number}}. "
+                "Muchas gracias.",
+            ),
+        },
+        "friendly": {
+            "intro": (
+                "llamada IA de presentación",
+                "¡Hola, {{owner_first_name}}! Le habla {{agent_name}} de {{business_name}}. "
+                "Hacemos %(pitch)s en todo {{city}}. ¿Pasamos por {{address}} para darle una "
+                "cotización gratis?",
+            ),
+            "voicemail": (
+                "mensaje de voz IA",
+                "¡Hola, {{owner_first_name}}! Le habla {{agent_name}} de {{business_name}} por "
+                "{{address}}. Llámeme al {{callback_number}} cuando pueda. ¡Gracias!",
+            ),
+        },
+    },
+}
+
+_DOUBLE_BRACED = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+
+
+def _scripts_of(trade: str, language: str) -> tuple[StarterScript, ...]:
+    pitch, short = _PITCH[trade][language]
+    return tuple(
+        StarterScript(kind, f"{short}: {suffix}", text % {"pitch": pitch}, voice)
+        for voice, kinds in _SCRIPT_TEXT[language].items()
+        for kind, (suffix, text) in kinds.items()
+    )
+
+
+def _templates_of(trade: str, language: str) -> tuple[StarterTemplate, ...]:
+    pitch, short = _PITCH[trade][language]
+    made = []
+    for voice, kinds in _TEMPLATE_TEXT[language].items():
+        for kind, (suffix, text) in kinds.items():
+            content = text % {"pitch": pitch}
+            names = tuple(dict.fromkeys(_DOUBLE_BRACED.findall(content)))
+            made.append(StarterTemplate(kind, f"{short}: {suffix}", content, names, voice))
+    return tuple(made)
+
+
+for _trade, _sets in STARTERS.items():
+    for _language, _chosen in list(_sets.items()):
+        _sets[_language] = replace(
+            _chosen,
+            scripts=_chosen.scripts + _scripts_of(_trade, _language),
+            templates=_chosen.templates + _templates_of(_trade, _language),
+        )
+
+
+_Voiced = TypeVar("_Voiced", StarterScript, StarterTemplate)
+
+
+def in_voice(items: tuple[_Voiced, ...], voice: str | None) -> tuple[_Voiced, ...]:
+    """The items written in ``voice``, or the professional ones when none is."""
+    chosen = tuple(item for item in items if item.voice == voice)
+    return chosen or tuple(item for item in items if item.voice == DEFAULT_VOICE)
