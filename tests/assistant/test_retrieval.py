@@ -122,18 +122,18 @@ async def test_prompt_injection_inside_an_entry_is_only_text(db: AsyncSession) -
 async def test_empty_and_garbage_queries_find_nothing(db: AsyncSession) -> None:
     user = await make_subscriber(db)
     await _kb(db, user.user_id, "Pool", "Pool cleaning.")
-    for query in ["", "   ", "!!!", "&|:*", '"', "-", "the and of", "\x00"[:0]]:
+    for query in ["", "   ", "!!!", "&|:*", '"', "-", "the and of", "\x00", "\x00\x00 ; --"]:
         assert await retrieval.search(db, user.user_id, query) == []
 
 
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(query=st.text(max_size=80).filter(lambda text: "\x00" not in text))
+@given(query=st.text(max_size=80))
 async def test_any_query_is_safe_and_stays_inside_the_account(db: AsyncSession, query: str) -> None:
     alice = await make_subscriber(db)
     bob = await make_subscriber(db)
-    mine = await _kb(db, alice.user_id, "Pool cleaning", "pool " + query)
+    mine = await _kb(db, alice.user_id, "Pool cleaning\x00", "pool " + query)
     await _kb(db, bob.user_id, "Pool cleaning", "pool " + query)
     found = await retrieval.search(db, alice.user_id, query, limit=10)
     assert {p.id for p in found} <= {mine}

@@ -51,8 +51,13 @@ def content_type_label(slug: str | None) -> str:
     return _(label) if label else (slug or _("Other"))
 
 
+def _text(value: str) -> str:
+    """``value`` trimmed, without NUL characters (PostgreSQL's text cannot hold them)."""
+    return value.replace("\x00", "").strip()
+
+
 def _title(value: str) -> str:
-    title = value.strip()
+    title = _text(value)
     if not title:
         raise Invalid(_("Give the entry a title."), field="title")
     if len(title) > MAX_TITLE:
@@ -66,7 +71,7 @@ def _title(value: str) -> str:
 
 
 def _content(value: str) -> str:
-    content = value.strip()
+    content = _text(value)
     if not content:
         raise Invalid(_("Write the entry's content."), field="content")
     if len(content) > MAX_CONTENT:

@@ -44,7 +44,7 @@ async def search(
     kinds: Sequence[str] = KINDS,
 ) -> list[Passage]:
     """The subscriber's best passages for ``query``, best first (at most ``limit``)."""
-    text = " ".join(query.split())[:MAX_QUERY]
+    text = " ".join(query.replace("\x00", " ").split())[:MAX_QUERY]  # PostgreSQL refuses NUL
     wanted = [kind for kind in kinds if kind in KINDS]
     if not text or not wanted or limit < 1:
         return []
