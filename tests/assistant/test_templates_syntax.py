@@ -12,7 +12,7 @@ from propintel.kit.errors import Invalid
 
 names = st.from_regex(syntax.NAME, fullmatch=True).filter(lambda n: len(n) <= 40)
 # text without braces or backslashes
-plain = st.text(st.characters(blacklist_characters="{}\\", blacklist_categories=("Cs",)))
+plain = st.text(st.characters(blacklist_characters="{}\\", codec="utf-8"))
 spaces = st.text(" \t", max_size=3)
 
 
