@@ -20,7 +20,7 @@ from propintel.assistant.knowledge_repository import EntryRow, KnowledgeReposito
 from propintel.kit.errors import Invalid, NotFound
 from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
-from propintel.leads.tags import normalise_tags, spelled_as
+from propintel.kit.tags import normalise_tags, spelled_as
 
 MAX_TITLE = 255
 MAX_CONTENT = 20_000

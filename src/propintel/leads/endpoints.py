@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york, today_new_york
+from propintel.kit.tags import MAX_TAG_LENGTH
 from propintel.leads import service
 from propintel.leads.followup_schemas import (
     DueTaskOut,
@@ -34,7 +35,6 @@ from propintel.leads.schemas import (
     NoteCreate,
     TagsPut,
 )
-from propintel.leads.tags import MAX_TAG_LENGTH
 from propintel.search.criteria import Intent
 
 router = APIRouter(prefix="/api/v1", tags=["leads"])

@@ -150,7 +150,7 @@ class SavedLead(Base):
     last_contact_date: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
     updated_at: Mapped[datetime] = mapped_column(server_default=text("now()"))
-    # Revision 0015: the subscriber's labels (leads/tags.py); a list is the leads of one tag.
+    # Revision 0015: the subscriber's labels (kit/tags.py); a list is the leads of one tag.
     tags: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'"))
 
 

@@ -18,6 +18,7 @@ from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york, today_new_york
 from propintel.kit.errors import Conflict, DomainError, Forbidden, Invalid
 from propintel.kit.i18n import N_, _, ngettext
+from propintel.kit.tags import MAX_TAG_LENGTH, spelled_as
 from propintel.leads import service
 from propintel.leads.followup_schemas import TaskCreate
 from propintel.leads.models import (
@@ -30,7 +31,6 @@ from propintel.leads.models import (
     status_name,
 )
 from propintel.leads.schemas import ContactCreate, NoteCreate
-from propintel.leads.tags import MAX_TAG_LENGTH, spelled_as
 from propintel.scoring.readable import indicator_label
 from propintel.search.criteria import Intent
 from propintel.search.labels import lead_kind_name, property_type_name

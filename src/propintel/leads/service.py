@@ -21,6 +21,14 @@ from propintel.auth.models import User
 from propintel.kit.errors import Conflict, Invalid, NotFound
 from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
+from propintel.kit.tags import (
+    check_count,
+    clean_tag,
+    merge_tags,
+    normalise_tags,
+    remove_tag,
+    spelled_as,
+)
 from propintel.leads import followup_repository, repository
 from propintel.leads.followup_repository import TaskRepository
 from propintel.leads.models import (
@@ -36,14 +44,6 @@ from propintel.leads.models import (
     status_name,
 )
 from propintel.leads.repository import LeadRepository, PickedLead
-from propintel.leads.tags import (
-    check_count,
-    clean_tag,
-    merge_tags,
-    normalise_tags,
-    remove_tag,
-    spelled_as,
-)
 from propintel.search.criteria import Intent
 from propintel.search.service import PlanRequired, SavedLeadRef, check_intent, scope_for
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from propintel.kit.errors import Invalid
-from propintel.leads.tags import (
+from propintel.kit.tags import (
     MAX_TAG_LENGTH,
     MAX_TAGS,
     clean_tag,

@@ -1,5 +1,6 @@
-"""Tags on leads: short labels a subscriber files leads under ("May mailer", "Hot"); a list of
-leads is the leads carrying one tag. Pure functions, so the rules are tested on their own.
+"""Tags: short labels a subscriber files things under ("May mailer", "Hot"): saved leads (a list
+of leads is the leads carrying one tag) and knowledge-base entries. Pure functions, so the rules
+are tested on their own.
 
 A tag is 1-40 characters once trimmed (inner runs of spaces become one), without control
 characters; a lead carries at most 20. Tags that differ only in case are the same tag: the first
