@@ -1,5 +1,5 @@
 """Text templates: the starters every subscriber has (English and Spanish) and the subscriber's own
-SMS scripts (``subscriber_scripts`` of type 'sms'; managed by issue 15), with the variables
+SMS scripts (read through ``assistant.service``; edited on /assistant/scripts), with the variables
 ``{owner_first_name}``, ``{address}`` and ``{business_name}``.
 
 Rendering is strict: a variable that is not one of these, or that has no value for this lead (an
