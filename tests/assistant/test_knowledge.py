@@ -147,6 +147,9 @@ async def test_every_starter_set_copies_into_own_rows(
     # The copy is the subscriber's own: editing it does not touch the library.
     await knowledge.update_entry(db, user.user_id, rows[0].kb_id, title="Mine", now=NOW)
     assert "Mine" not in {item.title for item in expected}
+    # Copying again adds only what is missing (the entry renamed above).
+    assert await knowledge.copy_starters(db, user.user_id, trade, language, now=NOW) == 1
+    assert await knowledge.copy_starters(db, user.user_id, trade, language, now=NOW) == 0
 
 
 async def test_unknown_starter_set_is_refused(db: AsyncSession) -> None:

@@ -191,11 +191,15 @@ async def copy_starters(
     session: AsyncSession, user_id: uuid.UUID, trade: str, language: str, *, now: datetime
 ) -> int:
     """Copy the starter entries of a trade in a language into the subscriber's knowledge base
-    (their own rows from then on); how many were added."""
+    (their own rows from then on); how many were added. An entry whose title the subscriber
+    already has is skipped, so copying twice adds nothing and an edited copy stays as edited."""
     chosen = starters.starter_set(trade, language)
     if chosen is None or not chosen.knowledge:
         raise Invalid(_("There is no starter set for this trade and language."), field="trade")
-    for item in chosen.knowledge:
+    titles = [item.title for item in chosen.knowledge]
+    existing = await KnowledgeRepository.from_session(session).titles(user_id, titles)
+    added = [item for item in chosen.knowledge if item.title not in existing]
+    for item in added:
         await create_entry(
             session,
             user_id,
@@ -205,4 +209,4 @@ async def copy_starters(
             tags=item.tags,
             now=now,
         )
-    return len(chosen.knowledge)
+    return len(added)

@@ -171,6 +171,9 @@ async def add_starters(
         count = await knowledge.copy_starters(db, user.user_id, trade, language, now=now_new_york())
     except DomainError as error:
         return redirect_with_flash(request, PAGE, error.message, "error")
+    if not count:
+        message = _("Those starter entries are already in your knowledge base.")
+        return redirect_with_flash(request, PAGE, message, "info")
     message = _("{count} starter entries added: edit them to match your business.").format(
         count=count
     )

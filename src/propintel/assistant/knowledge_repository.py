@@ -63,6 +63,11 @@ class KnowledgeRepository(Repository):
         row = (await self.session.execute(query)).first()
         return EntryRow(*row) if row else None
 
+    async def titles(self, user_id: uuid.UUID, wanted: list[str]) -> set[str]:
+        """Which of ``wanted`` the subscriber already has as an entry title."""
+        query = select(kb.c.title).where(kb.c.user_id == user_id, kb.c.title.in_(wanted))
+        return set((await self.session.execute(query)).scalars())
+
     async def tag_names(self, user_id: uuid.UUID) -> list[str]:
         """Every tag on the subscriber's entries, as spelled there, sorted."""
         tag = func.jsonb_array_elements_text(kb.c.tags).table_valued("value").alias("tag")
