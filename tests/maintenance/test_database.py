@@ -56,19 +56,24 @@ async def test_index_usage_lists_the_specs_indexes_least_used_first(db: AsyncSes
 
 
 async def test_slow_queries_come_from_this_database_slowest_first(db: AsyncSession) -> None:
-    # pg_stat_statements is server-wide and a parallel run churns it: when it is full it evicts
-    # entries, and when its query-text file grows too big it drops the stored texts. So the
-    # marker is a new statement each attempt (a new entry, its text stored afresh), read at once.
-    for _ in range(3):
-        marker = f"maintenance_slow_marker_{uuid.uuid4().hex[:12]}"
-        for _ in range(5):
-            await db.execute(text(f"SELECT pg_sleep(0.02) AS {marker}"))
-        # Every statement of the run: with parallel test workers, fifty others may be slower.
-        rows = await slow_queries(db, limit=100_000)
-        if any(marker in row.query for row in rows):
-            break
-    else:
-        raise AssertionError("the marker statement never appeared among this database's")
+    # pg_stat_statements is server-wide, and late in a parallel run it may not record a new
+    # statement at all (seen in CI: no trace of the marker in any database, no eviction). So the
+    # report is held to what the extension itself recorded for this database: it lists the
+    # marker exactly when the view has it.
+    marker = f"maintenance_slow_marker_{uuid.uuid4().hex[:12]}"
+    for _ in range(5):
+        await db.execute(text(f"SELECT pg_sleep(0.02) AS {marker}"))
+    recorded = await db.scalar(
+        text(
+            "SELECT count(*) FROM pg_stat_statements WHERE query LIKE :marker "
+            "AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ),
+        {"marker": f"%{marker}%"},
+    )
+    # Every statement of the run: with parallel test workers, fifty others may be slower.
+    rows = await slow_queries(db, limit=100_000)
+    assert rows
+    assert any(marker in row.query for row in rows) == bool(recorded)
 
     means = [row.mean_exec_time_ms for row in rows]
     assert means == sorted(means, reverse=True)
