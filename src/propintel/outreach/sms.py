@@ -14,6 +14,7 @@ Replies and delivery reports arrive through Twilio's webhooks (``sms_webhooks``)
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -340,29 +341,9 @@ async def send_sms(
         "provider": sender.provider,
         "template": composed.template.key if composed.template else None,
     }
-    try:
-        sent = await sender.send(phone, from_, composed.body, public_url(settings, STATUS_PATH))
-    except SmsSendError as error:
-        await tokens.refund(
-            session, user.user_id, charged.usage_log_id, f"SMS not sent: {error}", now=now
-        )
-        await repo.add_message(
-            conversation_id=message_id,
-            user_id=user.user_id,
-            lead_id=lead_id,
-            role=OUTBOUND,
-            body=composed.body,
-            contact=phone,
-            sender=from_,
-            provider_message_id=None,
-            delivery_status="failed",
-            at=now,
-            usage_log_id=charged.usage_log_id,
-            tokens_used=0,
-            context={**context, "error": str(error)},
-        )
-        raise SmsNotSent(charged.tokens) from None
-    await repo.add_message(
+    # The text is kept in the thread whether or not the provider took it.
+    store = functools.partial(
+        repo.add_message,
         conversation_id=message_id,
         user_id=user.user_id,
         lead_id=lead_id,
@@ -370,10 +351,25 @@ async def send_sms(
         body=composed.body,
         contact=phone,
         sender=from_,
-        provider_message_id=sent.sid,
-        delivery_status=sent.status,
         at=now,
         usage_log_id=charged.usage_log_id,
+    )
+    try:
+        sent = await sender.send(phone, from_, composed.body, public_url(settings, STATUS_PATH))
+    except SmsSendError as error:
+        await tokens.refund(
+            session, user.user_id, charged.usage_log_id, f"SMS not sent: {error}", now=now
+        )
+        await store(
+            provider_message_id=None,
+            delivery_status="failed",
+            tokens_used=0,
+            context={**context, "error": str(error)},
+        )
+        raise SmsNotSent(charged.tokens) from None
+    await store(
+        provider_message_id=sent.sid,
+        delivery_status=sent.status,
         tokens_used=charged.tokens,
         cost=charged.actual_cost,
         context=context,
