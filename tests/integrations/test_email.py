@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from email.message import Message
 from typing import Any
 
 import pytest
@@ -21,6 +20,7 @@ from propintel.integrations.local.email import LocalEmail
 from propintel.integrations.local.outbox_repository import OutboxRepository
 from propintel.integrations.providers import email_senders
 from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
+from tests.integrations.sendgrid_wire import answer_sendgrid
 
 MESSAGE = EmailMessage(
     to="owner@example.com",
@@ -31,38 +31,10 @@ MESSAGE = EmailMessage(
 )
 
 
-class _Response:
-    """What urllib's opener returns, as python_http_client reads it."""
-
-    def __init__(self, status: int, headers: dict[str, str]) -> None:
-        self.status = status
-        self._headers = Message()
-        for name, value in headers.items():
-            self._headers[name] = value
-
-    def getcode(self) -> int:
-        return self.status
-
-    def read(self) -> bytes:
-        return b""
-
-    def info(self) -> Message:
-        return self._headers
-
-
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[urllib.request.Request]:
     """Requests the library would have put on the wire; answered 202 with a message id."""
-    requests: list[urllib.request.Request] = []
-
-    def make_request(
-        self: Client, opener: Any, request: urllib.request.Request, timeout: Any = None
-    ) -> _Response:
-        requests.append(request)
-        return _Response(202, {"X-Message-Id": "msg-123"})
-
-    monkeypatch.setattr(Client, "_make_request", make_request)
-    return requests
+    return answer_sendgrid(monkeypatch, "msg-123")
 
 
 async def test_sendgrid_posts_mail_send_with_bearer_key_and_both_bodies(

@@ -7,12 +7,10 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
-from email.message import Message
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from python_http_client.client import Client
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +19,7 @@ from propintel.integrations.email import EmailMessage
 from propintel.integrations.local.email import LocalEmail
 from propintel.integrations.sendgrid import events
 from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
+from tests.integrations.sendgrid_wire import answer_sendgrid
 
 OUTREACH = EmailMessage(
     to="owner@example.com",
@@ -38,35 +37,9 @@ OUTREACH = EmailMessage(
 )
 
 
-class _Response:
-    def __init__(self, status: int, headers: dict[str, str]) -> None:
-        self.status = status
-        self._headers = Message()
-        for name, value in headers.items():
-            self._headers[name] = value
-
-    def getcode(self) -> int:
-        return self.status
-
-    def read(self) -> bytes:
-        return b""
-
-    def info(self) -> Message:
-        return self._headers
-
-
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[urllib.request.Request]:
-    requests: list[urllib.request.Request] = []
-
-    def make_request(
-        self: Client, opener: Any, request: urllib.request.Request, timeout: Any = None
-    ) -> _Response:
-        requests.append(request)
-        return _Response(202, {"X-Message-Id": "sg-abc"})
-
-    monkeypatch.setattr(Client, "_make_request", make_request)
-    return requests
+    return answer_sendgrid(monkeypatch, "sg-abc")
 
 
 async def test_sendgrid_body_carries_headers_custom_args_reply_to_and_name(

@@ -11,7 +11,6 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import Message
 from typing import Any
 
 from pydantic import SecretStr
@@ -29,6 +28,7 @@ from propintel.outreach import email_outreach
 from propintel.outreach.email_content import BUILT_IN
 from propintel.profiles import service as profiles
 from tests.factories import funded_subscriber, saved_lead
+from tests.integrations.sendgrid_wire import answer_sendgrid
 
 NOW = datetime(2026, 5, 4, 10, 0)  # a Monday, New York time
 OWNER_EMAIL = "maria.garcia@example.com"
@@ -128,36 +128,11 @@ def recording() -> tuple[EmailSenders, RecordingSender]:
     return (lambda _session: sender), sender
 
 
-class _Response:
-    def __init__(self, status: int, headers: dict[str, str]) -> None:
-        self.status = status
-        self._headers = Message()
-        for name, value in headers.items():
-            self._headers[name] = value
-
-    def getcode(self) -> int:
-        return self.status
-
-    def read(self) -> bytes:
-        return b""
-
-    def info(self) -> Message:
-        return self._headers
-
-
 def sendgrid_senders(
     monkeypatch: Any, requests: list[urllib.request.Request], message_id: str = "sgmsg-1"
 ) -> EmailSenders:
     """The real SendGrid adapter whose HTTP call is answered 202 with ``message_id``."""
-    from python_http_client.client import Client
-
-    def make_request(
-        self: Client, opener: Any, request: urllib.request.Request, timeout: Any = None
-    ) -> _Response:
-        requests.append(request)
-        return _Response(202, {"X-Message-Id": message_id})
-
-    monkeypatch.setattr(Client, "_make_request", make_request)
+    answer_sendgrid(monkeypatch, message_id, requests)
     adapter = SendGridEmail(
         sendgrid_client(SecretStr("SG.test")), "PropIntel <alerts@propintel.example>"
     )
