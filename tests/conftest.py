@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from typing import Any
@@ -26,7 +27,7 @@ from propintel.config import get_settings
 from propintel.db import migrate
 from propintel.db.embedded import EmbeddedCluster
 from propintel.db.engine import create_engine_for
-from propintel.db.session import request_session, streaming_session
+from propintel.db.session import request_session, streaming_session, units_of_work
 from propintel.db.urls import database_url, with_database
 from propintel.kit.errors import DomainError
 
@@ -276,6 +277,7 @@ async def client(
 
     app.dependency_overrides[request_session] = session_override
     app.dependency_overrides[streaming_session] = session_override
+    app.dependency_overrides[units_of_work] = lambda: asynccontextmanager(session_override)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http

@@ -19,6 +19,8 @@ from propintel.admin import endpoints as admin_endpoints
 from propintel.admin import pages as admin_pages
 from propintel.admin import report_pages as admin_report_pages
 from propintel.admin import user_pages as admin_user_pages
+from propintel.assistant import chat_endpoints as assistant_chat_endpoints
+from propintel.assistant import chat_pages as assistant_chat_pages
 from propintel.assistant import knowledge_endpoints as assistant_knowledge_endpoints
 from propintel.assistant import knowledge_pages as assistant_knowledge_pages
 from propintel.assistant import scripts_endpoints as assistant_scripts_endpoints
@@ -37,8 +39,9 @@ from propintel.config import Settings, get_settings
 from propintel.db.engine import get_engine
 from propintel.home import locale as locale_switcher
 from propintel.home import outbox, pages
+from propintel.integrations.chat import ChatModel
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
-from propintel.integrations.providers import email_senders, file_storage
+from propintel.integrations.providers import chat_model, email_senders, file_storage
 from propintel.kit.i18n import using_locale
 from propintel.kit.logging import log_context, log_request
 from propintel.leads import endpoints as leads_endpoints
@@ -81,6 +84,7 @@ def create_app(
     settings: Settings | None = None,
     engine: AsyncEngine | None = None,
     firebase_verifier: FirebaseVerifier | None = None,
+    chat: ChatModel | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -99,6 +103,8 @@ def create_app(
     app.state.email_senders = email_senders(settings)
     app.state.payment_providers = payment_providers(settings)
     app.state.file_storage = file_storage(settings)  # uploads: local disk or S3
+    # The assistant's model; None: its offline composer (assistant/offline.py).
+    app.state.chat_model = chat or chat_model(settings)
     app.state.saved_leads = leads_service.saved_leads_of  # search.service.SavedLeadLookup
 
     routers = (
@@ -142,6 +148,8 @@ def create_app(
         assistant_knowledge_endpoints.router,
         assistant_scripts_pages.router,
         assistant_scripts_endpoints.router,
+        assistant_chat_pages.router,
+        assistant_chat_endpoints.router,
         leads_endpoints.router,
         leads_pages.router,
         saved_search_endpoints.router,

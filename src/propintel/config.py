@@ -182,6 +182,21 @@ class Settings(BaseSettings):
         description="Secret path segment of the Inbound Parse webhook (replies). Unset: derived "
         "from the secret key.",
     )
+    together_api_key: SecretStr | None = Field(
+        default=None,
+        description="Together AI API key: the assistant's chat model. Unset: the offline "
+        "assistant, which composes answers from your knowledge base and the lead's record.",
+    )
+    together_model: str = Field(
+        default="meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        description="The Together chat model the assistant uses.",
+    )
+    chat_max_answer_tokens: int = Field(
+        default=1024,
+        ge=64,
+        le=8192,
+        description="Longest assistant answer, in LLM tokens (its credits are held before asking).",
+    )
     data_encryption_key: SecretStr | None = Field(
         default=None,
         description="Fernet key that encrypts stored third-party API keys (CRM). Unset: derived "

@@ -1,8 +1,21 @@
-"""The assistant's spec tables (with revision 0019's search columns), for Core statements."""
+"""The assistant's spec tables (with revision 0019's search columns), its conversations (0021), and
+its view of the chat rows of ``conversation_history``, for Core statements."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, FetchedValue, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    FetchedValue,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    column,
+    table,
+)
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR, UUID
 
 from propintel.db.base import Base
@@ -50,4 +63,41 @@ call_templates = Table(
     Column("template_content", Text),
     Column("variables", JSONB),
     Column("created_at", DateTime, server_default=FetchedValue()),
+)
+
+# Revision 0021: a conversation of the chat page, optionally about one saved lead.
+threads = Table(
+    "assistant_threads",
+    Base.metadata,
+    Column("thread_id", UUID(as_uuid=True), primary_key=True, server_default=FetchedValue()),
+    Column("user_id", UUID(as_uuid=True)),
+    Column("lead_id", UUID(as_uuid=True)),
+    Column("title", String(200)),
+    Column("created_at", DateTime, server_default=FetchedValue()),
+    Column("updated_at", DateTime, server_default=FetchedValue()),
+)
+
+# The chat's rows (channel 'chat') of the spec's conversation_history. Outreach owns the table's
+# full definition (a lead's SMS thread lives there too); this lightweight clause names only the
+# columns the chat reads and writes, so neither package imports the other's tables.
+chat_messages = table(
+    "conversation_history",
+    column("conversation_id", UUID(as_uuid=True)),
+    column("user_id", UUID(as_uuid=True)),
+    column("thread_id", UUID(as_uuid=True)),
+    column("lead_id", UUID(as_uuid=True)),
+    column("channel", String(10)),
+    column("message_role", String(20)),  # 'user' | 'assistant'
+    column("message_content", Text),
+    column("context_used", JSONB),
+    column("tokens_used", Integer),  # LLM tokens, prompt + completion
+    column("prompt_tokens", Integer),
+    column("completion_tokens", Integer),
+    column("cost", Numeric(10, 6)),  # what the provider charges us (USD), ai_cost_config
+    column("credits_charged", Integer),
+    column("usage_log_id", UUID(as_uuid=True)),
+    column("model", String(200)),
+    column("latency_ms", Integer),
+    column("draft_type", String(20)),
+    column("timestamp", DateTime),
 )

@@ -248,6 +248,11 @@ async def provider_unit_cost(session: AsyncSession, action_type: str) -> Decimal
     return await CatalogRepository.from_session(session).service_cost(service)
 
 
+async def service_cost(session: AsyncSession, service_name: str) -> Decimal | None:
+    """``ai_cost_config.cost_per_unit`` of one provider service (None: no such row)."""
+    return await CatalogRepository.from_session(session).service_cost(service_name)
+
+
 # --- plan features ------------------------------------------------------------------------------
 class FeatureNotInPlan(Forbidden):
     """The caller's plan does not include a feature: the message names the plans that do."""

@@ -6,7 +6,8 @@ The session is committed after the endpoint returns and *before* the response is
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -30,3 +31,17 @@ async def streaming_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 StreamingDbSession = Annotated[AsyncSession, Depends(streaming_session, scope="request")]
+
+
+# Opens one more unit of work each time it is called.
+UnitsOfWork = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+def units_of_work(request: Request) -> UnitsOfWork:
+    """For work that outlives the request's own unit of work (the assistant's answer, written by
+    a task while it streams): each call opens a transaction of its own on the app's engine."""
+    engine = request.app.state.engine
+    return lambda: unit_of_work(engine)
+
+
+UnitsOfWorkDep = Annotated[UnitsOfWork, Depends(units_of_work)]

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import Settings, get_settings
 from propintel.integrations.batchdata.skiptrace import BatchDataSkipTracer
+from propintel.integrations.chat import ChatModel
 from propintel.integrations.crm import LOCAL, CrmAccount, CrmClient
 from propintel.integrations.email import EmailSender, EmailSenders, uses_local_email
 from propintel.integrations.local.crm import LocalCrm
@@ -27,6 +28,7 @@ from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
 from propintel.integrations.skiptrace import SkipTracer
 from propintel.integrations.sms import SmsSenders, uses_local_sms
 from propintel.integrations.storage import FileStorage
+from propintel.integrations.together.chat import TogetherChat, together_client
 from propintel.integrations.twenty.crm import TwentyCrm
 from propintel.integrations.twilio.sms import TwilioSms, twilio_client
 
@@ -115,3 +117,13 @@ def skip_tracers(settings: Settings) -> SkipTracer:
 def configured_skip_tracer() -> SkipTracer:
     """The choice for this process's settings (``get_settings()``), made on first use."""
     return skip_tracers(get_settings())
+
+
+def chat_model(settings: Settings) -> ChatModel | None:
+    """Together when its API key is set (one client for the process); None offline, where the
+    assistant's own offline composer answers (it works from the structured context, not a
+    prompt, so it is the assistant's)."""
+    if settings.together_api_key is None:
+        return None
+    client = together_client(settings.together_api_key.get_secret_value())
+    return TogetherChat(client, settings.together_model)

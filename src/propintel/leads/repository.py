@@ -324,6 +324,25 @@ class LeadRepository(Repository):
         )
         return int(total or 0)
 
+    async def lead_named_in(self, user_id: uuid.UUID, text_: str) -> uuid.UUID | None:
+        """The user's saved lead whose street address ``text_`` contains (the longest address
+        when several do; case and spacing ignored), or None."""
+        street = func.upper(
+            func.regexp_replace(properties_table.c.street_address, r"\s+", " ", "g")
+        )
+        statement = (
+            select(SavedLead.lead_id)
+            .join(properties_table, properties_table.c.property_id == SavedLead.property_id)
+            .where(
+                SavedLead.user_id == user_id,
+                func.length(properties_table.c.street_address) >= 5,
+                func.strpos(literal(text_), street) > 0,
+            )
+            .order_by(func.length(street).desc(), SavedLead.lead_id)
+            .limit(1)
+        )
+        return await self.session.scalar(statement)
+
     async def property_facts(self, property_id: uuid.UUID) -> dict[str, Any] | None:
         statement = _FACTS.where(properties_table.c.property_id == property_id)
         row = (await self.session.execute(statement)).mappings().first()

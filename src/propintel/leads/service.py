@@ -292,6 +292,11 @@ async def lead_detail(session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.U
     )
 
 
+def lead_notes(detail: LeadDetail) -> list[str]:
+    """The notes written on the lead, the latest first."""
+    return [event.body for event in detail.events if event.kind == EventKind.NOTE and event.body]
+
+
 async def move_lead(
     session: AsyncSession,
     user_id: uuid.UUID,
@@ -415,6 +420,17 @@ async def saved_leads_of(
     (``search.service.SavedLeadLookup``, handed to them by the app)."""
     rows = await LeadRepository.from_session(session).saved_of_properties(user_id, property_ids)
     return {prop: SavedLeadRef(lead, status, source) for prop, lead, status, source in rows}
+
+
+async def lead_named_in(session: AsyncSession, user_id: uuid.UUID, text: str) -> uuid.UUID | None:
+    """The user's saved lead whose street address appears in ``text`` (the assistant's question:
+    "what do we know about 1250 NW 7 ST?"); only ever the user's own leads."""
+    wanted = " ".join(text.replace("\x00", " ").upper().split())
+    return (
+        await LeadRepository.from_session(session).lead_named_in(user_id, wanted)
+        if wanted
+        else None
+    )
 
 
 async def properties_of_leads(

@@ -252,11 +252,13 @@ async def settle(
     actual_units: int,
     *,
     now: datetime | None = None,
+    actual_cost: Decimal | None = None,
 ) -> Settled:
     """End a hold: give the whole hold back (``reservation_release``) and charge the actual units
     at the hold's unit price (a usage row). ``actual_units = 0`` releases it without a charge.
     The action already happened, so neither suspension nor the daily limit refuses it; charging
-    more than was held is refused."""
+    more than was held is refused. ``actual_cost``: what the provider reported (USD), as for
+    ``charge``."""
     now = now or now_new_york()
     repo = TokenRepository.from_session(session)
     await locked_account(repo, user_id)
@@ -288,6 +290,7 @@ async def settle(
             held.reference,
             now,
             check_suspended=False,
+            actual_cost=actual_cost,
         )
         balance, log_id = charged.balance, charged.usage_log_id
     status = ReservationStatus.SETTLED if actual_units else ReservationStatus.RELEASED

@@ -1,0 +1,1 @@
+"""Together AI: the assistant's chat model (``chat.py``)."""
