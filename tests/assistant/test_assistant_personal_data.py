@@ -1,5 +1,6 @@
 """The assistant's part of "Your data": the export holds the account's knowledge base, scripts and
-call templates (not another's, and not the generated search columns); erasure deletes them."""
+call templates and chat conversations (not another's, and not the generated search columns);
+erasure deletes them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ TABLES = {
     "subscriber_knowledge_base": "kb_id",
     "subscriber_scripts": "script_id",
     "ai_call_templates": "template_id",
+    "assistant_threads": "thread_id",
 }
 
 
@@ -47,7 +49,15 @@ async def _populate(db: AsyncSession, user: User) -> dict[str, str]:
         ),
         {"u": user.user_id},
     )
+    thread = await db.execute(
+        text(
+            "INSERT INTO assistant_threads (user_id, title) VALUES (:u, 'Pool prices?') "
+            "RETURNING thread_id"
+        ),
+        {"u": user.user_id},
+    )
     return {
+        "assistant_threads": str(thread.scalar_one()),
         "subscriber_knowledge_base": str(entry.kb_id),
         "subscriber_scripts": str(script.scalar_one()),
         "ai_call_templates": str(template.scalar_one()),

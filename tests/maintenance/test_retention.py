@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import Settings
 from propintel.maintenance.retention import RetentionPolicy, clean_old_data
+from tests.factories import make_subscriber
 
 # The transaction's NOW() is the cleanup's NOW() too (the test runs in one transaction).
 AGO = "(NOW() AT TIME ZONE 'America/New_York') - CAST(:interval AS interval)"
@@ -87,6 +88,32 @@ async def test_conversations_older_than_90_days_are_deleted_and_counted(
         "89 days",
         "90 days",
     ]
+
+
+async def test_an_assistant_conversation_goes_with_its_last_message(db: AsyncSession) -> None:
+    user = await make_subscriber(db)
+    threads = {}
+    for age in ("100 days", "10 days"):
+        threads[age] = await db.scalar(
+            text(
+                "INSERT INTO assistant_threads (user_id, title, created_at, updated_at) "
+                f"VALUES (:user, :age, {AGO}, {AGO}) RETURNING thread_id"
+            ),
+            {"user": user.user_id, "age": age, "interval": age},
+        )
+        await db.execute(
+            text(
+                "INSERT INTO conversation_history (user_id, thread_id, channel, message_role, "
+                f"message_content, timestamp) VALUES (:user, :thread, 'chat', 'user', :age, {AGO})"
+            ),
+            {"user": user.user_id, "thread": threads[age], "age": age, "interval": age},
+        )
+
+    report = await clean_old_data(db, RetentionPolicy())
+
+    assert report.conversations_deleted == 1
+    assert await remaining(db, "SELECT title FROM assistant_threads") == ["10 days"]
+    assert await remaining(db, "SELECT message_content FROM conversation_history") == ["10 days"]
 
 
 async def test_email_logs_older_than_180_days_are_deleted_never_sent_ones_kept(

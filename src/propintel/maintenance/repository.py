@@ -44,7 +44,15 @@ _SLOW_QUERIES = text(
 )
 
 _CUTOFF = "(NOW() AT TIME ZONE 'America/New_York') - make_interval(days => :days)"
-_DELETE_CONVERSATIONS = text(f"DELETE FROM conversation_history WHERE timestamp < {_CUTOFF}")
+# The assistant's conversations whose last message is past the period go with their messages
+# (no empty conversation is left in the chat's list); the count is of messages.
+_DELETE_CONVERSATIONS = text(
+    f"""
+    WITH old_threads AS (DELETE FROM assistant_threads WHERE updated_at < {_CUTOFF}),
+         gone AS (DELETE FROM conversation_history WHERE timestamp < {_CUTOFF} RETURNING 1)
+    SELECT count(*) FROM gone
+    """
+)
 _DELETE_EMAIL_LOGS = text(f"DELETE FROM email_workflow_logs WHERE sent_at < {_CUTOFF}")
 
 # Locks the pool rows first: a charge that updates the pool while we reconcile either committed
@@ -139,7 +147,7 @@ class MaintenanceRepository(Repository):
             return (await self.session.execute(_SLOW_QUERIES, {"limit": limit})).all()
 
     async def delete_conversations_older_than(self, days: int) -> int:
-        return _rowcount(await self.session.execute(_DELETE_CONVERSATIONS, {"days": days}))
+        return int((await self.session.execute(_DELETE_CONVERSATIONS, {"days": days})).scalar_one())
 
     async def delete_email_logs_older_than(self, days: int) -> int:
         """Email logs sent more than ``days`` ago; never-sent ones (``sent_at`` NULL) stay."""

@@ -3,7 +3,8 @@
 A row is deleted when it is *older than* the period: ``conversation_history.timestamp`` (or
 ``email_workflow_logs.sent_at``) strictly before now minus N days, with now taken as New York wall
 time because the spec's ``TIMESTAMP`` columns hold New York time. A row exactly N days old stays
-until the next run. Email logs that were never sent (``sent_at`` NULL) are kept.
+until the next run. An assistant conversation whose last message is past the period goes with
+it. Email logs that were never sent (``sent_at`` NULL) are kept.
 
 Our own job history goes the same way after ``job_history_days``: ``job_runs`` rows started before
 the cutoff (the heartbeat alone adds 1,440 a day), except the latest run of each task, which the
