@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import log_in, violations
+from tests.e2e.conftest import ARTIFACTS, log_in, violations
 from tests.e2e.outreach_setup import PASSWORD, funded_subscriber, saved_lead
 from tests.e2e.test_mobile import PHONE, problems_of
 
@@ -54,6 +54,7 @@ def test_ask_for_a_spanish_text_from_a_lead_and_save_it_as_a_script(
     # Only the plain form post (no script) lands with an "Answered for…" notice.
     expect(page.locator(".flash-success")).to_have_count(0)
     assert violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / "assistant-chat.png"), full_page=True)
 
     page.get_by_test_id("save-as-script").click()
     expect(page.locator(".flash-success")).to_contain_text(f"Saved as the script “{QUESTION}”")
