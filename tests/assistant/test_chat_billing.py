@@ -4,6 +4,7 @@ before any call, the hold released when the provider fails; and Economics' chat 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.admin import economics
 from propintel.assistant import chat, chat_runner
+from propintel.integrations.chat import ChatEvent, ChatMessage, TextDelta
 from propintel.tokens.errors import DailyLimitReached, InsufficientTokens
 from tests.assistant.chat_helpers import (
     answering,
@@ -155,3 +157,25 @@ async def test_economics_shows_the_chats_cost_and_revenue(db: AsyncSession) -> N
     assert figures.provider_cost == sum(costs)
     assert figures.revenue is not None and figures.revenue > figures.provider_cost
     assert figures.service == "together_chat_1k"
+
+
+class _Defective:
+    """A model whose stream breaks with an error of ours (not the provider's) mid-answer."""
+
+    provider = "test"
+    model = "defective"
+
+    async def stream(
+        self, messages: Sequence[ChatMessage], max_tokens: int
+    ) -> AsyncIterator[ChatEvent]:
+        yield TextDelta("Half an ans")
+        raise RuntimeError("a defect")
+
+
+async def test_a_defect_mid_answer_releases_the_hold_too(db: AsyncSession) -> None:
+    user = await funded_subscriber(db, tokens=1_000)
+    pending = await ask(db, user, "What do we charge for a weekly pool cleaning?")
+    outcome = await chat_runner.run(units_on(db), pending, _Defective())
+    assert isinstance(outcome, chat_runner.Failed)
+    assert await token_balance(db, user.user_id) == 1_000
+    assert await usage_rows(db, user.user_id) == []

@@ -145,6 +145,11 @@ async def test_api_conversations_tenancy_and_delete(
         headers=other,
     )
     assert stolen.status_code == 404
+    their_lead = await saved_lead(db, await funded_subscriber(db, tokens=0), "3 OTHER ST")
+    about_theirs = await client.post(
+        "/api/v1/assistant/chat", json={"question": "Hi", "lead_id": str(their_lead)}, headers=owner
+    )
+    assert about_theirs.status_code == 404
     script = f"/api/v1/assistant/messages/{body['message_id']}/script"
     assert (await client.post(script, json={}, headers=other)).status_code == 404
     made = await client.post(script, json={}, headers=owner)

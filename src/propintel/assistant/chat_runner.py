@@ -17,6 +17,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
+
 from propintel.assistant import chat
 from propintel.assistant.chat import Answered, Pending
 from propintel.assistant.offline import OfflineAssistant
@@ -24,6 +26,7 @@ from propintel.db.session import UnitsOfWork
 from propintel.integrations.chat import ChatError, ChatModel, TextDelta, Usage
 from propintel.kit.i18n import _
 
+log = structlog.get_logger(__name__)
 STREAM_TYPE = "application/x-ndjson"
 OnDelta = Callable[[str], Awaitable[None]]
 _RUNNING: set[asyncio.Task[Any]] = set()  # answers being written (kept from the collector)
@@ -60,18 +63,26 @@ async def run(
                 usage = event
         if usage is None:
             raise ChatError("the model reported no usage")
-    except Exception as error:  # any failure (ChatError or not): the reader is never charged
-        latency = int((time.monotonic() - started) * 1000)
-        async with units() as session:
-            balance = await chat.fail(
-                session, pending, str(error), model=model.model, latency_ms=latency
-            )
-        return Failed(_("The assistant could not answer; nothing was charged."), balance)
+    except ChatError as error:
+        return await _failed(units, pending, model, str(error), started)
+    except Exception:  # a defect of ours: logged with its traceback, and still never charged
+        log.exception("assistant.chat.crashed", user_id=str(pending.user_id))
+        return await _failed(units, pending, model, "internal error", started)
     latency = int((time.monotonic() - started) * 1000)
     async with units() as session:
         return await chat.finish(
             session, pending, "".join(written), usage, model=model.model, latency_ms=latency
         )
+
+
+async def _failed(
+    units: UnitsOfWork, pending: Pending, model: ChatModel, reason: str, started: float
+) -> Failed:
+    """Release the hold of an answer that failed."""
+    latency = int((time.monotonic() - started) * 1000)
+    async with units() as session:
+        balance = await chat.fail(session, pending, reason, model=model.model, latency_ms=latency)
+    return Failed(_("The assistant could not answer; nothing was charged."), balance)
 
 
 def _line(event: dict[str, Any]) -> bytes:
