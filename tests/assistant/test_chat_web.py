@@ -19,6 +19,7 @@ from tests.factories import (
     funded_subscriber,
     log_in_browser,
     make_subscriber,
+    make_user,
     saved_lead,
     token_balance,
 )
@@ -197,3 +198,28 @@ async def test_the_chat_needs_a_plan_with_ai_chat(
     page = await client.get("/assistant/chat")
     assert page.status_code == 403
     assert re.search(r"investor|full", page.text)
+
+
+async def test_the_economics_page_shows_the_chat_s_cost_and_revenue(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await funded_subscriber(db, tokens=1_000)
+    headers = await bearer_for(client, user)
+    answered = await client.post(
+        "/api/v1/assistant/chat", json={"question": "What is our pool pricing?"}, headers=headers
+    )
+    assert answered.status_code == 200
+    cost = await db.scalar(
+        text("SELECT cost FROM conversation_history WHERE conversation_id = :id"),
+        {"id": answered.json()["message_id"]},
+    )
+    await log_in_browser(client, await make_user(db, UserType.ADMIN))
+
+    page = await client.get("/admin/economics")
+
+    row = re.search(r'data-testid="action-ai_chat_1k_tokens">(.*?)</tr>', page.text, re.S)
+    assert row is not None
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1), re.S)
+    assert cells[0] == "ai_chat_1k_tokens" and cells[1] == "1"
+    assert cells[3] == f"${cost:.6f}"  # the provider cost: prompt and completion at their prices
+    assert cells[6].startswith("$") and cells[6] != "$0.0000"  # revenue: 5 credits' worth
