@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.assistant import knowledge, script_starters
 from propintel.auth.demo_accounts import DEMO_ACCOUNTS, demo_logins
 from propintel.auth.models import Plan, User
 from propintel.auth.service import NewAccount, register, user_by_email
@@ -71,6 +72,22 @@ DEMO_PROFILES: dict[str, dict[str, object]] = {
 }
 
 
+# The starter library of each demo subscriber's trade (English), copied once when the account is
+# made: the assistant's chat has a knowledge base and scripts to answer from on a fresh install.
+DEMO_STARTERS: dict[str, str] = {
+    "contractor@demo.propintel.test": "pool",
+    "investor@demo.propintel.test": "investor",
+    "full@demo.propintel.test": "roofing",
+}
+
+
+async def _copy_starters(session: AsyncSession, user: User) -> None:
+    trade = DEMO_STARTERS.get(user.email)
+    if trade is not None:
+        await knowledge.copy_starters(session, user.user_id, trade, "en", now=now_new_york())
+        await script_starters.copy_starters(session, user, trade, "en")
+
+
 async def _grant_plan_allowance(session: AsyncSession, user: User, account: NewAccount) -> None:
     """A new demo subscriber starts with its plan's monthly credits, as a paid invoice would
     give them (a ledger transaction, so the balance reconciles): the paid actions (owner contact,
@@ -89,6 +106,7 @@ async def _ensure_accounts(settings: Settings, url: str) -> None:
     async def ensure(session: AsyncSession) -> None:
         for _, account in DEMO_ACCOUNTS:
             user = await user_by_email(session, account.email)
+            new = user is None
             if user is None:
                 user = await register(session, settings, account)
                 await _grant_plan_allowance(session, user, account)
@@ -98,6 +116,8 @@ async def _ensure_accounts(settings: Settings, url: str) -> None:
                 if not profile.services_offered or not profile.postal_address:
                     data = SubscriberProfileIn.model_validate(DEMO_PROFILES[account.email])
                     await profiles.update_subscriber_profile(session, user, data, now_new_york())
+            if new:  # after the profile: the starter scripts are copied in its brand voice
+                await _copy_starters(session, user)
 
     await in_unit_of_work(url, ensure)
 
