@@ -56,7 +56,13 @@ def test_ask_for_a_spanish_text_from_a_lead_and_save_it_as_a_script(
     assert violations(page) == []
     page.screenshot(path=str(ARTIFACTS / "assistant-chat.png"), full_page=True)
 
-    page.get_by_test_id("save-as-script").click()
+    page.get_by_label("Your question").fill("Now write an e-mail to the same owner, in Spanish")
+    page.get_by_role("button", name="Ask").click()  # a follow-up, on the conversation's page
+    expect(page.get_by_test_id("chat-answer")).to_have_count(2)
+    expect(page.get_by_test_id("chat-answer").last).to_contain_text("Asunto:")
+    expect(page.get_by_test_id("chat-price")).to_contain_text("Balance: 190 credits")
+
+    page.get_by_test_id("save-as-script").first.click()
     expect(page.locator(".flash-success")).to_contain_text(f"Saved as the script “{QUESTION}”")
     page.goto("/assistant/scripts?type=sms")
     expect(page.get_by_test_id("scripts")).to_contain_text(QUESTION)

@@ -25,7 +25,14 @@
     } else if (event.type === "delta") {
       text.textContent += event.text;
     } else if (event.type === "done") {
-      window.location.assign("/assistant/chat/" + event.conversation_id + "#message-" + event.message_id);
+      const page = "/assistant/chat/" + event.conversation_id;
+      const answer = page + "#message-" + event.message_id;
+      if (window.location.pathname === page) {  // a follow-up: only the hash would change
+        window.history.replaceState(null, "", answer);
+        window.location.reload();
+      } else {
+        window.location.assign(answer);
+      }
     } else if (event.type === "error") {
       fail(event.message);
     }
