@@ -24,7 +24,7 @@ from propintel.integrations.together.chat import TogetherChat, together_client
 MODEL = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
 API_KEY = "test-together-key"
 MAX_TOKENS = 512
-NOW = datetime(2026, 12, 6, 10, 0)  # New York time, inside any day's spending
+NOW = datetime(2026, 12, 6, 10, 0)  # New York time, for rows written outside a question
 
 
 def sse_body(pieces: list[str], usage: tuple[int, int] | None) -> bytes:
@@ -105,7 +105,8 @@ def units_on(db: AsyncSession) -> UnitsOfWork:
 
 
 async def ask(db: AsyncSession, user: User, question: str, **options: Any) -> Pending:
-    options.setdefault("now", NOW)
+    """Ask now (an answer is stored at the time it is written, so a conversation stays in
+    order)."""
     options.setdefault("max_tokens", MAX_TOKENS)
     return await chat.ask(db, user, question, new_homeowner_days=365, **options)
 

@@ -5,7 +5,7 @@ before any call, the hold released when the provider fails; and Economics' chat 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import httpx
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.admin import economics
 from propintel.assistant import chat, chat_runner
 from propintel.integrations.chat import ChatEvent, ChatMessage, TextDelta
+from propintel.kit.clock import today_new_york
 from propintel.tokens.errors import DailyLimitReached, InsufficientTokens
 from tests.assistant.chat_helpers import (
     answering,
@@ -150,7 +151,8 @@ async def test_economics_shows_the_chats_cost_and_revenue(db: AsyncSession) -> N
         costs.append(outcome.cost)
     assert costs == [Decimal("0.001800"), Decimal("0.000600")]
 
-    report = await economics.economics(db, "day", date(2026, 12, 1), date(2026, 12, 6))
+    today = today_new_york()
+    report = await economics.economics(db, "day", today - timedelta(days=5), today)
 
     [figures] = [a for a in report.actions if a.action_type == "ai_chat_1k_tokens"]
     assert (figures.charges, figures.tokens_used) == (2, 3 * PRICE)

@@ -208,6 +208,11 @@ async def test_an_answer_is_saved_as_a_script_in_one_step(db: AsyncSession) -> N
     assert script.script_content == (
         "Hi {owner_first_name}, first_name here from {business_name}. Reply STOP to opt out."
     )
+    follow_up = await ask(db, user, "Now a voicemail script", thread_id=outcome.thread_id)
+    answered = await chat_runner.run(units_on(db), follow_up, answering(["Hi, call us."], (9, 3)))
+    assert isinstance(answered, chat.Answered)
+    voicemail = await chat.save_as_script(db, user.user_id, answered.message_id)
+    assert voicemail.script_name == "Now a voicemail script"  # the question it answers
     with pytest.raises(Invalid):  # a question is not an answer
         await chat.save_as_script(db, user.user_id, pending.question_id)
     other = await funded_subscriber(db, tokens=10)

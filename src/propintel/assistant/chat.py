@@ -329,12 +329,14 @@ async def save_as_script(
     name: str = "",
 ) -> ScriptRow:
     """One answer saved as an active script: of the type it drafts (else ``chat``), named after
-    the conversation. Braces the scripts do not know ({first_name}) lose their braces, so the
-    one click never fails on a model's wording."""
+    the question it answers. Braces the scripts do not know ({first_name}) lose their braces, so
+    the one click never fails on a model's wording."""
     found = await message(session, user_id, message_id)
     if found.role != "assistant" or not found.content.strip():
         raise Invalid(_("Only an answer of the assistant can be saved as a script."))
-    thread = await conversation(session, user_id, found.thread_id)
+    thread = await ChatRepository.from_session(session).messages(user_id, found.thread_id)
+    position = [m.message_id for m in thread].index(found.message_id)
+    asked = [m.content for m in thread[:position] if m.role == "user"]
     content = found.content
     for braced in unknown_variables(content):
         content = content.replace(braced, braced[1:-1])
@@ -342,6 +344,6 @@ async def save_as_script(
         session,
         user_id,
         script_type=script_type or found.draft_type or ScriptType.CHAT.value,
-        name=name or thread.title,
+        name=name or _title(asked[-1] if asked else _("Assistant answer")),
         content=content,
     )
