@@ -125,7 +125,13 @@ async def test_no_other_subscriber_s_data_reaches_the_prompt(db: AsyncSession) -
     assert "$120" in sent
     assert "$90" not in sent and "Bob's" not in sent
     used = await _context_used(db, alice)
-    assert used["knowledge"] == [{"id": str(mine), "title": "Pool cleaning price"}]
+    assert used["knowledge"] == [
+        {
+            "id": str(mine),
+            "title": "Pool cleaning price",
+            "content": "Weekly pool cleaning costs $120.",
+        }
+    ]
     assert used["scripts"] == []
 
 

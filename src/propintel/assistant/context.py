@@ -166,16 +166,19 @@ class ChatContext:
         return [source for source in self.sources if source.kind == "script"]
 
     def recorded(self) -> dict[str, Any]:
-        """What ``conversation_history.context_used`` keeps of it: the ids and titles of the
-        passages and scripts, and the lead's data as given."""
+        """What ``conversation_history.context_used`` keeps of it: the passages, scripts and lead
+        data as the model was given them (an entry edited later does not rewrite the record)."""
         lead = self.lead
         return {
             "language": self.language,
             "draft_type": self.draft_type,
             "business": {"name": self.business_name, "voice": self.brand_voice},
-            "knowledge": [{"id": str(s.id), "title": s.title} for s in self.knowledge],
+            "knowledge": [
+                {"id": str(s.id), "title": s.title, "content": s.content} for s in self.knowledge
+            ],
             "scripts": [
-                {"id": str(s.id), "name": s.title, "type": s.script_type} for s in self.scripts
+                {"id": str(s.id), "name": s.title, "type": s.script_type, "content": s.content}
+                for s in self.scripts
             ],
             "lead": None
             if lead is None
