@@ -232,12 +232,13 @@ async def _sources(
 ) -> list[Source]:
     """The best knowledge passages, then the relevant scripts: those matching the question's
     words, and for a draft the subscriber's most used active scripts of its type."""
-    found = await retrieval.search_any(session, user_id, question, limit=KNOWLEDGE_PASSAGES)
+    found = await retrieval.search_any(
+        session, user_id, question, limit=KNOWLEDGE_PASSAGES, kinds=("knowledge",)
+    )
     sources: list[Source] = []
     for passage in found:
-        if passage.kind == "knowledge":
-            entry = await knowledge.entry(session, user_id, passage.id)
-            sources.append(Source("knowledge", entry.kb_id, entry.title, _cut(entry.content)))
+        entry = await knowledge.entry(session, user_id, passage.id)
+        sources.append(Source("knowledge", entry.kb_id, entry.title, _cut(entry.content)))
     script_ids: list[uuid.UUID] = []
     if draft_type is not None:
         typed = await active_scripts(session, user_id, draft_type, most_used_first=True, limit=2)
