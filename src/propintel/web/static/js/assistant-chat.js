@@ -19,7 +19,10 @@
     live.setAttribute("aria-busy", "false");
   }
 
+  let ended = false;  // a done or error event arrived
+
   function handle(event) {
+    if (event.type === "done" || event.type === "error") ended = true;
     if (event.type === "start") {
       status.textContent = words.writing + " (" + event.credits_held + " " + words.held + ")";
     } else if (event.type === "delta") {
@@ -43,6 +46,7 @@
     error.hidden = true;
     button.disabled = true;
     text.textContent = "";
+    ended = false;
     live.hidden = false;
     live.setAttribute("aria-busy", "true");
     status.textContent = words.writing;
@@ -68,16 +72,19 @@
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let buffered = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffered += decoder.decode(value, { stream: true });
-      let end;
-      while ((end = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, end).trim();
-        buffered = buffered.slice(end + 1);
-        if (line) handle(JSON.parse(line));
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffered += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, end).trim();
+          buffered = buffered.slice(end + 1);
+          if (line) handle(JSON.parse(line));
+        }
       }
-    }
+    } catch (_) { /* the connection broke: said below */ }
+    if (!ended) fail(words.failed);  // the connection closed mid-answer
   });
 })();
