@@ -182,6 +182,12 @@ class Settings(BaseSettings):
         description="Secret path segment of the Inbound Parse webhook (replies). Unset: derived "
         "from the secret key.",
     )
+    marketplace_match_limit: int = Field(
+        default=5,
+        ge=1,
+        le=50,
+        description="At most this many contractors are offered one homeowner's job.",
+    )
     together_api_key: SecretStr | None = Field(
         default=None,
         description="Together AI API key: the assistant's chat model. Unset: the offline "

@@ -58,6 +58,13 @@ _BUSINESS_NAME = (
 
 
 class AuthRepository(Repository):
+    async def users_by_ids(self, user_ids: Sequence[uuid.UUID]) -> list[User]:
+        if not user_ids:
+            return []
+        found = await self.session.scalars(select(User).where(User.user_id.in_(list(user_ids))))
+        by_id = {user.user_id: user for user in found}
+        return [by_id[user_id] for user_id in user_ids if user_id in by_id]
+
     async def user_by_email(self, email: str) -> User | None:
         return await self.session.scalar(
             select(User).where(func.lower(User.email) == email.lower())

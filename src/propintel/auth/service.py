@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -266,6 +267,11 @@ async def close_session(session: AsyncSession, secret: str) -> None:
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return await AuthRepository.from_session(session).user_by_email(email)
+
+
+async def users_by_ids(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> list[User]:
+    """The users with these ids, in the order given (missing ones left out)."""
+    return await AuthRepository.from_session(session).users_by_ids(user_ids)
 
 
 async def user_by_firebase_uid(session: AsyncSession, uid: str) -> User | None:

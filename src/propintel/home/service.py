@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth import service as auth_service
 from propintel.auth.models import User
-from propintel.home.repository import HomeRepository
 from propintel.jobs.runs import schedule_status
 from propintel.kit.clock import today_new_york
 from propintel.leads import service as leads_service
 from propintel.leads.service import due_followups
+from propintel.marketplace import jobs as marketplace_jobs
 from propintel.scoring.service import scores_refreshed_at
 from propintel.search.service import presets_of
 from propintel.tokens import service as tokens_service
@@ -33,7 +33,7 @@ async def subscriber_summary(db: AsyncSession, user: User) -> dict[str, Any]:
 
 
 async def homeowner_summary(db: AsyncSession, user: User) -> dict[str, Any]:
-    jobs = await HomeRepository.from_session(db).recent_jobs(user.user_id, RECENT_JOBS_SHOWN)
+    jobs = await marketplace_jobs.recent_jobs(db, user.user_id, RECENT_JOBS_SHOWN)
     return {"jobs": jobs}
 
 

@@ -120,19 +120,38 @@ async def update_homeowner_profile(
     """Name, phone, and the address normalised as the importers normalise addresses (street
     key, city, ZIP), matched to the one property with that key (and ZIP) when there is one."""
     profile = await homeowner_profile(session, user)
-    address, zip_code = _normalized_address(data.address, data.zip_code)
+    matched = await match_address(session, data.address, data.zip_code)
     profile.full_name = data.full_name
     profile.phone_number = data.phone_number
-    profile.address = address
-    profile.zip_code = zip_code
-    profile.property_id = None
-    if address is not None:
-        street_key = address.split(", ")[0]
-        found = await ProfileRepository.from_session(session).properties_at(street_key, zip_code)
-        if len(found) == 1:
-            profile.property_id = found[0]
+    profile.address = matched.address
+    profile.zip_code = matched.zip_code
+    profile.property_id = matched.property_id
     await session.flush()
     return profile
+
+
+@dataclass(frozen=True)
+class MatchedAddress:
+    address: str | None
+    zip_code: str | None
+    property_id: uuid.UUID | None  # the one property with this street key (and ZIP), if any
+
+
+async def match_address(
+    session: AsyncSession, line: str | None, zip_code: str | None
+) -> MatchedAddress:
+    """An address normalised as the importers normalise addresses (street key, city, ZIP) and
+    matched to the one property with that key (and ZIP) when there is one (``Invalid`` naming
+    the field when the line has no street or is outside Florida). Homeowner profiles and
+    marketplace jobs use it."""
+    address, zip5 = _normalized_address(line, zip_code)
+    property_id = None
+    if address is not None:
+        street_key = address.split(", ")[0]
+        found = await ProfileRepository.from_session(session).properties_at(street_key, zip5)
+        if len(found) == 1:
+            property_id = found[0]
+    return MatchedAddress(address, zip5, property_id)
 
 
 def _normalized_address(line: str | None, zip_code: str | None) -> tuple[str | None, str | None]:
