@@ -48,6 +48,8 @@ from propintel.leads import endpoints as leads_endpoints
 from propintel.leads import pages as leads_pages
 from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
+from propintel.marketplace import endpoints as marketplace_endpoints
+from propintel.marketplace import pages as marketplace_pages
 from propintel.outreach import compliance_endpoints as outreach_compliance_endpoints
 from propintel.outreach import compliance_pages as outreach_compliance_pages
 from propintel.outreach import crm_endpoints as outreach_crm_endpoints
@@ -148,6 +150,8 @@ def create_app(
         assistant_knowledge_endpoints.router,
         assistant_scripts_pages.router,
         assistant_scripts_endpoints.router,
+        marketplace_pages.router,
+        marketplace_endpoints.router,
         assistant_chat_pages.router,
         assistant_chat_endpoints.router,
         leads_endpoints.router,

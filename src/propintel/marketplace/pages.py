@@ -1,0 +1,255 @@
+"""The marketplace's pages. Homeowners: ``/jobs`` (their jobs), ``/jobs/new``, ``/jobs/{id}``
+(with edit, cancel after a confirmation page, complete). Contractors: ``/marketplace`` (the jobs
+offered to them) and ``/marketplace/jobs/{id}`` (a job without the homeowner's name, phone or
+street address)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from propintel.auth.deps import HomeownerUser, SubscriberUser
+from propintel.db.session import DbSession
+from propintel.integrations.email import EmailSenders
+from propintel.kit.errors import DomainError
+from propintel.kit.i18n import _, ngettext
+from propintel.marketplace import jobs
+from propintel.marketplace.jobs import BUDGETS, TIMELINES, JobDraft, JobStatus
+from propintel.profiles import service as profiles
+from propintel.profiles.categories import SERVICE_CATEGORIES
+from propintel.web.templating import redirect_with_flash, render
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 20
+
+
+def _choices(items: dict[str, str]) -> list[tuple[str, str]]:
+    return [(slug, _(label)) for slug, label in items.items()]
+
+
+HELPERS = {
+    "status_label": jobs.status_label,
+    "category_label": lambda v: jobs.label_of(SERVICE_CATEGORIES, v),
+    "budget_label": lambda v: jobs.label_of(BUDGETS, v),
+    "timeline_label": lambda v: jobs.label_of(TIMELINES, v),
+}
+
+
+def _form_context(values: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": {},
+        "categories": sorted(_choices(SERVICE_CATEGORIES), key=lambda c: c[1]),
+        "budgets": _choices(BUDGETS),
+        "timelines": _choices(TIMELINES),
+        "title_max": jobs.TITLE_MAX,
+        "description_max": jobs.DESCRIPTION_MAX,
+        **extra,
+    }
+
+
+def _errors(error: DomainError) -> dict[str, str]:
+    return {(error.field or "form").split(".")[0]: error.message}
+
+
+def _senders(request: Request) -> EmailSenders:
+    senders: EmailSenders = request.app.state.email_senders
+    return senders
+
+
+@router.get("/jobs")
+async def my_jobs(
+    request: Request, user: HomeownerUser, db: DbSession, cursor: str | None = None
+) -> Response:
+    rows, next_cursor = await jobs.jobs_page(db, user, limit=PER_PAGE, cursor=cursor)
+    context = {
+        "jobs": rows,
+        "next_url": f"/jobs?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
+        "first_url": "/jobs" if cursor else None,
+        **HELPERS,
+    }
+    return render(request, "marketplace/jobs.html", context)
+
+
+@router.get("/jobs/new")
+async def new_job(request: Request, user: HomeownerUser, db: DbSession) -> Response:
+    home = await profiles.homeowner_profile(db, user)
+    values = {
+        "title": "",
+        "description": "",
+        "category": "",
+        "budget": "unsure",
+        "timeline": "flexible",
+        "address": home.address or "",
+        "zip_code": home.zip_code or "",
+    }
+    return render(request, "marketplace/job_form.html", _form_context(values, job=None))
+
+
+@router.post("/jobs")
+async def post_job(
+    request: Request,
+    user: HomeownerUser,
+    db: DbSession,
+    title: str = Form(""),
+    description: str = Form(""),
+    category: str = Form(""),
+    budget: str = Form(""),
+    timeline: str = Form(""),
+    address: str = Form(""),
+    zip_code: str = Form(""),
+) -> Response:
+    draft = JobDraft(title, description, category, budget, timeline, address, zip_code)
+    settings = request.app.state.settings
+    try:
+        job = await jobs.post_job(
+            db,
+            user,
+            draft,
+            match_limit=settings.marketplace_match_limit,
+            sender=_senders(request)(db),
+            public_url=settings.public_base_url,
+        )
+    except DomainError as error:
+        values = {
+            "title": title, "description": description, "category": category,
+            "budget": budget, "timeline": timeline, "address": address, "zip_code": zip_code,
+        }  # fmt: skip
+        context = _form_context(values, job=None, errors=_errors(error))
+        return render(request, "marketplace/job_form.html", context, status_code=422)
+    offered = len(await jobs.offered_to(db, job.job_id))
+    if offered:
+        message = ngettext(
+            "Job posted and offered to {count} verified contractor nearby.",
+            "Job posted and offered to {count} verified contractors nearby.",
+            offered,
+        ).format(count=offered)
+        level = "success"
+    else:
+        message = _(
+            "Job posted. No verified contractor offering this service covers your area yet: "
+            "it stays open, and you can cancel it at any time."
+        )
+        level = "info"
+    return redirect_with_flash(request, f"/jobs/{job.job_id}", message, level)
+
+
+@router.get("/jobs/{job_id}")
+async def job_page(
+    request: Request, job_id: uuid.UUID, user: HomeownerUser, db: DbSession
+) -> Response:
+    job = await jobs.homeowner_job(db, user, job_id)
+    context = {
+        "job": job,
+        "offered": len(await jobs.offered_to(db, job_id)),
+        "can_edit": job.status == JobStatus.OPEN,
+        "can_cancel": job.status in (JobStatus.OPEN, JobStatus.IN_PROGRESS),
+        "can_complete": job.status == JobStatus.IN_PROGRESS,
+        **HELPERS,
+    }
+    return render(request, "marketplace/job.html", context)
+
+
+@router.get("/jobs/{job_id}/edit")
+async def edit_job(
+    request: Request, job_id: uuid.UUID, user: HomeownerUser, db: DbSession
+) -> Response:
+    job = await jobs.homeowner_job(db, user, job_id)
+    values = {
+        "title": job.title, "description": job.description, "category": job.category or "",
+        "budget": job.budget or "unsure", "timeline": job.timeline or "flexible",
+        "address": job.address or "", "zip_code": job.zip_code or "",
+    }  # fmt: skip
+    return render(request, "marketplace/job_form.html", _form_context(values, job=job))
+
+
+@router.post("/jobs/{job_id}")
+async def save_job(
+    request: Request,
+    job_id: uuid.UUID,
+    user: HomeownerUser,
+    db: DbSession,
+    title: str = Form(""),
+    description: str = Form(""),
+    budget: str = Form(""),
+    timeline: str = Form(""),
+) -> Response:
+    job = await jobs.homeowner_job(db, user, job_id)
+    draft = JobDraft(title, description, "", budget, timeline, "", "")
+    try:
+        await jobs.update_job(db, user, job_id, draft)
+    except DomainError as error:
+        values = {
+            "title": title, "description": description, "category": job.category or "",
+            "budget": budget, "timeline": timeline, "address": job.address or "",
+            "zip_code": job.zip_code or "",
+        }  # fmt: skip
+        context = _form_context(values, job=job, errors=_errors(error))
+        return render(request, "marketplace/job_form.html", context, status_code=422)
+    return redirect_with_flash(request, f"/jobs/{job_id}", _("Job saved."), "success")
+
+
+@router.get("/jobs/{job_id}/cancel")
+async def confirm_cancel(
+    request: Request, job_id: uuid.UUID, user: HomeownerUser, db: DbSession
+) -> Response:
+    job = await jobs.homeowner_job(db, user, job_id)
+    return render(request, "marketplace/job_cancel.html", {"job": job})
+
+
+async def _move(
+    request: Request, db: DbSession, user: HomeownerUser, job_id: uuid.UUID, wanted: JobStatus
+) -> Response:
+    try:
+        await jobs.move_job(db, user, job_id, wanted)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return redirect_with_flash(request, f"/jobs/{job_id}", error.message, "error")
+    done = _("Job cancelled.") if wanted == JobStatus.CANCELLED else _("Job marked completed.")
+    return redirect_with_flash(request, f"/jobs/{job_id}", done, "success")
+
+
+@router.post("/jobs/{job_id}/cancel")
+async def cancel_job(
+    request: Request, job_id: uuid.UUID, user: HomeownerUser, db: DbSession
+) -> Response:
+    return await _move(request, db, user, job_id, JobStatus.CANCELLED)
+
+
+@router.post("/jobs/{job_id}/complete")
+async def complete_job(
+    request: Request, job_id: uuid.UUID, user: HomeownerUser, db: DbSession
+) -> Response:
+    return await _move(request, db, user, job_id, JobStatus.COMPLETED)
+
+
+# ---- contractors -------------------------------------------------------------------------------
+
+
+@router.get("/marketplace")
+async def offers(
+    request: Request, user: SubscriberUser, db: DbSession, cursor: str | None = None
+) -> Response:
+    rows, next_cursor = await jobs.offers_page(db, user, limit=PER_PAGE, cursor=cursor)
+    profile = await profiles.subscriber_profile(db, user)
+    context = {
+        "offers": rows,
+        "verified": bool(profile.verified),
+        "next_url": f"/marketplace?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
+        "first_url": "/marketplace" if cursor else None,
+        **HELPERS,
+    }
+    return render(request, "marketplace/offers.html", context)
+
+
+@router.get("/marketplace/jobs/{job_id}")
+async def offered_job(
+    request: Request, job_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    view = await jobs.offered_job(db, user, job_id)
+    return render(request, "marketplace/offer.html", {"job": view, **HELPERS})
