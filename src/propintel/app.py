@@ -50,6 +50,8 @@ from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
 from propintel.marketplace import endpoints as marketplace_endpoints
 from propintel.marketplace import pages as marketplace_pages
+from propintel.marketplace import verification_endpoints as marketplace_verification_endpoints
+from propintel.marketplace import verification_pages as marketplace_verification_pages
 from propintel.outreach import compliance_endpoints as outreach_compliance_endpoints
 from propintel.outreach import compliance_pages as outreach_compliance_pages
 from propintel.outreach import crm_endpoints as outreach_crm_endpoints
@@ -146,6 +148,8 @@ def create_app(
         outreach_sms_pages.router,
         outreach_sms_endpoints.router,
         outreach_sms_simulator_pages.router,
+        marketplace_verification_pages.router,
+        marketplace_verification_endpoints.router,
         assistant_knowledge_pages.router,
         assistant_knowledge_endpoints.router,
         assistant_scripts_pages.router,
@@ -175,6 +179,12 @@ def create_app(
         UploadLimitMiddleware,
         paths=("/profile/logo", "/api/v1/profile/logo"),
         max_bytes=settings.logo_max_bytes + 64 * 1024,
+    )
+    # Verification documents (marketplace/verification_pages.py), likewise.
+    app.add_middleware(
+        UploadLimitMiddleware,
+        paths=("/marketplace/verification/documents",),
+        max_bytes=settings.verification_document_max_bytes + 64 * 1024,
     )
     app.add_middleware(RequestMiddleware)
     return app

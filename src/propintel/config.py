@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     logo_max_bytes: int = Field(
         default=2 * 1024 * 1024, ge=1024, description="Largest logo file accepted, in bytes."
     )
+    verification_document_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        description="Largest contractor verification document accepted (PDF, JPEG, PNG), in bytes.",
+    )
 
     # --- outreach (docs/outreach.md) ---------------------------------------------------------
     contact_freshness_days: int = Field(

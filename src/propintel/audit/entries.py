@@ -43,6 +43,8 @@ ACTION_LABELS = {
     "import.upload": N_("Uploaded file for import"),
     "dnc.import": N_("Imported Do-Not-Call numbers"),
     "opt_out.create": N_("Opted a contact out of the platform"),
+    "verification.approve": N_("Approved contractor verification"),
+    "verification.reject": N_("Rejected contractor verification"),
 }
 ENTITY_LABELS = {
     "users": N_("User"),
@@ -54,6 +56,7 @@ ENTITY_LABELS = {
     "procrastinate_jobs": N_("Queued job"),
     "dnc_numbers": N_("Do-Not-Call list"),
     "outreach_opt_outs": N_("Opt-out"),
+    "subscriber_profiles": N_("Contractor profile"),
 }
 
 

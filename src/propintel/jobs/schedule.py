@@ -112,4 +112,13 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
             "they were synced, and the failed syncs whose retry time has come."
         ),
     ),
+    PeriodicJob(
+        name="marketplace.verification_expiry",
+        cron="15 0 * * *",
+        description=N_(
+            "Contractor verification: approved contractors with an insurance, bond or license "
+            "document that expired before today (New York) lose the verified badge and are "
+            "e-mailed."
+        ),
+    ),
 )
