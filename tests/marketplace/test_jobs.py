@@ -184,10 +184,7 @@ async def test_each_offered_contractor_is_emailed_in_their_language(db: AsyncSes
     homeowner = await make_user(db, UserType.HOMEOWNER)
     job = await post(db, homeowner, draft("pool"))
     rows = await db.execute(
-        text(
-            "SELECT to_email, subject, text_body FROM email_outbox "
-            "WHERE category = 'marketplace_job'"
-        )
+        text("SELECT to_email, subject, text_body FROM email_outbox WHERE category = 'marketplace'")
     )
     mail = {to: (subject, body) for to, subject, body in rows}
     assert set(mail) == {english.email, spanish.email}

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -228,10 +228,17 @@ async def bundle(session: AsyncSession, bundle_id: uuid.UUID) -> Bundle | None:
     return next((b for b in await active_bundles(session) if b.bundle_id == bundle_id), None)
 
 
+# Actions added after the spec, priced here until an admin adds their ``token_pricing`` row (the
+# spec's seed rows stay exact: docs/schema.md); the row, once added, is the price.
+DEFAULT_PRICES: Final[dict[str, ActionPrice]] = {
+    "job_bid": ActionPrice("job_bid", 25, Decimal("0")),
+}
+
+
 async def action_price(session: AsyncSession, action_type: str) -> ActionPrice | None:
     row = await CatalogRepository.from_session(session).price(action_type)
     if row is None:
-        return None
+        return DEFAULT_PRICES.get(action_type)
     return ActionPrice(
         row["action_type"], int(row["tokens_required"]), Decimal(row["actual_cost_usd"])
     )

@@ -26,6 +26,7 @@ JOB_MODULES: tuple[str, ...] = (
     "propintel.leads.tasks",
     "propintel.saved_searches.tasks",
     "propintel.outreach.tasks",
+    "propintel.marketplace.tasks",
     "propintel.marketplace.verification_tasks",
 )
 

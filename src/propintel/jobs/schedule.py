@@ -121,4 +121,12 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
             "e-mailed."
         ),
     ),
+    PeriodicJob(
+        name="marketplace.refund_unviewed_bids",
+        cron="30 0 * * *",
+        description=N_(
+            "Marketplace: refunds each bid whose homeowner has not looked at the bids within 14 "
+            "days of it (a contractor never pays for a dead lead)."
+        ),
+    ),
 )

@@ -134,6 +134,26 @@ class LeadRepository(Repository):
         lead_id: uuid.UUID | None = await self.session.scalar(statement)
         return lead_id
 
+    async def insert_marketplace(
+        self, user_id: uuid.UUID, property_id: uuid.UUID, now: datetime
+    ) -> uuid.UUID | None:
+        """A won marketplace job's lead (no score: it was not found by a search); None when
+        the user already has a lead for the property."""
+        statement = (
+            insert(SavedLead)
+            .values(
+                user_id=user_id,
+                property_id=property_id,
+                lead_source="marketplace",
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["user_id", "property_id"])
+            .returning(SavedLead.lead_id)
+        )
+        lead_id: uuid.UUID | None = await self.session.scalar(statement)
+        return lead_id
+
     async def get_for_user(
         self, lead_id: uuid.UUID, user_id: uuid.UUID, *, lock: bool = False
     ) -> SavedLead | None:

@@ -191,6 +191,27 @@ async def save_lead(
     return SavedOutcome(lead, created=True)
 
 
+async def save_marketplace_lead(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    property_id: uuid.UUID,
+    job_title: str,
+    now: datetime,
+) -> uuid.UUID:
+    """Put a won marketplace job in the contractor's pipeline: a lead (source ``marketplace``)
+    for the job's property with a note naming the job; an existing lead for the property gets the
+    note. No plan check: the homeowner chose this contractor."""
+    repo = LeadRepository.from_session(session)
+    lead_id = await repo.insert_marketplace(user_id, property_id, now)
+    if lead_id is None:
+        existing = await repo.get_by_property(user_id, property_id)
+        assert existing is not None
+        lead_id = existing.lead_id
+    note = _("Marketplace job won: {title}").format(title=job_title)
+    await add_note(session, user_id, lead_id, note, now)
+    return lead_id
+
+
 async def save_leads(
     session: AsyncSession,
     user: User,

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import enum
-import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,18 +29,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User, UserType
 from propintel.auth.service import users_by_ids
-from propintel.integrations.email import EmailSender, EmailSendError
-from propintel.kit import i18n
+from propintel.integrations.email import EmailSender
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Conflict, Invalid, NotFound
 from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import KeyPart, Listing
 from propintel.marketplace.jobs_repository import JobRow, JobsRepository
+from propintel.marketplace.notices import notify
 from propintel.profiles import service as profiles
 from propintel.profiles.categories import SERVICE_CATEGORIES
-from propintel.web.templating import templated_email
-
-logger = logging.getLogger("propintel.marketplace.jobs")
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5_000
@@ -243,33 +239,23 @@ async def _notify_offered(
     sender: EmailSender,
     public_url: str,
 ) -> None:
-    """E-mail each contractor offered the job, in their language; a failed send is logged and
-    does not undo the job (the offer is on their marketplace page)."""
+    """E-mail each contractor offered the job (the offer is on their marketplace page too)."""
+    url = f"{public_url.rstrip('/')}/marketplace/jobs/{job.job_id}"
     for contractor in await users_by_ids(session, contractor_ids):
-        locale = contractor.preferred_locale or i18n.DEFAULT_LOCALE
-        with i18n.using_locale(locale):
-            subject = _("New job near you: {title}").format(title=job.title)
-            context = {
+        await notify(
+            sender,
+            contractor,
+            "job_offered",
+            lambda: _("New job near you: {title}").format(title=job.title),
+            lambda: {
                 "title": job.title,
                 "category": label_of(SERVICE_CATEGORIES, job.category),
                 "zip_code": job.zip_code,
                 "budget": label_of(BUDGETS, job.budget),
                 "timeline": label_of(TIMELINES, job.timeline),
-                "url": f"{public_url.rstrip('/')}/marketplace/jobs/{job.job_id}",
-            }
-        message = templated_email(
-            contractor.email,
-            subject,
-            "job_offered",
-            context,
-            locale=locale,
-            category="marketplace_job",
-            user_id=contractor.user_id,
+                "url": url,
+            },
         )
-        try:
-            await sender.send(message)
-        except EmailSendError:
-            logger.warning("job offer e-mail to %s failed", contractor.user_id, exc_info=True)
 
 
 async def homeowner_job(

@@ -15,12 +15,14 @@ from fastapi.responses import Response
 from propintel.auth.deps import HomeownerUser, SubscriberUser
 from propintel.db.session import DbSession
 from propintel.integrations.email import EmailSenders
+from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _, ngettext
-from propintel.marketplace import jobs
+from propintel.marketplace import bids, jobs
 from propintel.marketplace.jobs import BUDGETS, TIMELINES, JobDraft, JobStatus
 from propintel.profiles import service as profiles
 from propintel.profiles.categories import SERVICE_CATEGORIES
+from propintel.tokens import service as tokens
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +35,8 @@ def _choices(items: dict[str, str]) -> list[tuple[str, str]]:
 
 HELPERS = {
     "status_label": jobs.status_label,
+    "bid_status_label": bids.bid_status_label,
+    "refund_reason_label": bids.refund_reason_label,
     "category_label": lambda v: jobs.label_of(SERVICE_CATEGORIES, v),
     "budget_label": lambda v: jobs.label_of(BUDGETS, v),
     "timeline_label": lambda v: jobs.label_of(TIMELINES, v),
@@ -145,6 +149,9 @@ async def job_page(
     job = await jobs.homeowner_job(db, user, job_id)
     context = {
         "job": job,
+        "bids": await bids.bids_for_homeowner(db, user, job_id),
+        "this_year": now_new_york().year,
+        "refund_days": bids.REFUND_AFTER_DAYS,
         "offered": len(await jobs.offered_to(db, job_id)),
         "can_edit": job.status == JobStatus.OPEN,
         "can_cancel": job.status in (JobStatus.OPEN, JobStatus.IN_PROGRESS),
@@ -205,7 +212,10 @@ async def _move(
     request: Request, db: DbSession, user: HomeownerUser, job_id: uuid.UUID, wanted: JobStatus
 ) -> Response:
     try:
-        await jobs.move_job(db, user, job_id, wanted)
+        if wanted == JobStatus.CANCELLED:
+            await bids.cancel_job(db, user, job_id)
+        else:
+            await jobs.move_job(db, user, job_id, wanted)
     except DomainError as error:
         if error.status_code == 404:
             raise
@@ -219,6 +229,28 @@ async def cancel_job(
     request: Request, job_id: uuid.UUID, user: HomeownerUser, db: DbSession
 ) -> Response:
     return await _move(request, db, user, job_id, JobStatus.CANCELLED)
+
+
+@router.post("/jobs/{job_id}/bids/{bid_id}/accept")
+async def accept_bid(
+    request: Request, job_id: uuid.UUID, bid_id: uuid.UUID, user: HomeownerUser, db: DbSession
+) -> Response:
+    settings = request.app.state.settings
+    try:
+        await bids.accept_bid(
+            db,
+            user,
+            job_id,
+            bid_id,
+            sender=_senders(request)(db),
+            public_url=settings.public_base_url,
+        )
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return redirect_with_flash(request, f"/jobs/{job_id}", error.message, "error")
+    message = _("Bid accepted: the contractor now has your contact and the job is in progress.")
+    return redirect_with_flash(request, f"/jobs/{job_id}", message, "success")
 
 
 @router.post("/jobs/{job_id}/complete")
@@ -239,6 +271,7 @@ async def offers(
     profile = await profiles.subscriber_profile(db, user)
     context = {
         "offers": rows,
+        "my_bids": await bids.my_bids(db, user, [row.job_id for row in rows]),
         "verified": bool(profile.verified),
         "next_url": f"/marketplace?{urlencode({'cursor': next_cursor})}" if next_cursor else None,
         "first_url": "/marketplace" if cursor else None,
@@ -251,5 +284,75 @@ async def offers(
 async def offered_job(
     request: Request, job_id: uuid.UUID, user: SubscriberUser, db: DbSession
 ) -> Response:
-    view = await jobs.offered_job(db, user, job_id)
-    return render(request, "marketplace/offer.html", {"job": view, **HELPERS})
+    values = {"amount": "", "message": "", "timeline": "this_week"}
+    context = await _offer_context(db, user, job_id, values, {})
+    return render(request, "marketplace/offer.html", context)
+
+
+async def _offer_context(
+    db: DbSession,
+    user: SubscriberUser,
+    job_id: uuid.UUID,
+    values: dict[str, str],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    found = await bids.contractor_job(db, user, job_id)
+    return {
+        "job": found.job,
+        "bid": found.bid,
+        "contact": found.contact,
+        "price": await bids.bid_price(db),
+        "balance": (await tokens.balance_summary(db, user.user_id)).balance,
+        "timelines": _choices(TIMELINES),
+        "values": values,
+        "errors": errors,
+        "refund_days": bids.REFUND_AFTER_DAYS,
+        **HELPERS,
+    }
+
+
+@router.post("/marketplace/jobs/{job_id}/bid")
+async def place_bid(
+    request: Request,
+    job_id: uuid.UUID,
+    user: SubscriberUser,
+    db: DbSession,
+    amount: str = Form(""),
+    message: str = Form(""),
+    timeline: str = Form(""),
+) -> Response:
+    settings = request.app.state.settings
+    try:
+        await bids.place_bid(
+            db,
+            user,
+            job_id,
+            amount=amount,
+            message=message,
+            timeline=timeline,
+            sender=_senders(request)(db),
+            public_url=settings.public_base_url,
+        )
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        values = {"amount": amount, "message": message, "timeline": timeline}
+        context = await _offer_context(db, user, job_id, values, _errors(error))
+        return render(request, "marketplace/offer.html", context, status_code=error.status_code)
+    message_done = _("Bid sent. The homeowner is e-mailed; you will be too when they decide.")
+    return redirect_with_flash(request, f"/marketplace/jobs/{job_id}", message_done, "success")
+
+
+@router.post("/marketplace/bids/{bid_id}/withdraw")
+async def withdraw_bid(
+    request: Request, bid_id: uuid.UUID, user: SubscriberUser, db: DbSession
+) -> Response:
+    try:
+        bid = await bids.withdraw_bid(db, user, bid_id)
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        return redirect_with_flash(request, "/marketplace", error.message, "error")
+    return redirect_with_flash(
+        request, f"/marketplace/jobs/{bid.job_id}", _("Bid withdrawn."), "success"
+    )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
 from propintel.kit.clock import NewYorkDatetime
+from propintel.marketplace.bids import ContractorJob
+from propintel.marketplace.bids_repository import BidRow, ComparedBid
 from propintel.marketplace.jobs import ContractorView, JobDraft, JobRow
 
 _CHOICES = "A slug of the form's list (GET the page for the labels)."
@@ -83,3 +86,68 @@ class OfferOut(BaseModel):
             zip_code=view.zip_code, status=view.status, posted_at=view.posted_at,
             offered_at=view.offered_at,
         )  # fmt: skip
+
+
+class BidIn(BaseModel):
+    amount: str = Field(max_length=30, description='Dollars, e.g. "1250" or "1,250.00".')
+    message: str = Field(default="", max_length=4_000)
+    timeline: str = Field(default="this_week", description=_CHOICES)
+
+
+class BidOut(BaseModel):
+    bid_id: uuid.UUID
+    job_id: uuid.UUID
+    amount: Decimal
+    message: str | None
+    timeline: str | None
+    status: str = Field(description="pending, accepted, rejected or withdrawn.")
+    created_at: NewYorkDatetime
+    refunded_at: NewYorkDatetime | None
+    refund_reason: str | None = Field(description="job_cancelled or bids_not_viewed.")
+
+    @classmethod
+    def of(cls, bid: BidRow) -> BidOut:
+        return cls(
+            bid_id=bid.bid_id, job_id=bid.job_id, amount=bid.amount, message=bid.message,
+            timeline=bid.timeline, status=bid.status, created_at=bid.created_at,
+            refunded_at=bid.refunded_at, refund_reason=bid.refund_reason,
+        )  # fmt: skip
+
+
+class ComparedBidOut(BidOut):
+    """A bid as its homeowner compares it."""
+
+    business_name: str | None
+    verified: bool
+    year_established: int | None
+    rating: float | None = Field(description="Average of the contractor's visible reviews.")
+    reviews: int
+
+    @classmethod
+    def compared(cls, item: ComparedBid) -> ComparedBidOut:
+        return cls(
+            **BidOut.of(item.bid).model_dump(), business_name=item.business_name,
+            verified=item.verified, year_established=item.year_established,
+            rating=item.rating, reviews=item.reviews,
+        )  # fmt: skip
+
+
+class ContactOut(BaseModel):
+    name: str | None
+    phone: str | None
+    email: str
+    address: str | None
+
+
+class OfferDetailOut(OfferOut):
+    my_bid: BidOut | None
+    homeowner: ContactOut | None = Field(description="Only once your bid is accepted.")
+
+    @classmethod
+    def detail(cls, found: ContractorJob) -> OfferDetailOut:
+        contact = found.contact
+        return cls(
+            **OfferOut.of(found.job).model_dump(),
+            my_bid=BidOut.of(found.bid) if found.bid else None,
+            homeowner=ContactOut(**contact.__dict__) if contact else None,
+        )

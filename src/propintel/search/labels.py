@@ -46,6 +46,7 @@ LEAD_KIND_NAMES: Final[dict[str, str]] = {
     "new_homeowner": N_("new homeowner"),
     "distressed": N_("distressed"),
     "fsbo": N_("FSBO"),
+    "marketplace": N_("marketplace job"),
 }
 
 
