@@ -50,6 +50,7 @@ from propintel.leads import service as leads_service
 from propintel.maintenance import pages as maintenance_pages
 from propintel.marketplace import endpoints as marketplace_endpoints
 from propintel.marketplace import pages as marketplace_pages
+from propintel.marketplace import reviews_pages as marketplace_reviews_pages
 from propintel.marketplace import verification_endpoints as marketplace_verification_endpoints
 from propintel.marketplace import verification_pages as marketplace_verification_pages
 from propintel.outreach import compliance_endpoints as outreach_compliance_endpoints
@@ -155,6 +156,7 @@ def create_app(
         assistant_scripts_pages.router,
         assistant_scripts_endpoints.router,
         marketplace_pages.router,
+        marketplace_reviews_pages.router,
         marketplace_endpoints.router,
         assistant_chat_pages.router,
         assistant_chat_endpoints.router,

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "opt_out.create": N_("Opted a contact out of the platform"),
     "verification.approve": N_("Approved contractor verification"),
     "verification.reject": N_("Rejected contractor verification"),
+    "review.hide": N_("Hid a contractor review"),
 }
 ENTITY_LABELS = {
     "users": N_("User"),
@@ -57,6 +58,7 @@ ENTITY_LABELS = {
     "dnc_numbers": N_("Do-Not-Call list"),
     "outreach_opt_outs": N_("Opt-out"),
     "subscriber_profiles": N_("Contractor profile"),
+    "contractor_reviews": N_("Contractor review"),
 }
 
 

@@ -18,7 +18,7 @@ from propintel.integrations.email import EmailSenders
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _, ngettext
-from propintel.marketplace import bids, jobs
+from propintel.marketplace import bids, jobs, reviews
 from propintel.marketplace.jobs import BUDGETS, TIMELINES, JobDraft, JobStatus
 from propintel.profiles import service as profiles
 from propintel.profiles.categories import SERVICE_CATEGORIES
@@ -156,6 +156,8 @@ async def job_page(
         "can_edit": job.status == JobStatus.OPEN,
         "can_cancel": job.status in (JobStatus.OPEN, JobStatus.IN_PROGRESS),
         "can_complete": job.status == JobStatus.IN_PROGRESS,
+        "review": await reviews.review_of_job(db, job_id),
+        "can_review": await reviews.can_review(db, user, job_id),
         **HELPERS,
     }
     return render(request, "marketplace/job.html", context)
@@ -297,8 +299,10 @@ async def _offer_context(
     errors: dict[str, str],
 ) -> dict[str, Any]:
     found = await bids.contractor_job(db, user, job_id)
+    won = found.bid is not None and found.bid.status == bids.BidStatus.ACCEPTED
     return {
         "job": found.job,
+        "review": await reviews.review_of_job(db, job_id) if won else None,
         "bid": found.bid,
         "contact": found.contact,
         "price": await bids.bid_price(db),
