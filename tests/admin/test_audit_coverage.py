@@ -57,6 +57,10 @@ INACTIVE_BUNDLE = "UPDATE token_bundles SET is_active = false WHERE bundle_id = 
 SUSPENDED = "UPDATE users SET suspended_at = LOCALTIMESTAMP WHERE user_id = :user"
 REASON = {"reason": "support ticket 42"}
 DNC_SAMPLE = "../../data/dnc_sample.txt"  # tests/data, from the ingest fixtures' folder
+PENDING_VERIFICATION = (
+    "INSERT INTO subscriber_profiles (user_id, license_number, verification_status, "
+    "verification_submitted_at) VALUES (:user, 'CGC1234567', 'pending', LOCALTIMESTAMP)"
+)
 
 PAGES: dict[tuple[str, str], Write] = {
     ("POST", "/admin/imports"): Write(
@@ -119,6 +123,18 @@ PAGES: dict[tuple[str, str], Write] = {
     ("POST", "/admin/dnc"): Write("/admin/dnc", "dnc.import", upload=DNC_SAMPLE),
     ("POST", "/admin/dnc/opt-outs"): Write(
         "/admin/dnc/opt-outs", "opt_out.create", {"contact": "3055550142", "channel": "all"}
+    ),
+    ("POST", "/admin/verification/{user_id}/approve"): Write(
+        "/admin/verification/{user}/approve", "verification.approve", before=PENDING_VERIFICATION
+    ),
+    ("POST", "/admin/verification/{user_id}/reject"): Write(
+        "/admin/verification/{user}/reject",
+        "verification.reject",
+        {"reason": "The insurance document is unreadable."},
+        before=PENDING_VERIFICATION,
+    ),
+    ("POST", "/admin/reviews/{review_id}/hide"): Write(
+        "/admin/reviews/{review}/hide", "review.hide", {"reason": "Insults"}
     ),
 }
 
@@ -200,7 +216,8 @@ def test_every_admin_write_route_has_a_case() -> None:
 
 @pytest.fixture
 async def targets(db: AsyncSession) -> dict[str, str]:
-    """The rows the cases change: a plan, a bundle, a provider cost, a subscriber."""
+    """The rows the cases change: a plan, a bundle, a provider cost, a subscriber, a review of
+    that subscriber."""
     found = (
         await db.execute(
             text(
@@ -211,7 +228,20 @@ async def targets(db: AsyncSession) -> dict[str, str]:
         )
     ).one()
     user = await make_subscriber(db)
-    return {"plan": found[0], "bundle": found[1], "ai_cost": found[2], "user": user.user_id}
+    review = await db.scalar(
+        text(
+            "INSERT INTO contractor_reviews (contractor_id, rating) VALUES (:u, 1) "
+            "RETURNING review_id"
+        ),
+        {"u": user.user_id},
+    )
+    return {
+        "plan": found[0],
+        "bundle": found[1],
+        "ai_cost": found[2],
+        "user": user.user_id,
+        "review": review,
+    }
 
 
 async def _entries(db: AsyncSession, action: str) -> list[Any]:
