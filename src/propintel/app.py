@@ -182,6 +182,12 @@ def create_app(
         paths=("/profile/logo", "/api/v1/profile/logo"),
         max_bytes=settings.logo_max_bytes + 64 * 1024,
     )
+    # A job's photos (marketplace/pages.py), likewise.
+    app.add_middleware(
+        UploadLimitMiddleware,
+        paths=("/jobs",),
+        max_bytes=5 * settings.marketplace_photo_max_bytes + 64 * 1024,
+    )
     # Verification documents (marketplace/verification_pages.py), likewise.
     app.add_middleware(
         UploadLimitMiddleware,

@@ -193,6 +193,11 @@ class Settings(BaseSettings):
         le=50,
         description="At most this many contractors are offered one homeowner's job.",
     )
+    marketplace_photo_max_bytes: int = Field(
+        default=5 * 1024 * 1024,
+        ge=1024,
+        description="Largest photo a homeowner may attach to a job (at most 5 a job).",
+    )
     together_api_key: SecretStr | None = Field(
         default=None,
         description="Together AI API key: the assistant's chat model. Unset: the offline "

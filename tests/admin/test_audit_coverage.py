@@ -57,9 +57,14 @@ INACTIVE_BUNDLE = "UPDATE token_bundles SET is_active = false WHERE bundle_id = 
 SUSPENDED = "UPDATE users SET suspended_at = LOCALTIMESTAMP WHERE user_id = :user"
 REASON = {"reason": "support ticket 42"}
 DNC_SAMPLE = "../../data/dnc_sample.txt"  # tests/data, from the ingest fixtures' folder
+# The subscriber's profile (made with the account or not) waiting for review.
 PENDING_VERIFICATION = (
+    "WITH waiting AS (UPDATE subscriber_profiles SET license_number = 'CGC1234567', "
+    "verification_status = 'pending', verification_submitted_at = LOCALTIMESTAMP "
+    "WHERE user_id = :user RETURNING 1) "
     "INSERT INTO subscriber_profiles (user_id, license_number, verification_status, "
-    "verification_submitted_at) VALUES (:user, 'CGC1234567', 'pending', LOCALTIMESTAMP)"
+    "verification_submitted_at) SELECT :user, 'CGC1234567', 'pending', LOCALTIMESTAMP "
+    "WHERE NOT EXISTS (SELECT 1 FROM waiting)"
 )
 
 PAGES: dict[tuple[str, str], Write] = {

@@ -123,7 +123,7 @@ async def test_accepting_decides_every_bid_moves_the_job_and_fills_the_pipeline(
         )
     ).one()
     assert lead == ("marketplace", job.property_id)
-    with pytest.raises(IllegalMove):
+    with pytest.raises(Conflict, match="already has an accepted bid"):
         await bids.accept_bid(
             db, homeowner, job.job_id, lost.bid_id, sender=_sender(db), public_url="http://t"
         )

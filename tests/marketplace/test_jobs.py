@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan, UserType
-from propintel.kit.errors import Conflict, Invalid
+from propintel.kit.errors import Conflict, Forbidden, Invalid
 from propintel.marketplace import jobs
 from propintel.marketplace.jobs import MOVES, IllegalMove, JobDraft, JobNotFound, JobStatus
 from tests.factories import make_subscriber, make_user
@@ -116,7 +116,7 @@ async def test_bad_input_names_its_field(
 
 
 async def test_only_homeowners_post(db: AsyncSession) -> None:
-    with pytest.raises(Invalid):
+    with pytest.raises(Forbidden):
         await post(db, await make_subscriber(db), draft())
 
 

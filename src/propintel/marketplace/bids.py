@@ -234,6 +234,8 @@ async def accept_bid(
     bid = await repo.get(bid_id, lock=True)
     if bid is None or bid.job_id != job_id:
         raise BidNotFound()
+    if job.status == JobStatus.IN_PROGRESS:  # the second of two accepts, or a stale page
+        raise Conflict(_("This job already has an accepted bid."))
     jobs.check_move(job.status, JobStatus.IN_PROGRESS)
     if bid.status != BidStatus.PENDING:
         raise Conflict(_("This bid can no longer be accepted."))

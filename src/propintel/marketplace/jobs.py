@@ -20,27 +20,33 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
+from anyio import to_thread
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User, UserType
 from propintel.auth.service import users_by_ids
 from propintel.integrations.email import EmailSender
+from propintel.integrations.storage import FileStorage, StoredFile
 from propintel.kit.clock import now_new_york
-from propintel.kit.errors import Conflict, Invalid, NotFound
+from propintel.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from propintel.kit.i18n import N_, _
 from propintel.kit.pagination import KeyPart, Listing
 from propintel.marketplace.jobs_repository import JobRow, JobsRepository
 from propintel.marketplace.notices import notify
 from propintel.profiles import service as profiles
 from propintel.profiles.categories import SERVICE_CATEGORIES
+from propintel.profiles.images import CheckedImage
 
 TITLE_MAX = 120
+MAX_PHOTOS = 5
 DESCRIPTION_MAX = 5_000
+PHOTO_PREFIX = "jobs/"  # private: served only through the job's pages, never at /media
 JOBS = Listing("marketplace_jobs", (KeyPart.DATETIME, KeyPart.UUID))
 OFFERS = Listing("marketplace_offers", (KeyPart.DATETIME, KeyPart.UUID))
 
@@ -164,7 +170,36 @@ def checked(draft: JobDraft) -> JobDraft:
 
 def _homeowner_only(user: User) -> None:
     if user.user_type != UserType.HOMEOWNER:
-        raise Invalid(_("Only homeowners post jobs."))
+        raise Forbidden(_("Only homeowners post jobs."))
+
+
+@dataclass(frozen=True)
+class Photos:
+    """The photos sent with a job (the user's file name and bytes), where they go, and the cap."""
+
+    files: Sequence[tuple[str, bytes]]
+    storage: FileStorage
+    max_bytes: int
+
+
+def _checked_photos(photos: Photos | None) -> list[CheckedImage]:
+    if photos is None:
+        return []
+    files = [(name, data) for name, data in photos.files if data]  # an empty input sends b""
+    if len(files) > MAX_PHOTOS:
+        raise Invalid(_("At most {count} photos a job.").format(count=MAX_PHOTOS), field="photos")
+    return [profiles.checked_photo(data, photos.max_bytes, name) for name, data in files]
+
+
+async def _store_photos(
+    job_id: uuid.UUID, images: list[CheckedImage], storage: FileStorage
+) -> list[dict[str, Any]]:
+    stored = []
+    for image in images:
+        key = f"{PHOTO_PREFIX}{job_id.hex}/{uuid.uuid4().hex}.{image.extension}"
+        await to_thread.run_sync(storage.put, key, image.data, image.content_type)
+        stored.append({"key": key, "content_type": image.content_type})
+    return stored
 
 
 async def post_job(
@@ -175,11 +210,14 @@ async def post_job(
     match_limit: int,
     sender: EmailSender,
     public_url: str,
+    photos: Photos | None = None,
     now: datetime | None = None,
 ) -> JobRow:
-    """Post a job, locate it, offer it to the best matching contractors and e-mail them."""
+    """Post a job with its photos (checked by content, re-encoded, stored privately), locate it,
+    offer it to the best matching contractors and e-mail them. A refusal stores nothing."""
     _homeowner_only(user)
     job = checked(draft)
+    images = await to_thread.run_sync(_checked_photos, photos)
     now = now or now_new_york()
     if not job.address:
         raise Invalid(_("Enter the street address of the work."), field="address")
@@ -210,6 +248,9 @@ async def post_job(
         "updated_at": now,
     }
     job_id = await repo.add(values, *point)
+    if images:
+        assert photos is not None
+        await repo.update(job_id, photos=await _store_photos(job_id, images, photos.storage))
     offered = await _match(session, job_id, point, zip_code, job.category, match_limit)
     await repo.add_matches(job_id, offered, now)
     posted = await repo.get(job_id)
@@ -352,12 +393,13 @@ class ContractorView:
     status: str
     posted_at: datetime
     offered_at: datetime | None = None
+    photos: int = 0
 
 
 def contractor_view(job: JobRow, offered_at: datetime | None = None) -> ContractorView:
     return ContractorView(
         job.job_id, job.title, job.description, job.category, job.budget, job.timeline,
-        job.zip_code, job.status, job.created_at, offered_at,
+        job.zip_code, job.status, job.created_at, offered_at, len(job.photos),
     )  # fmt: skip
 
 
@@ -383,3 +425,21 @@ async def offers_page(
 async def offered_to(session: AsyncSession, job_id: uuid.UUID) -> list[uuid.UUID]:
     """The contractors a job was offered to, in the order chosen."""
     return await JobsRepository.from_session(session).matched(job_id)
+
+
+async def job_photo(
+    session: AsyncSession, user: User, job_id: uuid.UUID, index: int, storage: FileStorage
+) -> StoredFile:
+    """One photo of a job, for its homeowner or a contractor it was offered to (``JobNotFound``
+    for anyone else, and for a photo that is not there)."""
+    repo = JobsRepository.from_session(session)
+    job = await repo.get(job_id)
+    allowed = job is not None and (
+        job.homeowner_id == user.user_id or await repo.is_matched(job_id, user.user_id)
+    )
+    if job is None or not allowed or not 0 <= index < len(job.photos):
+        raise JobNotFound()
+    stored = await to_thread.run_sync(storage.get, str(job.photos[index]["key"]))
+    if stored is None:
+        raise JobNotFound()
+    return stored

@@ -39,6 +39,7 @@ class JobRow:
     bids_viewed_at: datetime | None
     completed_at: datetime | None
     cancelled_at: datetime | None
+    photos: list[dict[str, Any]]
 
 
 _COLUMNS = (
@@ -58,6 +59,7 @@ _COLUMNS = (
     jobs.c.bids_viewed_at,
     jobs.c.completed_at,
     jobs.c.cancelled_at,
+    func.coalesce(jobs.c.photos, literal([], jobs.c.photos.type)),
 )
 
 

@@ -6,15 +6,16 @@ street address)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from propintel.auth.deps import HomeownerUser, SubscriberUser
 from propintel.db.session import DbSession
 from propintel.integrations.email import EmailSenders
+from propintel.integrations.storage import StoredFile
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _, ngettext
@@ -43,7 +44,8 @@ HELPERS = {
 }
 
 
-def _form_context(values: dict[str, str], **extra: Any) -> dict[str, Any]:
+def _form_context(request: Request, values: dict[str, str], **extra: Any) -> dict[str, Any]:
+    photo_bytes = request.app.state.settings.marketplace_photo_max_bytes
     return {
         "values": values,
         "errors": {},
@@ -51,6 +53,8 @@ def _form_context(values: dict[str, str], **extra: Any) -> dict[str, Any]:
         "budgets": _choices(BUDGETS),
         "timelines": _choices(TIMELINES),
         "title_max": jobs.TITLE_MAX,
+        "max_photos": jobs.MAX_PHOTOS,
+        "photo_mb": max(photo_bytes // (1024 * 1024), 1),
         "description_max": jobs.DESCRIPTION_MAX,
         **extra,
     }
@@ -91,7 +95,7 @@ async def new_job(request: Request, user: HomeownerUser, db: DbSession) -> Respo
         "address": home.address or "",
         "zip_code": home.zip_code or "",
     }
-    return render(request, "marketplace/job_form.html", _form_context(values, job=None))
+    return render(request, "marketplace/job_form.html", _form_context(request, values, job=None))
 
 
 @router.post("/jobs")
@@ -106,9 +110,14 @@ async def post_job(
     timeline: str = Form(""),
     address: str = Form(""),
     zip_code: str = Form(""),
+    photos: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     draft = JobDraft(title, description, category, budget, timeline, address, zip_code)
     settings = request.app.state.settings
+    files = [(upload.filename or "", await upload.read()) for upload in photos or []]
+    attached = jobs.Photos(
+        files, request.app.state.file_storage, settings.marketplace_photo_max_bytes
+    )
     try:
         job = await jobs.post_job(
             db,
@@ -117,13 +126,14 @@ async def post_job(
             match_limit=settings.marketplace_match_limit,
             sender=_senders(request)(db),
             public_url=settings.public_base_url,
+            photos=attached,
         )
     except DomainError as error:
         values = {
             "title": title, "description": description, "category": category,
             "budget": budget, "timeline": timeline, "address": address, "zip_code": zip_code,
         }  # fmt: skip
-        context = _form_context(values, job=None, errors=_errors(error))
+        context = _form_context(request, values, job=None, errors=_errors(error))
         return render(request, "marketplace/job_form.html", context, status_code=422)
     offered = len(await jobs.offered_to(db, job.job_id))
     if offered:
@@ -173,7 +183,7 @@ async def edit_job(
         "budget": job.budget or "unsure", "timeline": job.timeline or "flexible",
         "address": job.address or "", "zip_code": job.zip_code or "",
     }  # fmt: skip
-    return render(request, "marketplace/job_form.html", _form_context(values, job=job))
+    return render(request, "marketplace/job_form.html", _form_context(request, values, job=job))
 
 
 @router.post("/jobs/{job_id}")
@@ -197,7 +207,7 @@ async def save_job(
             "budget": budget, "timeline": timeline, "address": job.address or "",
             "zip_code": job.zip_code or "",
         }  # fmt: skip
-        context = _form_context(values, job=job, errors=_errors(error))
+        context = _form_context(request, values, job=job, errors=_errors(error))
         return render(request, "marketplace/job_form.html", context, status_code=422)
     return redirect_with_flash(request, f"/jobs/{job_id}", _("Job saved."), "success")
 
@@ -360,3 +370,24 @@ async def withdraw_bid(
     return redirect_with_flash(
         request, f"/marketplace/jobs/{bid.job_id}", _("Bid withdrawn."), "success"
     )
+
+
+def _photo(stored: StoredFile) -> Response:
+    headers = {"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"}
+    return Response(stored.data, media_type=stored.content_type, headers=headers)
+
+
+@router.get("/jobs/{job_id}/photos/{index}")
+async def homeowner_photo(
+    request: Request, job_id: uuid.UUID, index: int, user: HomeownerUser, db: DbSession
+) -> Response:
+    storage = request.app.state.file_storage
+    return _photo(await jobs.job_photo(db, user, job_id, index, storage))
+
+
+@router.get("/marketplace/jobs/{job_id}/photos/{index}")
+async def contractor_photo(
+    request: Request, job_id: uuid.UUID, index: int, user: SubscriberUser, db: DbSession
+) -> Response:
+    storage = request.app.state.file_storage
+    return _photo(await jobs.job_photo(db, user, job_id, index, storage))

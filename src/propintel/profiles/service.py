@@ -26,7 +26,7 @@ from propintel.integrations.storage import (
 )
 from propintel.kit.errors import Forbidden, Invalid
 from propintel.kit.i18n import _
-from propintel.profiles.images import checked_logo
+from propintel.profiles.images import PHOTO, CheckedImage, checked_image, checked_logo
 from propintel.profiles.repository import ProfileRepository
 from propintel.profiles.schemas import HomeownerProfileIn, SubscriberProfileIn
 from propintel.scoring import service as scoring
@@ -219,6 +219,11 @@ async def subscribers_covering(
     """The user ids of the subscribers whose service area covers the point (as ``covers``)."""
     point_zip = await _point_zip(session, lat, lon, zip_code)
     return await ProfileRepository.from_session(session).users_covering(lat, lon, point_zip)
+
+
+def checked_photo(data: bytes, max_bytes: int, name: str) -> CheckedImage:
+    """A photo (a marketplace job's) checked by its content and re-encoded, as logos are."""
+    return checked_image(data, max_bytes, PHOTO, name)
 
 
 # ---- logo ----------------------------------------------------------------------------------------
