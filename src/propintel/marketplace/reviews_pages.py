@@ -25,15 +25,15 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
 
 
-async def _after(request: Request, url: str, action: Awaitable[object]) -> Response:
-    """Run a review action, then back to ``url`` with its outcome."""
+async def _after(request: Request, url: str, action: Awaitable[object], done: str) -> Response:
+    """Run a review action, then back to ``url`` with its outcome (``done`` on success)."""
     try:
         await action
     except DomainError as error:
         if error.status_code == 404:
             raise
         return redirect_with_flash(request, url, error.message, "error")
-    return redirect_with_flash(request, url, _("Saved."), "success")
+    return redirect_with_flash(request, url, done, "success")
 
 
 @router.post("/jobs/{job_id}/review")
@@ -46,7 +46,8 @@ async def add_review(
     text: str = Form(""),
 ) -> Response:
     action = reviews.add_review(db, user, job_id, rating, text)
-    return await _after(request, f"/jobs/{job_id}#review", action)
+    done = _("Review published on the contractor's public profile.")
+    return await _after(request, f"/jobs/{job_id}#review", action, done)
 
 
 @router.post("/marketplace/reviews/{review_id}/reply")
@@ -59,7 +60,9 @@ async def reply(
     back: str = Form(""),
 ) -> Response:
     url = back if back.startswith("/marketplace/jobs/") else f"/contractors/{user.user_id}"
-    return await _after(request, url, reviews.reply(db, user, review_id, text))
+    return await _after(
+        request, url, reviews.reply(db, user, review_id, text), _("Reply published.")
+    )
 
 
 @router.get("/admin/reviews")
@@ -85,7 +88,9 @@ async def hide(
     db: DbSession,
     reason: str = Form(""),
 ) -> Response:
-    return await _after(request, "/admin/reviews", reviews.hide(db, user, review_id, reason))
+    return await _after(
+        request, "/admin/reviews", reviews.hide(db, user, review_id, reason), _("Review hidden.")
+    )
 
 
 @router.get("/contractors/{contractor_id}")
