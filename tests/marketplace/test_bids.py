@@ -251,3 +251,19 @@ async def test_another_homeowner_cannot_accept_or_see_the_bids(db: AsyncSession)
             db, stranger, job.job_id, placed.bid_id, sender=_sender(db), public_url="http://t"
         )
     assert (await jobs.homeowner_job(db, homeowner, job.job_id)).status == "open"
+
+
+async def test_the_bid_price_is_the_admin_s_once_priced(db: AsyncSession) -> None:
+    from propintel.catalog import service as catalog
+
+    assert [p.action_type for p in await catalog.defaults_in_use(db)] == ["job_bid"]
+    await db.execute(
+        text(
+            "INSERT INTO token_pricing (action_type, tokens_required, actual_cost_usd) "
+            "VALUES ('job_bid', 40, 0)"
+        )
+    )
+    assert await catalog.defaults_in_use(db) == []
+    _, job, [pro, _other] = await _job_with_pros(db)
+    await _bid(db, pro, job)
+    assert await token_balance(db, pro.user_id) == 100 - 40

@@ -74,3 +74,12 @@ async def _api(client: httpx.AsyncClient, db: AsyncSession, user: object) -> dic
     client.cookies.clear()
     await db.refresh(user)
     return await bearer_for(client, user)  # type: ignore[arg-type]
+
+
+async def test_the_pricing_page_names_the_default_bid_price(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    await log_in_browser(client, await make_user(db, UserType.ADMIN))
+    page = await client.get("/admin/pricing")
+    assert 'data-testid="default-prices"' in page.text
+    assert "<code>job_bid</code>: 25 tokens" in page.text

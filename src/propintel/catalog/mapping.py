@@ -16,6 +16,7 @@ ACTION_COST_SERVICE: Final[dict[str, str | None]] = {
     "sms_send": "twilio_sms",
     "email_send": "sendgrid_email",
     "contact_enrichment": None,
+    "job_bid": None,
 }
 
 

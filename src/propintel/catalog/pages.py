@@ -149,6 +149,7 @@ async def _list_context(
         "page": page,
         "sections": sections,
         "mapping": ACTION_COST_SERVICE if page == "/admin/pricing" else None,
+        "default_prices": await service.defaults_in_use(db) if page == "/admin/pricing" else [],
         "plan_features": PLAN_FEATURES,
         "feature_summary": feature_summary,
         "unknown_features": [],

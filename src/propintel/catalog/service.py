@@ -235,6 +235,12 @@ DEFAULT_PRICES: Final[dict[str, ActionPrice]] = {
 }
 
 
+async def defaults_in_use(session: AsyncSession) -> list[ActionPrice]:
+    """The default prices no ``token_pricing`` row overrides yet (the admin pricing page)."""
+    repo = CatalogRepository.from_session(session)
+    return [price for name, price in DEFAULT_PRICES.items() if await repo.price(name) is None]
+
+
 async def action_price(session: AsyncSession, action_type: str) -> ActionPrice | None:
     row = await CatalogRepository.from_session(session).price(action_type)
     if row is None:
