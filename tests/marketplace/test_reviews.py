@@ -125,3 +125,25 @@ async def test_the_public_profile_shows_the_rating_to_anyone(
     assert "5.0 of 5 from 1 review" in page.text and "Excellent work" in page.text
     assert 'data-testid="verified-badge"' in page.text
     assert (await client.get(f"/contractors/{homeowner.user_id}")).status_code == 404
+
+
+async def test_the_public_profile_links_the_google_reviews_when_given(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    from propintel.marketplace import verification
+
+    pro = await contractor(db, services=["pool"], area=CIRCLE)
+    with pytest.raises(Invalid):
+        await verification.update_details(
+            db, pro, license_number="", license_type="", year_established="",
+            now=now_new_york(), google_place_id="not a place id!",
+        )  # fmt: skip
+    await verification.update_details(
+        db, pro, license_number="", license_type="", year_established="2015",
+        now=now_new_york(), google_place_id="ChIJN1t_tDeuEmsRUsoyG83frY4",
+    )  # fmt: skip
+    page = await client.get(f"/contractors/{pro.user_id}")
+    assert (
+        "https://search.google.com/local/reviews?placeid=ChIJN1t_tDeuEmsRUsoyG83frY4" in page.text
+    )
+    assert "In business since" in page.text and 'data-testid="verified-badge"' in page.text

@@ -181,6 +181,13 @@ class PublicProfile:
     year_established: int | None
     rating: float | None
     reviews: int
+    google_place_id: str | None = None
+
+    @property
+    def google_reviews_url(self) -> str | None:
+        if not self.google_place_id:
+            return None
+        return f"https://search.google.com/local/reviews?placeid={self.google_place_id}"
 
 
 async def public_profile(session: AsyncSession, contractor_id: uuid.UUID) -> PublicProfile:
@@ -203,4 +210,5 @@ async def public_profile(session: AsyncSession, contractor_id: uuid.UUID) -> Pub
         year_established=state.year_established,
         rating=rating,
         reviews=count,
+        google_place_id=state.google_place_id,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -136,6 +137,7 @@ class Verification:
     license_number: str | None
     license_type: str | None
     year_established: int | None
+    google_place_id: str | None
     documents: dict[str, list[Document]]
     status: str
     reason: str | None
@@ -228,6 +230,7 @@ def _of(row: Row[Any]) -> Verification:
         license_number=row.license_number,
         license_type=row.license_type,
         year_established=row.year_established,
+        google_place_id=row.google_place_id,
         documents={kind: _documents(row, kind) for kind in KINDS},
         status=row.verification_status or Status.NONE,
         reason=row.verification_reason,
@@ -251,6 +254,9 @@ async def verification_of(session: AsyncSession, user: User) -> Verification:
 async def is_verified(session: AsyncSession, user_id: uuid.UUID) -> bool:
     """Whether the contractor holds the badge (an admin approved what it sent, still current)."""
     return await VerificationRepository.from_session(session).is_verified(user_id)
+
+
+PLACE_ID = re.compile(r"[A-Za-z0-9_-]{10,255}")
 
 
 def _reset(state: Verification) -> dict[str, Any]:
@@ -284,18 +290,30 @@ async def update_details(
     license_type: str,
     year_established: str,
     now: datetime,
+    google_place_id: str = "",
 ) -> Verification:
-    """License number and type (free text) and the year the business was established."""
+    """License number and type (free text), the year the business was established and its
+    Google Business place id (linked from the public profile; not reviewed material)."""
     state = await verification_of(session, user)
     number, kind = license_number.strip(), license_type.strip()
     for name, value in (("license_number", number), ("license_type", kind)):
         if len(value) > LICENSE_MAX:
             raise Invalid(_("At most {count} characters.").format(count=LICENSE_MAX), field=name)
     year = _year(year_established, now.date())
+    place = google_place_id.strip()
+    if place and not PLACE_ID.fullmatch(place):
+        raise Invalid(
+            _(
+                "A Google place id has only letters, digits, - and _ "
+                "(e.g. ChIJN1t_tDeuEmsRUsoyG83frY4)."
+            ),
+            field="google_place_id",
+        )
     values: dict[str, Any] = {
         "license_number": number or None,
         "license_type": kind or None,
         "year_established": year,
+        "google_place_id": place or None,
         "updated_at": now,
     }
     if (number or None, kind or None) != (state.license_number, state.license_type):

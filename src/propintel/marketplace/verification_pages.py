@@ -86,6 +86,7 @@ async def _page(
             "license_number": state.license_number or "",
             "license_type": state.license_type or "",
             "year_established": str(state.year_established or ""),
+            "google_place_id": state.google_place_id or "",
             "kind": "license",
             "expires_on": "",
         },
@@ -107,16 +108,19 @@ async def save_details(
     license_number: str = Form(""),
     license_type: str = Form(""),
     year_established: str = Form(""),
+    google_place_id: str = Form(""),
 ) -> Response:
     try:
         await verification.update_details(
             db, user, license_number=license_number, license_type=license_type,
             year_established=year_established, now=now_new_york(),
+            google_place_id=google_place_id,
         )  # fmt: skip
     except DomainError as error:
         values = {
             "license_number": license_number, "license_type": license_type,
-            "year_established": year_established, "kind": "license", "expires_on": "",
+            "year_established": year_established, "google_place_id": google_place_id,
+            "kind": "license", "expires_on": "",
         }  # fmt: skip
         return await _page(request, db, user, values=values, errors=_errors(error), status_code=422)
     return redirect_with_flash(request, PAGE, _("Your license details are saved."), "success")
@@ -145,6 +149,7 @@ async def upload_document(
             "license_number": state.license_number or "",
             "license_type": state.license_type or "",
             "year_established": str(state.year_established or ""),
+            "google_place_id": state.google_place_id or "",
             "kind": kind, "expires_on": expires_on,
         }  # fmt: skip
         errors = _errors(error)
