@@ -21,6 +21,7 @@ from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _, ngettext
 from propintel.marketplace import bids, jobs, reviews
 from propintel.marketplace.jobs import BUDGETS, TIMELINES, JobDraft, JobStatus
+from propintel.marketplace.outcomes import act
 from propintel.profiles import service as profiles
 from propintel.profiles.categories import SERVICE_CATEGORIES
 from propintel.tokens import service as tokens
@@ -223,17 +224,12 @@ async def confirm_cancel(
 async def _move(
     request: Request, db: DbSession, user: HomeownerUser, job_id: uuid.UUID, wanted: JobStatus
 ) -> Response:
-    try:
-        if wanted == JobStatus.CANCELLED:
-            await bids.cancel_job(db, user, job_id)
-        else:
-            await jobs.move_job(db, user, job_id, wanted)
-    except DomainError as error:
-        if error.status_code == 404:
-            raise
-        return redirect_with_flash(request, f"/jobs/{job_id}", error.message, "error")
-    done = _("Job cancelled.") if wanted == JobStatus.CANCELLED else _("Job marked completed.")
-    return redirect_with_flash(request, f"/jobs/{job_id}", done, "success")
+    if wanted == JobStatus.CANCELLED:
+        return await act(
+            request, f"/jobs/{job_id}", bids.cancel_job(db, user, job_id), _("Job cancelled.")
+        )
+    moved = jobs.move_job(db, user, job_id, wanted)
+    return await act(request, f"/jobs/{job_id}", moved, _("Job marked completed."))
 
 
 @router.post("/jobs/{job_id}/cancel")
@@ -248,21 +244,11 @@ async def accept_bid(
     request: Request, job_id: uuid.UUID, bid_id: uuid.UUID, user: HomeownerUser, db: DbSession
 ) -> Response:
     settings = request.app.state.settings
-    try:
-        await bids.accept_bid(
-            db,
-            user,
-            job_id,
-            bid_id,
-            sender=_senders(request)(db),
-            public_url=settings.public_base_url,
-        )
-    except DomainError as error:
-        if error.status_code == 404:
-            raise
-        return redirect_with_flash(request, f"/jobs/{job_id}", error.message, "error")
-    message = _("Bid accepted: the contractor now has your contact and the job is in progress.")
-    return redirect_with_flash(request, f"/jobs/{job_id}", message, "success")
+    accepted = bids.accept_bid(
+        db, user, job_id, bid_id, sender=_senders(request)(db), public_url=settings.public_base_url
+    )
+    done = _("Bid accepted: the contractor now has your contact and the job is in progress.")
+    return await act(request, f"/jobs/{job_id}", accepted, done)
 
 
 @router.post("/jobs/{job_id}/complete")

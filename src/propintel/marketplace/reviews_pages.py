@@ -5,7 +5,6 @@ admins' moderation list (hide with a reason), and a contractor's public profile
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
@@ -13,27 +12,16 @@ from fastapi.responses import Response
 
 from propintel.auth.deps import AdminUser, HomeownerUser, SubscriberUser
 from propintel.db.session import DbSession
-from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _
 from propintel.marketplace import reviews
 from propintel.marketplace.jobs import label_of
+from propintel.marketplace.outcomes import act
 from propintel.profiles.categories import SERVICE_CATEGORIES
 from propintel.web.security import public
-from propintel.web.templating import redirect_with_flash, render
+from propintel.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
-
-
-async def _after(request: Request, url: str, action: Awaitable[object], done: str) -> Response:
-    """Run a review action, then back to ``url`` with its outcome (``done`` on success)."""
-    try:
-        await action
-    except DomainError as error:
-        if error.status_code == 404:
-            raise
-        return redirect_with_flash(request, url, error.message, "error")
-    return redirect_with_flash(request, url, done, "success")
 
 
 @router.post("/jobs/{job_id}/review")
@@ -47,7 +35,7 @@ async def add_review(
 ) -> Response:
     action = reviews.add_review(db, user, job_id, rating, text)
     done = _("Review published on the contractor's public profile.")
-    return await _after(request, f"/jobs/{job_id}#review", action, done)
+    return await act(request, f"/jobs/{job_id}#review", action, done)
 
 
 @router.post("/marketplace/reviews/{review_id}/reply")
@@ -60,9 +48,7 @@ async def reply(
     back: str = Form(""),
 ) -> Response:
     url = back if back.startswith("/marketplace/jobs/") else f"/contractors/{user.user_id}"
-    return await _after(
-        request, url, reviews.reply(db, user, review_id, text), _("Reply published.")
-    )
+    return await act(request, url, reviews.reply(db, user, review_id, text), _("Reply published."))
 
 
 @router.get("/admin/reviews")
@@ -88,7 +74,7 @@ async def hide(
     db: DbSession,
     reason: str = Form(""),
 ) -> Response:
-    return await _after(
+    return await act(
         request, "/admin/reviews", reviews.hide(db, user, review_id, reason), _("Review hidden.")
     )
 
