@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import log_in, run_cli, violations
+from tests.e2e.conftest import ARTIFACTS, log_in, run_cli, violations
 from tests.e2e.outreach_setup import PASSWORD, funded_subscriber
 from tests.e2e.test_mobile import PHONE, problems_of
 
@@ -117,6 +117,7 @@ def _accept(page: Page) -> None:
     expect(bids).to_contain_text("Verified")
     expect(bids).to_contain_text("$950.00")
     assert violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / "marketplace.png"), full_page=True)
     page.get_by_test_id("accept-bid").click()
     expect(page.locator(".flash-success")).to_contain_text("Bid accepted")
     expect(page.get_by_test_id("job-status")).to_have_text("In progress")
