@@ -18,6 +18,7 @@ from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _
+from propintel.web.field_messages import domain_error_fields
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -149,14 +150,9 @@ async def add_entry(
             now=now_new_york(),
         )
     except DomainError as error:
-        context = _form_context(values, entry=None, errors=_errors(error))
+        context = _form_context(values, entry=None, errors=domain_error_fields(error))
         return render(request, "assistant/knowledge_form.html", context, status_code=422)
     return redirect_with_flash(request, PAGE, _("Entry added to your knowledge base."), "success")
-
-
-def _errors(error: DomainError) -> dict[str, str]:
-    field = (error.field or "form").split(".")[0]
-    return {field: error.message}
 
 
 @router.post(PAGE + "/starters")
@@ -219,7 +215,7 @@ async def save_entry(
             now=now_new_york(),
         )
     except DomainError as error:
-        context = _form_context(values, entry=row, errors=_errors(error))
+        context = _form_context(values, entry=row, errors=domain_error_fields(error))
         return render(request, "assistant/knowledge_form.html", context, status_code=422)
     return redirect_with_flash(request, PAGE, _("Entry saved."), "success")
 

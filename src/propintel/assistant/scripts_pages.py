@@ -16,6 +16,7 @@ from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _
+from propintel.web.field_messages import domain_error_fields
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -23,10 +24,6 @@ SCRIPTS = "/assistant/scripts"
 TEMPLATES = "/assistant/templates"
 PER_PAGE = 25
 EXAMPLE = "{{owner_first_name}}"
-
-
-def _errors(error: DomainError) -> dict[str, str]:
-    return {(error.field or "form").split(".")[0]: error.message}
 
 
 def _pager(base: str, filters: dict[str, str], cursor: str | None, next_cursor: str | None) -> Any:
@@ -120,7 +117,9 @@ async def add_script(
             db, user.user_id, script_type=script_type, name=name, content=content, active=active
         )
     except DomainError as error:
-        context = _script_form({**values, "is_active": active}, script=None, errors=_errors(error))
+        context = _script_form(
+            {**values, "is_active": active}, script=None, errors=domain_error_fields(error)
+        )
         return render(request, "assistant/script_form.html", context, status_code=422)
     return redirect_with_flash(request, SCRIPTS, _("Script added."), "success")
 
@@ -208,7 +207,7 @@ async def save_script(
             active=active,
         )
     except DomainError as error:
-        context = _script_form(values, script=row, errors=_errors(error))
+        context = _script_form(values, script=row, errors=domain_error_fields(error))
         return render(request, "assistant/script_form.html", context, status_code=422)
     return redirect_with_flash(request, SCRIPTS, _("Script saved."), "success")
 
@@ -312,7 +311,7 @@ async def add_template(
             variables=templates.split_variables(variables),
         )
     except DomainError as error:
-        context = _template_form(values, template=None, errors=_errors(error))
+        context = _template_form(values, template=None, errors=domain_error_fields(error))
         return render(request, "assistant/template_form.html", context, status_code=422)
     return redirect_with_flash(request, TEMPLATES, _("Call template added."), "success")
 
@@ -360,7 +359,7 @@ async def save_template(
             variables=templates.split_variables(variables),
         )
     except DomainError as error:
-        context = _template_form(values, template=row, errors=_errors(error))
+        context = _template_form(values, template=row, errors=domain_error_fields(error))
         return render(request, "assistant/template_form.html", context, status_code=422)
     return redirect_with_flash(request, TEMPLATES, _("Call template saved."), "success")
 

@@ -25,6 +25,7 @@ from propintel.marketplace.outcomes import act
 from propintel.profiles import service as profiles
 from propintel.profiles.categories import SERVICE_CATEGORIES
 from propintel.tokens import service as tokens
+from propintel.web.field_messages import domain_error_fields
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -59,10 +60,6 @@ def _form_context(request: Request, values: dict[str, str], **extra: Any) -> dic
         "description_max": jobs.DESCRIPTION_MAX,
         **extra,
     }
-
-
-def _errors(error: DomainError) -> dict[str, str]:
-    return {(error.field or "form").split(".")[0]: error.message}
 
 
 def _senders(request: Request) -> EmailSenders:
@@ -134,7 +131,7 @@ async def post_job(
             "title": title, "description": description, "category": category,
             "budget": budget, "timeline": timeline, "address": address, "zip_code": zip_code,
         }  # fmt: skip
-        context = _form_context(request, values, job=None, errors=_errors(error))
+        context = _form_context(request, values, job=None, errors=domain_error_fields(error))
         return render(request, "marketplace/job_form.html", context, status_code=422)
     offered = len(await jobs.offered_to(db, job.job_id))
     if offered:
@@ -208,7 +205,7 @@ async def save_job(
             "budget": budget, "timeline": timeline, "address": job.address or "",
             "zip_code": job.zip_code or "",
         }  # fmt: skip
-        context = _form_context(request, values, job=job, errors=_errors(error))
+        context = _form_context(request, values, job=job, errors=domain_error_fields(error))
         return render(request, "marketplace/job_form.html", context, status_code=422)
     return redirect_with_flash(request, f"/jobs/{job_id}", _("Job saved."), "success")
 
@@ -337,7 +334,7 @@ async def place_bid(
         if error.status_code == 404:
             raise
         values = {"amount": amount, "message": message, "timeline": timeline}
-        context = await _offer_context(db, user, job_id, values, _errors(error))
+        context = await _offer_context(db, user, job_id, values, domain_error_fields(error))
         return render(request, "marketplace/offer.html", context, status_code=error.status_code)
     message_done = _("Bid sent. The homeowner is e-mailed; you will be too when they decide.")
     return redirect_with_flash(request, f"/marketplace/jobs/{job_id}", message_done, "success")

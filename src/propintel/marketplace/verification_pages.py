@@ -22,6 +22,7 @@ from propintel.kit.errors import DomainError, NotFound
 from propintel.kit.i18n import _
 from propintel.marketplace import verification
 from propintel.marketplace.verification import KINDS, NEEDS_EXPIRY, Document
+from propintel.web.field_messages import domain_error_fields
 from propintel.web.templating import redirect_with_flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -59,10 +60,6 @@ def download(doc: Document, stored: StoredFile) -> Response:
             "Cache-Control": "no-store",
         },
     )
-
-
-def _errors(error: DomainError) -> dict[str, str]:
-    return {(error.field or "form").split(".")[0]: error.message}
 
 
 async def _page(
@@ -122,7 +119,9 @@ async def save_details(
             "year_established": year_established, "google_place_id": google_place_id,
             "kind": "license", "expires_on": "",
         }  # fmt: skip
-        return await _page(request, db, user, values=values, errors=_errors(error), status_code=422)
+        return await _page(
+            request, db, user, values=values, errors=domain_error_fields(error), status_code=422
+        )
     return redirect_with_flash(request, PAGE, _("Your license details are saved."), "success")
 
 
@@ -152,7 +151,7 @@ async def upload_document(
             "google_place_id": state.google_place_id or "",
             "kind": kind, "expires_on": expires_on,
         }  # fmt: skip
-        errors = _errors(error)
+        errors = domain_error_fields(error)
         if "form" in errors or "kind" in errors:
             errors = {"file": next(iter(errors.values()))}
         return await _page(request, db, user, values=values, errors=errors, status_code=422)
@@ -188,7 +187,7 @@ async def remove_document(
     except NotFound:
         raise
     except DomainError as error:
-        return await _page(request, db, user, errors=_errors(error), status_code=409)
+        return await _page(request, db, user, errors=domain_error_fields(error), status_code=409)
     return redirect_with_flash(request, PAGE, _("The document is removed."), "success")
 
 
@@ -280,6 +279,6 @@ async def reject(
         )  # fmt: skip
     except DomainError as error:
         return await _review_page(
-            request, db, user_id, errors=_errors(error), reason=reason, status_code=422
+            request, db, user_id, errors=domain_error_fields(error), reason=reason, status_code=422
         )
     return redirect_with_flash(request, ADMIN, _("The verification is not approved."), "success")

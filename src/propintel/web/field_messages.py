@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _, format_number, ngettext
 from propintel.web.errors import validation_message
 
@@ -60,3 +61,9 @@ def field_message(item: Mapping[str, Any]) -> str:
     if kind in _DATE:
         return _("Enter a date as YYYY-MM-DD.")
     return validation_message(item)
+
+
+def domain_error_fields(error: DomainError) -> dict[str, str]:
+    """A service's refusal as a form's errors: its message under the field it names (the first
+    part of a dotted field such as ``tags.2``), else under ``form``."""
+    return {(error.field or "form").split(".")[0]: error.message}
