@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -215,8 +216,57 @@ class Settings(BaseSettings):
     )
     data_encryption_key: SecretStr | None = Field(
         default=None,
-        description="Fernet key that encrypts stored third-party API keys (CRM). Unset: derived "
-        "from the secret key.",
+        description="Fernet key that encrypts stored third-party secrets (CRM API keys, calendar "
+        "refresh tokens). Unset: derived from the secret key.",
+    )
+    voice_max_call_minutes: int = Field(
+        default=15,
+        ge=3,
+        le=60,
+        description="Longest AI call a subscriber may place (credits held before dialling).",
+    )
+    voice_max_turns: int = Field(
+        default=8,
+        ge=1,
+        le=30,
+        description="Most answers the AI caller gives in one call before it says goodbye.",
+    )
+    voice_numbers_per_subscriber: int = Field(
+        default=3, ge=1, le=50, description="Most phone numbers one subscriber may hold at once."
+    )
+    voice_number_monthly_cost_usd: Decimal = Field(
+        default=Decimal("1.15"),
+        ge=0,
+        description="What one local number costs the platform a month (recorded as a provider "
+        "cost each month a number is held).",
+    )
+    gemini_api_key: SecretStr | None = Field(
+        default=None,
+        description="Gemini API key: AI calls speak with Gemini text-to-speech audio. Unset: "
+        "Twilio's own voice (<Say>).",
+    )
+    gemini_tts_model: str = Field(
+        default="gemini-2.5-flash-preview-tts",
+        description="The Gemini text-to-speech model (names change: keep it current).",
+    )
+    gemini_tts_voice: str = Field(
+        default="Kore", description="The Gemini prebuilt voice AI calls speak with."
+    )
+    google_oauth_client_id: str | None = Field(
+        default=None,
+        description="Google OAuth client id: subscribers may connect Google Calendar. Unset: not "
+        "offered.",
+    )
+    google_oauth_client_secret: SecretStr | None = Field(
+        default=None, description="Google OAuth client secret (with the client id)."
+    )
+    microsoft_oauth_client_id: str | None = Field(
+        default=None,
+        description="Microsoft (Entra ID) application id: subscribers may connect Microsoft 365 "
+        "calendars. Unset: not offered.",
+    )
+    microsoft_oauth_client_secret: SecretStr | None = Field(
+        default=None, description="Microsoft application client secret (with the client id)."
     )
 
     search_export_max_rows: int = Field(

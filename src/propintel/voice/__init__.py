@@ -1,0 +1,1 @@
+"""AI voice calls, the subscriber's phone numbers and calendar booking (docs/voice.md)."""
