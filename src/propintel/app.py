@@ -41,7 +41,15 @@ from propintel.home import locale as locale_switcher
 from propintel.home import outbox, pages
 from propintel.integrations.chat import ChatModel
 from propintel.integrations.firebase import FirebaseVerifier, GoogleCertificateSource
-from propintel.integrations.providers import chat_model, email_senders, file_storage
+from propintel.integrations.providers import (
+    chat_model,
+    email_senders,
+    file_storage,
+    speech_synthesizer,
+    voice_networks,
+)
+from propintel.integrations.tts import SpeechSynthesizer
+from propintel.integrations.voice import VoiceNetworks
 from propintel.kit.i18n import using_locale
 from propintel.kit.logging import log_context, log_request
 from propintel.leads import endpoints as leads_endpoints
@@ -90,6 +98,8 @@ def create_app(
     engine: AsyncEngine | None = None,
     firebase_verifier: FirebaseVerifier | None = None,
     chat: ChatModel | None = None,
+    voice: VoiceNetworks | None = None,
+    speech: SpeechSynthesizer | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -110,6 +120,10 @@ def create_app(
     app.state.file_storage = file_storage(settings)  # uploads: local disk or S3
     # The assistant's model; None: its offline composer (assistant/offline.py).
     app.state.chat_model = chat or chat_model(settings)
+    # Telephone numbers and calls (offline network or Twilio), and the AI caller's voice: Gemini
+    # text to speech, or None (Twilio's <Say>).
+    app.state.voice_networks = voice or voice_networks(settings)
+    app.state.speech = speech if speech is not None else speech_synthesizer(settings)
     app.state.saved_leads = leads_service.saved_leads_of  # search.service.SavedLeadLookup
 
     routers = (

@@ -18,19 +18,24 @@ from propintel.integrations.batchdata.skiptrace import BatchDataSkipTracer
 from propintel.integrations.chat import ChatModel
 from propintel.integrations.crm import LOCAL, CrmAccount, CrmClient
 from propintel.integrations.email import EmailSender, EmailSenders, uses_local_email
+from propintel.integrations.gemini.tts import GeminiSpeech, gemini_client
 from propintel.integrations.local.crm import LocalCrm
 from propintel.integrations.local.email import LocalEmail
 from propintel.integrations.local.skiptrace import LocalSkipTracer
 from propintel.integrations.local.sms import LocalSms
 from propintel.integrations.local.storage import LocalFileStorage
+from propintel.integrations.local.voice import LocalVoice
 from propintel.integrations.s3.storage import S3FileStorage, s3_client
 from propintel.integrations.sendgrid.email import SendGridEmail, sendgrid_client
 from propintel.integrations.skiptrace import SkipTracer
 from propintel.integrations.sms import SmsSenders, uses_local_sms
 from propintel.integrations.storage import FileStorage
 from propintel.integrations.together.chat import TogetherChat, together_client
+from propintel.integrations.tts import SpeechSynthesizer
 from propintel.integrations.twenty.crm import TwentyCrm
 from propintel.integrations.twilio.sms import TwilioSms, twilio_client
+from propintel.integrations.twilio.voice import TwilioVoice
+from propintel.integrations.voice import VoiceNetwork, VoiceNetworks
 
 
 def email_senders(settings: Settings) -> EmailSenders:
@@ -127,3 +132,53 @@ def chat_model(settings: Settings) -> ChatModel | None:
         return None
     client = together_client(settings.together_api_key.get_secret_value())
     return TogetherChat(client, settings.together_model)
+
+
+def voice_networks(settings: Settings) -> VoiceNetworks:
+    """Twilio when its account SID and auth token are set (one client per account for the
+    process), else the offline telephone network, writing in the caller's unit of work."""
+    if not settings.uses_twilio:
+
+        def local(session: AsyncSession) -> VoiceNetwork:
+            return LocalVoice(session)
+
+        return local
+    assert settings.twilio_account_sid and settings.twilio_auth_token is not None
+    twilio = _twilio_voice(
+        settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value()
+    )
+    return lambda _session: twilio
+
+
+@lru_cache(maxsize=4)
+def _twilio_voice(account_sid: str, auth_token: str) -> TwilioVoice:
+    return TwilioVoice(twilio_client(account_sid, auth_token))
+
+
+@lru_cache(maxsize=1)
+def configured_voice_networks() -> VoiceNetworks:
+    """The choice for this process's settings (``get_settings()``), made on first use."""
+    return voice_networks(get_settings())
+
+
+def speech_synthesizer(settings: Settings) -> SpeechSynthesizer | None:
+    """Gemini text to speech when its API key is set (one client per key for the process);
+    None offline, where calls speak with Twilio's own voice (``<Say>``)."""
+    if settings.gemini_api_key is None:
+        return None
+    return _gemini_speech(
+        settings.gemini_api_key.get_secret_value(),
+        settings.gemini_tts_model,
+        settings.gemini_tts_voice,
+    )
+
+
+@lru_cache(maxsize=4)
+def _gemini_speech(api_key: str, model: str, voice: str) -> GeminiSpeech:
+    return GeminiSpeech(gemini_client(api_key), model, voice)
+
+
+@lru_cache(maxsize=1)
+def configured_speech_synthesizer() -> SpeechSynthesizer | None:
+    """The choice for this process's settings (``get_settings()``), made on first use."""
+    return speech_synthesizer(get_settings())

@@ -1,9 +1,9 @@
 """The local simulators' tables, for Core statements: the email outbox (revision 0010), the CRM
-and SMS simulators (0018)."""
+and SMS simulators (0018), the telephone network (0024)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, FetchedValue, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, FetchedValue, Integer, String, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from propintel.db.base import Base
@@ -46,4 +46,35 @@ local_sms_messages = Table(
     Column("status", String(20)),
     Column("status_callback", Text),
     Column("created_at", DateTime, server_default=FetchedValue()),
+)
+
+# The offline telephone network (0024): the numbers it issued and every call it carried.
+local_phone_numbers = Table(
+    "local_phone_numbers",
+    Base.metadata,
+    Column("phone_sid", String(64), primary_key=True),
+    Column("phone_number", String(20)),
+    Column("friendly_name", String(64)),
+    Column("voice_url", Text),
+    Column("status_callback", Text),
+    Column("created_at", DateTime, server_default=FetchedValue()),
+    Column("released_at", DateTime),
+)
+
+local_voice_calls = Table(
+    "local_voice_calls",
+    Base.metadata,
+    Column("call_sid", String(64), primary_key=True),
+    Column("direction", String(20)),
+    Column("from_number", String(20)),
+    Column("to_number", String(20)),
+    Column("status", String(20)),
+    Column("url", Text),
+    Column("status_callback", Text),
+    Column("time_limit", Integer),
+    Column("machine_detection", Boolean, server_default=FetchedValue()),
+    Column("answered_by", String(30)),
+    Column("created_at", DateTime, server_default=FetchedValue()),
+    Column("answered_at", DateTime),
+    Column("ended_at", DateTime),
 )

@@ -1,0 +1,1 @@
+"""Google Gemini: text to speech for AI calls (``tts.py``)."""
