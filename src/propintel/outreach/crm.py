@@ -22,8 +22,6 @@ opportunity's name says "lost"; reopening it restores the name and sets NEW.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import ipaddress
 import logging
 import uuid
@@ -33,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import User
@@ -51,7 +49,8 @@ from propintel.integrations.crm import (
     PersonIn,
 )
 from propintel.jobs.enqueue import defer_in_transaction
-from propintel.kit.errors import Conflict, Forbidden, Invalid, NotFound, ServiceUnavailable
+from propintel.kit import secretbox
+from propintel.kit.errors import Conflict, Forbidden, Invalid, NotFound
 from propintel.kit.i18n import _, using_locale
 from propintel.kit.phones import normalize_phone
 from propintel.leads import service as leads
@@ -92,28 +91,17 @@ STAGE_OF_STATUS: dict[str, str | None] = {
 }
 
 
-# --- the key, at rest ------------------------------------------------------------------------
-def _fernet(settings: Settings) -> Fernet:
-    if settings.data_encryption_key is not None:
-        key = settings.data_encryption_key.get_secret_value().encode()
-    else:
-        digest = hashlib.sha256(settings.derived_secret("crm-key").encode()).digest()
-        key = base64.urlsafe_b64encode(digest)
-    try:
-        return Fernet(key)
-    except ValueError:
-        raise ServiceUnavailable(
-            _("PROPINTEL_DATA_ENCRYPTION_KEY is not a Fernet key; ask the operator to fix it.")
-        ) from None
+# --- the key, at rest (kit/secretbox) -----------------------------------------------------------
+KEY_PURPOSE = "crm-key"
 
 
 def encrypt_key(settings: Settings, api_key: str) -> str:
-    return _fernet(settings).encrypt(api_key.encode()).decode()
+    return secretbox.encrypt(settings, KEY_PURPOSE, api_key)
 
 
 def decrypt_key(settings: Settings, stored: str) -> str:
     """The API key; ``InvalidToken`` when the encryption key changed since it was stored."""
-    return _fernet(settings).decrypt(stored.encode()).decode()
+    return secretbox.decrypt(settings, KEY_PURPOSE, stored)
 
 
 def key_hint(api_key: str) -> str:

@@ -1,0 +1,1 @@
+"""Microsoft adapters (Microsoft 365 calendar through Graph)."""
