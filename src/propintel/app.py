@@ -83,6 +83,8 @@ from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
+from propintel.voice import numbers_endpoints as voice_numbers_endpoints
+from propintel.voice import numbers_pages as voice_numbers_pages
 from propintel.web import api_docs, health, media
 from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
@@ -172,6 +174,8 @@ def create_app(
         marketplace_pages.router,
         marketplace_reviews_pages.router,
         marketplace_endpoints.router,
+        voice_numbers_pages.router,
+        voice_numbers_endpoints.router,
         assistant_chat_pages.router,
         assistant_chat_endpoints.router,
         leads_endpoints.router,

@@ -129,4 +129,12 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
             "days of it (a contractor never pays for a dead lead)."
         ),
     ),
+    PeriodicJob(
+        name="voice.number_costs",
+        cron="45 0 * * *",
+        description=N_(
+            "Phone numbers: records this month's cost of every number a subscriber holds (once "
+            "per number and month) as a provider cost."
+        ),
+    ),
 )
