@@ -239,3 +239,12 @@ async def delete_template(
 
 async def template_names(session: AsyncSession, user_id: uuid.UUID) -> set[str]:
     return await TemplatesRepository.from_session(session).names(user_id)
+
+
+async def templates_of_types(
+    session: AsyncSession, user_id: uuid.UUID, types: Iterable[TemplateType], *, limit: int = 100
+) -> list[TemplateRow]:
+    """The subscriber's call templates of these types, by name (the choices of a call form)."""
+    wanted = {kind.value for kind in types}
+    rows = await TemplatesRepository.from_session(session).page(user_id, None, limit)
+    return [row for row in rows if row.template_type in wanted]

@@ -32,6 +32,7 @@ from propintel.kit.tags import (
 from propintel.leads import followup_repository, repository
 from propintel.leads.followup_repository import TaskRepository
 from propintel.leads.models import (
+    PIPELINE,
     ContactChannel,
     EventKind,
     LeadEvent,
@@ -336,6 +337,25 @@ async def move_lead(
         raise IllegalMove(current, wanted)
     await _set_status(repo, lead, wanted, now)
     return lead
+
+
+async def advance_to(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    lead_id: uuid.UUID,
+    wanted: LeadStatus,
+    now: datetime,
+) -> bool:
+    """Move an open lead forward along the pipeline to ``wanted`` in one step, skipping what lies
+    between (an AI call that books an appointment takes a new lead straight there). A lead already
+    there or beyond, won or lost, is left as it is (False)."""
+    repo = LeadRepository.from_session(session)
+    lead = await _owned(repo, user_id, lead_id, lock=True)
+    current = LeadStatus(lead.status)
+    if current not in PIPELINE or PIPELINE.index(current) >= PIPELINE.index(wanted):
+        return False
+    await _set_status(repo, lead, wanted, now)
+    return True
 
 
 async def _set_status(
