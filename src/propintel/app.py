@@ -83,6 +83,8 @@ from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
+from propintel.voice import calendar_endpoints as voice_calendar_endpoints
+from propintel.voice import calendar_pages as voice_calendar_pages
 from propintel.voice import numbers_endpoints as voice_numbers_endpoints
 from propintel.voice import numbers_pages as voice_numbers_pages
 from propintel.web import api_docs, health, media
@@ -176,6 +178,8 @@ def create_app(
         marketplace_endpoints.router,
         voice_numbers_pages.router,
         voice_numbers_endpoints.router,
+        voice_calendar_pages.router,
+        voice_calendar_endpoints.router,
         assistant_chat_pages.router,
         assistant_chat_endpoints.router,
         leads_endpoints.router,
