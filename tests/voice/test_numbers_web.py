@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date, datetime
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from propintel.auth.models import Plan, User
+from propintel.auth.models import Plan, User, UserType
 from propintel.config import get_settings
 from propintel.integrations.local import voice as local_voice
+from propintel.integrations.local.voice import LocalVoice
 from propintel.kit.clock import now_new_york
-from tests.factories import bearer_for, csrf_of, log_in_browser, make_subscriber
+from propintel.voice import numbers
+from tests.factories import bearer_for, csrf_of, log_in_browser, make_subscriber, make_user
 
 SETTINGS = get_settings()
 
@@ -290,3 +293,26 @@ async def test_the_pages_speak_spanish(client: httpx.AsyncClient, db: AsyncSessi
     assert "Número simulado (sin conexión)" in page.text and "Oficina" in page.text
     bad = await client.get("/voice/numbers/search?area_code=9", headers=spanish)
     assert "Escriba un código de área de 3 dígitos" in bad.text
+
+
+async def test_admin_economics_shows_what_numbers_cost(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await make_subscriber(db)
+    settings = SETTINGS
+    held = [
+        await numbers.buy(
+            db, user, LocalVoice(db), settings, number=f"+1305555010{line}",
+            friendly_name="Line", now=datetime(2032, 5, 9, 10, 0),
+        )
+        for line in range(2)
+    ]  # fmt: skip
+    assert len(held) == 2
+    await numbers.record_monthly_costs(db, date(2032, 6, 1))
+    await log_in_browser(client, await make_user(db, UserType.ADMIN))
+    params = {"period": "month", "from": "2032-05-01", "to": "2032-06-30"}
+    page = await client.get("/admin/economics", params=params)
+    assert page.status_code == 200
+    total = await numbers.number_costs_between(db, date(2032, 5, 1), date(2032, 6, 30))
+    assert total >= 4 * settings.voice_number_monthly_cost_usd  # May and June of both numbers
+    assert f"Phone numbers: ${total:,.2f}" in page.text

@@ -17,6 +17,7 @@ from propintel.auth.deps import AdminUser
 from propintel.db.session import DbSession
 from propintel.kit.errors import Invalid
 from propintel.kit.i18n import _
+from propintel.voice import numbers as voice_numbers
 from propintel.web.field_messages import field_message
 from propintel.web.templating import render
 
@@ -73,5 +74,8 @@ async def economics_page(request: Request, _admin: AdminUser, db: DbSession) -> 
         "report": report,
         "rows": economics.timeline(report),
         "periods": economics.PERIODS,
+        "number_costs": await voice_numbers.number_costs_between(
+            db, report.date_from, report.date_to
+        ),
     }
     return render(request, "admin/economics.html", context)
