@@ -83,10 +83,13 @@ from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
+from propintel.voice import call_pages as voice_call_pages
+from propintel.voice import call_webhooks as voice_call_webhooks
 from propintel.voice import calendar_endpoints as voice_calendar_endpoints
 from propintel.voice import calendar_pages as voice_calendar_pages
 from propintel.voice import numbers_endpoints as voice_numbers_endpoints
 from propintel.voice import numbers_pages as voice_numbers_pages
+from propintel.voice import simulator_pages as voice_simulator_pages
 from propintel.web import api_docs, health, media
 from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
@@ -176,6 +179,9 @@ def create_app(
         marketplace_pages.router,
         marketplace_reviews_pages.router,
         marketplace_endpoints.router,
+        voice_call_webhooks.router,
+        voice_call_pages.router,
+        voice_simulator_pages.router,
         voice_numbers_pages.router,
         voice_numbers_endpoints.router,
         voice_calendar_pages.router,

@@ -28,6 +28,7 @@ JOB_MODULES: tuple[str, ...] = (
     "propintel.outreach.tasks",
     "propintel.marketplace.tasks",
     "propintel.marketplace.verification_tasks",
+    "propintel.voice.calls_tasks",
     "propintel.voice.numbers_tasks",
     "propintel.voice.calendar_tasks",
 )

@@ -89,9 +89,7 @@ class CallsRepository(Repository):
 
     async def change(self, call_id: uuid.UUID, values: Mapping[str, Any]) -> None:
         statement = (
-            update(calls)
-            .where(calls.c.call_id == call_id)
-            .values(**values, updated_at=func.now())
+            update(calls).where(calls.c.call_id == call_id).values(**values, updated_at=func.now())
         )
         await self.session.execute(statement)
 

@@ -87,7 +87,6 @@ _PHRASES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
             "quiteme",
             "quitenme",
             "borreme",
-            "alto",
         ),
     ),
     (
@@ -156,6 +155,7 @@ _PHRASES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
             "works for me",
             "interested",
             "id like",
+            "i d like",
             "i would like",
             "please",
             "si",
@@ -171,6 +171,10 @@ _PHRASES: tuple[tuple[Intent, tuple[str, ...]], ...] = (
     ),
     (Intent.NO, ("no", "nope", "not really", "nah")),
 )
+# Said first, these decline whatever follows ("No, I'm okay"); said anywhere, the others agree
+# even when they sound like questions ("¡Cómo no!", "cuando quiera").
+_NO_OPENINGS = ("no", "nope", "nah", "not really", "im not", "i m not")
+_YES_IDIOMS = ("como no", "cuando quiera", "whatever works", "whenever you want")
 _QUESTION_WORDS = (
     "what",
     "how",
@@ -216,12 +220,20 @@ def intent_of(speech: str | None) -> Intent:
     for intent, phrases in _PHRASES[:4]:  # opt-out, wrong number, refusal, call back
         if any(_has(plain, phrase) for phrase in phrases):
             return intent
-    if "?" in (speech or "") or plain.startswith(_QUESTION_WORDS):
+    if any(_has(plain, idiom) for idiom in _YES_IDIOMS):
+        return Intent.YES
+    if "?" in (speech or "") or any(_starts_with(plain, word) for word in _QUESTION_WORDS):
         return Intent.QUESTION
+    if any(_starts_with(plain, opening) for opening in _NO_OPENINGS):
+        return Intent.NO
     for intent, phrases in _PHRASES[4:]:  # yes, then no
         if any(_has(plain, phrase) for phrase in phrases):
             return intent
     return Intent.OTHER
+
+
+def _starts_with(plain: str, phrase: str) -> bool:
+    return plain == phrase or plain.startswith(phrase + " ")
 
 
 # --- times ----------------------------------------------------------------------------------------
@@ -241,13 +253,24 @@ _WEEKDAYS = {
     "sabado": 5,
     "domingo": 6,
 }
-_CLOCK = re.compile(r"(?<![0-9])(\d{1,2})(?::(\d{2}))?(?:\s*(a\s?m|p\s?m))?(?![0-9])")
+_CLOCK = re.compile(
+    r"(?:(at|a las|a la|las|around|by|about)\s+)?(?<![0-9])(\d{1,2})(?::(\d{2}))?"
+    r"(?:\s*(a\s?m|p\s?m)(?![a-z]))?(?![0-9])(\s+o\s?clock|\s+en punto)?"
+)
+_EVENING = (
+    "de la tarde",
+    "in the afternoon",
+    "de la noche",
+    "tonight",
+    "in the evening",
+    "at night",
+)
 OPENING_HOUR, CLOSING_HOUR = 8, 19  # visits are booked between 8:00 and 19:00
 SLOT_HOUR = 10
 
 
 def _day(plain: str, now: datetime) -> datetime | None:
-    if _has(plain, "tomorrow") or (_has(plain, "manana") and not _has(plain, "de la manana")):
+    if _has(plain, "tomorrow") or _has(plain.replace("de la manana", ""), "manana"):
         return now + timedelta(days=1)
     if _has(plain, "today") or _has(plain, "hoy") or _has(plain, "this afternoon"):
         return now
@@ -261,15 +284,22 @@ def _day(plain: str, now: datetime) -> datetime | None:
 def _clock(plain: str) -> time | None:
     if _has(plain, "noon") or _has(plain, "mediodia"):
         return time(12, 0)
-    match = _CLOCK.search(plain)
-    if match is None:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    meridiem = (match.group(3) or "").replace(" ", "")
-    afternoon = meridiem == "pm" or _has(plain, "de la tarde") or _has(plain, "in the afternoon")
+    for match in _CLOCK.finditer(plain):
+        lead, hour_text, minute_text, meridiem, suffix = match.groups()
+        # A number is a time only when said as one: "at 3", "3:30", "3 pm", "3 o'clock".
+        if lead or minute_text or meridiem or suffix:
+            return _time_of(plain, int(hour_text), int(minute_text or 0), meridiem or "")
+    return None
+
+
+def _time_of(plain: str, hour: int, minute: int, meridiem: str) -> time | None:
+    meridiem = meridiem.replace(" ", "")
+    afternoon = meridiem == "pm" or any(_has(plain, words) for words in _EVENING)
     morning = meridiem == "am" or _has(plain, "de la manana") or _has(plain, "in the morning")
     if hour > 23 or minute > 59:
         return None
+    if morning and hour == 12:  # 12 a.m.: midnight
+        hour = 0
     # "at 3" without a.m. or p.m.: a visit at 3 in the afternoon, not in the night.
     if (afternoon and hour < 12) or (not morning and 1 <= hour <= 7):
         hour += 12
@@ -376,7 +406,8 @@ def _outbound(
     if intent is Intent.CALLBACK:
         return Decision(Step.END, Outcome.CALLBACK)
     named = proposed_time(speech, now)
-    if named is not None:
+    # "No, not tomorrow" declines a day; "no, Friday at 3 is better" names another time.
+    if named is not None and (intent is not Intent.NO or _clock(_plain(speech or ""))):
         return Decision(Step.END, Outcome.APPOINTMENT, slot=named)
     if intent is Intent.YES:
         if offered is not None:
