@@ -83,6 +83,7 @@ from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
+from propintel.voice import call_endpoints as voice_call_endpoints
 from propintel.voice import call_pages as voice_call_pages
 from propintel.voice import call_webhooks as voice_call_webhooks
 from propintel.voice import calendar_endpoints as voice_calendar_endpoints
@@ -181,6 +182,7 @@ def create_app(
         marketplace_endpoints.router,
         voice_call_webhooks.router,
         voice_call_pages.router,
+        voice_call_endpoints.router,
         voice_simulator_pages.router,
         voice_numbers_pages.router,
         voice_numbers_endpoints.router,
