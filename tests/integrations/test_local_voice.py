@@ -202,7 +202,9 @@ async def test_duration_counts_whole_seconds_capped_at_the_time_limit(db: AsyncS
     assert local_voice.duration_of(queued, NOW) == 0
     answered = await local_voice.set_status(db, placed.sid, "in-progress", now=NOW)
     assert answered is not None
-    assert local_voice.duration_of(answered, NOW + timedelta(seconds=42, milliseconds=900)) == 42
+    assert (
+        local_voice.duration_of(answered, NOW + timedelta(seconds=42, milliseconds=900)) == 43
+    )  # started seconds, as Twilio reports them
     assert local_voice.duration_of(answered, NOW + timedelta(minutes=10)) == 180
 
 

@@ -10,6 +10,7 @@ webhooks. Nothing leaves the machine.
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from datetime import datetime
@@ -213,12 +214,13 @@ async def set_status(
 
 
 def duration_of(call: LocalCall, now: datetime) -> int:
-    """Whole seconds the call has been (or was) answered: from ``answered_at`` to ``now`` (or to
+    """Started seconds the call has been (or was) answered: from ``answered_at`` to ``now`` (or to
     its end, when it has ended), 0 if never answered, at most its ``time_limit``."""
     if call.answered_at is None:
         return 0
     end = call.ended_at if call.ended_at is not None and call.ended_at < now else now
-    seconds = max(0, int((end - call.answered_at).total_seconds()))
+    # Started seconds, as Twilio reports CallDuration: a call answered for 0.4 s lasted 1 s.
+    seconds = max(0, math.ceil((end - call.answered_at).total_seconds()))
     if call.time_limit is not None:
         seconds = min(seconds, call.time_limit)
     return seconds
