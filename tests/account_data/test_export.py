@@ -97,6 +97,21 @@ async def test_no_secret_leaves_in_the_export(db: AsyncSession) -> None:
     assert [row["provider"] for row in calendars] == ["google"]  # the row, without its secret
 
 
+async def test_appointments_are_exported(db: AsyncSession) -> None:
+    mine = await populated_account(db)
+    await db.execute(
+        sql(
+            "INSERT INTO calendar_events (user_id, provider, idempotency_key, summary, starts_at, "
+            "ends_at, status) VALUES (:u, 'local', 'call-x', 'Visit: Ana Perez', "
+            "'2026-12-07 10:00', '2026-12-07 11:00', 'booked')"
+        ),
+        {"u": mine.user.user_id},
+    )
+    document = await export_document(db, mine.user.user_id)
+    events = document["data"]["assistant_and_marketplace"]["calendar_events"]
+    assert [row["summary"] for row in events] == ["Visit: Ana Perez"]
+
+
 async def test_pages_of_one_row_give_the_same_document(db: AsyncSession) -> None:
     """Keyset pages: read one row at a time, nothing is lost or repeated."""
     mine = await populated_account(db)

@@ -24,6 +24,7 @@ def _table(name: str, key: str, *owners: str) -> TableClause:
 _conversations = _table("conversation_history", "conversation_id", "user_id")
 _phones = _table("subscriber_phone_numbers", "phone_id", "user_id")
 _calendars = _table("calendar_integrations", "integration_id", "user_id")
+_appointments = _table("calendar_events", "event_id", "user_id")
 _jobs = _table("homeowner_jobs", "job_id", "homeowner_id")
 _bids = _table("job_bids", "bid_id", "contractor_id", "job_id")
 _reviews = _table("contractor_reviews", "review_id", "contractor_id", "homeowner_id", "job_id")
@@ -42,6 +43,7 @@ EXPORTS: dict[str, Export] = {
     "subscriber_phone_numbers": _export(_phones, "user_id"),
     # The calendar's OAuth refresh token is a secret: never exported.
     "calendar_integrations": _export(_calendars, "user_id", omit=("oauth_refresh_token",)),
+    "calendar_events": _export(_appointments, "user_id"),
     "homeowner_jobs": _export(_jobs, "homeowner_id"),
     "job_bids": _export(_bids, "contractor_id"),
     "reviews_written": _export(_reviews, "homeowner_id"),
@@ -70,6 +72,7 @@ class AccountDataRepository(Repository):
             delete(_jobs).where(_jobs.c.homeowner_id == user_id),  # its bids: ON DELETE CASCADE
             delete(_conversations).where(_conversations.c.user_id == user_id),
             delete(_phones).where(_phones.c.user_id == user_id),
+            delete(_appointments).where(_appointments.c.user_id == user_id),
             delete(_calendars).where(_calendars.c.user_id == user_id),
         )
         for statement in statements:
