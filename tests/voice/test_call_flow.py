@@ -262,3 +262,9 @@ async def test_an_inbound_call_takes_a_message(db: AsyncSession, client: httpx.A
     assert log["call_type"] == "inbound" and log["call_outcome"] == "callback"
     assert log["message"] == "This is Ana, about my roof" and log["phone_number"] == MOBILE
     assert "reached Sunrise Homes" in (log["call_transcript"] or "")
+    mail = (
+        await db.execute(
+            text("SELECT to_email, text_body FROM email_outbox WHERE category = 'voice_message'")
+        )
+    ).one()
+    assert mail.to_email == owner.user.email and "This is Ana, about my roof" in mail.text_body

@@ -23,16 +23,21 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth import service as auth
-from propintel.config import Settings
+from propintel.config import Settings, get_settings
 from propintel.inbox import service as inbox
 from propintel.inbox.service import StoredEvent
+from propintel.integrations.email import EmailSendError
+from propintel.integrations.providers import configured_email_senders
 from propintel.integrations.voice import FINAL_STATUSES
+from propintel.kit import i18n
 from propintel.kit.clock import now_new_york
 from propintel.kit.errors import Invalid
-from propintel.kit.i18n import _, using_locale
+from propintel.kit.i18n import N_, _, using_locale
+from propintel.kit.phones import display_phone
 from propintel.leads import service as leads
 from propintel.outreach import compliance, unlock
 from propintel.outreach.targets import lead_target
@@ -42,9 +47,13 @@ from propintel.voice.calls import ACTION, INBOUND, UNIT_SECONDS, CallRow, unit_p
 from propintel.voice.calls_flow import ASSISTANT, MACHINE_ANSWERS, spoken_time, verify
 from propintel.voice.calls_repository import CallsRepository
 from propintel.voice.conversation import Outcome
-from propintel.voice.paths import STATUS_PATH
+from propintel.voice.paths import STATUS_PATH, webhook_url
+from propintel.web.templating import templated_email
 
+log = structlog.get_logger(__name__)
 SOURCE = "twilio"
+MESSAGE_SUBJECT = N_("A caller left you a message")
+MESSAGE_CATEGORY = "voice_message"
 STATUS_EVENT = "voice.status"
 HANDLE_EVENT_JOB = "voice.twilio_call_event"
 # A callback for a call not stored yet may be racing the dial's commit: retried this long.
@@ -176,7 +185,38 @@ async def finish(
     )
     if call.call_type != INBOUND and call.lead_id is not None:
         await _work_lead(session, call, outcome, duration, now)
+    if call.call_type == INBOUND and call.message:
+        await _pass_on_message(session, call)
     return f"{status}; {outcome.value}; {settled_tokens} credits"
+
+
+async def _pass_on_message(session: AsyncSession, call: CallRow) -> None:
+    """E-mail the subscriber the message a caller left (a failure to e-mail is logged: the
+    message is on the call's page either way)."""
+    found = await auth.users_by_ids(session, [call.user_id])
+    if not found:
+        return
+    user = found[0]
+    caller = display_phone(call.phone_number) if call.phone_number else _("Someone")
+    line = display_phone(call.from_number) if call.from_number else ""
+    message = templated_email(
+        user.email,
+        MESSAGE_SUBJECT,
+        "voice_message",
+        {
+            "caller": caller,
+            "line": line,
+            "message": call.message,
+            "call_url": webhook_url(get_settings(), f"/voice/calls/{call.call_id}"),
+        },
+        locale=user.preferred_locale or i18n.DEFAULT_LOCALE,
+        category=MESSAGE_CATEGORY,
+        user_id=user.user_id,
+    )
+    try:
+        await configured_email_senders()(session).send(message)
+    except EmailSendError as error:
+        log.warning("voice.message.not_emailed", error=str(error), call_id=str(call.call_id))
 
 
 def transcript(call: CallRow) -> str:
