@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import httpx
 
@@ -105,3 +105,47 @@ def json_of(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+class OAuthCalendar:
+    """The OAuth half both providers share: the code exchange and the refresh at ``token_url``
+    with the client's id and secret (plus ``extra_form``), a rotated refresh token kept when the
+    provider sends one. Subclasses say where, and how the account's e-mail is found."""
+
+    name: str
+    label: str  # "Google" / "Microsoft", in error messages
+    token_url: str
+    extra_form: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, client_id: str, client_secret: str, http: httpx.AsyncClient) -> None:
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.http = http
+
+    async def account_email(self, tokens: dict[str, Any]) -> str | None:
+        return None
+
+    async def _token(self, grant: dict[str, str], what: str) -> dict[str, Any]:
+        form = {
+            **grant,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            **self.extra_form,
+        }
+        return await post_token_form(self.http, self.token_url, form, f"{self.label} {what}")
+
+    async def exchange_code(self, code: str, redirect_uri: str) -> OAuthTokens:
+        grant = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        body = await self._token(grant, "token exchange")
+        refresh = body.get("refresh_token")
+        return OAuthTokens(
+            access_token=body["access_token"],
+            refresh_token=refresh if isinstance(refresh, str) else None,
+            account_email=await self.account_email(body),
+        )
+
+    async def refresh(self, refresh_token: str) -> OAuthTokens:
+        grant = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        body = await self._token(grant, "token refresh")
+        rotated = body.get("refresh_token")
+        return OAuthTokens(body["access_token"], rotated if isinstance(rotated, str) else None)

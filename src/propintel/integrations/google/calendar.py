@@ -25,10 +25,9 @@ from propintel.integrations.calendar import (
     BookedEvent,
     CalendarError,
     CalendarRevoked,
-    OAuthTokens,
+    OAuthCalendar,
     error_of,
     json_of,
-    post_token_form,
 )
 
 AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
@@ -90,43 +89,16 @@ def authorization_url(client_id: str, state: str, redirect_uri: str) -> str:
     return f"{AUTHORIZE_URL}?{urlencode(query)}"
 
 
-class GoogleCalendar:
+class GoogleCalendar(OAuthCalendar):
     name = GOOGLE
-
-    def __init__(self, client_id: str, client_secret: str, http: httpx.AsyncClient) -> None:
-        self.client_id = client_id
-        self.client_secret = client_secret
-        self.http = http
+    label = "Google"
+    token_url = TOKEN_URL
 
     def authorization_url(self, state: str, redirect_uri: str) -> str:
         return authorization_url(self.client_id, state, redirect_uri)
 
-    async def exchange_code(self, code: str, redirect_uri: str) -> OAuthTokens:
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-        }
-        body = await post_token_form(self.http, TOKEN_URL, form, "Google token exchange")
-        refresh = body.get("refresh_token")
-        return OAuthTokens(
-            access_token=body["access_token"],
-            refresh_token=refresh if isinstance(refresh, str) else None,
-            account_email=email_of_id_token(body.get("id_token")),
-        )
-
-    async def refresh(self, refresh_token: str) -> OAuthTokens:
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-        }
-        body = await post_token_form(self.http, TOKEN_URL, form, "Google token refresh")
-        rotated = body.get("refresh_token")
-        return OAuthTokens(body["access_token"], rotated if isinstance(rotated, str) else None)
+    async def account_email(self, tokens: dict[str, Any]) -> str | None:
+        return email_of_id_token(tokens.get("id_token"))
 
     async def create_event(
         self, access_token: str, calendar_id: str, event: AppointmentEvent

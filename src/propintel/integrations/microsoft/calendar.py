@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -24,10 +24,9 @@ from propintel.integrations.calendar import (
     BookedEvent,
     CalendarError,
     CalendarRevoked,
-    OAuthTokens,
+    OAuthCalendar,
     error_of,
     json_of,
-    post_token_form,
 )
 
 AUTHORITY = "https://login.microsoftonline.com/common/oauth2/v2.0"
@@ -71,33 +70,17 @@ def authorization_url(client_id: str, state: str, redirect_uri: str) -> str:
     return f"{AUTHORIZE_URL}?{urlencode(query)}"
 
 
-class MicrosoftCalendar:
+class MicrosoftCalendar(OAuthCalendar):
     name = MICROSOFT
-
-    def __init__(self, client_id: str, client_secret: str, http: httpx.AsyncClient) -> None:
-        self.client_id = client_id
-        self.client_secret = client_secret
-        self.http = http
+    label = "Microsoft"
+    token_url = TOKEN_URL
+    extra_form: ClassVar[dict[str, str]] = {"scope": SCOPE}
 
     def authorization_url(self, state: str, redirect_uri: str) -> str:
         return authorization_url(self.client_id, state, redirect_uri)
 
-    async def exchange_code(self, code: str, redirect_uri: str) -> OAuthTokens:
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect_uri,
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "scope": SCOPE,
-        }
-        body = await post_token_form(self.http, TOKEN_URL, form, "Microsoft token exchange")
-        refresh = body.get("refresh_token")
-        return OAuthTokens(
-            access_token=body["access_token"],
-            refresh_token=refresh if isinstance(refresh, str) else None,
-            account_email=await self._account_email(body["access_token"]),
-        )
+    async def account_email(self, tokens: dict[str, Any]) -> str | None:
+        return await self._account_email(str(tokens["access_token"]))
 
     async def _account_email(self, access_token: str) -> str | None:
         try:
@@ -116,18 +99,6 @@ class MicrosoftCalendar:
             if isinstance(value, str) and "@" in value:
                 return value
         return None
-
-    async def refresh(self, refresh_token: str) -> OAuthTokens:
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": refresh_token,
-            "client_id": self.client_id,
-            "client_secret": self.client_secret,
-            "scope": SCOPE,
-        }
-        body = await post_token_form(self.http, TOKEN_URL, form, "Microsoft token refresh")
-        rotated = body.get("refresh_token")
-        return OAuthTokens(body["access_token"], rotated if isinstance(rotated, str) else None)
 
     async def create_event(
         self, access_token: str, calendar_id: str, event: AppointmentEvent
