@@ -17,8 +17,10 @@ import logging
 import re
 import unicodedata
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +35,7 @@ from propintel.leads import service as leads
 from propintel.outreach.compliance_repository import ComplianceRepository
 
 logger = logging.getLogger("propintel.outreach.compliance")
+T = TypeVar("T")
 
 
 class Channel(enum.StrEnum):
@@ -333,6 +336,38 @@ async def require_allowed(
     if isinstance(verdict, Blocked):
         raise OutreachBlocked(verdict)
     return verdict
+
+
+async def paid_if_allowed(
+    session: AsyncSession,
+    *,
+    user: User,
+    channel: Channel,
+    contact: str,
+    property_id: uuid.UUID | None,
+    lead_id: uuid.UUID | None,
+    now: datetime,
+    pay: Callable[[], Awaitable[T]],
+) -> T:
+    """The guard's check and, when it allows, ``pay`` (the ledger's charge or hold), in one
+    savepoint: a block keeps the guard's record, pays nothing and raises ``OutreachBlocked``; a
+    refusal by the ledger rolls the guard's allowed attempt back with it (nothing went out, so it
+    must not count towards the attempt limit)."""
+    async with session.begin_nested():
+        verdict = await check(
+            session,
+            user=user,
+            channel=channel,
+            contact=contact,
+            property_id=property_id,
+            lead_id=lead_id,
+            now=now,
+        )
+        paid = await pay() if isinstance(verdict, Allowed) else None
+    if isinstance(verdict, Blocked):
+        raise OutreachBlocked(verdict)
+    assert paid is not None
+    return paid
 
 
 def _last4(channel: Channel, contact: str) -> str | None:

@@ -334,7 +334,18 @@ async def send_sms(
     count = segments(composed.body)
     from_ = await sender_number(session, user, settings)
     message_id = uuid.uuid4()
-    charged = await _guard_and_charge(session, user, target, phone, count, message_id, now)
+    charged = await compliance.paid_if_allowed(
+        session,
+        user=user,
+        channel=compliance.Channel.SMS,
+        contact=phone,
+        property_id=target.property_id,
+        lead_id=target.lead_id,
+        now=now,
+        pay=lambda: tokens.charge(
+            session, user.user_id, ACTION, count, reference=f"sms:{message_id}", now=now
+        ),
+    )
     repo = SmsRepository.from_session(session)
     context: dict[str, Any] = {
         "segments": count,
@@ -391,39 +402,6 @@ async def send_sms(
         tokens=charged.tokens,
         balance=charged.balance,
     )
-
-
-async def _guard_and_charge(
-    session: AsyncSession,
-    user: User,
-    target: Target,
-    phone: str,
-    count: int,
-    message_id: uuid.UUID,
-    now: datetime,
-) -> tokens.Charged:
-    """The guard's check and the charge, in one savepoint: a block keeps the guard's record and
-    charges nothing; a refusal by the ledger rolls the guard's allowed attempt back with it (the
-    text was never sent, so it must not count towards the attempt limit)."""
-    async with session.begin_nested():
-        verdict = await compliance.check(
-            session,
-            user=user,
-            channel=compliance.Channel.SMS,
-            contact=phone,
-            property_id=target.property_id,
-            lead_id=target.lead_id,
-            now=now,
-        )
-        charged = None
-        if isinstance(verdict, compliance.Allowed):
-            charged = await tokens.charge(
-                session, user.user_id, ACTION, count, reference=f"sms:{message_id}", now=now
-            )
-    if isinstance(verdict, compliance.Blocked):
-        raise compliance.OutreachBlocked(verdict)
-    assert charged is not None
-    return charged
 
 
 # --- the thread ---------------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 ``ai_voice``; docs/voice.md), and reading calls back.
 
 In order: the plan's feature, the lead (not the caller's: 404), one of the numbers the subscriber
-unlocked, the template, the language and the length; then, in one savepoint, the compliance guard
-(quiet hours, Do-Not-Call, attempts, owner fatigue: a block keeps the guard's record and holds
-nothing) and a hold of the credits for the whole call — per started 3 minutes, the length capped
-by what the balance (and today's limit) covers, and the call's ``time_limit`` set to what is held,
-so a call can never cost more than its hold. Then the provider dials; a refusal releases the hold
-at once (``CallNotPlaced``). What is said on the call is ``calls_flow``; its end and settlement
-``call_status``.
+unlocked, the template, the language and the length; then, in one savepoint
+(``compliance.paid_if_allowed``), the compliance guard (quiet hours, Do-Not-Call, attempts, owner
+fatigue: a block keeps the guard's record and holds nothing) and a hold of the credits for the
+whole call: per started 3 minutes, the length capped by what the balance (and today's limit)
+covers, with the call's ``time_limit`` set to what is held, so a call never costs more than its
+hold. Then the provider dials; a refusal releases the hold at once (``CallNotPlaced``). What is
+said on the call is ``calls_flow``; its end and settlement ``call_status``.
 """
 
 from __future__ import annotations
@@ -207,7 +207,18 @@ async def start_call(
     # an empty balance is refused by the ledger with its own message).
     units = max(1, min(units_for(minutes * 60), await _spendable(session, user, now) // price))
     call_id = uuid.uuid4()
-    held = await _guard_and_hold(session, user, target, phone, units, call_id, now)
+    held = await compliance.paid_if_allowed(
+        session,
+        user=user,
+        channel=compliance.Channel.CALL,
+        contact=phone,
+        property_id=target.property_id,
+        lead_id=target.lead_id,
+        now=now,
+        pay=lambda: tokens.reserve(
+            session, user.user_id, ACTION, units, reference=f"call:{call_id}", now=now
+        ),
+    )
     repo = CallsRepository.from_session(session)
     await repo.add(
         {
@@ -270,38 +281,6 @@ async def _template(
     if row is None or row.template_type not in {kind.value for kind in CALL_TEMPLATE_TYPES}:
         raise Invalid(_("Choose one of your call templates."), field="template_id")
     return row
-
-
-async def _guard_and_hold(
-    session: AsyncSession,
-    user: User,
-    target: Target,
-    phone: str,
-    units: int,
-    call_id: uuid.UUID,
-    now: datetime,
-) -> tokens.Held:
-    """The guard's check and the hold, in one savepoint: a block keeps the guard's record and holds
-    nothing; a refusal by the ledger rolls the guard's allowed attempt back with it."""
-    async with session.begin_nested():
-        verdict = await compliance.check(
-            session,
-            user=user,
-            channel=compliance.Channel.CALL,
-            contact=phone,
-            property_id=target.property_id,
-            lead_id=target.lead_id,
-            now=now,
-        )
-        held = None
-        if isinstance(verdict, compliance.Allowed):
-            held = await tokens.reserve(
-                session, user.user_id, ACTION, units, reference=f"call:{call_id}", now=now
-            )
-    if isinstance(verdict, compliance.Blocked):
-        raise compliance.OutreachBlocked(verdict)
-    assert held is not None
-    return held
 
 
 # --- reading calls -----------------------------------------------------------------------------
