@@ -47,16 +47,20 @@ class SpokenAnswer:
 
 
 def spoken(text: str, limit: int = SPOKEN_CHARS) -> str:
-    """``text`` as something to say: one line, whole sentences up to ``limit`` characters."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
+    """``text`` as something to say: one line of whole sentences up to ``limit`` characters,
+    ending as a sentence ends. A snippet that starts mid-sentence (lower case) loses that
+    fragment when a whole sentence follows it."""
+    sentences = _SENTENCE_END.split(" ".join(text.split()))
+    if len(sentences) > 1 and sentences[0][:1].islower():
+        sentences = sentences[1:]
     said = ""
-    for sentence in _SENTENCE_END.split(flat):
-        if len(said) + len(sentence) + 1 > limit:
+    for sentence in sentences:
+        if said and len(said) + len(sentence) + 1 > limit:
             break
         said = f"{said} {sentence}".strip()
-    return said or flat[:limit].rsplit(" ", 1)[0] + "…"
+    if len(said) > limit:
+        said = said[:limit].rsplit(" ", 1)[0]
+    return said if not said or said[-1] in ".!?…" else said + "."
 
 
 async def spoken_answer(
