@@ -268,3 +268,20 @@ async def test_an_inbound_call_takes_a_message(db: AsyncSession, client: httpx.A
         )
     ).one()
     assert mail.to_email == owner.user.email and "This is Ana, about my roof" in mail.text_body
+
+
+async def test_a_call_in_spanish(db: AsyncSession, client: httpx.AsyncClient) -> None:
+    owner = await callable_lead(db, tokens=100)
+    call = await place(db, owner, language="es")
+    twilio = twilio_of(client)
+    sid = call.twilio_call_sid
+    assert sid is not None
+    await simulator.pick_up(db, owner.user, twilio, sid, machine=False, now=NOW)
+    await simulator.speak(db, owner.user, twilio, sid, "Sí, claro", NOW)
+    await simulator.speak(db, owner.user, twilio, sid, "Sí", LATER)
+    await run_voice_jobs(db, set())
+    ended = await reloaded(db, call)
+    said = [t["text"] for t in ended.turns if t["role"] == "assistant"]
+    assert "asistente automático" in said[0] and "Sunrise Homes" in said[0]
+    assert "visita" in said[1] and " a las " in said[1]
+    assert ended.call_outcome == "appointment" and ended.tokens_used == 20
