@@ -149,7 +149,7 @@ async def call_form(
         )
         blocked = verdict.message if verdict else None
     price = (await unit_price(session)).tokens_required
-    spendable = await _spendable(session, user, now)
+    can_spend = await spendable(session, user, now)
     last = await CallsRepository.from_session(session).last_language(user.user_id, lead_id)
     return CallForm(
         target=target,
@@ -157,15 +157,16 @@ async def call_form(
         templates=await assistant.templates_of_types(session, user.user_id, CALL_TEMPLATE_TYPES),
         language=last or (user.preferred_locale if user.preferred_locale in LANGUAGES else "en"),
         unit_tokens=price,
-        balance=spendable,
-        affordable_minutes=min(spendable // price * 3, settings.voice_max_call_minutes),
+        balance=can_spend,
+        affordable_minutes=min(can_spend // price * 3, settings.voice_max_call_minutes),
         max_minutes=settings.voice_max_call_minutes,
         default_minutes=min(DEFAULT_MINUTES, settings.voice_max_call_minutes),
         blocked=blocked,
     )
 
 
-async def _spendable(session: AsyncSession, user: User, now: datetime) -> int:
+async def spendable(session: AsyncSession, user: User, now: datetime) -> int:
+    """What the subscriber can spend now: the balance, or what is left of today's limit."""
     summary = await tokens.balance_summary(session, user.user_id, now=now)
     remaining = summary.remaining_today
     return summary.balance if remaining is None else min(summary.balance, remaining)
@@ -205,7 +206,7 @@ async def start_call(
     price = (await unit_price(session)).tokens_required
     # The length held: what was asked, capped by what the balance covers (at least one unit, so
     # an empty balance is refused by the ledger with its own message).
-    units = max(1, min(units_for(minutes * 60), await _spendable(session, user, now) // price))
+    units = max(1, min(units_for(minutes * 60), await spendable(session, user, now) // price))
     call_id = uuid.uuid4()
     held = await compliance.paid_if_allowed(
         session,

@@ -294,8 +294,8 @@ async def _hold_inbound(
 ) -> tuple[tokens.Held, int] | None:
     """A hold for the longest allowed call, capped by what the subscriber can spend (units)."""
     price = (await calls_service.unit_price(session)).tokens_required
-    spendable = await calls_service._spendable(session, user, now)
-    units = min(calls_service.units_for(settings.voice_max_call_minutes * 60), spendable // price)
+    can_spend = await calls_service.spendable(session, user, now)
+    units = min(calls_service.units_for(settings.voice_max_call_minutes * 60), can_spend // price)
     if units < 1:
         return None
     try:
