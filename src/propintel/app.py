@@ -83,11 +83,11 @@ from propintel.search import endpoints as search_endpoints
 from propintel.search import pages as search_pages
 from propintel.tokens import endpoints as tokens_endpoints
 from propintel.tokens import pages as tokens_pages
+from propintel.voice import calendar_endpoints as voice_calendar_endpoints
+from propintel.voice import calendar_pages as voice_calendar_pages
 from propintel.voice import call_endpoints as voice_call_endpoints
 from propintel.voice import call_pages as voice_call_pages
 from propintel.voice import call_webhooks as voice_call_webhooks
-from propintel.voice import calendar_endpoints as voice_calendar_endpoints
-from propintel.voice import calendar_pages as voice_calendar_pages
 from propintel.voice import numbers_endpoints as voice_numbers_endpoints
 from propintel.voice import numbers_pages as voice_numbers_pages
 from propintel.voice import simulator_pages as voice_simulator_pages
