@@ -1,6 +1,5 @@
 """The calendar page in a real browser: a subscriber turns on the PropIntel calendar, sees its
-feed URL, asks to disconnect and confirms; each page passes axe-core and fits a 390 px phone.
-(The e2e fixtures come from tests/e2e/conftest.py.)"""
+feed URL, asks to disconnect and confirms; each page passes axe-core and fits a 390 px phone."""
 
 from __future__ import annotations
 
@@ -9,15 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import (  # noqa: F401 (fixtures)
-    browser,
-    live_database,
-    live_server,
-    log_in,
-    map_tile_url,
-    page,
-    violations,
-)
+from tests.e2e.conftest import log_in, violations
 from tests.e2e.outreach_setup import PASSWORD, funded_subscriber
 from tests.e2e.test_mobile import PHONE
 
@@ -25,12 +16,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def subscriber_email(live_database: str) -> str:  # noqa: F811
+def subscriber_email(live_database: str) -> str:
     return funded_subscriber(live_database, "calendar", 0).email
 
 
 def test_turn_on_the_local_calendar_then_disconnect(
-    page: Page,  # noqa: F811
+    page: Page,
     subscriber_email: str,
 ) -> None:
     log_in(page, subscriber_email, PASSWORD)
@@ -58,8 +49,8 @@ def test_turn_on_the_local_calendar_then_disconnect(
 
 
 def test_the_calendar_page_fits_a_phone(
-    browser: Browser,  # noqa: F811
-    live_server: str,  # noqa: F811
+    browser: Browser,
+    live_server: str,
     subscriber_email: str,
 ) -> None:
     context = browser.new_context(base_url=live_server, viewport=PHONE)
