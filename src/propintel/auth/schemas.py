@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from propintel.auth.models import Plan, UserType
 from propintel.kit.clock import NewYorkDatetime
+from propintel.kit.text import Text
 
 AccountStatus = Literal["active", "suspended"]
 
@@ -130,7 +131,7 @@ class UserFilters(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    q: str | None = Field(default=None, max_length=255, description="Part of the email address.")
+    q: Text | None = Field(default=None, max_length=255, description="Part of the email address.")
     user_type: UserType | None = None
     tier: Plan | None = None
     status: AccountStatus | None = Field(default=None, description="active or suspended.")

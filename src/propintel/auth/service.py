@@ -44,6 +44,7 @@ from propintel.kit.errors import (
 )
 from propintel.kit.i18n import N_, SUPPORTED_LOCALES, _
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
+from propintel.kit.text import refuse_nul
 
 THROTTLE_WINDOW_MINUTES = 15
 SEEN_EVERY = timedelta(minutes=5)
@@ -87,7 +88,7 @@ class UserFacts(UserRow):
 
 
 def normalise_email(email: str) -> str:
-    cleaned = email.strip().lower()
+    cleaned = refuse_nul(email, "email").strip().lower()
     if not EMAIL_PATTERN.match(cleaned) or len(cleaned) > 255:
         raise Invalid(_("Enter a valid email address."), field="email")
     return cleaned

@@ -12,6 +12,7 @@ from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
 from propintel.kit.clock import now_new_york, today_new_york
 from propintel.kit.tags import MAX_TAG_LENGTH
+from propintel.kit.text import Text
 from propintel.leads import service
 from propintel.leads.followup_schemas import (
     DueTaskOut,
@@ -20,7 +21,7 @@ from propintel.leads.followup_schemas import (
     TaskOut,
     TaskPatch,
 )
-from propintel.leads.models import LeadFilters, LeadStatus
+from propintel.leads.models import MAX_SCORE, LeadFilters, LeadStatus
 from propintel.leads.schemas import (
     MAX_PAGE,
     BulkCreate,
@@ -71,9 +72,9 @@ async def list_leads(
     db: DbSession,
     status: LeadStatus | None = None,
     lead_source: Intent | None = None,
-    min_score: Annotated[int | None, Query(ge=0)] = None,
-    address: Annotated[str | None, Query(max_length=200)] = None,
-    tag: Annotated[str | None, Query(max_length=MAX_TAG_LENGTH)] = None,
+    min_score: Annotated[int | None, Query(ge=0, le=MAX_SCORE)] = None,
+    address: Annotated[Text | None, Query(max_length=200)] = None,
+    tag: Annotated[Text | None, Query(max_length=MAX_TAG_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     cursor: str | None = None,
 ) -> LeadPageOut:

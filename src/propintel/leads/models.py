@@ -246,6 +246,11 @@ ai_voice_call_logs = table("ai_voice_call_logs", column("lead_id", UUID(as_uuid=
 email_workflow_logs = table("email_workflow_logs", column("lead_id", UUID(as_uuid=True)))
 
 
+# The largest ``min_score`` filter: scores are points (the search's own bound); a larger number
+# would not fit the INTEGER it is compared with.
+MAX_SCORE = 10_000
+
+
 @dataclass(frozen=True)
 class LeadFilters:
     """Which of a user's leads a list shows (None: any)."""

@@ -19,9 +19,11 @@ from propintel.kit.clock import now_new_york, today_new_york
 from propintel.kit.errors import Conflict, DomainError, Forbidden, Invalid
 from propintel.kit.i18n import N_, _, ngettext
 from propintel.kit.tags import MAX_TAG_LENGTH, spelled_as
+from propintel.kit.text import refuse_nul
 from propintel.leads import service
 from propintel.leads.followup_schemas import TaskCreate
 from propintel.leads.models import (
+    MAX_SCORE,
     ContactChannel,
     LeadFilters,
     LeadStatus,
@@ -132,12 +134,16 @@ def _filters(request: Request) -> tuple[LeadFilters, dict[str, str]]:
     status = query.get("status", "")
     source = query.get("lead_source", "")
     raw_score = query.get("min_score", "").strip()
+    min_score = int(raw_score) if raw_score.isascii() and raw_score.isdigit() else None
+    if min_score is not None and min_score > MAX_SCORE:
+        message = _("The minimum score is at most {limit}.").format(limit=f"{MAX_SCORE:,}")
+        raise Invalid(message, field="min_score")
     filters = LeadFilters(
         status=status if status in {s.value for s in LeadStatus} else None,
         lead_source=source if source in {s.value for s in Intent} else None,
-        min_score=int(raw_score) if raw_score.isdigit() else None,
-        address=(query.get("address", "").strip()[:200] or None),
-        tag=(query.get("tag", "").strip()[:MAX_TAG_LENGTH] or None),
+        min_score=min_score,
+        address=(refuse_nul(query.get("address", ""), "address").strip()[:200] or None),
+        tag=(refuse_nul(query.get("tag", ""), "tag").strip()[:MAX_TAG_LENGTH] or None),
     )
     values = {
         "status": filters.status or "",

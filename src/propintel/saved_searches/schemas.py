@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from propintel.kit.clock import NewYorkDatetime
+from propintel.kit.text import NoNul
 from propintel.saved_searches.models import AlertFrequency, SavedSearch
 from propintel.search.criteria import SearchCriteria
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), NoNul]
 
 
 class SavedSearchCreate(BaseModel):

@@ -36,6 +36,7 @@ from propintel.kit.pagination import (
     KeyPart,
     Listing,
 )
+from propintel.kit.text import INT4_MAX, Text
 
 MAX_RADIUS_M = 50_000
 DEFAULT_RADIUS_M = 5_000
@@ -143,6 +144,11 @@ class GeoJsonPolygon(BaseModel):
             for lon, lat in ring:
                 if not (-180 <= lon <= 180 and -90 <= lat <= 90):
                     raise ValueError(_("positions are [longitude, latitude] within ±180/±90"))
+            # On the globe (geography) an edge takes the shorter way round: a ring spanning half
+            # the world or more is not the area drawn, and antipodal points have no edge at all.
+            lons, lats = [lon for lon, _lat in ring], [lat for _lon, lat in ring]
+            if max(lons) - min(lons) >= 180 or max(lats) - min(lats) >= 180:
+                raise ValueError(_("a polygon must span less than half the globe (180°)"))
         return rings
 
 
@@ -156,7 +162,7 @@ class SearchCriteria(BaseModel):
         default=None, description="new_homeowner | distressed | fsbo; unset: all your plan allows"
     )
     zip: list[str] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
-    city: str | None = Field(default=None, min_length=1, max_length=100)
+    city: Text | None = Field(default=None, min_length=1, max_length=100)
     property_type: list[str] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
     near: LatLon | None = Field(default=None, description="'lat,lon': centre of a radius search")
     radius_m: int | None = Field(
@@ -182,8 +188,9 @@ class SearchCriteria(BaseModel):
     pool: bool | None = None
     min_beds: int | None = Field(default=None, ge=0, le=50)
     min_baths: float | None = Field(default=None, ge=0, le=50)
-    min_value: int | None = Field(default=None, ge=0)
-    max_value: int | None = Field(default=None, ge=0, validate_default=True)
+    # Compared with INTEGER columns: a larger number would fail in the database.
+    min_value: int | None = Field(default=None, ge=0, le=INT4_MAX)
+    max_value: int | None = Field(default=None, ge=0, le=INT4_MAX, validate_default=True)
     min_equity_pct: float | None = Field(default=None, ge=-1000, le=100)
     owner_type: str | None = None
     out_of_state: bool | None = None
