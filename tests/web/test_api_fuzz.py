@@ -1,0 +1,75 @@
+"""A bounded fuzz run of the JSON API (issue 18, item 5): schemathesis generates requests for every
+operation of the app's own OpenAPI document (`/api/openapi.json`), sent as a full-plan subscriber
+(bearer token) inside the test's rolled-back transaction; no answer may be a 500.
+
+A few examples per operation keep the run short (``make test``); bench/api_fuzz.py runs many more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from propintel.auth.models import Plan
+from tests.factories import api_as
+
+EXAMPLES_PER_OPERATION = 5
+
+
+def generate_cases(document: dict[str, Any], examples: int) -> list[Any]:
+    """``examples`` generated requests (at most) of every operation of ``document``."""
+    schema = schemathesis.openapi.from_dict(document)
+    cases: list[Any] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @settings(
+            max_examples=examples,
+            database=None,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def collect(case: Any) -> None:
+            cases.append(case)
+
+        collect()
+    return cases
+
+
+async def send(client: httpx.AsyncClient, case: Any, headers: dict[str, str]) -> httpx.Response:
+    kwargs = case.as_transport_kwargs(base_url=str(client.base_url), headers=headers)
+    passed = ("params", "headers", "cookies", "json")
+    request = {key: kwargs[key] for key in passed if key in kwargs}
+    if "data" in kwargs:
+        request["content" if isinstance(kwargs["data"], bytes | str) else "data"] = kwargs["data"]
+    if "files" in kwargs:
+        request["files"] = kwargs["files"]
+    return await client.request(kwargs["method"], kwargs["url"], **request)
+
+
+async def test_no_operation_answers_a_server_error(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    headers = await api_as(client, db, Plan.FULL)
+    document = (await client.get("/api/openapi.json")).json()
+    cases = generate_cases(document, EXAMPLES_PER_OPERATION)
+    assert len(cases) >= len(document["paths"])  # every operation was tried
+    failures = []
+    for case in cases:
+        response = await send(client, case, headers)
+        if response.status_code >= 500:
+            failures.append(f"{case.method} {response.request.url} -> {response.status_code}")
+            continue
+        response.request.read()  # a multipart body is a stream until read
+        try:
+            case.validate_response(response, checks=[not_a_server_error])
+        except Exception as error:  # collected and shown together below
+            failures.append(f"{case.method} {response.request.url}: {error}")
+    assert not failures, "\n".join(failures)
