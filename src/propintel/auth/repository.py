@@ -177,6 +177,14 @@ class AuthRepository(Repository):
             .values(revoked_at=now)
         )
 
+    async def lock_attempts_of(self, email: str) -> None:
+        """Hold, until the transaction ends, the lock of log-ins with ``email``: attempts with one
+        address count their failures and record their own one at a time (the throttle cannot be
+        raced by concurrent requests). A transaction-level advisory lock keyed on the address:
+        no row need exist (an unknown address is throttled too)."""
+        key = func.hashtextextended(bindparam("lock_key", f"login:{email.lower()}"), 0)
+        await self.session.execute(select(func.pg_advisory_xact_lock(key)))
+
     async def recent_failures(
         self, *, email: str | None = None, ip: str | None = None, since: datetime
     ) -> int:

@@ -156,7 +156,12 @@ async def record_password_failure(repo: AuthRepository, email: str, ip: str) -> 
 async def refuse_if_throttled(
     repo: AuthRepository, settings: Settings, email: str, ip: str
 ) -> None:
-    """Refuse (429) once an account or a network address has too many recent wrong passwords."""
+    """Refuse (429) once an account or a network address has too many recent wrong passwords.
+
+    Takes the account's attempt lock first (held to the end of the transaction, which records
+    this attempt's outcome): concurrent attempts are counted one after another, so no more than
+    the limit are ever checked against the password."""
+    await repo.lock_attempts_of(email)
     now = now_new_york()
     since = window_start(now, THROTTLE_WINDOW_MINUTES)
     limits = (
