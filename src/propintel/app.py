@@ -94,6 +94,7 @@ from propintel.voice import simulator_pages as voice_simulator_pages
 from propintel.web import api_docs, health, media
 from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
+from propintel.web.headers import SecurityHeadersMiddleware
 from propintel.web.locale import request_locale
 from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
 from propintel.web.uploads import UploadLimitMiddleware
@@ -224,6 +225,8 @@ def create_app(
         paths=("/marketplace/verification/documents",),
         max_bytes=settings.verification_document_max_bytes + 64 * 1024,
     )
+    # CSP, HSTS (production), Referrer- and Permissions-Policy, no-store on private responses.
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.add_middleware(RequestMiddleware)
     return app
 
@@ -295,4 +298,3 @@ def _add_headers(
     headers["X-Request-ID"] = request_id
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")

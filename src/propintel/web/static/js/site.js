@@ -68,10 +68,16 @@
     });
   }
 
+  /* <input data-select-on-focus>: focusing selects the whole value (a key shown once, to copy). */
+  function selectOnFocus(input) {
+    input.addEventListener("focus", function () { input.select(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".menu-toggle[aria-controls]").forEach(menuToggle);
     document.querySelectorAll("details[data-collapse-when-narrow]").forEach(collapseWhenNarrow);
     document.querySelectorAll(".table-scroll").forEach(scrollRegion);
     document.querySelectorAll("form[data-confirm]").forEach(confirmBeforeSubmit);
+    document.querySelectorAll("input[data-select-on-focus]").forEach(selectOnFocus);
   });
 })();
