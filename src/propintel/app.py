@@ -225,6 +225,12 @@ def create_app(
         paths=("/marketplace/verification/documents",),
         max_bytes=settings.verification_document_max_bytes + 64 * 1024,
     )
+    # Admin data imports (admin/pages.py): streamed to disk, refused past the setting.
+    app.add_middleware(
+        UploadLimitMiddleware,
+        paths=("/admin/imports",),
+        max_bytes=settings.import_upload_max_bytes + 64 * 1024,
+    )
     # CSP, HSTS (production), Referrer- and Permissions-Policy, no-store on private responses.
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.add_middleware(RequestMiddleware)

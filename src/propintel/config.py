@@ -145,6 +145,17 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest contractor verification document accepted (PDF, JPEG, PNG), in bytes.",
     )
+    import_upload_max_bytes: int = Field(
+        default=1024 * 1024 * 1024,
+        ge=1024,
+        description="Largest data file an admin may upload for import (/admin/imports), in bytes.",
+    )
+    import_upload_keep_days: int = Field(
+        default=30,
+        ge=0,
+        description="Uploaded import files are kept this many days after upload for audit, then "
+        "`maintenance cleanup` deletes them; 0: deleted as soon as their import ends.",
+    )
 
     # --- outreach (docs/outreach.md) ---------------------------------------------------------
     contact_freshness_days: int = Field(

@@ -10,6 +10,7 @@ import psycopg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.ingest.repository import ImportRepository, QuarantineRow, RunRow, any_property
+from propintel.ingest.tasks import prune_uploads as prune_uploads
 from propintel.kit.errors import NotFound
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
 

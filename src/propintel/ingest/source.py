@@ -2,7 +2,9 @@
 
 CSV is parsed by header name, never by position (column sets change between roll years). Text is
 UTF-8 when it proves to be, otherwise latin-1 (the DOR files are latin-1): each physical line is
-decoded on its own, so a file never has to be read twice or held in memory.
+decoded on its own, so a file never has to be read twice or held in memory. A line is read at
+most ``MAX_LINE_BYTES`` at a time: a file that is one huge line (not CSV at all) is refused by its
+first line without ever being held whole, and a malformed row is refused with its line number.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from propintel.kit.i18n import _
 Record = dict[str, Any]
 ProgressCallback = Callable[[int], None]
 SNIFF_BYTES = 64 * 1024
-csv.field_size_limit(16 * 1024 * 1024)
+MAX_LINE_BYTES = 16 * 1024 * 1024
+csv.field_size_limit(MAX_LINE_BYTES)
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,30 @@ def _refuse_binary(path: Path) -> None:
         )
 
 
+class LineTooLong(Exception):
+    """A physical line longer than ``MAX_LINE_BYTES``; ``line`` is its number (from 1)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _line_too_long(name: str, line: int) -> ImportRefused:
+    return ImportRefused(
+        _(
+            "{file}: line {line} is longer than {size} MB; a CSV file has one record a line "
+            "(is this the right file?)"
+        ).format(file=name, line=line, size=MAX_LINE_BYTES // (1024 * 1024))
+    )
+
+
 def _decoded_lines(binary: IO[bytes]) -> Iterator[str]:
-    for raw_line in binary:
+    """Each physical line, decoded; never more than ``MAX_LINE_BYTES`` read at once."""
+    number = 0
+    while raw_line := binary.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw_line) > MAX_LINE_BYTES and not raw_line.endswith(b"\n"):
+            raise LineTooLong(number)
         try:
             yield raw_line.decode("utf-8")
         except UnicodeDecodeError:
@@ -110,11 +135,16 @@ class CsvSource:
         """(first physical line number of the row, its fields). Blank lines are skipped; rows of
         the wrong width are yielded as they are, for the importer to quarantine."""
         line = self._reader.line_num
-        for fields in self._reader:
-            start, line = line + 1, self._reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            yield start, fields
+        try:
+            for fields in self._reader:
+                start, line = line + 1, self._reader.line_num
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue
+                yield start, fields
+        except LineTooLong as error:
+            raise _line_too_long(self.path.name, error.line) from None
+        except csv.Error as error:
+            raise _not_csv(self.path.name, self._reader.line_num, error) from None
 
     def close(self) -> None:
         self._binary.close()
@@ -130,7 +160,21 @@ def open_csv(path: Path, on_progress: ProgressCallback | None = None) -> CsvSour
     except StopIteration:
         binary.close()
         raise ImportRefused(_("{file}: the file is empty").format(file=path.name)) from None
+    except LineTooLong as error:
+        binary.close()
+        raise _line_too_long(path.name, error.line) from None
+    except csv.Error as error:
+        binary.close()
+        raise _not_csv(path.name, reader.line_num, error) from None
     return CsvSource(path, header, binary, reader)
+
+
+def _not_csv(name: str, line: int, error: csv.Error) -> ImportRefused:
+    return ImportRefused(
+        _("{file}: line {line} is not valid CSV ({error})").format(
+            file=name, line=line, error=error
+        )
+    )
 
 
 def _strip_bom(lines: Iterable[str]) -> Iterator[str]:

@@ -34,16 +34,28 @@ async def import_file(
     """Import an uploaded file into the database this job runs on (its own transactions)."""
     connection = await session.connection()
     url = libpq_url(connection.engine.url.render_as_string(hide_password=False))
-    path = upload_store().local_path(key)
-    summary = await asyncio.to_thread(
-        run_import,
-        importer_for(kind),
-        path,
-        url,
-        requested_by=uuid.UUID(user_id),
-        source_name=filename,
-    )
+    store = upload_store()
+    path = store.local_path(key)
+    try:
+        summary = await asyncio.to_thread(
+            run_import,
+            importer_for(kind),
+            path,
+            url,
+            requested_by=uuid.UUID(user_id),
+            source_name=filename,
+        )
+    finally:
+        # Kept for audit (PROPINTEL_IMPORT_UPLOAD_KEEP_DAYS, deleted by `maintenance cleanup`),
+        # or deleted at once when nothing is to be kept.
+        if get_settings().import_upload_keep_days == 0:
+            store.delete(key)
     return summary.as_dict() | {"score_refresh": await _queue_score_refresh(session)}
+
+
+def prune_uploads(keep_days: int, now: float | None = None) -> int:
+    """Delete uploaded import files older than ``keep_days`` days; returns how many."""
+    return upload_store().prune(keep_days * 86_400, now)
 
 
 async def _queue_score_refresh(session: AsyncSession) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
+import time
 import uuid
 from pathlib import Path, PureWindowsPath
 from typing import BinaryIO, Protocol
@@ -63,6 +64,22 @@ class LocalFileStore:
         if root not in path.parents:
             raise ValueError("invalid file key")
         return path
+
+    def prune(self, older_than_s: float, now: float | None = None) -> int:
+        """Delete every stored file last written more than ``older_than_s`` seconds before ``now``
+        (by default the current time), with its directory; returns how many were deleted."""
+        cutoff = (time.time() if now is None else now) - older_than_s
+        if not self.root.is_dir():
+            return 0
+        deleted = 0
+        for directory in self.root.iterdir():
+            if not directory.is_dir() or directory.is_symlink():
+                continue
+            for path in directory.iterdir():
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    self.delete(f"{directory.name}/{path.name}")
+                    deleted += 1
+        return deleted
 
     def delete(self, key: str) -> None:
         path = self.local_path(key)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from propintel.config import get_settings
 from propintel.db.urls import libpq_url
+from propintel.ingest import service as ingest_service
 from propintel.jobs.registry import job
 from propintel.maintenance.backup import scheduled_backup
 from propintel.maintenance.database import vacuum_analyze
@@ -44,8 +45,15 @@ async def reconcile_tokens_job(session: AsyncSession, *, timestamp: int | None =
 
 @job(CLEANUP, lock=CLEANUP, queueing_lock=CLEANUP)
 async def cleanup_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
-    policy = RetentionPolicy.from_settings(get_settings())
-    return (await clean_old_data(session, policy)).to_detail()
+    settings = get_settings()
+    policy = RetentionPolicy.from_settings(settings)
+    detail = (await clean_old_data(session, policy)).to_detail()
+    keep_days = settings.import_upload_keep_days
+    detail["import_upload_keep_days"] = keep_days
+    detail["import_uploads_deleted"] = await asyncio.to_thread(
+        ingest_service.prune_uploads, keep_days
+    )
+    return detail
 
 
 @job(ANALYZE, lock=ANALYZE, queueing_lock=ANALYZE)
