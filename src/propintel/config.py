@@ -62,7 +62,24 @@ class Settings(BaseSettings):
     )
     session_max_age_hours: int = Field(default=24 * 14, description="Web session lifetime.")
     api_token_max_age_days: int = Field(default=30, description="API bearer token lifetime.")
-    login_max_failures_per_account: int = Field(default=5, description="Per 15 minutes.")
+    login_free_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Wrong passwords for one account from one address before each further "
+        "attempt from it must wait (a growing delay).",
+    )
+    login_delay_seconds: int = Field(
+        default=30, ge=1, description="The first wait; it doubles with each further failure."
+    )
+    login_max_delay_seconds: int = Field(
+        default=15 * 60, ge=1, description="The longest wait between two log-in attempts."
+    )
+    login_max_failures_per_account: int = Field(
+        default=10,
+        ge=1,
+        description="Wrong passwords for one account from anywhere (last day) before addresses "
+        "it has not logged in from must wait too.",
+    )
     login_max_failures_per_ip: int = Field(default=20, description="Per 15 minutes.")
     # Argon2id cost of new password hashes; a hash keeps the cost it was made with, and a log-in
     # re-hashes one made at another cost. Defaults: argon2-cffi's (RFC 9106 low-memory profile).

@@ -211,6 +211,42 @@ class AuthRepository(Repository):
             stmt = stmt.where(LoginAttempt.ip_address == ip)
         return await self.session.scalar(stmt)
 
+    async def failures_since(
+        self, *, email: str, ip: str | None, since: datetime
+    ) -> tuple[int, datetime | None]:
+        """How many wrong passwords with ``email`` since ``since``, and when the latest was.
+        From ``ip``: only those after its last successful log-in with ``email``; from anywhere
+        (``ip`` None): all of them (the owner logging in does not let guessing elsewhere go on)."""
+        scope = [LoginAttempt.email == email.lower()]
+        after = [LoginAttempt.attempted_at > since]
+        if ip is not None:
+            scope.append(LoginAttempt.ip_address == ip)
+            last_success = (
+                select(func.max(LoginAttempt.attempted_at))
+                .where(*scope, LoginAttempt.succeeded.is_(True))
+                .scalar_subquery()
+            )
+            after.append(LoginAttempt.attempted_at > func.coalesce(last_success, since))
+        stmt = select(func.count(), func.max(LoginAttempt.attempted_at)).where(
+            *scope, LoginAttempt.succeeded.is_(False), *after
+        )
+        count, latest = (await self.session.execute(stmt)).one()
+        return int(count), latest
+
+    async def logged_in_from(self, email: str, ip: str, since: datetime) -> bool:
+        """Whether ``email`` logged in successfully from ``ip`` since ``since``."""
+        stmt = select(
+            select(LoginAttempt.attempt_id)
+            .where(
+                LoginAttempt.email == email.lower(),
+                LoginAttempt.ip_address == ip,
+                LoginAttempt.succeeded.is_(True),
+                LoginAttempt.attempted_at > since,
+            )
+            .exists()
+        )
+        return bool(await self.session.scalar(stmt))
+
     async def record_attempt(self, email: str, ip: str, succeeded: bool) -> None:
         await self.add(LoginAttempt(email=email.lower(), ip_address=ip, succeeded=succeeded))
 

@@ -4,6 +4,7 @@ and the account search admins page through (``search_users``, ``user_facts``).""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 import uuid
@@ -42,11 +43,13 @@ from propintel.kit.errors import (
     NotFound,
     RateLimited,
 )
-from propintel.kit.i18n import N_, SUPPORTED_LOCALES, _
+from propintel.kit.i18n import SUPPORTED_LOCALES, _
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
 from propintel.kit.text import refuse_nul
 
-THROTTLE_WINDOW_MINUTES = 15
+THROTTLE_WINDOW_MINUTES = 15  # the per-address limit across accounts
+FAILURE_MEMORY = timedelta(days=1)  # wrong passwords older than this no longer slow anyone
+KNOWN_ADDRESS = timedelta(days=30)  # an address the account logged in from this recently
 SEEN_EVERY = timedelta(minutes=5)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SELF_SERVICE_TYPES = (UserType.SUBSCRIBER, UserType.HOMEOWNER)
@@ -153,41 +156,72 @@ async def record_password_failure(repo: AuthRepository, email: str, ip: str) -> 
     await repo.record_attempt(email, ip, succeeded=False)
 
 
+def growing_delay(failures: int, free: int, settings: Settings) -> timedelta:
+    """How long to wait after the latest of ``failures`` wrong passwords: nothing for the first
+    ``free``, then ``login_delay_seconds``, doubling with each further one, at most
+    ``login_max_delay_seconds``."""
+    if failures < free:
+        return timedelta(0)
+    doublings = min(failures - free, 32)  # 2**32 s is past any cap
+    seconds = min(settings.login_delay_seconds * 2**doublings, settings.login_max_delay_seconds)
+    return timedelta(seconds=seconds)
+
+
 async def refuse_if_throttled(
     repo: AuthRepository, settings: Settings, email: str, ip: str
 ) -> None:
-    """Refuse (429) once an account or a network address has too many recent wrong passwords.
+    """Refuse (429, with when to retry) an attempt that comes too soon after wrong passwords.
 
+    - Per account and address: after ``login_free_failures`` wrong passwords from one address,
+      each further attempt from it waits a delay that doubles (``growing_delay``). Someone guessing
+      from elsewhere does not lock the owner out.
+    - Per account from addresses it has not logged in from (last 30 days): the same growing delay
+      once ``login_max_failures_per_account`` wrong passwords came from anywhere, against guessing
+      from many addresses; the owner's usual addresses are spared.
+    - Per address across accounts: ``login_max_failures_per_ip`` in 15 minutes (password spraying).
+
+    Wrong passwords count for a day; from one address, only those after its last successful
+    log-in.
     Takes the account's attempt lock first (held to the end of the transaction, which records
-    this attempt's outcome): concurrent attempts are counted one after another, so no more than
-    the limit are ever checked against the password."""
+    this attempt's outcome): concurrent attempts are counted one after another, so no more are
+    checked against the password than these rules allow."""
     await repo.lock_attempts_of(email)
     now = now_new_york()
-    since = window_start(now, THROTTLE_WINDOW_MINUTES)
-    limits = (
+    since = now - FAILURE_MEMORY
+    waits = []
+    failures, latest = await repo.failures_since(email=email, ip=ip, since=since)
+    waits.append((failures, latest, settings.login_free_failures))
+    if not await repo.logged_in_from(email, ip, now - KNOWN_ADDRESS):
+        failures, latest = await repo.failures_since(email=email, ip=None, since=since)
+        waits.append((failures, latest, settings.login_max_failures_per_account))
+    retry_after = max(
         (
-            {"email": email, "ip": None},
-            settings.login_max_failures_per_account,
-            N_("Too many failed log-ins for this account. Try again in {minutes} minute(s)."),
+            latest + growing_delay(failures, free, settings) - now
+            for failures, latest, free in waits
+            if latest is not None
         ),
-        (
-            {"email": None, "ip": ip},
-            settings.login_max_failures_per_ip,
-            N_(
+        default=timedelta(0),
+    )
+    if retry_after > timedelta(0):
+        seconds = max(1, math.ceil(retry_after.total_seconds()))
+        raise RateLimited(
+            _("Too many failed log-ins for this account. Try again in {seconds} second(s).").format(
+                seconds=seconds
+            ),
+            retry_after_s=seconds,
+        )
+    ip_since = window_start(now, THROTTLE_WINDOW_MINUTES)
+    if await repo.recent_failures(ip=ip, since=ip_since) >= settings.login_max_failures_per_ip:
+        oldest = await repo.oldest_failure_since(email=None, ip=ip, since=ip_since) or now
+        left = oldest + timedelta(minutes=THROTTLE_WINDOW_MINUTES) - now
+        seconds = max(1, int(left.total_seconds()))
+        raise RateLimited(
+            _(
                 "Too many failed log-ins for your network address. "
                 "Try again in {minutes} minute(s)."
-            ),
-        ),
-    )
-    for scope, limit, refusal in limits:
-        if await repo.recent_failures(**scope, since=since) >= limit:
-            oldest = await repo.oldest_failure_since(**scope, since=since) or now
-            retry_after = oldest + timedelta(minutes=THROTTLE_WINDOW_MINUTES) - now
-            seconds = max(1, int(retry_after.total_seconds()))
-            raise RateLimited(
-                _(refusal).format(minutes=-(-seconds // 60)),
-                retry_after_s=seconds,
-            )
+            ).format(minutes=-(-seconds // 60)),
+            retry_after_s=seconds,
+        )
 
 
 def token_hash(token: str) -> str:
