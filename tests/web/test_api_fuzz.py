@@ -7,6 +7,7 @@ A few examples per operation keep the run short (``make test``); bench/api_fuzz.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -43,14 +44,32 @@ def generate_cases(document: dict[str, Any], examples: int) -> list[Any]:
     return cases
 
 
+def _pairs(files: Any) -> list[tuple[str, Any]]:
+    return list(files.items()) if isinstance(files, dict) else list(files)
+
+
+def _sendable(part: Any) -> Any:
+    """A generated multipart part httpx can send: a non-text value (a number, ``None``) as its
+    text (the fuzzer may put any JSON value where a file's content goes)."""
+    if isinstance(part, tuple):
+        filename, content, *rest = part
+        if not isinstance(content, bytes | str):
+            content = json.dumps(content)
+        return (filename, content, *rest)
+    return part if isinstance(part, bytes | str) else json.dumps(part)
+
+
 async def send(client: httpx.AsyncClient, case: Any, headers: dict[str, str]) -> httpx.Response:
     kwargs = case.as_transport_kwargs(base_url=str(client.base_url), headers=headers)
-    passed = ("params", "headers", "cookies", "json")
+    passed = ("params", "headers", "json")
     request = {key: kwargs[key] for key in passed if key in kwargs}
+    if kwargs.get("cookies"):  # as a header: httpx deprecates per-request cookies
+        cookie = "; ".join(f"{name}={value}" for name, value in kwargs["cookies"].items())
+        request["headers"] = {**request.get("headers", {}), "cookie": cookie}
     if "data" in kwargs:
         request["content" if isinstance(kwargs["data"], bytes | str) else "data"] = kwargs["data"]
     if "files" in kwargs:
-        request["files"] = kwargs["files"]
+        request["files"] = [(name, _sendable(part)) for name, part in _pairs(kwargs["files"])]
     return await client.request(kwargs["method"], kwargs["url"], **request)
 
 
