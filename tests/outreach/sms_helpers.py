@@ -106,9 +106,12 @@ async def unlocked_lead(
     return Owner(user, saved.lead_ids[0], property_id)
 
 
-async def run_outreach_jobs(db: AsyncSession, seen: set[int] | None = None) -> list[Any]:
-    """Run, in this transaction, every outreach job deferred so far and not run yet, as the worker
-    would, one after the other (the jobs they defer too); their results."""
+async def run_outreach_jobs(
+    db: AsyncSession, seen: set[int] | None = None, domain: str = "outreach"
+) -> list[Any]:
+    """Run, in this transaction, every job of ``domain`` (``outreach.*``, ``voice.*``) deferred so
+    far and not run yet, as the worker would, one after the other (the jobs they defer too);
+    their results."""
     seen = seen if seen is not None else set()
     results = []
     while True:
@@ -116,8 +119,9 @@ async def run_outreach_jobs(db: AsyncSession, seen: set[int] | None = None) -> l
             await db.execute(
                 text(
                     "SELECT id, task_name, args FROM procrastinate_jobs "
-                    "WHERE task_name LIKE 'outreach.%' ORDER BY id"
-                )
+                    "WHERE task_name LIKE :pattern ORDER BY id"
+                ),
+                {"pattern": f"{domain}.%"},
             )
         ).all()
         pending = [row for row in rows if row.id not in seen]

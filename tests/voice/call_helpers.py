@@ -8,17 +8,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
 from propintel.integrations.local.voice import LocalVoice
-from propintel.jobs.registry import job_definition
 from propintel.outreach import compliance
 from propintel.voice import calls, simulator
 from propintel.voice.calls import CallRow
 from propintel.voice.calls_repository import CallsRepository
-from tests.outreach.sms_helpers import MOBILE, NOW, Owner, unlocked_lead
+from tests.outreach.sms_helpers import MOBILE, NOW, Owner, run_outreach_jobs, unlocked_lead
 
 SETTINGS = get_settings()
 __all__ = ["MOBILE", "NOW", "SETTINGS"]
@@ -64,24 +62,8 @@ def twilio_of(client: httpx.AsyncClient) -> simulator.Twilio:
 
 
 async def run_voice_jobs(db: AsyncSession, seen: set[int]) -> list[Any]:
-    """Run every voice job deferred so far and not in ``seen`` (and those they defer), once
-    each, in order, as the worker would."""
-    results = []
-    while True:
-        rows = (
-            await db.execute(
-                text(
-                    "SELECT id, task_name, args FROM procrastinate_jobs "
-                    "WHERE task_name LIKE 'voice.%' ORDER BY id"
-                )
-            )
-        ).all()
-        pending = [row for row in rows if row.id not in seen]
-        if not pending:
-            return results
-        for row in pending:
-            seen.add(row.id)
-            results.append(await job_definition(row.task_name).func(db, **row.args))
+    """Run every voice job deferred so far and not in ``seen``, as the worker would."""
+    return await run_outreach_jobs(db, seen, domain="voice")
 
 
 async def reloaded(db: AsyncSession, call: CallRow) -> CallRow:
