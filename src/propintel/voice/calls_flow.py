@@ -9,9 +9,9 @@
   chooses; a question is answered by the assistant from the knowledge base; an opt-out is recorded
   in the compliance guard at once; the outcome ends the call.
 
-Every request is verified first (``X-Twilio-Signature`` on the public URL with its query) and its
-``CallSid`` must be the call's. Each turn is stored with the lines said, so a repeated request
-(Twilio retries) gets the same TwiML again and changes nothing.
+Every request is verified first (``X-Twilio-Signature`` on the public URL with its query, by the
+check the SMS webhooks use) and its ``CallSid`` must be the call's. Each turn is stored with the
+lines said, so a repeated request (Twilio retries) gets the same TwiML again and changes nothing.
 """
 
 from __future__ import annotations
@@ -30,12 +30,10 @@ from propintel.auth import service as auth
 from propintel.auth.models import User
 from propintel.config import Settings
 from propintel.integrations.chat import ChatModel
-from propintel.integrations.sms import webhook_auth_token
-from propintel.integrations.twilio.signature import is_valid
-from propintel.kit.errors import Forbidden
 from propintel.kit.i18n import _, format_datetime, using_locale
 from propintel.kit.phones import display_phone, normalize_phone
 from propintel.outreach import compliance
+from propintel.outreach.sms_webhooks import verify
 from propintel.outreach.targets import lead_target
 from propintel.profiles import service as profiles
 from propintel.tokens import service as tokens
@@ -51,20 +49,6 @@ from propintel.voice.twiml import Voice
 log = structlog.get_logger(__name__)
 ASSISTANT, CALLEE = "assistant", "callee"
 MACHINE_ANSWERS = ("machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other")
-
-
-class BadTwilioSignature(Forbidden):
-    def __init__(self) -> None:
-        super().__init__("Invalid Twilio signature.")
-
-
-def verify(
-    settings: Settings, path_and_query: str, params: Mapping[str, str], given: str | None
-) -> None:
-    """``BadTwilioSignature`` (403) unless ``given`` signs this form posted to this URL."""
-    url = webhook_url(settings, path_and_query)
-    if not is_valid(webhook_auth_token(settings), url, params, given):
-        raise BadTwilioSignature()
 
 
 def gather_url(settings: Settings, call_id: uuid.UUID, turn: int) -> str:
