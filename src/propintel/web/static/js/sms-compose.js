@@ -41,7 +41,7 @@
         .replace("{tokens}", (n * price).toLocaleString(document.documentElement.lang));
     }
 
-    picker.addEventListener("change", () => {
+    function applyTemplate() {
       const option = picker.selectedOptions[0];
       problem.textContent = option ? option.dataset.problem || "" : "";
       if (!option || !option.value) return;
@@ -50,8 +50,13 @@
         filled = body.value;
       }
       update();
-    });
+    }
+
+    picker.addEventListener("change", applyTemplate);
     body.addEventListener("input", update);
+    // A template chosen before this script ran (a fast click, or the browser restoring the form
+    // on "back") still fills an empty text.
+    if (picker.value && body.value.trim() === "") applyTemplate();
     update();
   });
 })();
