@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from pydantic import ValidationError
 
@@ -14,6 +16,9 @@ from propintel.jobs.cli import worker
 from propintel.maintenance.cli import app as maintenance_app
 from propintel.outreach.cli import app as outreach_app
 from propintel.scoring.cli import app as scores_app
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 app = typer.Typer(help="PropIntel: Miami-Dade property intelligence.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -30,22 +35,43 @@ app.command("worker")(worker)
 def serve(
     host: str | None = typer.Option(None, help="Bind address (default PROPINTEL_HOST)."),
     port: int | None = typer.Option(None, help="Port (default PORT, else 8000)."),
+    workers: int | None = typer.Option(
+        None, min=1, help="Web processes (default PROPINTEL_WEB_WORKERS: one per CPU core)."
+    ),
 ) -> None:
-    """Run the web server (the database must be up and migrated: `propintel db migrate`)."""
+    """Run the web server (the database must be up and migrated: `propintel db migrate`).
+
+    With more than one worker, uvicorn's supervisor binds the socket and starts that many
+    processes (each builds its own app and database engine from the factory) and replaces any
+    that dies."""
     import uvicorn
 
     from propintel.kit.logging import configure_logging
 
     settings = get_settings()
     configure_logging(settings.log_level, settings.log_file)
+    # Created here, once, when missing: processes started together would each write their own.
+    settings.signing_key()
     uvicorn.run(
-        "propintel.app:create_app",
+        "propintel.cli:web_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=workers or settings.web_workers,
         proxy_headers=True,
         log_config=None,
     )
+
+
+def web_app() -> FastAPI:
+    """The app of one web process, its logging set up first: uvicorn starts each of several
+    workers as a new interpreter, which inherits none of the parent's logging configuration."""
+    from propintel.app import create_app
+    from propintel.kit.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_file)
+    return create_app(settings)
 
 
 @app.command()

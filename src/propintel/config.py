@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from decimal import Decimal
 from functools import lru_cache
@@ -36,12 +37,22 @@ class Settings(BaseSettings):
         description="Where the embedded cluster, the secret key and other local state live.",
     )
     embedded_port: int = Field(default=54329, description="TCP port of the embedded cluster.")
+    database_pooler: Literal["none", "transaction"] = Field(
+        default="none",
+        description="`transaction`: the database URL is a transaction-pooling PgBouncer, so the "
+        "web sessions use no prepared statements and send no startup options.",
+    )
     embedded_database: str = Field(default="propintel", description="Database name (embedded).")
     secret_key: SecretStr | None = Field(
         default=None,
         description="Signs session cookies and CSRF tokens. Unset: generated once into data_dir.",
     )
     host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
+    web_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Web server processes `propintel serve` runs. Default: one per CPU core.",
+    )
     port: int = Field(default=8000, validation_alias="PORT", description="Web server port.")
     environment: Literal["development", "test", "production"] = Field(
         default="development",

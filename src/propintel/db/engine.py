@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -22,23 +22,35 @@ from propintel.kit.errors import DomainError
 CONNECT_ARGS = {"options": "-c timezone=America/New_York"}
 
 
-def create_engine_for(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def connect_args(pooler: str = "none") -> dict[str, Any]:
+    """The driver's connection arguments. Through a transaction-pooling PgBouncer
+    (``PROPINTEL_DATABASE_POOLER=transaction``) consecutive transactions may run on different
+    server connections, so psycopg must never prepare a statement (``prepare_threshold=None``),
+    and PgBouncer refuses the ``options`` startup parameter: the database's own default time
+    zone (America/New_York, set by the first migration) applies instead."""
+    if pooler == "transaction":
+        return {"prepare_threshold": None}
+    return dict(CONNECT_ARGS)
+
+
+def create_engine_for(url: str, *, pool_size: int = 10, pooler: str = "none") -> AsyncEngine:
     return create_async_engine(
         sqlalchemy_url(url),
         pool_size=pool_size,
         max_overflow=10,
         pool_pre_ping=True,
-        connect_args=CONNECT_ARGS,
+        connect_args=connect_args(pooler),
     )
 
 
 @lru_cache
-def _engine_for(url: str) -> AsyncEngine:
-    return create_engine_for(url)
+def _engine_for(url: str, pooler: str) -> AsyncEngine:
+    return create_engine_for(url, pooler=pooler)
 
 
 def get_engine(settings: Settings | None = None) -> AsyncEngine:
-    return _engine_for(database_url(settings or get_settings()))
+    settings = settings or get_settings()
+    return _engine_for(database_url(settings), settings.database_pooler)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
