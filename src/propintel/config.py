@@ -184,6 +184,13 @@ class Settings(BaseSettings):
         description="Uploaded import files are kept this many days after upload for audit, then "
         "`maintenance cleanup` deletes them; 0: deleted as soon as their import ends.",
     )
+    worker_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Jobs one `propintel worker` runs at the same time (`--concurrency` "
+        "overrides it).",
+    )
 
     # --- outreach (docs/outreach.md) ---------------------------------------------------------
     contact_freshness_days: int = Field(

@@ -12,11 +12,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from propintel.db.engine import session_factory
-from propintel.jobs.app import JobApp, build_job_app, run_worker
+from propintel.jobs.app import JobApp, build_job_app
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.jobs.registry import JobDefinition, UnknownJob, declared_jobs
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
 from propintel.jobs.tasks import HEARTBEAT
+from propintel.jobs.worker import run_worker
 from tests.jobs.helpers import job_runs, queued_jobs, wait_for_runs
 
 # A schedule that makes a job "periodic" (so its runs are recorded) without the deferrer firing

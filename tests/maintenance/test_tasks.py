@@ -12,10 +12,11 @@ from sqlalchemy import text
 
 from propintel.config import Settings
 from propintel.db.engine import create_engine_for, session_factory
-from propintel.jobs.app import build_job_app, run_worker
+from propintel.jobs.app import build_job_app
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
+from propintel.jobs.worker import run_worker
 from propintel.maintenance import tasks
 from tests.factories import committed_user
 

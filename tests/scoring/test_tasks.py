@@ -12,10 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.db.engine import create_engine_for, session_factory
-from propintel.jobs.app import build_job_app, run_worker
+from propintel.jobs.app import build_job_app
 from propintel.jobs.enqueue import defer_in_transaction
 from propintel.jobs.registry import declared_jobs
 from propintel.jobs.schedule import NEW_YORK, SCHEDULE
+from propintel.jobs.worker import run_worker
 from propintel.kit.clock import NEW_YORK as NEW_YORK_ZONE
 from propintel.scoring.tasks import is_full_run, refresh_job
 from tests.factories import make_property

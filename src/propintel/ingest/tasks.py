@@ -16,7 +16,7 @@ from propintel.db.urls import libpq_url
 from propintel.ingest.registry import importer_for
 from propintel.ingest.runs import run_import
 from propintel.jobs.enqueue import defer_in_transaction
-from propintel.jobs.registry import job
+from propintel.jobs.registry import BULK_QUEUE, job
 from propintel.kit.files import LocalFileStore
 
 IMPORT_FILE = "ingest.import_file"
@@ -27,7 +27,7 @@ def upload_store() -> LocalFileStore:
     return LocalFileStore(get_settings().data_dir / "uploads")
 
 
-@job(IMPORT_FILE, queue="imports")
+@job(IMPORT_FILE, queue=BULK_QUEUE)
 async def import_file(
     session: AsyncSession, *, kind: str, key: str, filename: str, user_id: str
 ) -> JSONDict:

@@ -1,8 +1,9 @@
 """The Procrastinate app: the queue in our PostgreSQL, the declared jobs, the periodic schedule.
 
 Building an app opens no connection: ``build_job_app(url)`` for any database (tests build one per
-scratch database), ``job_app()`` for the configured one. Workers run with ``run_worker``, which
-gives every job a SQLAlchemy engine on the same database for its unit of work.
+scratch database), ``job_app()`` for the configured one. Workers run with
+``jobs.worker.run_worker``, which gives every job a SQLAlchemy engine on the same database for
+its unit of work.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from zoneinfo import ZoneInfo
 import croniter
 import procrastinate
 from procrastinate import JobContext, PsycopgConnector
-from procrastinate.app import WorkerOptions
 from procrastinate.periodic import PeriodicTask
 from procrastinate.tasks import Task
 from procrastinate.types import JSONDict
@@ -170,33 +170,6 @@ def _register_periodic(app: JobApp, task: Task[Any, Any, Any], entry: PeriodicJo
 def job_engine(context: JobContext) -> AsyncEngine:
     engine = context.additional_context.get(ENGINE_KEY)
     if not isinstance(engine, AsyncEngine):
-        raise RuntimeError("jobs run in workers started by propintel.jobs.app.run_worker")
+        raise RuntimeError("jobs run in workers started by propintel.jobs.worker.run_worker")
     return engine
 
-
-async def run_worker(
-    app: JobApp,
-    *,
-    wait: bool = True,
-    concurrency: int = 1,
-    queues: Sequence[str] | None = None,
-    install_signal_handlers: bool = True,
-) -> None:
-    """Run jobs (and defer periodic ones) until stopped; with ``wait=False``, until none is left.
-
-    Stops gracefully on SIGINT/SIGTERM (or cancellation): running jobs finish first.
-    """
-    engine = create_engine_for(app.database_url, pool_size=concurrency)
-    try:
-        options: WorkerOptions = {
-            "wait": wait,
-            "concurrency": concurrency,
-            "install_signal_handlers": install_signal_handlers,
-            "additional_context": {ENGINE_KEY: engine},
-        }
-        if queues:  # Procrastinate's default: every queue
-            options["queues"] = list(queues)
-        async with app.open_async():
-            await app.run_worker_async(**options)
-    finally:
-        await engine.dispose()

@@ -14,8 +14,9 @@ from propintel.db import migrate
 from propintel.db.cli import prepare_database
 from propintel.db.embedded import EmbeddedDatabaseError
 from propintel.db.urls import database_url, redacted
-from propintel.jobs.app import build_job_app, run_worker
+from propintel.jobs.app import build_job_app
 from propintel.jobs.schedule import SCHEDULE
+from propintel.jobs.worker import WorkerFailed, run_worker
 from propintel.kit.logging import configure_logging
 
 logger = logging.getLogger("propintel.worker")
@@ -29,8 +30,11 @@ def worker(
         ),
     ] = False,
     concurrency: Annotated[
-        int, typer.Option(min=1, help="How many jobs run at the same time.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            min=1, help="How many jobs run at the same time (default PROPINTEL_WORKER_CONCURRENCY)."
+        ),
+    ] = None,
     queue: Annotated[
         list[str] | None,
         typer.Option(
@@ -46,6 +50,7 @@ def worker(
     configure_logging(settings.log_level, settings.log_file)
     url = _database_ready()
     queues = queue or None
+    concurrency = concurrency or settings.worker_concurrency
     logger.info(
         "PropIntel worker starting on %s: queues %s, concurrency %d, %s",
         redacted(url),
@@ -54,7 +59,11 @@ def worker(
         "no periodic jobs (--once)" if once else f"periodic: {_schedule_line()}",
     )
     app = build_job_app(url, periodic=not once)
-    asyncio.run(run_worker(app, wait=not once, concurrency=concurrency, queues=queues))
+    try:
+        asyncio.run(run_worker(app, wait=not once, concurrency=concurrency, queues=queues))
+    except WorkerFailed as error:
+        logger.error("PropIntel worker gave up: %s", error)
+        raise typer.Exit(1) from error
     logger.info("PropIntel worker stopped")
 
 

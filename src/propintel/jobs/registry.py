@@ -33,7 +33,13 @@ JOB_MODULES: tuple[str, ...] = (
     "propintel.voice.calendar_tasks",
 )
 
+# Queues keep kinds of work from waiting behind each other: `propintel run` gives the bulk queue
+# a worker of its own, so a payment or a provider's event is never stuck behind a 200 MB import.
 DEFAULT_QUEUE = "default"
+PAYMENTS_QUEUE = "payments"  # Stripe events, auto-recharges: money the user is waiting for
+WEBHOOKS_QUEUE = "webhooks"  # what providers tell us (SMS, e-mail, call events, bookings)
+BULK_QUEUE = "bulk"  # long, heavy work: imports, the score refresh, backups, vacuum
+QUEUES = (PAYMENTS_QUEUE, WEBHOOKS_QUEUE, DEFAULT_QUEUE, BULK_QUEUE)
 
 JobFunction = Callable[..., Awaitable[JSONDict | None]]
 F = TypeVar("F", bound=JobFunction)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from propintel.config import get_settings
 from propintel.db.urls import libpq_url
 from propintel.ingest import service as ingest_service
-from propintel.jobs.registry import job
+from propintel.jobs.registry import BULK_QUEUE, job
 from propintel.maintenance.backup import scheduled_backup
 from propintel.maintenance.database import vacuum_analyze
 from propintel.maintenance.retention import RetentionPolicy, clean_old_data
@@ -43,7 +43,7 @@ async def reconcile_tokens_job(session: AsyncSession, *, timestamp: int | None =
     return (await reconcile_tokens(session)).to_detail()
 
 
-@job(CLEANUP, lock=CLEANUP, queueing_lock=CLEANUP)
+@job(CLEANUP, queue=BULK_QUEUE, lock=CLEANUP, queueing_lock=CLEANUP)
 async def cleanup_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
     settings = get_settings()
     policy = RetentionPolicy.from_settings(settings)
@@ -56,13 +56,13 @@ async def cleanup_job(session: AsyncSession, *, timestamp: int | None = None) ->
     return detail
 
 
-@job(ANALYZE, lock=ANALYZE, queueing_lock=ANALYZE)
+@job(ANALYZE, queue=BULK_QUEUE, lock=ANALYZE, queueing_lock=ANALYZE)
 async def analyze_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
     report = await asyncio.to_thread(vacuum_analyze, session_database_url(session))
     return report.to_detail()
 
 
-@job(BACKUP, lock=BACKUP, queueing_lock=BACKUP)
+@job(BACKUP, queue=BULK_QUEUE, lock=BACKUP, queueing_lock=BACKUP)
 async def backup_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
     """A dump under the backup directory; only the newest ``PROPINTEL_BACKUP_KEEP`` are kept."""
     settings = get_settings()

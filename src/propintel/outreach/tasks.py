@@ -11,21 +11,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
 from propintel.integrations.providers import configured_email_senders, crm_client
-from propintel.jobs.registry import job
+from propintel.jobs.registry import WEBHOOKS_QUEUE, job
 from propintel.kit.clock import now_new_york
 from propintel.outreach import crm as crm_service
 from propintel.outreach import email_events, email_outreach, sms_webhooks
 
+# A provider's event racing its message's commit is retried for ~20 minutes (5 s, 10 s, … doubling).
+EVENT_RETRY = RetryStrategy(max_attempts=8, exponential_wait=5)
+
 
 # --- SMS (docs/outreach/sms.md) -------------------------------------------------------------------
-# A report racing its text's commit is retried for ~20 minutes (5 s, 10 s, 20 s, … doubling).
-@job(sms_webhooks.HANDLE_EVENT_JOB, retry=RetryStrategy(max_attempts=8, exponential_wait=5))
+@job(sms_webhooks.HANDLE_EVENT_JOB, queue=WEBHOOKS_QUEUE, retry=EVENT_RETRY)
 async def twilio_sms_event_job(session: AsyncSession, *, event_pk: str) -> JSONDict:
     outcome = await sms_webhooks.handle_event(session, uuid.UUID(event_pk))
     return {"event_pk": event_pk, "outcome": outcome}
 
 
-@job(sms_webhooks.SIMULATE_DELIVERY_JOB, retry=RetryStrategy(max_attempts=3, wait=5))
+@job(
+    sms_webhooks.SIMULATE_DELIVERY_JOB,
+    queue=WEBHOOKS_QUEUE,
+    retry=RetryStrategy(max_attempts=3, wait=5),
+)
 async def sms_simulate_delivery_job(session: AsyncSession, *, message_sid: str) -> JSONDict:
     statuses = await sms_webhooks.simulate_delivery(session, get_settings(), message_sid)
     return {"message_sid": message_sid, "statuses": list[JSONValue](statuses)}
@@ -55,7 +61,7 @@ async def crm_follow_job(session: AsyncSession, *, timestamp: int | None = None)
 
 # --- E-mail (docs/outreach/email.md) -------------------------------------------------------------
 # An event may race the commit of its e-mail's log row: retried for ~20 minutes.
-@job(email_events.HANDLE_EVENT_JOB, retry=RetryStrategy(max_attempts=8, exponential_wait=5))
+@job(email_events.HANDLE_EVENT_JOB, queue=WEBHOOKS_QUEUE, retry=EVENT_RETRY)
 async def email_event_job(session: AsyncSession, *, event_pk: str) -> JSONDict:
     outcome = await email_events.handle_event(
         session, uuid.UUID(event_pk), senders=configured_email_senders(), settings=get_settings()

@@ -10,7 +10,7 @@ from procrastinate.types import JSONDict
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.config import get_settings
-from propintel.jobs.registry import job
+from propintel.jobs.registry import BULK_QUEUE, job
 from propintel.kit.clock import NEW_YORK
 from propintel.scoring.refresh import refresh_scores
 from propintel.scoring.service import REFRESH_JOB
@@ -24,7 +24,7 @@ def is_full_run(timestamp: int | None) -> bool:
 
 
 # ``lock``: two refreshes never run at once; ``queueing_lock``: at most one waits.
-@job(REFRESH_JOB, lock=REFRESH_JOB, queueing_lock=REFRESH_JOB)
+@job(REFRESH_JOB, queue=BULK_QUEUE, lock=REFRESH_JOB, queueing_lock=REFRESH_JOB)
 async def refresh_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
     """Refresh every property's scores as of today in New York; the run records the counts."""
     result = await refresh_scores(

@@ -6,14 +6,18 @@ Error pages leak nothing: no stack traces, no exception text for unexpected erro
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import exc as sqlalchemy_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from propintel.db.availability import database_unreachable
 from propintel.kit.errors import DomainError, NotAuthenticated, RateLimited
 from propintel.kit.i18n import N_, gettext
 from propintel.web.templating import render
@@ -43,6 +47,11 @@ METHOD_NOT_ALLOWED = N_("This address does not accept that.")
 REFUSED = N_("Request refused.")
 UNEXPECTED = N_("An unexpected error occurred. It has been logged.")
 INVALID_REQUEST = N_("Invalid request: {summary}")
+DATABASE_UNAVAILABLE = N_(
+    "The service is briefly unavailable: its database does not answer. Please try again in a few "
+    "seconds."
+)
+DATABASE_RETRY_AFTER_S = 5
 
 
 def _wants_json(request: Request) -> bool:
@@ -107,6 +116,8 @@ async def _validation_error(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:
+    if database_unreachable(error):
+        return _database_unavailable(request, error)
     # Starlette calls this from its outermost middleware, after the request's log context has
     # ended: the request id comes from the request's state instead.
     fields = {"path": request.url.path, "request_id": getattr(request.state, "request_id", None)}
@@ -114,8 +125,49 @@ async def _unexpected_error(request: Request, error: Exception) -> Response:
     return error_response(request, 500, UNEXPECTED)
 
 
+class OutageLog:
+    """One log line per outage, not a traceback per request: the first refused request logs a
+    warning, later ones only count, and a line a minute says the outage goes on."""
+
+    REPEAT_AFTER_S = 60.0
+
+    def __init__(self) -> None:
+        self.logged_at: float | None = None
+        self.refused = 0
+
+    def refused_request(self, error: BaseException, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self.refused += 1
+        if self.logged_at is not None and now - self.logged_at < self.REPEAT_AFTER_S:
+            return
+        first = self.logged_at is None
+        self.logged_at = now
+        logger.warning(
+            "database unavailable: answering 503 (%s)",
+            "outage begins" if first else f"{self.refused} requests refused so far",
+            extra={"fields": {"error": type(error).__name__, "refused": self.refused}},
+        )
+
+
+_outage_log = OutageLog()
+
+
+def _database_unavailable(request: Request, error: BaseException) -> Response:
+    _outage_log.refused_request(error)
+    return error_response(request, 503, DATABASE_UNAVAILABLE, retry_after_s=DATABASE_RETRY_AFTER_S)
+
+
+async def _database_error(request: Request, error: Exception) -> Response:
+    if database_unreachable(error):
+        return _database_unavailable(request, error)
+    return await _unexpected_error(request, error)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for database_error in (sqlalchemy_errors.DBAPIError, sqlalchemy_errors.TimeoutError):
+        app.add_exception_handler(database_error, _database_error)
+    app.add_exception_handler(psycopg.Error, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
