@@ -44,6 +44,13 @@ async def _sign_up(client: httpx.AsyncClient, email: str) -> None:
         },
     )
     assert response.status_code == 303, response.text
+    # Sign-up opens no session (it answers a taken address the same way): log in, as a newcomer
+    # does next.
+    login = await client.post(
+        "/login",
+        data={"email": email, "password": DEFAULT_PASSWORD, "csrf_token": csrf_of(client)},
+    )
+    assert login.status_code == 303, login.text
 
 
 async def _verify(client: httpx.AsyncClient, token: str) -> httpx.Response:

@@ -1,5 +1,5 @@
-"""A newcomer finds the landing page, signs up (which logs them in), logs out and back in, in a
-real browser."""
+"""A newcomer finds the landing page, signs up, logs in (greeted with the next step), logs out and
+back in (welcomed back), in a real browser."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.e2e.conftest import ARTIFACTS, sign_up
 pytestmark = pytest.mark.e2e
 
 
-def test_a_visitor_signs_up_from_the_landing_page_and_is_logged_in(page: Page) -> None:
+def test_a_visitor_signs_up_from_the_landing_page_and_logs_in(page: Page) -> None:
     email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Miami-Dade public records")

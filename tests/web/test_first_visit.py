@@ -1,4 +1,4 @@
-"""A visitor's first hour: the landing page, sign-up that logs in, the favicon."""
+"""A visitor's first hour: the landing page, sign-up, the first log-in's welcome, the favicon."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ async def test_logged_in_users_go_from_home_to_their_dashboard(
 
 
 async def _sign_up(client: httpx.AsyncClient, user_type: str, email: str) -> httpx.Response:
+    """Sign up, then log in (sign-up opens no session: it answers a taken address the same)."""
     await client.get("/signup")
     form = {
         "email": email,
@@ -47,7 +48,23 @@ async def _sign_up(client: httpx.AsyncClient, user_type: str, email: str) -> htt
         "user_type": user_type,
         "csrf_token": client.cookies.get("propintel_csrf"),
     }
-    return await client.post("/signup", data=form)
+    signed_up = await client.post("/signup", data=form)
+    assert signed_up.status_code == 303 and signed_up.headers["location"] == "/login"
+    login = await client.get("/login")
+    assert "Check your e-mail" in login.text and email in login.text
+    return await _log_in(client, email)
+
+
+async def _log_in(client: httpx.AsyncClient, email: str) -> httpx.Response:
+    await client.get("/login")
+    return await client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": "a-long-enough-password",
+            "csrf_token": client.cookies.get("propintel_csrf"),
+        },
+    )
 
 
 def _cookie_attributes(response: httpx.Response, name: str) -> set[str]:
@@ -55,29 +72,21 @@ def _cookie_attributes(response: httpx.Response, name: str) -> set[str]:
     return {part.strip() for part in header.split(";")[1:]}
 
 
-async def test_sign_up_logs_in_and_greets_with_the_next_step(
+async def test_the_first_log_in_after_sign_up_greets_with_the_next_step(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
     response = await _sign_up(client, "subscriber", "first-hour@example.com")
     assert response.status_code == 303 and response.headers["location"] == "/dashboard"
-    signup_cookie = _cookie_attributes(response, "propintel_session")
+    first_cookie = _cookie_attributes(response, "propintel_session")
     dashboard = await client.get("/dashboard")
     assert dashboard.status_code == 200
     assert "Welcome to PropIntel" in dashboard.text and "Welcome back" not in dashboard.text
     assert '<a href="/billing">choose a plan</a>' in dashboard.text
 
-    # The session cookie is the one a log-in sets.
+    # The next log-in is welcomed back, with the same session cookie.
     client.cookies.clear()
-    await client.get("/login")
-    login = await client.post(
-        "/login",
-        data={
-            "email": "first-hour@example.com",
-            "password": "a-long-enough-password",
-            "csrf_token": client.cookies.get("propintel_csrf"),
-        },
-    )
-    assert _cookie_attributes(login, "propintel_session") == signup_cookie
+    login = await _log_in(client, "first-hour@example.com")
+    assert _cookie_attributes(login, "propintel_session") == first_cookie
     again = await client.get("/dashboard")
     assert "Welcome back." in again.text and "Welcome to PropIntel" not in again.text
 

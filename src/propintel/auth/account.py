@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.links import (
@@ -29,11 +30,13 @@ from propintel.auth.passwords import hash_password, validate_new_password, verif
 from propintel.auth.repository import AuthRepository
 from propintel.auth.service import (
     Client,
+    NewAccount,
     OpenedSession,
     normalise_email,
     open_session,
     record_password_failure,
     refuse_if_throttled,
+    register,
 )
 from propintel.config import Settings
 from propintel.integrations.email import EmailSender, EmailSendError
@@ -47,6 +50,7 @@ log = structlog.get_logger(__name__)
 RESEND_VERIFICATION = Limit("verify_email", count=3, minutes=15)
 RESET_PER_ADDRESS = Limit("reset_password", count=3, minutes=60)
 RESET_PER_NETWORK = Limit("reset_password_ip", count=10, minutes=60)
+SIGNUP_NOTICE = Limit("signup_notice", count=3, minutes=60)  # per existing address, silent
 MAX_API_KEYS = 20
 
 
@@ -95,6 +99,59 @@ async def send_verification(
         "verify_email",
         token=token,
         changing=address != user.email,
+    )
+
+
+async def sign_up(
+    session: AsyncSession, settings: Settings, mailer: Mailer, account: NewAccount
+) -> None:
+    """A self-service sign-up that does not tell whether the address already has an account.
+
+    A new address gets its account and a verification link. An address that already has an
+    account gets nothing created and nothing changed: its owner is e-mailed a notice (log in, or
+    reset the password) instead, at most ``SIGNUP_NOTICE`` times an hour, silently. The caller
+    answers both the same ("check your e-mail"). Both paths hash the password, so the time taken
+    does not tell either: the hash is most of a sign-up's work. Bad input (the address's form,
+    a short password) is refused alike on both paths, before the address is looked up."""
+    email = normalise_email(account.email)
+    validate_new_password(account.password)
+    repo = AuthRepository.from_session(session)
+    existing = await repo.user_by_email(email)
+    if existing is None:
+        try:
+            async with session.begin_nested():
+                user = await register(session, settings, account)
+        except IntegrityError:  # the same address signed up twice at once: the other one won
+            existing = await repo.user_by_email(email)
+            if existing is None:
+                raise
+        else:
+            await send_verification(session, mailer, user)
+            return
+    await hash_password(account.password, settings)  # the same work as a new account's, unused
+    await _notify_existing(session, mailer, existing)
+
+
+def signup_sent_message(email: str) -> str:
+    """What a sign-up answers, new address or not (the page's notice, the API's message)."""
+    return _(
+        "Check your e-mail: we sent a message to {email}. Follow its link to confirm your "
+        "address, then log in."
+    ).format(email=email.strip().lower())
+
+
+async def _notify_existing(session: AsyncSession, mailer: Mailer, user: User) -> None:
+    """Tell an account's owner someone tried to sign up with its address (in its language)."""
+    if user.suspended_at is not None or user.erased_at is not None:
+        return
+    if not await within_limit(session, SIGNUP_NOTICE, user.email):
+        return
+    await _deliver(
+        mailer,
+        user,
+        user.email,
+        N_("Someone tried to create a PropIntel account with your e-mail address"),
+        "signup_notice",
     )
 
 

@@ -8,12 +8,19 @@ from fastapi import APIRouter, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from propintel.auth.account import send_verification
+from propintel.auth.account import sign_up, signup_sent_message
 from propintel.auth.account_pages import client_of, mailer_for
 from propintel.auth.deps import AnyUser
 from propintel.auth.models import SessionKind, UserType
-from propintel.auth.schemas import PasswordGrantIn, SignUpIn, TokenIn, TokenOut, UserOut
-from propintel.auth.service import NewAccount, authenticate, close_session, open_session, register
+from propintel.auth.schemas import (
+    PasswordGrantIn,
+    SignUpIn,
+    SignUpOut,
+    TokenIn,
+    TokenOut,
+    UserOut,
+)
+from propintel.auth.service import NewAccount, authenticate, close_session, open_session
 from propintel.db.session import DbSession
 from propintel.kit.clock import seconds_until
 from propintel.web.client_ip import client_ip
@@ -35,15 +42,18 @@ TOKEN_REQUEST: dict[str, Any] = {
 }
 
 
-@router.post("/auth/signup", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+@router.post("/auth/signup", status_code=status.HTTP_202_ACCEPTED, response_model=SignUpOut)
 @public
-async def sign_up(request: Request, body: SignUpIn, db: DbSession) -> object:
+async def sign_up_api(request: Request, body: SignUpIn, db: DbSession) -> SignUpOut:
+    """Ask for an account. The answer is the same whether the address is new (the account is made
+    and a verification link e-mailed) or already has an account (nothing is made; its owner is
+    e-mailed a notice instead): it never tells who has an account. Then log in
+    (``POST /auth/token``) with the password chosen."""
     account = NewAccount(
         body.email, body.password, UserType(body.user_type), display_name=body.name
     )
-    user = await register(db, request.app.state.settings, account)
-    await send_verification(db, mailer_for(request, db), user)
-    return user
+    await sign_up(db, request.app.state.settings, mailer_for(request, db), account)
+    return SignUpOut(email=account.email.strip().lower(), message=signup_sent_message(body.email))
 
 
 @router.post("/auth/token", response_model=TokenOut, openapi_extra=TOKEN_REQUEST)

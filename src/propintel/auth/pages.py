@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from propintel.auth.account import send_verification
+from propintel.auth.account import sign_up, signup_sent_message
 from propintel.auth.account_pages import client_of, mailer_for
 from propintel.auth.demo_accounts import demo_logins
 from propintel.auth.deps import OptionalUser
@@ -15,7 +15,6 @@ from propintel.auth.service import (
     authenticate,
     close_session,
     open_session,
-    register,
     user_by_email,
 )
 from propintel.db.session import DbSession
@@ -69,6 +68,8 @@ async def login_submit(
     next: str = Form("/dashboard"),
 ) -> Response:
     settings = request.app.state.settings
+    known = await user_by_email(db, email.strip().lower())
+    first_time = known is not None and known.last_login is None  # read before the log-in sets it
     try:
         user = await authenticate(db, settings, email, password, client_ip(request))
     except DomainError as error:
@@ -76,7 +77,11 @@ async def login_submit(
         return render(request, "auth/login.html", context, status_code=error.status_code)
     if user.preferred_locale:  # greet in the account's language, as every page after this
         set_locale(user.preferred_locale)
-    return await _logged_in(request, db, user, _safe_next(next), _("Welcome back."), "success")
+    if first_time:  # a new account (sign-up does not log in): the dashboard's next step
+        greeting, level = _("Welcome to PropIntel"), "welcome"
+    else:
+        greeting, level = _("Welcome back."), "success"
+    return await _logged_in(request, db, user, _safe_next(next), greeting, level)
 
 
 async def _logged_in(
@@ -129,14 +134,15 @@ async def signup_submit(
         )
     account = NewAccount(email, password, UserType(user_type), display_name=name.strip() or None)
     try:
-        user = await register(db, request.app.state.settings, account)
+        await sign_up(db, request.app.state.settings, mailer_for(request, db), account)
     except DomainError as error:
         context = {"form": form, "error": error.message, "error_field": error.field}
         return render(request, "auth/signup.html", context, status_code=error.status_code)
-    # A link proving the address; the layout asks for it until it is followed (base.html).
-    await send_verification(db, mailer_for(request, db), user)
-    # Logged in straight away; the dashboard greets them with their next step (_welcome.html).
-    return await _logged_in(request, db, user, "/dashboard", _("Welcome to PropIntel"), "welcome")
+    # The same answer whether the address was new (a verification link went to it) or already had
+    # an account (its owner was told instead): nothing here says which. No session is opened: an
+    # existing account's owner must not be logged in by whoever typed the address. The first
+    # log-in greets a new account with its next step (_welcome.html).
+    return redirect_with_flash(request, "/login", signup_sent_message(account.email), "success")
 
 
 @router.post("/logout")

@@ -21,6 +21,13 @@ class SignUpIn(BaseModel):
     name: str | None = Field(default=None, max_length=255)
 
 
+class SignUpOut(BaseModel):
+    """A sign-up's answer: the same for a new address and for one that already has an account."""
+
+    email: str = Field(description="The address the message went to.")
+    message: str = Field(description="What to do next: follow the e-mailed link, then log in.")
+
+
 class TokenIn(BaseModel):
     email: str = Field(max_length=255)
     password: str = Field(max_length=256)
