@@ -18,6 +18,7 @@ from propintel.account_data import pages as account_data_pages
 from propintel.admin import endpoints as admin_endpoints
 from propintel.admin import pages as admin_pages
 from propintel.admin import report_pages as admin_report_pages
+from propintel.admin import system_pages as admin_system_pages
 from propintel.admin import user_pages as admin_user_pages
 from propintel.assistant import chat_endpoints as assistant_chat_endpoints
 from propintel.assistant import chat_pages as assistant_chat_pages
@@ -96,6 +97,7 @@ from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
 from propintel.web.headers import SecurityHeadersMiddleware
 from propintel.web.locale import request_locale
+from propintel.web.metrics import MetricsMiddleware
 from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
 from propintel.web.uploads import UploadLimitMiddleware
 
@@ -149,6 +151,7 @@ def create_app(
         admin_pages.router,
         admin_user_pages.router,
         admin_report_pages.router,
+        admin_system_pages.router,
         catalog_endpoints.router,
         catalog_pages.router,
         maintenance_pages.router,
@@ -206,6 +209,9 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
+    # Requests by route template and status (GET /metrics); inside HEAD-as-GET, which copies the
+    # scope the routing writes the matched route into.
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     # Logo uploads are refused before their body is read when over the cap (plus the form's own).
     app.add_middleware(

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default=None,
         description="Signs session cookies and CSRF tokens. Unset: generated once into data_dir.",
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token a Prometheus scraper sends to GET /metrics. Unset: only an "
+        "admin's session may read it.",
+    )
     host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
     web_workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1,

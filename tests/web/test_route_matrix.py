@@ -172,6 +172,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/admin/reviews"): ADMIN,
     ("POST", "/admin/reviews/{review_id}/hide"): ADMIN,
     ("POST", "/admin/scores/refresh"): ADMIN,
+    ("GET", "/admin/system"): ADMIN,
     ("GET", "/admin/users"): ADMIN,
     ("GET", "/admin/users/{user_id}"): ADMIN,
     ("POST", "/admin/users/{user_id}/tokens"): ADMIN,
@@ -459,6 +460,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/marketplace/verification/documents/{kind}/{index}/remove"): SUBSCRIBER,
     ("POST", "/marketplace/verification/submit"): SUBSCRIBER,
     ("GET", "/media/{key:path}"): PUBLIC,
+    # Prometheus: an admin, or the PROPINTEL_METRICS_TOKEN bearer (tests/web/test_metrics.py).
+    ("GET", "/metrics"): ADMIN,
     ("GET", "/outbox"): ANY_USER,
     ("GET", "/outbox/{email_id}"): ANY_USER,
     ("POST", "/outbox/{email_id}/simulate"): ANY_USER,

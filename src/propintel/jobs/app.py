@@ -34,6 +34,7 @@ from propintel.jobs.registry import (
     declared_jobs,
     job_definition,
 )
+from propintel.jobs.metrics import counted_job
 from propintel.jobs.runs import recorded_run
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
 from propintel.kit.logging import log_context
@@ -141,11 +142,12 @@ def run_job_now(url: str, name: str, **kwargs: Any) -> JSONDict | None:
 async def _run(
     engine: AsyncEngine, job: JobDefinition, kwargs: dict[str, Any], *, recorded: bool
 ) -> JSONDict | None:
-    if not recorded:
-        return await _in_unit_of_work(engine, job, kwargs)
-    async with recorded_run(engine, job.name) as handle:
-        handle.detail = await _in_unit_of_work(engine, job, kwargs)
-    return handle.detail
+    with counted_job(job.name):  # propintel_jobs_total{task,outcome} (jobs/metrics.py)
+        if not recorded:
+            return await _in_unit_of_work(engine, job, kwargs)
+        async with recorded_run(engine, job.name) as handle:
+            handle.detail = await _in_unit_of_work(engine, job, kwargs)
+        return handle.detail
 
 
 async def _in_unit_of_work(
