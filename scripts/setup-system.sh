@@ -2,6 +2,7 @@
 # Installs the Debian packages PropIntel needs, when they are missing.
 #   runtime: PostgreSQL 15 server + PostGIS 3, Node.js + npm (installs Leaflet for the maps)
 #   test:    runtime + Chromium (Playwright drives Debian's Chromium; it downloads no browser)
+#            + PgBouncer (the throughput benchmark's smoke test)
 # As root it runs apt-get; otherwise it prints the exact command to run and fails.
 set -euo pipefail
 
@@ -16,6 +17,8 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # Leaflet for the maps 
 if [ "$profile" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+  # The throughput benchmark's PgBouncer (bench/load.py --pgbouncer; its smoke test runs it).
+  [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
