@@ -97,6 +97,7 @@ from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
 from propintel.web.headers import SecurityHeadersMiddleware
 from propintel.web.locale import request_locale
+from propintel.web.openapi import install_error_documentation
 from propintel.web.metrics import MetricsMiddleware
 from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
 from propintel.web.uploads import UploadLimitMiddleware
@@ -209,6 +210,7 @@ def create_app(
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
+    install_error_documentation(app)  # the document tells the error bodies as they are sent
     # Requests by route template and status (GET /metrics); inside HEAD-as-GET, which copies the
     # scope the routing writes the matched route into.
     app.add_middleware(MetricsMiddleware)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from propintel.assistant.knowledge import MAX_CONTENT, MAX_TITLE, EntryRow
 from propintel.assistant.retrieval import Passage
+from propintel.kit.clock import NewYorkDatetime
 
 
 class EntryIn(BaseModel):
@@ -33,8 +33,8 @@ class EntryOut(BaseModel):
     title: str
     content: str
     tags: list[str]
-    created_at: datetime
-    updated_at: datetime
+    created_at: NewYorkDatetime
+    updated_at: NewYorkDatetime
 
     @classmethod
     def of(cls, row: EntryRow) -> EntryOut:

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from propintel.assistant.scripts import CONTENT_MAX, NAME_MAX, ScriptRow
 from propintel.assistant.templates import TemplateRow
+from propintel.kit.clock import NewYorkDatetime
 
 _TYPES = "cold_call, email, sms, voicemail or chat."
 _VARIABLES = "May use {owner_first_name}, {address} and {business_name}; no other {…}."
@@ -36,8 +36,8 @@ class ScriptOut(BaseModel):
     content: str
     is_active: bool
     use_count: int = Field(description="Kept by the code that uses the script (an SMS sent…).")
-    created_at: datetime | None
-    last_used_at: datetime | None
+    created_at: NewYorkDatetime | None
+    last_used_at: NewYorkDatetime | None
 
     @classmethod
     def of(cls, row: ScriptRow) -> ScriptOut:
@@ -83,7 +83,7 @@ class TemplateOut(BaseModel):
     name: str
     content: str
     variables: list[str]
-    created_at: datetime | None
+    created_at: NewYorkDatetime | None
 
     @classmethod
     def of(cls, row: TemplateRow) -> TemplateOut:

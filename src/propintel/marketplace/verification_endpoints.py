@@ -3,7 +3,7 @@ and sending for review (``/api/v1/marketplace/verification``). Uploads go throug
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from propintel.auth.deps import SubscriberUser
 from propintel.db.session import DbSession
-from propintel.kit.clock import now_new_york
+from propintel.kit.clock import NewYorkDatetime, now_new_york
 from propintel.marketplace import verification
 from propintel.marketplace.verification import Verification
 from propintel.marketplace.verification_pages import download, storage_of
@@ -26,7 +26,7 @@ class DocumentOut(BaseModel):
     content_type: str
     size: int
     expires_on: date | None
-    uploaded_at: datetime | None
+    uploaded_at: NewYorkDatetime | None
 
 
 class VerificationOut(BaseModel):
@@ -36,8 +36,8 @@ class VerificationOut(BaseModel):
     license_number: str | None
     license_type: str | None
     year_established: int | None
-    submitted_at: datetime | None
-    verified_at: datetime | None
+    submitted_at: NewYorkDatetime | None
+    verified_at: NewYorkDatetime | None
     documents: list[DocumentOut]
     missing: list[str]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from propintel.kit.clock import NewYorkDatetime
 from propintel.voice.calls import CallRow
 
 
@@ -45,11 +45,11 @@ class CallOut(BaseModel):
     duration_seconds: int | None
     credits_charged: int | None
     provider_cost_usd: Decimal | None
-    appointment_at: datetime | None
+    appointment_at: NewYorkDatetime | None
     message: str | None
     transcript: list[TurnOut]
-    created_at: datetime
-    ended_at: datetime | None
+    created_at: NewYorkDatetime
+    ended_at: NewYorkDatetime | None
 
     @classmethod
     def of(cls, call: CallRow) -> CallOut:

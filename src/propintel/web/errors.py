@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from propintel.db.availability import database_unreachable
 from propintel.kit.errors import DomainError, NotAuthenticated, RateLimited
 from propintel.kit.i18n import N_, gettext
+from propintel.web.allow import allowed_methods
 from propintel.web.templating import render
 
 logger = logging.getLogger("propintel.errors")
@@ -90,9 +91,14 @@ async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     default = {404: NOT_FOUND, 405: METHOD_NOT_ALLOWED}
     message = error.detail if isinstance(error.detail, str) and error.status_code != 404 else None
-    return error_response(
+    response = error_response(
         request, error.status_code, message or default.get(error.status_code, REFUSED)
     )
+    if error.headers:  # a 401's WWW-Authenticate, say
+        response.headers.update(error.headers)
+    if error.status_code == 405:  # every method of the path, not only its first route's
+        response.headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope["path"]))
+    return response
 
 
 def validation_message(item: Mapping[str, Any]) -> str:
