@@ -266,6 +266,7 @@ async def test_logging_in_greets_in_the_accounts_language(
 ) -> None:
     user = await make_user(db)
     user.preferred_locale = "es"
+    user.last_login = NOON  # not its first log-in (that one greets with the next step)
     await db.flush()
 
     await log_in_browser(client, user)  # an English browser: no cookie, no Accept-Language
