@@ -34,6 +34,7 @@ ADMIN_PAGES = [
     "/admin/bundles",
     "/admin/pricing",
     "/admin/economics",
+    "/admin/system",
     "/admin/imports",
     "/admin/indicators",
     "/admin/maintenance",

@@ -23,6 +23,7 @@ ADMIN_PAGES = [
     "/admin/bundles",
     "/admin/pricing",
     "/admin/economics",
+    "/admin/system",
     "/admin/imports",
     "/admin/maintenance",
     "/admin/maintenance/database",

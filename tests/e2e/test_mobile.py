@@ -33,6 +33,7 @@ ADMIN_PAGES = [
     "/admin/plans",
     "/admin/imports",
     "/admin/economics",
+    "/admin/system",
     "/admin/maintenance",
 ]
 HOMEOWNER_PAGES = ["/dashboard"]
