@@ -280,6 +280,7 @@ async def test_the_scraper_token_reads_the_metrics(client: httpx.AsyncClient) ->
     response = await client.get("/metrics", headers=SCRAPER)
     assert response.status_code == 200
     assert "propintel_system_up 1.0" in response.text
+    assert response.headers["cache-control"] == "no-store"  # never kept by a proxy
 
 
 async def test_a_wrong_token_is_refused(client: httpx.AsyncClient) -> None:
