@@ -149,3 +149,22 @@ async def test_roles_are_exposed_on_me(client: httpx.AsyncClient, db: AsyncSessi
     admin = await make_user(db, UserType.ADMIN)
     response = await client.get("/api/v1/me", headers=await bearer_for(client, admin))
     assert response.json()["user_type"] == "admin"
+
+
+async def test_a_nul_in_the_log_in_email_is_refused_not_a_500(client: httpx.AsyncClient) -> None:
+    """PostgreSQL text cannot hold NUL: both log-ins refuse it (422) before any query (it was a
+    500 on both)."""
+    api = await client.post(
+        "/api/v1/auth/token", json={"email": "a\x00@example.com", "password": "long-enough-pw"}
+    )
+    assert api.status_code == 422 and api.json()["field"] == "email"
+    await client.get("/login")
+    page = await client.post(
+        "/login",
+        data={
+            "email": "a\x00@example.com",
+            "password": "long-enough-pw",
+            "csrf_token": client.cookies.get("propintel_csrf"),
+        },
+    )
+    assert page.status_code == 422 and "NUL" in page.text

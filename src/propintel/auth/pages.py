@@ -20,6 +20,7 @@ from propintel.auth.service import (
 from propintel.db.session import DbSession
 from propintel.kit.errors import DomainError
 from propintel.kit.i18n import _, set_locale
+from propintel.kit.text import refuse_nul
 from propintel.web.client_ip import client_ip
 from propintel.web.redirects import safe_path
 from propintel.web.security import SESSION_COOKIE, public, sign_session, unsign_session
@@ -68,9 +69,9 @@ async def login_submit(
     next: str = Form("/dashboard"),
 ) -> Response:
     settings = request.app.state.settings
-    known = await user_by_email(db, email.strip().lower())
-    first_time = known is not None and known.last_login is None  # read before the log-in sets it
     try:
+        known = await user_by_email(db, refuse_nul(email, "email").strip().lower())
+        first_time = known is not None and known.last_login is None  # before the log-in sets it
         user = await authenticate(db, settings, email, password, client_ip(request))
     except DomainError as error:
         context = {"next": _safe_next(next), "email": email, "error": error.message}

@@ -131,7 +131,7 @@ async def authenticate(
 ) -> User:
     """Check a password log-in. Throttled per account and per IP before the password is checked."""
     repo = AuthRepository.from_session(session)
-    email = email.strip().lower()
+    email = refuse_nul(email, "email").strip().lower()  # PostgreSQL text cannot hold NUL: 422
     now = now_new_york()
     await refuse_if_throttled(repo, settings, email, ip)
     user = await repo.user_by_email(email)
