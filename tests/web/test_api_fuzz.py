@@ -3,92 +3,25 @@ operation of the app's own OpenAPI document (`/api/openapi.json`), sent as a ful
 (bearer token) inside the test's rolled-back transaction; no answer may be a 500, and every answer
 must be what the document says (status, content type, headers, body schema).
 
-A few examples per operation keep the run short (``make test``); bench/api_fuzz.py runs many more.
+A few examples per operation keep the run short (``make test``); bench/api_fuzz.py (the same
+generation, sending and checks) runs many more.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from bench.api_fuzz import CHECKS, generate_cases, send
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
 from tests.factories import api_as
 
 EXAMPLES_PER_OPERATION = 5
-# Each answer: no 5xx, a status the operation documents (or its ``default``), the documented
-# content type, headers and body schema (timestamps with their offset, the real error body).
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
-
-
-def generate_cases(document: dict[str, Any], examples: int) -> list[Any]:
-    """``examples`` generated requests (at most) of every operation of ``document``."""
-    schema = schemathesis.openapi.from_dict(document)
-    cases: list[Any] = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-
-        @settings(
-            max_examples=examples,
-            database=None,
-            deadline=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def collect(case: Any) -> None:
-            cases.append(case)
-
-        collect()
-    return cases
-
-
-def _pairs(files: Any) -> list[tuple[str, Any]]:
-    return list(files.items()) if isinstance(files, dict) else list(files)
-
-
-def _sendable(part: Any) -> Any:
-    """A generated multipart part httpx can send: a non-text value (a number, ``None``) as its
-    text (the fuzzer may put any JSON value where a file's content goes)."""
-    if isinstance(part, tuple):
-        filename, content, *rest = part
-        if not isinstance(content, bytes | str):
-            content = json.dumps(content)
-        return (filename, content, *rest)
-    return part if isinstance(part, bytes | str) else json.dumps(part)
-
-
-async def send(client: httpx.AsyncClient, case: Any, headers: dict[str, str]) -> httpx.Response:
-    kwargs = case.as_transport_kwargs(base_url=str(client.base_url), headers=headers)
-    passed = ("params", "headers", "json")
-    request = {key: kwargs[key] for key in passed if key in kwargs}
-    if kwargs.get("cookies"):  # as a header: httpx deprecates per-request cookies
-        cookie = "; ".join(f"{name}={value}" for name, value in kwargs["cookies"].items())
-        request["headers"] = {**request.get("headers", {}), "cookie": cookie}
-    if "data" in kwargs:
-        request["content" if isinstance(kwargs["data"], bytes | str) else "data"] = kwargs["data"]
-    if "files" in kwargs:
-        request["files"] = [(name, _sendable(part)) for name, part in _pairs(kwargs["files"])]
-    return await client.request(kwargs["method"], kwargs["url"], **request)
 
 
 async def test_no_operation_answers_a_server_error(

@@ -58,7 +58,11 @@ ERRORS: dict[str, tuple[str, Rule, dict[str, Any] | None]] = {
         lambda m, p, op: "security" in op,
         None,
     ),
-    "404": ("No such resource among yours.", lambda m, p, op: "{" in p, None),
+    "404": (
+        "No such resource among yours (in the path, the query or the body).",
+        lambda m, p, op: "{" in p or "requestBody" in op or "parameters" in op,
+        None,
+    ),
     "409": ("Conflicts with the current state.", lambda m, p, op: m != "get", None),
     "422": (
         "The request is invalid: `errors` or `field` tells where.",
