@@ -58,6 +58,11 @@ ERRORS: dict[str, tuple[str, Rule, dict[str, Any] | None]] = {
         lambda m, p, op: "security" in op,
         None,
     ),
+    "402": (
+        "Not enough credits for what this costs (writes that spend credits).",
+        lambda m, p, op: m != "get",
+        None,
+    ),
     "404": (
         "No such resource among yours (in the path, the query or the body).",
         lambda m, p, op: "{" in p or "requestBody" in op or "parameters" in op,
