@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import Report, scratch_database  # noqa: E402
-from propintel.auth.models import Plan, UserType  # noqa: E402
-from propintel.auth.service import NewAccount, register  # noqa: E402
+from propintel.auth.models import Plan, SessionKind, UserType  # noqa: E402
+from propintel.auth.service import NewAccount, open_session, register  # noqa: E402
 from propintel.config import get_settings  # noqa: E402
 from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
 
@@ -140,25 +140,22 @@ class Tally:
     conformance: Counter[str] = field(default_factory=Counter)
 
 
-async def _subscriber(url: str, email: str) -> None:
+async def _token(url: str, number: int) -> dict[str, str]:
+    """A new full-plan subscriber's bearer header, issued by the service (the fuzzer may erase or
+    lock out the last one, and its wrong passwords throttle the token endpoint for this address)."""
     engine = create_engine_for(url, pool_size=1)
+    settings = get_settings()
+    email = f"bench-fuzz-{number}@example.com"
     try:
         async with unit_of_work(engine) as session:
             account = NewAccount(
                 email, PASSWORD, UserType.SUBSCRIBER, Plan.FULL, email_verified=True
             )
-            await register(session, get_settings(), account)
+            user = await register(session, settings, account)
+            opened = await open_session(session, settings, user, SessionKind.API)
+            return {"Authorization": f"Bearer {opened.secret}"}
     finally:
         await engine.dispose()
-
-
-async def _token(client: httpx.AsyncClient, url: str, number: int) -> dict[str, str]:
-    """A new full-plan subscriber's bearer header (the fuzzer may erase or lock out the last)."""
-    email = f"bench-fuzz-{number}@example.com"
-    await _subscriber(url, email)
-    answer = await client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
-    answer.raise_for_status()
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 
 @contextmanager
@@ -191,7 +188,7 @@ async def fuzz(url: str, examples: int, match: str | None, at: int | None) -> Ta
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             users = 1
-            headers = await _token(client, url, users)
+            headers = await _token(url, users)
             document = (await client.get("/api/openapi.json")).json()
             for operation in operations(document, match):
                 tally.operations += 1
@@ -208,7 +205,7 @@ async def fuzz(url: str, examples: int, match: str | None, at: int | None) -> Ta
                         tally.conformance.update(failed)
                 if (await client.get("/api/v1/me", headers=headers)).status_code != 200:
                     users += 1
-                    headers = await _token(client, url, users)
+                    headers = await _token(url, users)
     finally:
         await engine.dispose()
     return tally
