@@ -73,6 +73,7 @@ from propintel.db.urls import with_database  # noqa: E402
 from propintel.kit.clock import today_new_york  # noqa: E402
 
 LOCUSTFILE = ROOT / "bench" / "load_users.py"
+USER_CLASSES = {"all": "Subscriber", "api": "ApiSubscriber"}  # --mix: its user class
 DEFAULT_DB = "propintel_bench_1m"
 PGBOUNCER = Path("/usr/sbin/pgbouncer")
 PGBOUNCER_POOL_SIZE = 8  # server connections PgBouncer keeps per database and user
@@ -366,6 +367,61 @@ def sql_floor(url: str, searches: list[Search]) -> dict[str, list[float]]:
     return timings
 
 
+def _requests(data: dict[str, Any]) -> dict[str, Any]:
+    """The scenario's requests as httpx calls (the same as bench/load_users.py's tasks)."""
+    s, ids, leads = data["searches"], data["property_ids"], data["lead_ids"]
+
+    def query(kind: str, n: int) -> str:
+        return str(s[kind][n % len(s[kind])]["query"])
+
+    return {
+        "api search zip": lambda c, n: c.get(f"/api/v1/properties?{query('zip_score', n)}"),
+        "api search indicator": lambda c, n: c.get(f"/api/v1/properties?{query('indicator', n)}"),
+        "api search radius": lambda c, n: c.get(f"/api/v1/properties?{query('radius', n)}"),
+        "api search polygon": lambda c, n: c.post(
+            "/api/v1/properties/search", json=s["polygon"][n % len(s["polygon"])]["criteria"]
+        ),
+        "api count": lambda c, n: c.get(f"/api/v1/properties/count?{query('zip_score', n)}"),
+        "page search": lambda c, n: c.get(f"/search?{query('zip_score', n)}"),
+        "page dashboard": lambda c, n: c.get("/dashboard"),
+        "page property": lambda c, n: c.get(f"/properties/{ids[n % len(ids)]}"),
+        "page pipeline": lambda c, n: c.get("/leads"),
+        "page lead": lambda c, n: c.get(f"/leads/{leads[n % len(leads)]}"),
+        "api save lead": lambda c, n: c.post(
+            "/api/v1/leads",
+            json={
+                "property_id": ids[n % len(ids)],
+                "lead_source": data["leads_to_save"][n % len(ids)][1],
+            },
+        ),
+        "api export csv": lambda c, n: c.get(
+            f"/api/v1/properties/export.csv?{query('zip_score', n)}&max_rows=200"
+        ),
+    }
+
+
+def cpu_per_request(
+    running: Stack, data: dict[str, Any], samples: int
+) -> dict[str, tuple[float, float]]:
+    """Each request of the scenario alone, one after another (after 3 unmeasured): the CPU time
+    the web processes spent per request (the machine's other load does not count in it, unlike
+    in wall time), and the wall time per request. Milliseconds."""
+    tree = _tree(running.serve.pid)
+    headers = {"Authorization": f"Bearer {data['token']}"}
+    figures = {}
+    with httpx.Client(base_url=running.base_url, headers=headers, timeout=120) as client:
+        for name, call in _requests(data).items():
+            for n in range(3):
+                call(client, n).raise_for_status()
+            cpu_before, started = _cpu_seconds(tree), time.perf_counter()
+            for n in range(samples):
+                call(client, n).raise_for_status()
+            wall = time.perf_counter() - started
+            cpu = _cpu_seconds(tree) - cpu_before
+            figures[name] = (round(cpu * 1000 / samples, 1), round(wall * 1000 / samples, 1))
+    return figures
+
+
 # --- during the run -----------------------------------------------------------------------------
 
 
@@ -480,7 +536,13 @@ def _named(name: str) -> list[psutil.Process]:
 
 
 def run_locust(
-    base_url: str, data: dict[str, Any], users: int, seconds: int, spawn_rate: int, out: Path
+    base_url: str,
+    data: dict[str, Any],
+    users: int,
+    seconds: int,
+    spawn_rate: int,
+    out: Path,
+    mix_name: str = "all",
 ) -> tuple[list[dict[str, str]], float, dict[str, float]]:
     """Locust headless; returns its stats rows, the run's wall time and the CPU seconds used
     by each process group meanwhile."""
@@ -492,6 +554,7 @@ def run_locust(
         sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
         "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--host", base_url,
         "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING",
+        USER_CLASSES[mix_name],
     ]  # fmt: skip
     cpu_before = psutil.cpu_times()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -539,6 +602,8 @@ def run(
     think_s: float = 0.0,
     keep: bool = True,
     out: Path | None = None,
+    mix_name: str = "all",
+    cpu_samples: int = 10,
 ) -> Report:
     web_workers = web_workers or (2 if with_pgbouncer else (os.cpu_count() or 1))
     out = out or Path(tempfile.mkdtemp(prefix="propintel-load-"))
@@ -549,7 +614,7 @@ def run(
         {
             "db": db, "users": users, "seconds": seconds, "web_workers": web_workers,
             "pgbouncer": with_pgbouncer, "job_workers": 2 if with_pgbouncer else 0,
-            "think_s": think_s, "cpus": os.cpu_count(),
+            "think_s": think_s, "cpus": os.cpu_count(), "mix": mix_name,
         },
     )  # fmt: skip
     with database(db, parcels, workdir, seed, keep) as url:
@@ -557,6 +622,7 @@ def run(
         floor = sql_floor(url, searches)
         with stack(url, web_workers, with_pgbouncer, out) as running:
             data = user_data(url, running.base_url, searches, think_s)
+            cpu = cpu_per_request(running, data, cpu_samples) if cpu_samples else {}
             report.parameters["loadavg_before"] = [round(x, 2) for x in os.getloadavg()]
             sampler = Sampler(url, defer_jobs=bool(running.workers))
             serve_tree = _tree(running.serve.pid)
@@ -564,7 +630,7 @@ def run(
             sampler.start()
             try:
                 rows, wall, shares = run_locust(
-                    running.base_url, data, users, seconds, spawn_rate, out
+                    running.base_url, data, users, seconds, spawn_rate, out, mix_name
                 )
             finally:
                 sampler.stop()
@@ -578,6 +644,8 @@ def run(
                     1 for worker in running.workers if worker.poll() is None
                 )
     _report(report, rows, floor)
+    for name, (cpu_ms, wall_ms) in cpu.items():
+        report.add(f"cpu {name}", cpu_ms / 1000, app_cpu_ms=cpu_ms, alone_wall_ms=wall_ms)
     report.parameters["out"] = str(out)
     return report
 
@@ -624,6 +692,12 @@ def main(argv: list[str] | None = None) -> Report:
     parser.add_argument(
         "--pgbouncer", action="store_true", help="API through PgBouncer + two direct workers."
     )
+    parser.add_argument(
+        "--mix", choices=sorted(USER_CLASSES), default="all", help="api: API requests only."
+    )
+    parser.add_argument(
+        "--cpu-samples", type=int, default=10, help="Requests of each kind timed alone first."
+    )
     parser.add_argument("--think", type=float, default=0.0, help="Seconds between requests.")
     parser.add_argument("--parcels", type=int, default=1_000_000, help="When building the DB.")
     parser.add_argument("--workdir", type=Path, help="Generated files (reused when they match).")
@@ -646,6 +720,8 @@ def main(argv: list[str] | None = None) -> Report:
         think_s=args.think,
         keep=not args.scratch,
         out=args.out,
+        mix_name=args.mix,
+        cpu_samples=args.cpu_samples,
     )
     report.print()
     return report

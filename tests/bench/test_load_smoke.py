@@ -30,6 +30,7 @@ def test_load_benchmark_through_pgbouncer(tmp_path: Path) -> None:
         per_kind=4,
         keep=False,
         out=tmp_path / "out",
+        cpu_samples=2,
     )
     figures = report.parameters
     rows = {row["measure"]: row for row in report.rows}
@@ -38,6 +39,9 @@ def test_load_benchmark_through_pgbouncer(tmp_path: Path) -> None:
     reached = {name for name in ENDPOINTS if name in rows}  # each user makes each request once
     assert reached == ENDPOINTS, ENDPOINTS - reached
     assert all(rows[name]["failures"] == 0 for name in ENDPOINTS)
+    # Each request was also timed alone: the web processes' CPU time per request.
+    assert {f"cpu {name}" for name in ENDPOINTS} <= set(rows)
+    assert all(rows[f"cpu {name}"]["app_cpu_ms"] >= 0 for name in ENDPOINTS)
     for kind in load.KINDS:
         floor = rows[f"sql floor {kind}"]
         assert floor["searches"] == 4 and 0 < floor["p50_ms"] <= floor["p95_ms"]
