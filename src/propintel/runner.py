@@ -1,5 +1,6 @@
-"""`propintel run`: what `make run` starts. Database, migrations, demo data on first start,
-the job worker and the web server; Ctrl-C stops everything it started."""
+"""`propintel run`: what `make run` starts. Database, migrations, demo data on first start, the
+job workers and the web server; a child that stops is started again (``supervisor.py``), and so is
+the embedded PostgreSQL; Ctrl-C stops everything it started."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -16,17 +18,30 @@ from rich.console import Console
 
 from propintel.config import get_settings
 from propintel.db.cli import prepare_database
-from propintel.db.embedded import EmbeddedCluster
+from propintel.db.embedded import EmbeddedCluster, EmbeddedDatabaseError
 from propintel.demo.accounts import ensure_demo_data
+from propintel.jobs.registry import BULK_QUEUE, QUEUES
+from propintel.kit.supervisor import Child, GaveUp, Supervisor
+from propintel.web.metrics import MULTIPROC_ENV, prepare_multiprocess_dir
 
 console = Console()
 
 
-def _spawn(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+# What `propintel run` starts besides the database. The bulk queue (imports, the score refresh,
+# backups) has a worker of its own, one job at a time, so a payment never waits behind an import.
+CHILDREN: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("web server", ("serve",)),
+    ("worker", ("worker", *(arg for q in QUEUES if q != BULK_QUEUE for arg in ("--queue", q)))),
+    ("bulk worker", ("worker", "--queue", BULK_QUEUE, "--concurrency", "1")),
+)
+DATABASE_CHECK_S = 5.0
+
+
+def _spawn(args: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen[bytes]:
     """A child in its own session: Ctrl-C reaches only us, and we stop each child exactly once
     (a second signal would cut a worker's graceful shutdown short)."""
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "propintel", *args], start_new_session=True, env=env
+        [sys.executable, "-m", "propintel", *args], start_new_session=True, env=dict(env)
     )
 
 
@@ -47,11 +62,30 @@ def run_everything(*, demo: bool = True) -> int:
     logins = ensure_demo_data(settings, console) if demo else []
     log_file = settings.log_file or settings.data_dir / "logs" / "propintel.log"
     env = {**os.environ, "PROPINTEL_LOG_FILE": str(log_file)}
-    children = [_spawn("worker", env=env), _spawn("serve", env=env)]
+    # One /metrics for every child: their samples meet in this directory, emptied at each start.
+    metrics_dir = Path(env.get(MULTIPROC_ENV) or settings.data_dir / "metrics")
+    env[MULTIPROC_ENV] = str(prepare_multiprocess_dir(metrics_dir))
+    supervisor = Supervisor(
+        [Child(name, args) for name, args in CHILDREN],
+        spawn=lambda args: _spawn(args, env),
+        report=lambda line: console.print(f"[yellow]{line}[/yellow]"),
+    )
+    supervisor.start_all(time.monotonic())
     url = f"http://{settings.host}:{settings.port}"
-    _wait_until_serving(url, children[1])
-    if children[1].poll() is None:
+    web_server = supervisor.children[0]
+    _wait_until_serving(url, web_server)
+    if web_server.running:
         _print_banner(url, logins, log_file)
+    exit_code = _supervise(supervisor, cluster if started_cluster else None)
+    supervisor.stop_all()
+    if cluster and started_cluster:  # only what we started: others may be using it
+        cluster.stop()
+        console.print("embedded PostgreSQL stopped")
+    return exit_code
+
+
+def _supervise(supervisor: Supervisor, cluster: EmbeddedCluster | None) -> int:
+    """Until Ctrl-C or SIGTERM (0), or a child that keeps failing (1): restart what stops."""
     stopping = False
 
     def stop(_signum: int, _frame: object) -> None:
@@ -60,18 +94,30 @@ def run_everything(*, demo: bool = True) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
+    database_checked = time.monotonic()
     while not stopping:
-        for child in children:
-            if child.poll() is not None:
-                console.print(f"[red]a child process exited ({child.args!r}): stopping[/red]")
-                stopping, exit_code = True, 1
+        now = time.monotonic()
+        if supervisor.tick(now) is GaveUp:
+            return 1
+        if cluster and now - database_checked >= DATABASE_CHECK_S:
+            database_checked = now
+            _restart_database_if_down(cluster)
         time.sleep(0.5)
-    _stop_children(children)
-    if cluster and started_cluster:  # only what we started: others may be using it
-        cluster.stop()
-        console.print("embedded PostgreSQL stopped")
-    return exit_code
+    return 0
+
+
+def _restart_database_if_down(cluster: EmbeddedCluster) -> None:
+    """The embedded PostgreSQL we started has stopped: start it again (the web answers 503 and
+    the workers wait meanwhile); a failure is reported and tried again at the next check."""
+    if cluster.is_running():
+        return
+    console.print("[yellow]the embedded PostgreSQL stopped: starting it again[/yellow]")
+    try:
+        cluster.start()
+    except EmbeddedDatabaseError as error:
+        console.print(f"[red]it did not start[/red]: {error}")
+        return
+    console.print("[green]the embedded PostgreSQL is back[/green]")
 
 
 def _port_is_free(host: str, port: int) -> bool:
@@ -86,11 +132,11 @@ def _port_is_free(host: str, port: int) -> bool:
     return True
 
 
-def _wait_until_serving(url: str, server: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+def _wait_until_serving(url: str, server: Child, timeout_s: float = 60) -> None:
     """Until the web server answers ``/healthz``, exits, or the time is up."""
     deadline = time.monotonic() + timeout_s
-    with console.status("starting the web server and the worker…"):
-        while time.monotonic() < deadline and server.poll() is None:
+    with console.status("starting the web server and the workers…"):
+        while time.monotonic() < deadline and server.running:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                     return
@@ -108,14 +154,3 @@ def _print_banner(url: str, logins: list[dict[str, str]], log_file: Path) -> Non
             console.print(f"  {login['label']:<22} {login['email']:<32} {login['password']}")
     console.print(f"Logs (JSON lines): {log_file}  (warnings and errors also appear here)")
     console.print(f"[bold]Open {url}[/bold]  (Ctrl-C stops everything)")
-
-
-def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    for child in children:
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, text, update
 
 from propintel.auth.models import User
 from propintel.db.repository import Repository
+from propintel.ingest.runs import RUN_LOCK_KEY_SQL
 from propintel.ingest.tables import import_quarantine, import_runs
 
 
@@ -60,6 +61,25 @@ def _runs_with_requester() -> Select[Any]:
 
 
 class ImportRepository(Repository):
+    async def fail_abandoned_runs(self, error: str, started_before_s: float) -> list[uuid.UUID]:
+        """Runs ``running`` whose process is gone (their lock is free, see ``runs.py``) and which
+        started more than ``started_before_s`` ago (a run takes its lock just after its row is
+        written), marked failed with ``error``."""
+        lock_is_free = text(
+            f"pg_try_advisory_xact_lock({RUN_LOCK_KEY_SQL.replace('%s', 'import_runs.run_id')})"
+        )
+        statement = (
+            update(import_runs)
+            .where(
+                _runs.status == "running",
+                _runs.started_at < func.localtimestamp() - timedelta(seconds=started_before_s),
+                lock_is_free,
+            )
+            .values(status="failed", finished_at=func.localtimestamp(), error=error)
+            .returning(_runs.run_id)
+        )
+        return list((await self.session.execute(statement)).scalars())
+
     async def recent_runs(self, limit: int = 50, before: datetime | None = None) -> list[RunRow]:
         statement = _runs_with_requester()
         if before is not None:

@@ -26,6 +26,11 @@ from psycopg import sql
 
 from propintel.ingest.source import FileFacts, ProgressCallback, file_facts, require_file
 
+# The data transaction holds this lock while the import runs: a run still `running` whose lock is
+# free lost its process (killed, or cut from the database) and is failed by the stalled-job sweep
+# (ImportRepository.fail_abandoned_runs). Released by PostgreSQL whenever the connection ends.
+RUN_LOCK_KEY_SQL = "hashtextextended('import-run:' || %s::text, 0)"
+
 STAGING_PREFIX_COLUMNS = (
     ("line_no", "integer"),
     ("reject_reason", "text"),
@@ -286,6 +291,7 @@ def run_import(
     _record_start(database_url, summary, facts, requested_by, requested_by_label)
     try:
         with psycopg.connect(database_url, options="-c timezone=America/New_York") as conn:
+            conn.execute(f"SELECT pg_advisory_xact_lock({RUN_LOCK_KEY_SQL})", (summary.run_id,))
             context = ImportContext(conn, summary, facts, on_progress)
             importer.load(context)
             summary.unchanged = max(

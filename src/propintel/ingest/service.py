@@ -12,9 +12,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from propintel.ingest.repository import ImportRepository, QuarantineRow, RunRow, any_property
 from propintel.ingest.tasks import prune_uploads as prune_uploads
 from propintel.kit.errors import NotFound
+from propintel.kit.i18n import N_
 from propintel.kit.pagination import KeyPart, Listing, fingerprint
 
 QUARANTINE = Listing("import_quarantine", (KeyPart.INT,))  # by quarantine_id, oldest first
+
+
+ABANDONED = N_(
+    "The process running this import stopped (worker killed, or cut from the database); nothing "
+    "of it was kept. Import the file again."
+)
+ABANDONED_AFTER_S = 60.0
+
+
+async def fail_abandoned_runs(session: AsyncSession) -> list[uuid.UUID]:
+    """Mark failed the runs left ``running`` by a process that died; their ids."""
+    return await ImportRepository.from_session(session).fail_abandoned_runs(
+        ABANDONED, ABANDONED_AFTER_S
+    )
 
 
 async def recent_runs(session: AsyncSession, limit: int = 50) -> list[RunRow]:

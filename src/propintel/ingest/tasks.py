@@ -27,7 +27,9 @@ def upload_store() -> LocalFileStore:
     return LocalFileStore(get_settings().data_dir / "uploads")
 
 
-@job(IMPORT_FILE, queue=BULK_QUEUE)
+# A worker that died mid-import (perhaps of this very file) does not get it again: the run is
+# marked failed and the admin may import it anew.
+@job(IMPORT_FILE, queue=BULK_QUEUE, retry_stalled=False)
 async def import_file(
     session: AsyncSession, *, kind: str, key: str, filename: str, user_id: str
 ) -> JSONDict:

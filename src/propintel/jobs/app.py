@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from propintel.config import get_settings
 from propintel.db.engine import CONNECT_ARGS, create_engine_for, unit_of_work
 from propintel.db.urls import database_url, libpq_url
+from propintel.jobs.metrics import counted_job
 from propintel.jobs.registry import (
     JOB_MODULES,
     JobDefinition,
@@ -34,7 +35,6 @@ from propintel.jobs.registry import (
     declared_jobs,
     job_definition,
 )
-from propintel.jobs.metrics import counted_job
 from propintel.jobs.runs import recorded_run
 from propintel.jobs.schedule import SCHEDULE, PeriodicJob
 from propintel.kit.logging import log_context
@@ -53,10 +53,19 @@ class JobApp(procrastinate.App):
         self.database_url = url
 
 
+# How long the worker's queries wait for a pooled connection: past it, an outage surfaces as an
+# error, and jobs.worker waits for the database and starts a new worker (psycopg's default: 30 s).
+POOL_TIMEOUT_S = 10.0
+
+
 def build_connector(url: str) -> PsycopgConnector:
     """A psycopg pool on ``url`` (opened with the app), New York time like every other session."""
     return PsycopgConnector(
-        conninfo=libpq_url(url), kwargs=dict(CONNECT_ARGS), min_size=1, max_size=10
+        conninfo=libpq_url(url),
+        kwargs=dict(CONNECT_ARGS),
+        min_size=1,
+        max_size=10,
+        timeout=POOL_TIMEOUT_S,
     )
 
 
@@ -110,7 +119,9 @@ def _task_runner(job: JobDefinition, *, recorded: bool) -> TaskRunner:
     @functools.wraps(job.func)
     async def run(context: JobContext, **kwargs: Any) -> JSONDict | None:
         with log_context(job=job.name, job_id=context.job.id):
-            return await _run(job_engine(context), job, kwargs, recorded=recorded)
+            return await _run(
+                job_engine(context), job, kwargs, recorded=recorded, job_id=context.job.id
+            )
 
     return run
 
@@ -140,12 +151,17 @@ def run_job_now(url: str, name: str, **kwargs: Any) -> JSONDict | None:
 
 
 async def _run(
-    engine: AsyncEngine, job: JobDefinition, kwargs: dict[str, Any], *, recorded: bool
+    engine: AsyncEngine,
+    job: JobDefinition,
+    kwargs: dict[str, Any],
+    *,
+    recorded: bool,
+    job_id: int | None = None,
 ) -> JSONDict | None:
     with counted_job(job.name):  # propintel_jobs_total{task,outcome} (jobs/metrics.py)
         if not recorded:
             return await _in_unit_of_work(engine, job, kwargs)
-        async with recorded_run(engine, job.name) as handle:
+        async with recorded_run(engine, job.name, job_id) as handle:
             handle.detail = await _in_unit_of_work(engine, job, kwargs)
         return handle.detail
 
@@ -174,4 +190,3 @@ def job_engine(context: JobContext) -> AsyncEngine:
     if not isinstance(engine, AsyncEngine):
         raise RuntimeError("jobs run in workers started by propintel.jobs.worker.run_worker")
     return engine
-

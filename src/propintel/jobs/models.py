@@ -25,6 +25,7 @@ class JobRun(Base):
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(10))  # running | ok | failed
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    job_id: Mapped[int | None] = mapped_column(BigInteger)  # the queue's job (0025); inline: none
 
 
 # Procrastinate's queue (its own schema, applied with ours): only what the repository reads.
@@ -45,6 +46,16 @@ procrastinate_jobs = Table(
     Column("id", BigInteger, primary_key=True),
     Column("task_name", String(128)),
     Column("status", JOB_STATUS),
+    Column("queue_name", String(128)),
+    Column("attempts", Integer),
+    Column("queueing_lock", String),
+    Column("worker_id", BigInteger),
+)
+procrastinate_workers = Table(
+    "procrastinate_workers",
+    Base.metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("last_heartbeat", DateTime(timezone=True)),
 )
 procrastinate_events = Table(
     "procrastinate_events",

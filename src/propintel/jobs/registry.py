@@ -59,6 +59,9 @@ class JobDefinition:
     retry: RetryValue = False
     lock: str | None = None
     queueing_lock: str | None = None
+    # A job whose worker died mid-run goes back to the queue (its transaction rolled back, so
+    # nothing of it stayed), unless retrying could repeat the fault: then it is failed.
+    retry_stalled: bool = True
 
 
 _JOBS: dict[str, JobDefinition] = {}
@@ -71,6 +74,7 @@ def job(
     retry: RetryValue = False,
     lock: str | None = None,
     queueing_lock: str | None = None,
+    retry_stalled: bool = True,
 ) -> Callable[[F], F]:
     """Declare ``func`` as the job ``name`` (``domain.action``); the function is returned as is."""
 
@@ -78,7 +82,7 @@ def job(
         existing = _JOBS.get(name)
         if existing is not None and existing.func is not func:
             raise ValueError(f"job {name!r} is already declared by {existing.func.__qualname__}")
-        _JOBS[name] = JobDefinition(name, func, queue, retry, lock, queueing_lock)
+        _JOBS[name] = JobDefinition(name, func, queue, retry, lock, queueing_lock, retry_stalled)
         return func
 
     return declare

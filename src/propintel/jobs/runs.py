@@ -42,9 +42,12 @@ class RunHandle:
 
 
 @asynccontextmanager
-async def recorded_run(engine: AsyncEngine, task_name: str) -> AsyncIterator[RunHandle]:
-    """Record the block as one run of ``task_name``: ``ok`` if it ends, ``failed`` if it raises."""
-    run = RunHandle(run_id=await _start(engine, task_name))
+async def recorded_run(
+    engine: AsyncEngine, task_name: str, job_id: int | None = None
+) -> AsyncIterator[RunHandle]:
+    """Record the block as one run of ``task_name``: ``ok`` if it ends, ``failed`` if it raises.
+    ``job_id``, the queue's job, lets the stalled-job sweep close a run whose worker died."""
+    run = RunHandle(run_id=await _start(engine, task_name, job_id))
     started = time.monotonic()
     try:
         yield run
@@ -54,9 +57,9 @@ async def recorded_run(engine: AsyncEngine, task_name: str) -> AsyncIterator[Run
     await _finish(engine, run.run_id, "ok", started, run.detail)
 
 
-async def _start(engine: AsyncEngine, task_name: str) -> int:
+async def _start(engine: AsyncEngine, task_name: str, job_id: int | None) -> int:
     async with unit_of_work(engine) as session:
-        return await JobRunRepository.from_session(session).start(task_name)
+        return await JobRunRepository.from_session(session).start(task_name, job_id)
 
 
 async def _finish(

@@ -44,6 +44,15 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
         description=N_("Proves that a worker runs the schedule and the database answers."),
     ),
     PeriodicJob(
+        name="maintenance.recover_stalled",
+        cron="* * * * *",
+        description=N_(
+            "Stalled jobs: a job whose worker stopped mid-run (no heartbeat for a minute) is "
+            "queued again or failed, which frees its lock; an import left running by a process "
+            "that died is marked failed."
+        ),
+    ),
+    PeriodicJob(
         name="scoring.refresh",
         cron="0 3 * * *",
         description=N_(

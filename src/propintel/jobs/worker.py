@@ -101,7 +101,12 @@ async def _keep_working(
             quick_failures = 0
             continue
         if error is not None and database_unreachable(error):
-            continue  # a broken connection, the database already back: start again at once
+            logger.warning(
+                "the worker lost its database connection (%s); the database answers again: "
+                "starting it again",
+                _describe(error),
+            )
+            continue
         quick = time.monotonic() - started < QUICK_FAILURE_S
         quick_failures = quick_failures + 1 if quick else 1
         logger.error(

@@ -17,6 +17,7 @@ from propintel.config import get_settings
 from propintel.db.urls import libpq_url
 from propintel.ingest import service as ingest_service
 from propintel.jobs.registry import BULK_QUEUE, job
+from propintel.jobs.stalled import recover_stalled_jobs
 from propintel.maintenance.backup import scheduled_backup
 from propintel.maintenance.database import vacuum_analyze
 from propintel.maintenance.retention import RetentionPolicy, clean_old_data
@@ -26,6 +27,7 @@ RECONCILE_TOKENS = "maintenance.reconcile_tokens"
 CLEANUP = "maintenance.cleanup"
 ANALYZE = "maintenance.analyze"
 BACKUP = "maintenance.backup"
+RECOVER_STALLED = "maintenance.recover_stalled"
 
 
 def session_database_url(session: AsyncSession) -> str:
@@ -41,6 +43,19 @@ def session_database_url(session: AsyncSession) -> str:
 async def reconcile_tokens_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
     """Pool from the ledgers; balance discrepancies listed, never corrected."""
     return (await reconcile_tokens(session)).to_detail()
+
+
+# No `lock`: a sweep killed mid-run must not block the next one (that is what it repairs).
+@job(RECOVER_STALLED, queueing_lock=RECOVER_STALLED)
+async def recover_stalled_job(session: AsyncSession, *, timestamp: int | None = None) -> JSONDict:
+    """Jobs whose worker died are queued again or failed; imports it left running are failed."""
+    recovered = await recover_stalled_jobs(session)
+    abandoned = await ingest_service.fail_abandoned_runs(session)
+    return {
+        "retried": [f"{job.task_name}[{job.job_id}]" for job in recovered if job.retried],
+        "failed": [f"{job.task_name}[{job.job_id}]" for job in recovered if not job.retried],
+        "import_runs_failed": [str(run_id) for run_id in abandoned],
+    }
 
 
 @job(CLEANUP, queue=BULK_QUEUE, lock=CLEANUP, queueing_lock=CLEANUP)
