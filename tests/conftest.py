@@ -38,6 +38,10 @@ os.environ.update(
     PROPINTEL_ARGON2_TIME_COST="1",
     PROPINTEL_ARGON2_MEMORY_KIB="8",
     PROPINTEL_ARGON2_PARALLELISM="1",
+    # The servers tests start (`propintel serve`/`run`) run one web process: several would each
+    # import the app, which on two busy cores can outlast their start-up waits. Several are tested
+    # where they are the point (tests/test_serve_workers.py, tests/bench/test_load_smoke.py).
+    PROPINTEL_WEB_WORKERS="1",
 )
 get_settings.cache_clear()
 
