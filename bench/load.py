@@ -294,9 +294,12 @@ def _ensure_user(url: str) -> None:
         engine = create_engine_for(url, pool_size=1)
         try:
             async with unit_of_work(engine) as session:
-                if await user_by_email(session, USER.email) is not None:
+                user = await user_by_email(session, USER.email)
+                if user is None:
+                    user = await register(session, get_settings(), USER)
+                elif (user.token_balance or 0) > 0:
                     return
-                user = await register(session, get_settings(), USER)
+                # New, or made by bench/search.py without credits: its plan's monthly credits.
                 plans = {p.plan_name: p for p in await catalog.active_plans(session)}
                 monthly = plans[USER.plan].base_tokens_monthly
                 if monthly > 0:
