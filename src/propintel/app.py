@@ -97,8 +97,8 @@ from propintel.web.errors import install_error_handlers
 from propintel.web.head import HeadAsGetMiddleware
 from propintel.web.headers import SecurityHeadersMiddleware
 from propintel.web.locale import request_locale
-from propintel.web.openapi import install_error_documentation
 from propintel.web.metrics import MetricsMiddleware
+from propintel.web.openapi import install_error_documentation
 from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
 from propintel.web.uploads import UploadLimitMiddleware
 
