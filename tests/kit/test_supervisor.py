@@ -75,9 +75,7 @@ def test_a_crashed_child_is_restarted_after_a_pause_and_the_others_keep_running(
     assert harness.supervisor.tick(now=100.5) is None
     assert harness.current("worker") is worker  # still pausing
     assert harness.supervisor.tick(now=101) is None
-    assert harness.current("worker") is not worker and harness.current("worker").args == (
-        "worker",
-    )
+    assert harness.current("worker") is not worker and harness.current("worker").args == ("worker",)
     assert harness.current("web server") is web and web.signals == []
     assert len(harness.spawned) == 3
 
