@@ -113,8 +113,10 @@ def live_server(live_database: str, map_tile_url: str) -> Iterator[str]:
 
 
 def _wait_for(
-    url: str, process: subprocess.Popen[bytes], log_path: Path, timeout_s: float = 30
+    url: str, process: subprocess.Popen[bytes], log_path: Path, timeout_s: float = 180
 ) -> None:
+    """Until the server answers ``url``: a busy machine (a shared CI runner) may take a minute or
+    more to import the app; a server that exits is reported at once."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
