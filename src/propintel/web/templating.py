@@ -10,6 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from starlette.datastructures import URL, URLPath
 
 from propintel.integrations.email import EmailMessage
 from propintel.kit import i18n
@@ -36,6 +39,28 @@ templates.env.filters.update(
     date=i18n.format_date,
     datetime=i18n.format_datetime,
 )
+
+
+@pass_context
+def _url_for(context: Context, name: str, /, **path_params: Any) -> URL:
+    """``request.url_for`` (Starlette's template global) with each route path looked up once per
+    app: FastAPI finds one by walking every route of every included router, milliseconds a call,
+    and a page asks for a dozen (its stylesheets and scripts)."""
+    request: Request = context["request"]
+    paths: dict[tuple[str, tuple[tuple[str, Any], ...]], URLPath] | None = getattr(
+        request.app.state, "url_paths", None
+    )
+    if paths is None:
+        paths = request.app.state.url_paths = {}
+    key = (name, tuple(sorted(path_params.items())))
+    url_path = paths.get(key)
+    if url_path is None:
+        router = request.scope.get("router") or request.app
+        url_path = paths[key] = router.url_path_for(name, **path_params)
+    return url_path.make_absolute_url(base_url=request.base_url)
+
+
+templates.env.globals["url_for"] = _url_for
 
 
 def _flash_serializer(request: Request) -> URLSafeSerializer:
