@@ -117,6 +117,13 @@ async def test_an_unknown_path_is_counted_as_unmatched(client: httpx.AsyncClient
     assert path not in routes
 
 
+async def test_a_static_file_is_counted_under_its_mount(client: httpx.AsyncClient) -> None:
+    template = "/static/{path}"
+    before = _value("propintel_http_requests_total", route=template, status="200")
+    assert (await client.get("/static/css/app.css")).status_code == 200
+    assert _value("propintel_http_requests_total", route=template, status="200") == before + 1
+
+
 async def test_scrape_shows_the_request_counter(client: httpx.AsyncClient) -> None:
     await client.get("/healthz")
     scraped = await _scrape(client)

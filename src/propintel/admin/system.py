@@ -19,9 +19,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.admin.system_repository import SystemRepository
+from propintel.jobs.stalled import STALLED_AFTER_S
 
 STATEMENT_TIMEOUT_MS = 2000
-HEARTBEAT_SECONDS = 30  # a doing job whose worker has not beaten for this long is stalled
+# A doing job whose worker has not beaten for this long is stalled: what the sweep retries.
+HEARTBEAT_SECONDS = round(STALLED_AFTER_S)
 WINDOW_HOURS = 24
 
 log = structlog.get_logger(__name__)

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from propintel.admin.system import SnapshotCollector, system_snapshot
+from propintel.admin.system import HEARTBEAT_SECONDS, SnapshotCollector, system_snapshot
 from propintel.auth.deps import AdminUser, optional_user
 from propintel.auth.models import UserType
 from propintel.db.session import DbSession
@@ -104,5 +104,6 @@ async def system_page(request: Request, _admin: AdminUser, db: DbSession) -> Res
         "families": route_families(),
         "jobs": job_outcomes(),
         "multiprocess": multiprocess_dir() is not None,
+        "stalled_after_s": HEARTBEAT_SECONDS,
     }
     return render(request, "admin/system.html", context)

@@ -96,10 +96,14 @@ class _Delegate(Collector):
 
 
 def route_template(scope: Scope) -> str:
-    """The path template of the route that matched (``/leads/{lead_id}``), else ``<unmatched>``."""
+    """The path template of the route that matched (``/leads/{lead_id}``), a mounted app's prefix
+    (``/static/{path}``: a mount leaves its prefix in ``root_path``), else ``<unmatched>``."""
     route = scope.get("route")
     template = getattr(route, "path_format", None) or getattr(route, "path", None)
-    return template if isinstance(template, str) and template else UNMATCHED
+    if isinstance(template, str) and template:
+        return template
+    mounted = str(scope.get("root_path", ""))[len(str(scope.get("app_root_path", ""))) :]
+    return f"{mounted}/{{path}}" if mounted else UNMATCHED
 
 
 class MetricsMiddleware:
