@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 import httpx
-from sqlalchemy import text
+import pytest
+from sqlalchemy import RowMapping, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.auth.models import Plan
+from propintel.search import export
 from propintel.search.service import UPGRADE_MESSAGE
 from tests.factories import api_as
 from tests.search.helpers import distressed, make_lead, new_owner
@@ -83,3 +86,27 @@ async def test_export_neutralises_spreadsheet_formulas(
     headers = await api_as(client, db, Plan.FULL)
     [row] = _rows(await client.get(URL, params={"zip": "33183"}, headers=headers))
     assert row["owner_name"].startswith("'=")
+
+
+async def test_export_streams_its_rows_in_chunks_of_several_lines(
+    client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows go out ROWS_PER_CHUNK lines at a time (not a chunk per line), all of them, in order."""
+    monkeypatch.setattr(export, "ROWS_PER_CHUNK", 2)
+    chunks: list[int] = []  # rows per chunk
+    write_rows = export.csv_rows
+
+    def counted(rows: Sequence[RowMapping], job: export.ExportJob) -> str:
+        chunks.append(len(rows))
+        return write_rows(rows, job)
+
+    monkeypatch.setattr(export, "csv_rows", counted)
+    for score in range(1, 6):
+        await distressed(db, score, zip_code="33182")
+    headers = await api_as(client, db, Plan.FULL)
+
+    rows = _rows(await client.get(URL, params={"zip": "33182"}, headers=headers))
+
+    assert [row["distressed_score"] for row in rows] == ["5", "4", "3", "2", "1"]
+    assert chunks == [2, 2, 1]
+    assert [(cap, count) for cap, count, _ in await _exports(db)] == [(5000, 5)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -113,6 +113,7 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ROWS_PER_CHUNK = 100  # CSV lines per chunk of the streamed response
 
 
 class ExportRequest(SearchCriteria):
@@ -141,9 +142,14 @@ def csv_line(values: list[Any] | tuple[Any, ...]) -> str:
     return buffer.getvalue()
 
 
-def csv_row(row: RowMapping, job: ExportJob) -> str:
-    item = item_fields(row, job.scope)
-    return csv_line([value(item) for _, value in job.columns])
+def csv_rows(rows: Sequence[RowMapping], job: ExportJob) -> str:
+    """The CSV lines of ``rows`` (one writer for them all)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        item = item_fields(row, job.scope)
+        writer.writerow([_cell(value(item)) for _, value in job.columns])
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
@@ -176,13 +182,20 @@ async def start_export(
 async def stream_rows(
     session: AsyncSession, job: ExportJob, today: date | None = None
 ) -> AsyncIterator[str]:
-    """The CSV, a line at a time, the rows in the search's order; records the number of rows
+    """The CSV: the header line, then the rows in the search's order, ROWS_PER_CHUNK lines per
+    chunk (a chunk per line cost a pass through every middleware); records the number of rows
     sent when done."""
     repo = SearchRepository.from_session(session)
-    rows = repo.stream(job.criteria, job.scope, today=today or today_new_york(), limit=job.cap)
+    batches = repo.stream(
+        job.criteria,
+        job.scope,
+        today=today or today_new_york(),
+        limit=job.cap,
+        batch=ROWS_PER_CHUNK,
+    )
     yield csv_line([name for name, _ in job.columns])
     sent = 0
-    async for row in rows:
-        yield csv_row(row, job)
-        sent += 1
+    async for rows in batches:
+        yield csv_rows(rows, job)
+        sent += len(rows)
     await repo.finish_export(job.export_id, sent)
