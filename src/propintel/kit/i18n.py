@@ -27,6 +27,7 @@ from babel import numbers as babel_numbers
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import NumberPattern
 from babel.support import Translations
 
 SUPPORTED_LOCALES = ("en", "es")
@@ -137,11 +138,30 @@ def N_(message: str) -> str:
     return message
 
 
-def _babel_locale() -> Locale:
+# Formats are asked for per table cell: the Babel locale and the parsed number patterns are
+# made once per process (parsing them was most of a number's formatting time).
+@cache
+def _babel_locale_of(locale: str) -> Locale:
     try:
-        return Locale.parse(current_locale())
+        return Locale.parse(locale)
     except UnknownLocaleError:  # pragma: no cover - SUPPORTED_LOCALES are all known to Babel
         return Locale.parse(DEFAULT_LOCALE)
+
+
+def _babel_locale() -> Locale:
+    return _babel_locale_of(current_locale())
+
+
+@cache
+def _number_pattern(pattern: str) -> NumberPattern:
+    return babel_numbers.parse_pattern(pattern)
+
+
+@cache
+def _whole_currency_pattern(locale: Locale) -> NumberPattern:
+    """The locale's currency pattern without cents."""
+    standard = locale.currency_formats["standard"].pattern.replace(".00", "")
+    return _number_pattern(standard)
 
 
 def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
@@ -150,7 +170,7 @@ def format_number(value: int | float | Decimal | None, digits: int | None = None
         return "—"
     if digits is None:
         return babel_numbers.format_decimal(value, locale=_babel_locale())
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = _number_pattern("#,##0" + ("." + "0" * digits if digits else ""))
     return babel_numbers.format_decimal(value, format=pattern, locale=_babel_locale())
 
 
@@ -158,7 +178,7 @@ def format_percent(value: float | Decimal | None, digits: int = 0) -> str:
     """``value`` is a fraction: 0.25 → 25 % (per locale)."""
     if value is None:
         return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    pattern = _number_pattern("#,##0" + ("." + "0" * digits if digits else "") + "%")
     return babel_numbers.format_percent(value, format=pattern, locale=_babel_locale())
 
 
@@ -171,9 +191,12 @@ def format_currency(
         return "—"
     if whole:
         locale = _babel_locale()
-        standard = locale.currency_formats["standard"].pattern.replace(".00", "")
         return babel_numbers.format_currency(
-            round(amount), currency.upper(), format=standard, locale=locale, currency_digits=False
+            round(amount),
+            currency.upper(),
+            format=_whole_currency_pattern(locale),
+            locale=locale,
+            currency_digits=False,
         )
     return babel_numbers.format_currency(amount, currency.upper(), locale=_babel_locale())
 
