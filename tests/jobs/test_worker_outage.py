@@ -16,7 +16,7 @@ from propintel.jobs import cli as jobs_cli
 from propintel.jobs.app import POOL_TIMEOUT_S, JobApp
 from propintel.jobs.worker import Backoff, WorkerFailed, run_worker
 from tests.jobs.held_jobs import HELD, held_jobs_app
-from tests.jobs.test_stalled import defer, wait_for_status
+from tests.jobs.test_stalled import defer, status_of, wait_for_status
 from tests.outage import outage_proxy
 
 QUICK = Backoff(first=0.1, longest=0.5)
@@ -41,7 +41,7 @@ async def test_the_worker_waits_through_an_outage_and_takes_jobs_after_it(
             during = await defer(jobs_database_url, HELD, no_hold, "mark-during")
             # Past the pool's 10 s wait for a connection: the worker's queries fail, it stops.
             await asyncio.sleep(POOL_TIMEOUT_S + 6)
-            assert await _status(jobs_engine, during) == "todo"
+            assert await status_of(jobs_engine, during) == "todo"
             assert not worker.done()  # before: the worker had ended, status 0
 
             await proxy.restore()
@@ -60,12 +60,6 @@ async def test_the_worker_waits_through_an_outage_and_takes_jobs_after_it(
     assert len(noticed) == 1, messages
     if noticed[0].startswith("database unavailable"):
         assert any(m.startswith("database back after") for m in messages), messages
-
-
-async def _status(engine: AsyncEngine, job_id: int) -> str:
-    from tests.jobs.test_stalled import status_of
-
-    return await status_of(engine, job_id)
 
 
 async def test_a_worker_that_keeps_failing_with_the_database_up_gives_up(

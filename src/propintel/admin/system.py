@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.admin.system_repository import SystemRepository
+from propintel.jobs.queue import stalled_jobs
 from propintel.jobs.stalled import STALLED_AFTER_S
 
 STATEMENT_TIMEOUT_MS = 2000
@@ -84,7 +85,7 @@ async def system_snapshot(session: AsyncSession) -> SystemSnapshot | None:
         async with session.begin_nested():
             await repository.limit_statements(STATEMENT_TIMEOUT_MS)
             queues = await repository.queue_depth()
-            stalled = await repository.stalled_jobs(HEARTBEAT_SECONDS)
+            stalled = await stalled_jobs(session, HEARTBEAT_SECONDS)
             charges = await repository.token_charges(WINDOW_HOURS)
             imports = await repository.import_rows(WINDOW_HOURS)
             users = await repository.users_by_role()

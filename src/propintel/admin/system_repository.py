@@ -29,20 +29,6 @@ _QUEUE = text(
     """
 )
 
-# Stalled: running (doing) with no live worker: none recorded, or one whose heartbeat is older
-# than :seconds (Procrastinate's workers beat every few seconds).
-_STALLED = text(
-    """
-    SELECT j.queue_name, j.task_name, COUNT(*) AS jobs
-    FROM procrastinate_jobs j
-    LEFT JOIN procrastinate_workers w ON w.id = j.worker_id
-    WHERE j.status = 'doing'
-      AND (w.id IS NULL OR w.last_heartbeat < now() - make_interval(secs => :seconds))
-    GROUP BY j.queue_name, j.task_name
-    ORDER BY j.queue_name, j.task_name
-    """
-)
-
 # Token charges per action over the last :hours (timestamps are naive New York times, like the
 # session's LOCALTIMESTAMP).
 _CHARGES = text(
@@ -93,10 +79,6 @@ class SystemRepository(Repository):
     async def queue_depth(self) -> Sequence[Any]:
         """(queue_name, status, jobs) of the todo and doing jobs."""
         return (await self.session.execute(_QUEUE)).all()
-
-    async def stalled_jobs(self, heartbeat_seconds: int) -> Sequence[Any]:
-        """(queue_name, task_name, jobs) running without a live worker."""
-        return (await self.session.execute(_STALLED, {"seconds": heartbeat_seconds})).all()
 
     async def token_charges(self, hours: int) -> Sequence[Any]:
         """(action, charges, tokens) over the last ``hours``."""

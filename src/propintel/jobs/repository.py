@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from procrastinate.types import JSONDict
-from sqlalchemy import cast, delete, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, and_, cast, delete, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
@@ -28,6 +28,14 @@ _FINISHED = ("succeeded", "failed", "cancelled", "aborted")
 
 def _rowcount(result: Any) -> int:
     return int(result.rowcount or 0)
+
+
+def _stalled(seconds: float) -> ColumnElement[bool]:
+    """A job ``doing`` whose worker is gone or has not written its heartbeat for ``seconds``."""
+    silent = select(_workers.id).where(
+        _workers.last_heartbeat < func.now() - timedelta(seconds=seconds)
+    )
+    return and_(_jobs.status == "doing", _jobs.worker_id.is_(None) | _jobs.worker_id.in_(silent))
 
 
 class JobRunRepository(Repository):
@@ -115,17 +123,21 @@ class QueueRepository(Repository):
     async def stalled(self, seconds: float) -> list[Any]:
         """Jobs ``doing`` whose worker is gone or silent for ``seconds`` (Procrastinate's
         heartbeat query), locked so that two sweeps never handle one job."""
-        silent = select(_workers.id).where(
-            _workers.last_heartbeat < func.now() - timedelta(seconds=seconds)
-        )
         statement = (
             select(_jobs.id, _jobs.task_name, _jobs.attempts, _jobs.queueing_lock)
-            .where(
-                _jobs.status == "doing",
-                (_jobs.worker_id.is_(None)) | (_jobs.worker_id.in_(silent)),
-            )
+            .where(_stalled(seconds))
             .order_by(_jobs.id)
             .with_for_update(skip_locked=True)
+        )
+        return list((await self.session.execute(statement)).all())
+
+    async def stalled_by_task(self, seconds: float) -> list[Any]:
+        """(queue_name, task_name, jobs) of the stalled jobs (see ``stalled``)."""
+        statement = (
+            select(_jobs.queue_name, _jobs.task_name, func.count().label("jobs"))
+            .where(_stalled(seconds))
+            .group_by(_jobs.queue_name, _jobs.task_name)
+            .order_by(_jobs.queue_name, _jobs.task_name)
         )
         return list((await self.session.execute(statement)).all())
 

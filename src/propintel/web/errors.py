@@ -163,17 +163,17 @@ def _database_unavailable(request: Request, error: BaseException) -> Response:
     return error_response(request, 503, DATABASE_UNAVAILABLE, retry_after_s=DATABASE_RETRY_AFTER_S)
 
 
-async def _database_error(request: Request, error: Exception) -> Response:
-    if database_unreachable(error):
-        return _database_unavailable(request, error)
-    return await _unexpected_error(request, error)
-
-
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for database_error in (sqlalchemy_errors.DBAPIError, sqlalchemy_errors.TimeoutError):
-        app.add_exception_handler(database_error, _database_error)
-    app.add_exception_handler(psycopg.Error, _database_error)
+    # Database errors by name too: handlers for named classes answer inside the app, while the
+    # handler for Exception answers from Starlette's outermost middleware, which then re-raises
+    # (a server traceback per request during an outage).
+    for database_error in (
+        sqlalchemy_errors.DBAPIError,
+        sqlalchemy_errors.TimeoutError,
+        psycopg.Error,
+    ):
+        app.add_exception_handler(database_error, _unexpected_error)
     app.add_exception_handler(Exception, _unexpected_error)
