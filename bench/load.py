@@ -67,6 +67,7 @@ from bench.search import (  # noqa: E402
     percentile,
     prepare,
     time_sql,
+    wait_until_serving,
 )
 from propintel.db import migrate  # noqa: E402
 from propintel.db.urls import with_database  # noqa: E402
@@ -107,19 +108,6 @@ def database(name: str, parcels: int, workdir: Path, seed: int, keep: bool) -> I
 
 
 # --- processes --------------------------------------------------------------------------------
-
-
-def _wait_for(base_url: str, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while True:
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start")
-        time.sleep(0.3)
 
 
 @contextmanager
@@ -273,7 +261,7 @@ def stack(url: str, web_workers: int, with_pgbouncer: bool, logs: Path) -> Itera
                         )
                     )
                 )
-        _wait_for(base_url, serve, "propintel serve")
+        wait_until_serving(base_url, serve, "propintel serve", STARTUP_S)
         _wait_for_every_process(serve.pid, port, web_workers)
         yield Stack(base_url, serve, workers, with_pgbouncer)
 

@@ -215,6 +215,23 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_until_serving(
+    base_url: str, process: subprocess.Popen[bytes], what: str, timeout_s: float
+) -> None:
+    """Until ``base_url`` answers ``/healthz``; RuntimeError when ``process`` exits or the time
+    is up."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.2)
+
+
 @contextmanager
 def api_server(url: str) -> Iterator[str]:
     """``propintel serve`` on the benchmark database, in a child process."""
@@ -228,16 +245,7 @@ def api_server(url: str) -> Iterator[str]:
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the API server did not start")
-            time.sleep(0.2)
+        wait_until_serving(base_url, process, "the API server", timeout_s=60)
         yield base_url
     finally:
         process.terminate()
