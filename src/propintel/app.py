@@ -99,6 +99,7 @@ from propintel.web.headers import SecurityHeadersMiddleware
 from propintel.web.locale import request_locale
 from propintel.web.metrics import MetricsMiddleware
 from propintel.web.openapi import install_error_documentation
+from propintel.web.route_index import index_routes
 from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
 from propintel.web.uploads import UploadLimitMiddleware
 
@@ -208,6 +209,7 @@ def create_app(
     )
     for router in routers:
         app.include_router(router)
+    index_routes(app)  # each router checks one pattern of its paths before walking its routes
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     install_error_documentation(app)  # the document tells the error bodies as they are sent
