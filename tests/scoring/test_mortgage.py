@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import threading
+from collections.abc import Callable
+from datetime import date, timedelta
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,6 +20,7 @@ from propintel.scoring.mortgage import (
     estimated_balance,
     months_paid,
     principal,
+    stored_amortisation_cte,
 )
 
 
@@ -78,7 +82,12 @@ def test_years_outside_the_table_use_its_nearest_year() -> None:
     assert two_years_on(first - 5) == two_years_on(first) != two_years_on(first + 1)
 
 
-async def sql_balances(db: AsyncSession, rows: list[tuple[int | None, date]], as_of: date) -> list:
+async def sql_balances(
+    db: AsyncSession,
+    rows: list[tuple[int | None, date]],
+    as_of: date,
+    amortisation: Callable[[str], str] = amortisation_cte,
+) -> list:
     values = ", ".join(
         f"({'NULL' if price is None else price}::int, DATE '{sale}', {n})"
         for n, (price, sale) in enumerate(rows)
@@ -87,7 +96,7 @@ async def sql_balances(db: AsyncSession, rows: list[tuple[int | None, date]], as
     balance = balance_sql("v.sale_price", "v.sale_date", as_of_sql)
     result = await db.execute(
         text(
-            f"WITH {amortisation_cte(as_of_sql)} SELECT {balance} "
+            f"WITH {amortisation(as_of_sql)} SELECT {balance} "
             f"FROM (VALUES {values}) v(sale_price, sale_date, n) ORDER BY n"
         ),
         {"as_of": as_of},
@@ -108,3 +117,64 @@ async def test_sql_agrees_with_the_python_reference(
 ) -> None:
     expected = [estimated_balance(price, sale, as_of) for price, sale in rows]
     assert await sql_balances(db, rows, as_of) == expected
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.tuples(PRICES, DATES), min_size=1, max_size=20), as_of=DATES)
+async def test_the_stored_table_gives_the_same_balances(
+    db: AsyncSession, rows: list[tuple[int | None, date]], as_of: date
+) -> None:
+    expected = [estimated_balance(price, sale, as_of) for price, sale in rows]
+    assert await sql_balances(db, rows, as_of, stored_amortisation_cte) == expected
+    assert await sql_balances(db, rows, as_of, stored_amortisation_cte) == expected  # read back
+
+
+async def _stored_days(db: AsyncSession) -> dict[date, object]:
+    rows = await db.execute(text("SELECT as_of, created_at FROM scoring_amortisation"))
+    return {row.as_of: row.created_at for row in rows}
+
+
+async def test_a_day_is_computed_once_and_days_before_yesterday_are_dropped(
+    db: AsyncSession,
+) -> None:
+    today = date(2026, 12, 7)
+    rows: list[tuple[int | None, date]] = [(400_000, date(2015, 3, 9))]
+    for day in (today - timedelta(days=3), today - timedelta(days=1)):
+        await sql_balances(db, rows, day, stored_amortisation_cte)
+    await db.execute(
+        text("UPDATE scoring_amortisation SET created_at = created_at - interval '1 hour'")
+    )
+    before = await _stored_days(db)
+
+    await sql_balances(db, rows, today, stored_amortisation_cte)
+    stored = await _stored_days(db)
+    assert set(stored) == {today - timedelta(days=1), today}  # three days ago: dropped
+    assert stored[today - timedelta(days=1)] == before[today - timedelta(days=1)]
+
+    await sql_balances(db, rows, today, stored_amortisation_cte)
+    assert await _stored_days(db) == stored  # read, not computed again
+
+
+def test_two_first_readers_of_a_day_both_get_its_table(import_url: str) -> None:
+    """The second waits for the first's row (ON CONFLICT … DO UPDATE) instead of reading none."""
+    as_of, sale, price = date(2026, 12, 7), date(2016, 5, 20), 300_000
+    statement = (
+        f"WITH {stored_amortisation_cte('%(as_of)s::date')} "
+        f"SELECT {balance_sql('%(price)s::int', '%(sale)s::date', '%(as_of)s::date')}"
+    )
+    params = {"as_of": as_of, "sale": sale, "price": price}
+    answers: list[object] = []
+    with psycopg.connect(import_url) as first, psycopg.connect(import_url) as second:
+        answers.append(first.execute(statement, params).fetchone())  # stored, not committed
+        waiting = threading.Thread(
+            target=lambda: answers.append(second.execute(statement, params).fetchone())
+        )
+        waiting.start()
+        waiting.join(timeout=1)
+        assert waiting.is_alive()  # blocked on the first's row
+        first.commit()
+        waiting.join(timeout=30)
+        second.commit()
+    assert answers == [(estimated_balance(price, sale, as_of),)] * 2

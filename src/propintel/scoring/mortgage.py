@@ -122,6 +122,33 @@ def amortisation_cte(as_of: str, name: str = "amortisation") -> str:
     return f"{name} AS MATERIALIZED (SELECT {columns} FROM ({amortisation_sql(as_of)}) a)"
 
 
+def stored_amortisation_cte(as_of: str, name: str = "amortisation") -> str:
+    """``WITH`` items giving the same ``name`` as ``amortisation_cte``, read from the table
+    ``scoring_amortisation`` (migration 0026): for one property, building the ~13,000 dates costs
+    far more than everything else its statement does. The first statement of a day computes and
+    stores them (and drops the days before yesterday); one running at the same moment waits for
+    it (``ON CONFLICT … DO UPDATE``) and gets the same row."""
+    columns = ", ".join(
+        f"array_agg({column} ORDER BY d) AS {column}" for column in ("paid", "fk", "g")
+    )
+    stored, computed = f"{name}_stored", f"{name}_computed"
+    return f"""{stored} AS (SELECT paid, fk, g FROM scoring_amortisation WHERE as_of = {as_of}),
+{name}_expired AS (
+  DELETE FROM scoring_amortisation
+  WHERE as_of < {as_of} - 1 AND NOT EXISTS (SELECT FROM {stored})
+),
+{computed} AS (
+  INSERT INTO scoring_amortisation (as_of, paid, fk, g)
+  SELECT {as_of}, paid, fk, g FROM (SELECT {columns} FROM ({amortisation_sql(as_of)}) a) arrays
+  WHERE NOT EXISTS (SELECT FROM {stored})
+  ON CONFLICT (as_of) DO UPDATE SET paid = EXCLUDED.paid
+  RETURNING paid, fk, g
+),
+{name} AS MATERIALIZED (
+  SELECT paid, fk, g FROM {stored} UNION ALL SELECT paid, fk, g FROM {computed}
+)"""
+
+
 def _column(cte: str, column: str) -> str:
     return f"(SELECT {column} FROM {cte})"
 

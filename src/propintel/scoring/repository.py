@@ -13,7 +13,7 @@ from sqlalchemy import text
 from propintel.db.repository import Repository
 from propintel.scoring import quality
 from propintel.scoring.indicators import hits
-from propintel.scoring.mortgage import amortisation_cte
+from propintel.scoring.mortgage import stored_amortisation_cte
 from propintel.scoring.refresh_sql import (
     ARMS_LENGTH,
     AS_OF,
@@ -164,7 +164,7 @@ class ScoringRepository(Repository):
             (
                 await self.session.execute(
                     text(
-                        f"WITH {amortisation_cte(AS_OF)}\n"
+                        f"WITH {stored_amortisation_cte(AS_OF)}\n"
                         f"SELECT {FACT_COLUMNS}, {keys}, {quality.checks_sql(AS_OF)}\n"
                         + inputs_sql("one")
                     ),
