@@ -57,6 +57,7 @@ from propintel.db import migrate  # noqa: E402
 from propintel.db.engine import create_engine_for, unit_of_work  # noqa: E402
 from propintel.db.urls import with_database  # noqa: E402
 from propintel.kit.clock import today_new_york  # noqa: E402
+from propintel.maintenance.database import vacuum_analyze  # noqa: E402
 from propintel.search.criteria import Intent, SearchCriteria  # noqa: E402
 from propintel.search.repository import count_sql, search_sql, start_sql  # noqa: E402
 from propintel.search.scope import Scope  # noqa: E402
@@ -320,11 +321,11 @@ def _report(
 
 
 def prepare(url: str, workdir: Path, parcels: int, seed: int) -> None:
-    """Import, score and analyse a new database."""
+    """Import, score, then the weekly upkeep a live database gets (parcels stored in map order,
+    VACUUM ANALYZE: maintenance.analyze)."""
     as_of = build(url, workdir, parcels, seed)
     refresh(url, as_of)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM (ANALYZE)")
+    vacuum_analyze(url)
 
 
 def _is_built(name: str) -> bool:

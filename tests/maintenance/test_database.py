@@ -41,7 +41,53 @@ def test_vacuum_analyze_runs_outside_a_transaction_and_refreshes_statistics(
             "WHERE relname = 'conversation_history'"
         ).fetchone() or (False, False)
     assert analyzed and vacuumed
-    assert report.to_detail()["statement"] == "VACUUM (ANALYZE)"
+    assert report.to_detail()["statement"] == "CLUSTER properties; VACUUM (ANALYZE)"
+
+
+def _scattered_parcels(url: str) -> None:
+    """2,500 parcels on a 50 x 50 grid (~1 km apart), with a legal description long enough for
+    ~7 to a page, inserted in a shuffled order (as imports and refreshes leave them)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO properties (folio_number, full_address, legal_description, location) "
+            "SELECT lpad(n::text, 13, '0'), n || ' TEST ST', repeat(md5(n::text), 30), "
+            "ST_SetSRID(ST_MakePoint(-80.5 + (n % 50) * 0.01, 25.4 + (n / 50) * 0.01), 4326)"
+            "::geography FROM generate_series(0, 2499) AS n ORDER BY md5(n::text)"
+        )
+
+
+def _pages_of_one_quarter(url: str) -> int:
+    """How many table pages hold the parcels of the grid's south-west quarter (625 parcels)."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(DISTINCT (ctid::text::point)[0]) FROM properties "
+            "WHERE ST_X(location::geometry) < -80.25 AND ST_Y(location::geometry) < 25.65"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_the_parcels_are_stored_again_in_map_order(import_url: str) -> None:
+    _scattered_parcels(import_url)
+    scattered = _pages_of_one_quarter(import_url)
+
+    report = vacuum_analyze(import_url)
+
+    assert report.properties_reordered_ms is not None and not report.notices
+    assert _pages_of_one_quarter(import_url) < scattered / 2
+
+
+def test_a_busy_table_is_not_reordered_but_still_vacuumed(import_url: str) -> None:
+    _scattered_parcels(import_url)
+    scattered = _pages_of_one_quarter(import_url)
+    with psycopg.connect(import_url) as busy:
+        busy.execute("SELECT count(*) FROM properties")  # holds its lock until the end
+
+        report = vacuum_analyze(import_url)
+
+    assert report.properties_reordered_ms is None
+    assert report.notices and report.notices[0].startswith("properties not reordered:")
+    assert report.tables > 30
+    assert _pages_of_one_quarter(import_url) == scattered
 
 
 async def test_index_usage_lists_the_specs_indexes_least_used_first(db: AsyncSession) -> None:

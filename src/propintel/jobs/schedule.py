@@ -103,7 +103,10 @@ SCHEDULE: tuple[PeriodicJob, ...] = (
     PeriodicJob(
         name="maintenance.analyze",
         cron="0 4 * * 0",
-        description=N_("VACUUM (ANALYZE) of the whole database, weekly."),
+        description=N_(
+            "Parcels stored again in map order (CLUSTER), then VACUUM (ANALYZE) of the "
+            "whole database, weekly."
+        ),
     ),
     PeriodicJob(
         name="outreach.send_due_emails",

@@ -119,10 +119,18 @@ def _cleanup(detail: dict[str, Any]) -> str:
 def _analyze(detail: dict[str, Any]) -> str:
     notices = len(detail.get("notices") or [])
     if notices:
-        return _("VACUUM (ANALYZE) of {tables} tables, {notices} notices.").format(
+        vacuumed = _("VACUUM (ANALYZE) of {tables} tables, {notices} notices.").format(
             tables=detail["tables"], notices=notices
         )
-    return _("VACUUM (ANALYZE) of {tables} tables.").format(tables=detail["tables"])
+    else:
+        vacuumed = _("VACUUM (ANALYZE) of {tables} tables.").format(tables=detail["tables"])
+    reordered_ms = detail.get("properties_reordered_ms")
+    if reordered_ms is None:  # given up for a busy table, or a run from before it reordered
+        return vacuumed
+    reordered = _("Parcels stored again in map order in {seconds} s.").format(
+        seconds=format_number(reordered_ms / 1000, 1)
+    )
+    return f"{reordered} {vacuumed}"
 
 
 def _backup(detail: dict[str, Any]) -> str:

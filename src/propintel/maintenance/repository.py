@@ -126,6 +126,21 @@ def vacuum_analyze(url: str, on_notice: Callable[[psycopg.errors.Diagnostic], No
     return int(row[0]) if row else 0
 
 
+# How long CLUSTER waits for its lock before giving up: waiting longer behind a running statement
+# would hold every search of the properties queued behind the CLUSTER.
+REORDER_LOCK_TIMEOUT = "5s"
+
+
+def reorder_properties(url: str) -> None:
+    """Rewrite ``properties`` in the order of its location index (``CLUSTER``), on an autocommit
+    connection of its own; ``psycopg.errors.LockNotAvailable`` when the table stayed busy for
+    ``REORDER_LOCK_TIMEOUT``. The table is locked while it is rewritten (~30 s per million
+    parcels on two cores)."""
+    with psycopg.connect(libpq_url(url), autocommit=True, options=_NEW_YORK_OPTIONS) as conn:
+        conn.execute(f"SET lock_timeout = '{REORDER_LOCK_TIMEOUT}'")
+        conn.execute("CLUSTER properties USING idx_properties_location")
+
+
 def public_tables(url: str) -> list[str]:
     """The tables in schema ``public`` of ``url``, by name (``psycopg.OperationalError`` when
     the database cannot be reached)."""
