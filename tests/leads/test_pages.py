@@ -6,13 +6,16 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from datetime import datetime
 
 import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from propintel.leads import service as leads_service
+from propintel.leads.models import LeadStatus
 from propintel.web.security import CSRF_REFUSAL
-from tests.factories import csrf_of, log_in_browser, make_subscriber, scored_property
+from tests.factories import csrf_of, log_in_browser, make_subscriber, saved_lead, scored_property
 
 
 async def _save(client: httpx.AsyncClient, prop: uuid.UUID, source: str = "distressed") -> str:
@@ -184,3 +187,30 @@ async def test_saving_from_the_search_results_returns_to_the_same_search(
         text("SELECT count(*) FROM saved_leads WHERE user_id = :u"), {"u": user.user_id}
     )
     assert count == 1
+
+
+async def test_the_board_shows_each_status_newest_first_up_to_its_limit_with_its_total(
+    db: AsyncSession,
+) -> None:
+    user, other = await make_subscriber(db), await make_subscriber(db)
+    await saved_lead(db, other, "9 OTHER ST")  # another subscriber's: on no column of ours
+    leads = {}
+    for n, (address, status) in enumerate(
+        [("1 A ST", "new"), ("2 B ST", "won"), ("3 C ST", "new"), ("4 D ST", "new"),
+         ("5 E ST", "won")]
+    ):  # fmt: skip
+        lead_id = await saved_lead(db, user, address)
+        await db.execute(
+            text("UPDATE saved_leads SET status = :status, updated_at = :at WHERE lead_id = :id"),
+            {"status": status, "at": datetime(2026, 12, 1, 9 + n), "id": lead_id},
+        )
+        leads[address] = lead_id
+
+    board = await leads_service.board(db, user.user_id, per_status=2)
+
+    shown = {status: ([row.lead.lead_id for row in rows], total) for status, rows, total in board}
+    assert [status for status, _, _ in board] == list(LeadStatus)
+    assert shown[LeadStatus.NEW] == ([leads["4 D ST"], leads["3 C ST"]], 3)  # 1 A ST: third
+    assert shown[LeadStatus.WON] == ([leads["5 E ST"], leads["2 B ST"]], 2)
+    assert shown[LeadStatus.CONTACTED] == ([], 0)
+    assert {row.full_address for _, rows, _ in board for row in rows} >= {"4 D ST, MIAMI, FL 33139"}

@@ -117,12 +117,12 @@ def _return_url(return_to: str, lead_id: uuid.UUID) -> str:
 
 @router.get(BOARD)
 async def board_page(request: Request, user: SubscriberUser, db: DbSession) -> Response:
-    columns = []
-    for status in STATUSES:
-        listed = await service.list_leads(
-            db, user.user_id, LeadFilters(status=status), limit=BOARD_COLUMN_LIMIT
+    columns = [
+        {"status": status, "rows": rows, "total": total}
+        for status, rows, total in await service.board(
+            db, user.user_id, per_status=BOARD_COLUMN_LIMIT
         )
-        columns.append({"status": status, "rows": listed.rows, "total": listed.total})
+    ]
     has_leads = any(column["total"] for column in columns)
     context = {"columns": columns, "has_leads": has_leads, **HELPERS}
     return render(request, "leads/board.html", context)

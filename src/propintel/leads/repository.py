@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Select, any_, exists, func, literal, or_, select, text, true, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
+from sqlalchemy.orm import aliased
 
 from propintel.db.repository import Repository
 from propintel.leads.models import (
@@ -210,6 +211,30 @@ class LeadRepository(Repository):
             listing.order_by(_UPDATED.desc(), SavedLead.lead_id.desc()).limit(limit)
         )
         return [LeadRow(row[0], row[1], row[2]) for row in rows]
+
+    async def board_for_user(
+        self, user_id: uuid.UUID, per_status: int
+    ) -> list[tuple[LeadRow, int]]:
+        """The first ``per_status`` leads of each status (as ``list_for_user`` orders them), each
+        with how many leads its status has: one statement for the whole board."""
+        by_status: dict[str, Any] = {"partition_by": SavedLead.status}
+        ranked = (
+            self._listing(user_id, LeadFilters())
+            .add_columns(
+                func.row_number()
+                .over(**by_status, order_by=(_UPDATED.desc(), SavedLead.lead_id.desc()))
+                .label("rank"),
+                func.count().over(**by_status).label("total"),
+            )
+            .subquery()
+        )
+        lead = aliased(SavedLead, ranked)
+        rows = await self.session.execute(
+            select(lead, ranked.c.full_address, ranked.c.zip_code, ranked.c.total)
+            .where(ranked.c.rank <= per_status)
+            .order_by(ranked.c.status, ranked.c.rank)
+        )
+        return [(LeadRow(row[0], row[1], row[2]), int(row[3])) for row in rows]
 
     async def count_for_user(self, user_id: uuid.UUID, filters: LeadFilters) -> int:
         listing = self._listing(user_id, filters)

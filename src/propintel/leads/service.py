@@ -565,6 +565,20 @@ async def list_leads(
     return Listed(page, next_cursor, await repo.count_for_user(user_id, filters))
 
 
+async def board(
+    session: AsyncSession, user_id: uuid.UUID, *, per_status: int
+) -> list[tuple[LeadStatus, list[LeadRow], int]]:
+    """The pipeline board: for each status in order, its first ``per_status`` leads (most
+    recently updated first) and how many it has."""
+    rows: dict[str, list[LeadRow]] = {status: [] for status in LeadStatus}
+    totals: dict[str, int] = {}
+    repo = LeadRepository.from_session(session)
+    for row, total in await repo.board_for_user(user_id, per_status):
+        rows[row.lead.status].append(row)
+        totals[row.lead.status] = total
+    return [(status, rows[status], totals.get(status, 0)) for status in LeadStatus]
+
+
 async def add_task(
     session: AsyncSession, user_id: uuid.UUID, lead_id: uuid.UUID, title: str, due_date: date
 ) -> LeadTask:
