@@ -127,7 +127,9 @@ def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subpro
 
 
 def _child_env(url: str, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "PROPINTEL_DATABASE_URL": url, **extra}
+    # As deployed: production (templates not checked on disk per render, Secure cookies).
+    env = {**os.environ, "PROPINTEL_DATABASE_URL": url, "PROPINTEL_ENVIRONMENT": "production"}
+    env.update(extra)
     env.pop("PROPINTEL_LOG_FILE", None)  # JSON lines on stdout, into the run's log file
     return env
 

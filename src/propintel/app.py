@@ -101,6 +101,7 @@ from propintel.web.metrics import MetricsMiddleware
 from propintel.web.openapi import install_error_documentation
 from propintel.web.route_index import index_routes
 from propintel.web.security import CSRF_COOKIE, enforce_csrf, new_csrf_token
+from propintel.web.templating import templates
 from propintel.web.uploads import UploadLimitMiddleware
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
@@ -124,6 +125,9 @@ def create_app(
         dependencies=[Depends(enforce_csrf)],  # opt-out per route: web.security.csrf_exempt
     )
     app.state.settings = settings
+    # Templates are read once, not checked on disk at every render (~100 checks for a board of
+    # cards), except in development, where an edited template shows on the next page.
+    templates.env.auto_reload = settings.environment == "development"
     app.state.engine = engine or get_engine(settings)
     app.state.signing_key = settings.signing_key()
     app.state.firebase_verifier = firebase_verifier or _firebase_verifier(settings)
