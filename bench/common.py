@@ -25,9 +25,19 @@ def server_url() -> str:
     return database_url(settings)
 
 
+BENCH_DATABASE_PREFIX = "propintel_bench"
+
+
 @contextmanager
 def scratch_database(name: str, keep: bool = False) -> Iterator[str]:
-    """A new database migrated to head, dropped afterwards unless ``keep``."""
+    """A new database migrated to head, dropped afterwards unless ``keep``. Only a name starting
+    with ``BENCH_DATABASE_PREFIX``: a database of that name is dropped first, and ``--db
+    propintel`` would otherwise have replaced the demo database of ``make run``."""
+    if not name.startswith(BENCH_DATABASE_PREFIX):
+        raise ValueError(
+            f"refusing to replace the database {name!r}: benchmarks build (and drop) only "
+            f"databases whose name starts with {BENCH_DATABASE_PREFIX!r}"
+        )
     server = server_url()
     url = with_database(server, name)
     migrate.drop_database(server, name)
