@@ -77,6 +77,7 @@ def vacuum_analyze(url: str) -> VacuumReport:
         report.properties_reordered_ms = round((time.monotonic() - started) * 1000)
     except (pg_errors.LockNotAvailable, pg_errors.InsufficientPrivilege) as error:
         report.notices.append(f"properties not reordered: {error}")
+    started = time.monotonic()  # duration_ms: the VACUUM's own
     report.tables = repository.vacuum_analyze(
         url, lambda notice: report.notices.append(_notice_text(notice))
     )
