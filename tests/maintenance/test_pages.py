@@ -101,6 +101,30 @@ async def test_page_lists_every_scheduled_job_with_its_last_run(
     assert 'href="/admin/maintenance">Maintenance</a>' in page.text  # in the admin navigation
 
 
+@pytest.mark.parametrize(
+    ("detail", "summary"),
+    [
+        (
+            {"tables": 41, "notices": [], "properties_reordered_ms": 31_900},
+            "Parcels stored again in map order in 31.9 s. VACUUM (ANALYZE) of 41 tables.",
+        ),
+        (
+            {"tables": 41, "notices": ["properties not reordered: lock timeout"]},
+            "VACUUM (ANALYZE) of 41 tables, 1 notice.",
+        ),
+    ],
+)
+async def test_the_weekly_upkeep_says_whether_the_parcels_were_reordered(
+    client: httpx.AsyncClient, db: AsyncSession, detail: dict[str, Any], summary: str
+) -> None:
+    await browser_as(client, db, UserType.ADMIN)
+    await record_run(db, tasks.ANALYZE, "ok", {"duration_ms": 900, **detail})
+
+    page = await client.get("/admin/maintenance")
+
+    assert summary in page.text
+
+
 async def test_page_before_any_run_says_when_each_job_runs(
     client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -119,9 +119,11 @@ def _cleanup(detail: dict[str, Any]) -> str:
 def _analyze(detail: dict[str, Any]) -> str:
     notices = len(detail.get("notices") or [])
     if notices:
-        vacuumed = _("VACUUM (ANALYZE) of {tables} tables, {notices} notices.").format(
-            tables=detail["tables"], notices=notices
-        )
+        vacuumed = ngettext(
+            "VACUUM (ANALYZE) of {tables} tables, {notices} notice.",
+            "VACUUM (ANALYZE) of {tables} tables, {notices} notices.",
+            notices,
+        ).format(tables=detail["tables"], notices=notices)
     else:
         vacuumed = _("VACUUM (ANALYZE) of {tables} tables.").format(tables=detail["tables"])
     reordered_ms = detail.get("properties_reordered_ms")
