@@ -40,3 +40,39 @@ def test_imports_table_fits_1280_px_without_scrolling(page: Page, live_database:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     box = runs.locator("xpath=..")  # the .table-scroll container
     assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table is cut off"
+
+
+def test_a_running_import_refreshes_the_page_until_stopped(page: Page, live_database: str) -> None:
+    """The imports page reloads itself every 5 s while an import runs (site.js), and "Stop
+    refreshing" stops it; never a <meta> refresh (which cannot be stopped: WCAG 2.2.1)."""
+    email = f"e2e-refresh-admin-{uuid.uuid4().hex[:8]}@example.com"
+    run_cli(live_database, "users", "create", "--email", email, "--password", PASSWORD,
+            "--type", "admin")  # fmt: skip
+    with psycopg.connect(live_database) as conn:
+        conn.execute(
+            "INSERT INTO import_runs (kind, source_file, status, requested_by) "
+            "SELECT 'nal', 'running-roll.csv', 'running', user_id FROM users WHERE email = %s",
+            (email,),
+        )
+    try:
+        log_in(page, email, PASSWORD)
+        page.goto("/admin/imports")
+        note = page.get_by_test_id("auto-refresh")
+        expect(note).to_contain_text("This page refreshes every 5 seconds.")
+        assert page.locator("meta[http-equiv]").count() == 0
+        page.evaluate("window.notReloaded = true")
+        for _ in range(30):  # up to 15 s (wait_for_function would need eval, which the CSP bars)
+            page.wait_for_timeout(500)
+            if page.evaluate("window.notReloaded") is None:
+                break
+        else:
+            raise AssertionError("the page did not reload itself")
+
+        page.get_by_role("button", name="Stop refreshing").click()
+        expect(note.get_by_role("button", name="Stop refreshing")).to_be_hidden()
+        page.evaluate("window.notReloaded = true")
+        page.wait_for_timeout(7_000)
+        assert page.evaluate("window.notReloaded") is True  # still the same page
+    finally:
+        with psycopg.connect(live_database) as conn:
+            conn.execute("DELETE FROM import_runs WHERE source_file = 'running-roll.csv'")

@@ -197,7 +197,9 @@ async def test_run_now_queues_the_job_in_the_request_transaction_and_audits_it(
     page = await client.get("/admin/maintenance")
     assert "is queued" in page.text
     assert '<span class="badge">waiting</span>' in page.text
-    assert '<meta http-equiv="refresh"' in page.text
+    # Refreshes itself while the job waits, stoppably (site.js), never by a <meta> refresh.
+    assert 'data-auto-refresh="5"' in page.text and "Stop refreshing" in page.text
+    assert "http-equiv" not in page.text
 
 
 async def test_run_now_twice_queues_once(client: httpx.AsyncClient, db: AsyncSession) -> None:

@@ -73,11 +73,26 @@
     input.addEventListener("focus", function () { input.select(); });
   }
 
+  /* <p data-auto-refresh="5"> (_auto_refresh.html): the page reloads after that many seconds
+   * while background work runs; its note and "Stop refreshing" button show only here. */
+  function autoRefresh(box) {
+    var seconds = Number(box.getAttribute("data-auto-refresh")) || 5;
+    var timer = window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+    var note = box.querySelector("[data-auto-refresh-note]");
+    if (!note) return;
+    note.hidden = false;
+    note.querySelector("button").addEventListener("click", function () {
+      window.clearTimeout(timer);
+      note.hidden = true;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".menu-toggle[aria-controls]").forEach(menuToggle);
     document.querySelectorAll("details[data-collapse-when-narrow]").forEach(collapseWhenNarrow);
     document.querySelectorAll(".table-scroll").forEach(scrollRegion);
     document.querySelectorAll("form[data-confirm]").forEach(confirmBeforeSubmit);
     document.querySelectorAll("input[data-select-on-focus]").forEach(selectOnFocus);
+    document.querySelectorAll("[data-auto-refresh]").forEach(autoRefresh);
   });
 })();
