@@ -125,6 +125,40 @@ async def test_the_weekly_upkeep_says_whether_the_parcels_were_reordered(
     assert summary in page.text
 
 
+@pytest.mark.parametrize(
+    ("task", "detail", "summary"),
+    [
+        (
+            tasks.RECOVER_STALLED,
+            {"retried": [], "failed": [], "import_runs_failed": []},
+            "Nothing had stalled.",
+        ),
+        (
+            tasks.RECOVER_STALLED,
+            {"retried": ["a[1]", "b[2]"], "failed": ["ingest.import_file[3]"],
+             "import_runs_failed": ["9f0c"]},
+            "Stalled jobs queued again: 2; failed: 1; import runs failed: 1.",
+        ),
+        (
+            "scoring.refresh",
+            {"as_of": "2026-12-06", "mode": "all", "examined": 20012, "changed": 1840,
+             "fields": {"is_vacant": 1084}, "duration_s": 3.21},
+            "Scores as of Dec 6, 2026: 20,012 properties examined, 1,840 changed, in 3.2 s.",
+        ),
+    ],
+)  # fmt: skip
+async def test_the_stalled_job_sweep_and_the_score_refresh_read_as_sentences(
+    client: httpx.AsyncClient, db: AsyncSession, task: str, detail: dict[str, Any], summary: str
+) -> None:
+    await browser_as(client, db, UserType.ADMIN)
+    await record_run(db, task, "ok", detail)
+
+    page = await client.get("/admin/maintenance")
+
+    assert summary in page.text
+    assert "{&#34;" not in page.text and '{"' not in page.text  # no raw JSON left
+
+
 async def test_page_before_any_run_says_when_each_job_runs(
     client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:

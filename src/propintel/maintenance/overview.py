@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from propintel.jobs.queue import pending_jobs
 from propintel.jobs.runs import ScheduledJobStatus, schedule_status
-from propintel.kit.i18n import _, format_number, ngettext
+from propintel.kit.i18n import _, format_date, format_number, ngettext
 from propintel.maintenance import tasks
+from propintel.scoring.service import REFRESH_JOB
 
 MAX_SUMMARY_CHARS = 300
 
@@ -147,6 +148,29 @@ def _backup(detail: dict[str, Any]) -> str:
     ).format(file=detail["file"], size=size, count=removed)
 
 
+def _recovered(detail: dict[str, Any]) -> str:
+    retried, failed = len(detail["retried"]), len(detail["failed"])
+    runs = len(detail["import_runs_failed"])
+    if not (retried or failed or runs):
+        return _("Nothing had stalled.")
+    return _(
+        "Stalled jobs queued again: {retried}; failed: {failed}; import runs failed: {runs}."
+    ).format(retried=retried, failed=failed, runs=runs)
+
+
+def _refresh(detail: dict[str, Any]) -> str:
+    return ngettext(
+        "Scores as of {day}: {examined} property examined, {changed} changed, in {seconds} s.",
+        "Scores as of {day}: {examined} properties examined, {changed} changed, in {seconds} s.",
+        int(detail["examined"]),
+    ).format(
+        day=format_date(date.fromisoformat(detail["as_of"])),
+        examined=format_number(detail["examined"]),
+        changed=format_number(detail["changed"]),
+        seconds=format_number(detail["duration_s"], 1),
+    )
+
+
 def _heartbeat(detail: dict[str, Any]) -> str:
     return _("Database time {time}.").format(time=detail["database_time"])
 
@@ -156,5 +180,7 @@ _DESCRIBERS = {
     tasks.CLEANUP: _cleanup,
     tasks.ANALYZE: _analyze,
     tasks.BACKUP: _backup,
+    tasks.RECOVER_STALLED: _recovered,
+    REFRESH_JOB: _refresh,
     "maintenance.heartbeat": _heartbeat,
 }
