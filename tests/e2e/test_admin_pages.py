@@ -43,8 +43,9 @@ def test_imports_table_fits_1280_px_without_scrolling(page: Page, live_database:
 
 
 def test_a_running_import_refreshes_the_page_until_stopped(page: Page, live_database: str) -> None:
-    """The imports page reloads itself every 5 s while an import runs (site.js), and "Stop
-    refreshing" stops it; never a <meta> refresh (which cannot be stopped: WCAG 2.2.1)."""
+    """The imports page reloads itself every 5 s while an import runs (site.js); "Stop refreshing"
+    stops it, and so does starting to fill the upload form (a reload would lose it); never a
+    <meta> refresh (which cannot be stopped: WCAG 2.2.1)."""
     email = f"e2e-refresh-admin-{uuid.uuid4().hex[:8]}@example.com"
     run_cli(live_database, "users", "create", "--email", email, "--password", PASSWORD,
             "--type", "admin")  # fmt: skip
@@ -73,6 +74,14 @@ def test_a_running_import_refreshes_the_page_until_stopped(page: Page, live_data
         page.evaluate("window.notReloaded = true")
         page.wait_for_timeout(7_000)
         assert page.evaluate("window.notReloaded") is True  # still the same page
+
+        page.reload()  # refreshing again; choosing a format for an upload stops it
+        expect(note.get_by_role("button", name="Stop refreshing")).to_be_visible()
+        page.get_by_label("Format").focus()
+        expect(note.get_by_role("button", name="Stop refreshing")).to_be_hidden()
+        page.evaluate("window.notReloaded = true")
+        page.wait_for_timeout(7_000)
+        assert page.evaluate("window.notReloaded") is True
     finally:
         with psycopg.connect(live_database) as conn:
             conn.execute("DELETE FROM import_runs WHERE source_file = 'running-roll.csv'")

@@ -74,17 +74,23 @@
   }
 
   /* <p data-auto-refresh="5"> (_auto_refresh.html): the page reloads after that many seconds
-   * while background work runs; its note and "Stop refreshing" button show only here. */
+   * while background work runs; its note and "Stop refreshing" button show only here. Typing or
+   * choosing in a form of the page (the imports page's upload) stops it too: a reload would
+   * lose what was entered. */
   function autoRefresh(box) {
     var seconds = Number(box.getAttribute("data-auto-refresh")) || 5;
     var timer = window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
     var note = box.querySelector("[data-auto-refresh-note]");
+    function stop() {
+      window.clearTimeout(timer);
+      if (note) note.hidden = true;
+    }
+    document.addEventListener("focusin", function (event) {
+      if (event.target.matches("form input:not([type=hidden]), form select, form textarea")) stop();
+    });
     if (!note) return;
     note.hidden = false;
-    note.querySelector("button").addEventListener("click", function () {
-      window.clearTimeout(timer);
-      note.hidden = true;
-    });
+    note.querySelector("button").addEventListener("click", stop);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
