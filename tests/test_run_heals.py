@@ -48,14 +48,22 @@ class Stack:
     def said(self, text: str) -> bool:
         return text in self.output.read_text(errors="replace")
 
-    def children(self) -> list[psutil.Process]:
-        return psutil.Process(self.runner.pid).children()
+    def children(self) -> dict[psutil.Process, list[str]]:
+        """The runner's live children and their command lines (a child just killed is a zombie
+        until the runner reaps it, with no command line to read: left out)."""
+        found = {}
+        for child in psutil.Process(self.runner.pid).children():
+            try:
+                found[child] = child.cmdline()
+            except (psutil.ZombieProcess, psutil.NoSuchProcess):
+                continue
+        return found
 
     def worker(self, bulk: bool) -> psutil.Process:
         [found] = [
             child
-            for child in self.children()
-            if "worker" in child.cmdline() and ("bulk" in child.cmdline()) is bulk
+            for child, command in self.children().items()
+            if "worker" in command and ("bulk" in command) is bulk
         ]
         return found
 
@@ -159,10 +167,8 @@ def test_a_killed_worker_is_started_again(stack: Stack) -> None:
     worker.send_signal(signal.SIGKILL)
     wait_until(
         lambda: any(
-            "worker" in child.cmdline()
-            and "bulk" not in child.cmdline()
-            and child.pid != worker.pid
-            for child in stack.children()
+            "worker" in command and "bulk" not in command and child.pid != worker.pid
+            for child, command in stack.children().items()
         ),
         60,
         "the worker to be started again",
