@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in, run_cli
+from tests.e2e.conftest import ACCOUNT_PASSWORD, log_in, run_cli
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "e2e-admin-password"
@@ -42,21 +42,20 @@ def test_imports_table_fits_1280_px_without_scrolling(page: Page, live_database:
     assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), "the table is cut off"
 
 
-def test_a_running_import_refreshes_the_page_until_stopped(page: Page, live_database: str) -> None:
+def test_a_running_import_refreshes_the_page_until_stopped(
+    page: Page, live_database: str, accounts: dict[str, str]
+) -> None:
     """The imports page reloads itself every 5 s while an import runs (site.js); "Stop refreshing"
     stops it, and so does starting to fill the upload form (a reload would lose it); never a
     <meta> refresh (which cannot be stopped: WCAG 2.2.1)."""
-    email = f"e2e-refresh-admin-{uuid.uuid4().hex[:8]}@example.com"
-    run_cli(live_database, "users", "create", "--email", email, "--password", PASSWORD,
-            "--type", "admin")  # fmt: skip
     with psycopg.connect(live_database) as conn:
         conn.execute(
             "INSERT INTO import_runs (kind, source_file, status, requested_by) "
             "SELECT 'nal', 'running-roll.csv', 'running', user_id FROM users WHERE email = %s",
-            (email,),
+            (accounts["admin"],),
         )
     try:
-        log_in(page, email, PASSWORD)
+        log_in(page, accounts["admin"], ACCOUNT_PASSWORD)
         page.goto("/admin/imports")
         note = page.get_by_test_id("auto-refresh")
         expect(note).to_contain_text("This page refreshes every 5 seconds.")
