@@ -57,6 +57,7 @@ SCORE_COLUMN = {
 # column allows NULL) sorts first, where PostgreSQL puts NULL in a descending order.
 NEVER_UPDATED = datetime.max
 _UPDATED = func.coalesce(SavedLead.updated_at, NEVER_UPDATED)
+_NEWEST_FIRST = (_UPDATED.desc(), SavedLead.lead_id.desc())  # lists of leads: ``listing_key``
 
 # The intents are bound too (``:source_<name>``), never pasted into the text.
 _SOURCE_PARAMS = {f"source_{intent.name.lower()}": intent.value for intent in SCORE_COLUMN}
@@ -207,9 +208,7 @@ class LeadRepository(Repository):
         listing = self._listing(user_id, filters)
         if after is not None:
             listing = listing.where(tuple_(_UPDATED, SavedLead.lead_id) < tuple_(*after))
-        rows = await self.session.execute(
-            listing.order_by(_UPDATED.desc(), SavedLead.lead_id.desc()).limit(limit)
-        )
+        rows = await self.session.execute(listing.order_by(*_NEWEST_FIRST).limit(limit))
         return [LeadRow(row[0], row[1], row[2]) for row in rows]
 
     async def board_for_user(
@@ -221,9 +220,7 @@ class LeadRepository(Repository):
         ranked = (
             self._listing(user_id, LeadFilters())
             .add_columns(
-                func.row_number()
-                .over(**by_status, order_by=(_UPDATED.desc(), SavedLead.lead_id.desc()))
-                .label("rank"),
+                func.row_number().over(**by_status, order_by=_NEWEST_FIRST).label("rank"),
                 func.count().over(**by_status).label("total"),
             )
             .subquery()

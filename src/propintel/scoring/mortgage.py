@@ -113,13 +113,18 @@ FROM (
 ) amortisation"""
 
 
-def amortisation_cte(as_of: str, name: str = "amortisation") -> str:
-    """A ``WITH`` item: the amortisation table as three arrays by date (``paid``, ``fk``, ``g``),
-    computed once per statement (``MATERIALIZED``) however many expressions read it."""
+def _arrays_sql(as_of: str) -> str:
+    """The amortisation table as one row of three arrays by date: ``paid``, ``fk``, ``g``."""
     columns = ", ".join(
         f"array_agg({column} ORDER BY d) AS {column}" for column in ("paid", "fk", "g")
     )
-    return f"{name} AS MATERIALIZED (SELECT {columns} FROM ({amortisation_sql(as_of)}) a)"
+    return f"SELECT {columns} FROM ({amortisation_sql(as_of)}) a"
+
+
+def amortisation_cte(as_of: str, name: str = "amortisation") -> str:
+    """A ``WITH`` item: the amortisation table as three arrays by date (``paid``, ``fk``, ``g``),
+    computed once per statement (``MATERIALIZED``) however many expressions read it."""
+    return f"{name} AS MATERIALIZED ({_arrays_sql(as_of)})"
 
 
 def stored_amortisation_cte(as_of: str, name: str = "amortisation") -> str:
@@ -128,9 +133,6 @@ def stored_amortisation_cte(as_of: str, name: str = "amortisation") -> str:
     far more than everything else its statement does. The first statement of a day computes and
     stores them (and drops the days before yesterday); one running at the same moment waits for
     it (``ON CONFLICT … DO UPDATE``) and gets the same row."""
-    columns = ", ".join(
-        f"array_agg({column} ORDER BY d) AS {column}" for column in ("paid", "fk", "g")
-    )
     stored, computed = f"{name}_stored", f"{name}_computed"
     return f"""{stored} AS (SELECT paid, fk, g FROM scoring_amortisation WHERE as_of = {as_of}),
 {name}_expired AS (
@@ -139,7 +141,7 @@ def stored_amortisation_cte(as_of: str, name: str = "amortisation") -> str:
 ),
 {computed} AS (
   INSERT INTO scoring_amortisation (as_of, paid, fk, g)
-  SELECT {as_of}, paid, fk, g FROM (SELECT {columns} FROM ({amortisation_sql(as_of)}) a) arrays
+  SELECT {as_of}, paid, fk, g FROM ({_arrays_sql(as_of)}) arrays
   WHERE NOT EXISTS (SELECT FROM {stored})
   ON CONFLICT (as_of) DO UPDATE SET paid = EXCLUDED.paid
   RETURNING paid, fk, g
